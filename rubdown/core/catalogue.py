@@ -1,0 +1,173 @@
+"""Load the shipped content (and a user's library) into a validated Catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rubdown.core import parse
+from rubdown.core.models import Catalogue
+from rubdown.core.source import Pos, Problem, read_yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+class CatalogueError(Exception):
+    """Content files have problems; every one of them is listed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(sorted(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class _Builder:
+    """Collects records from many files, with where each id was first defined."""
+
+    problems: list[Problem] = field(default_factory=list)
+    regions: dict[str, Any] = field(default_factory=dict)
+    positions: dict[str, Any] = field(default_factory=dict)
+    techniques: dict[str, Any] = field(default_factory=dict)
+    routines: dict[str, Any] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
+    origin: dict[tuple[str, str], Pos] = field(default_factory=dict)
+
+    def add(self, table: str, item: Any, where: Pos) -> None:
+        """Add a record, refusing a second definition of the same id."""
+        key = (table, item.id)
+        if key in self.origin:
+            first = self.origin[key]
+            self.problems.append(
+                where.problem(
+                    f"{table[:-1]} '{item.id}' is already defined at {first.file}:{first.line}"
+                )
+            )
+            return
+        self.origin[key] = where
+        getattr(self, table)[item.id] = item
+
+    def catalogue(self) -> Catalogue:
+        """The finished catalogue."""
+        return Catalogue(
+            regions=dict(self.regions),
+            positions=dict(self.positions),
+            techniques=dict(self.techniques),
+            routines=dict(self.routines),
+            conditions=dict(self.conditions),
+        )
+
+
+def _label(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.relative_to(root.parent))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def _load_file(builder: _Builder, path: Path, kind: str, root: Path | None = None) -> None:
+    data, problems = read_yaml(path, _label(path, root))
+    builder.problems.extend(problems)
+    if data is None and not problems:
+        builder.problems.append(Problem(_label(path, root), 1, 1, "file is empty"))
+    if data is None:
+        return
+    file = _label(path, root)
+    for table, item, where in parse.READERS[kind](data, file, builder.catalogue(), builder.problems):
+        builder.add(table, item, where)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def _load_folder(builder: _Builder, root: Path, with_core: bool) -> None:
+    if with_core:
+        for kind in ("regions", "positions", "conditions"):
+            _load_file(builder, root / f"{kind}.yaml", kind, root)
+    for path in _yaml_files(root / "techniques"):
+        _load_file(builder, path, "techniques", root)
+    for path in _yaml_files(root / "routines"):
+        _load_file(builder, path, "routine", root)
+
+
+def default_library_dirs() -> list[Path]:
+    """The user's own library folder, when it exists."""
+    import os
+
+    env = os.environ.get("RUBDOWN_LIBRARY")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    from platformdirs import user_config_dir
+
+    folder = Path(user_config_dir("rubdown")) / "library"
+    return [folder] if folder.is_dir() else []
+
+
+def load_catalogue(
+    library_dirs: Iterable[Path] = (), content_dir: Path = CONTENT_DIR
+) -> Catalogue:
+    """Load, validate and cross-check the shipped content plus any library folders."""
+    builder = _Builder()
+    _load_folder(builder, content_dir, with_core=True)
+    for folder in library_dirs:
+        if not folder.is_dir():
+            builder.problems.append(Problem(str(folder), 1, 1, "library folder not found"))
+            continue
+        _load_folder(builder, folder, with_core=False)
+    if builder.problems:
+        raise CatalogueError(builder.problems)
+    return builder.catalogue()
+
+
+def detect_kind(data: Any) -> str | None:
+    """Which kind of content file a parsed document is."""
+    if isinstance(data, dict):
+        for key in ("regions", "positions", "techniques", "conditions"):
+            if key in data:
+                return key
+        if "steps" in data:
+            return "routine"
+    return None
+
+
+def check_files(paths: Sequence[Path], base: Catalogue | None = None) -> list[Problem]:
+    """Every problem in the given content files, checked against the shipped catalogue."""
+    builder = _Builder()
+    if base is not None:
+        for table in ("regions", "positions", "techniques", "routines", "conditions"):
+            getattr(builder, table).update(getattr(base, table))
+    parsed = []
+    for path in paths:
+        data, problems = read_yaml(path)
+        builder.problems.extend(problems)
+        if data is None:
+            if not problems:
+                builder.problems.append(Problem(str(path), 1, 1, "file is empty"))
+            continue
+        kind = detect_kind(data)
+        if kind is None:
+            where = Pos(str(path), 1, 1)
+            builder.problems.append(
+                where.problem(
+                    "not a rubdown file: expected a routine (with 'steps') or a "
+                    "'techniques', 'regions', 'positions' or 'conditions' list"
+                )
+            )
+            continue
+        parsed.append((kind, data, str(path)))
+    # Dependencies first, so later files in the same run can refer to earlier ones.
+    order = ("regions", "positions", "conditions", "techniques", "routine")
+    for kind, data, file in sorted(parsed, key=lambda p: order.index(p[0])):
+        checked = builder.catalogue()
+        for table, item, where in parse.READERS[kind](data, file, checked, builder.problems):
+            if getattr(builder, table).get(item.id) is None or base is None:
+                builder.add(table, item, where)
+            else:
+                builder.problems.append(
+                    where.problem(f"{table[:-1]} id '{item.id}' is already used by rubdown")
+                )
+    return sorted(set(builder.problems))

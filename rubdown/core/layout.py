@@ -1,0 +1,199 @@
+"""Laying steps out on the clock with check-ins, announcements and oil, fitted to a window."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rubdown.core import wording
+from rubdown.core.fitting import Slot, capacity, solve_reps
+from rubdown.core.models import PlanError, Position, Region, Segment, Technique
+
+CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
+CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
+CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
+ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
+OIL_EVERY_S = 600.0
+FIT_TOLERANCE_S = 10.0
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A step before its repetitions are known."""
+
+    technique: Technique
+    region: Region
+    position: Position
+    pressure: int
+    max_pressure: int
+    min_reps: int
+    max_reps: int
+    default_reps: int
+    weight: float = 1.0
+
+    @property
+    def sides(self) -> int:
+        """Two for techniques done on each side in turn."""
+        return 2 if self.technique.per_side else 1
+
+    def slot(self) -> Slot:
+        """The step as the solver sees it."""
+        return Slot(self.technique.seconds_per_rep * self.sides, self.min_reps, self.max_reps,
+                    self.default_reps, self.weight)
+
+
+@dataclass
+class Cursor:
+    """Where the layout stands: clock, time since the last check-in and oil, last place."""
+
+    t: float = 0.0
+    since_checkin: float = 0.0
+    since_oil: float = 0.0
+    region: str | None = None
+    position: str | None = None
+    step_index: int = 0
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """A run of repetitions of one step, turned into a Segment only once the fit is final."""
+
+    spec: StepSpec
+    reps: int
+    side: str
+    index: int
+    intro_reps: int | None  # the whole step's count on its first chunk, else None
+
+    def fields(self) -> tuple[str, dict[str, object]]:
+        spec, t = self.spec, self.spec.technique
+        say = (wording.step_intro(t, spec.region, self.intro_reps, spec.pressure, self.side)
+               if self.intro_reps is not None else wording.step_continue(t, self.reps))
+        return say, dict(
+            region=spec.region.id, technique=t.id, technique_kind=t.kind, pressure=spec.pressure,
+            reps=self.reps, side=self.side, position=spec.position.id,
+            seconds_per_rep=t.seconds_per_rep, min_reps=spec.min_reps, max_reps=spec.max_reps,
+            max_pressure=spec.max_pressure, weight=spec.weight, step_index=self.index,
+            stroke_rule=t.stroke_rule, technique_name=t.name, region_name=spec.region.name)
+
+
+Row = tuple[float, str, object]
+
+
+class _Layout:
+    """Builds the rows (duration, kind, words, fields) for one set of repetitions."""
+
+    def __init__(self, cursor: Cursor, warnings: Sequence[str]) -> None:
+        self.c = replace(cursor)
+        self.warnings = tuple(warnings)
+        self.rows: list[Row] = []
+
+    def add(self, duration: float, kind: str, say: str | _Chunk, **fields: object) -> None:
+        self.rows.append((duration, kind, say if isinstance(say, _Chunk) else (say, fields)))
+        self.c.t += duration
+        self.c.since_oil += duration
+        self.c.since_checkin = 0.0 if kind == "check-in" else self.c.since_checkin + duration
+
+    def check_in(self, next_region: Region | None = None) -> None:
+        self.add(CHECKIN_S, "check-in", wording.check_in(self.warnings, next_region))
+
+    def before_step(self, spec: StepSpec, first_chunk: float) -> None:
+        moved = self.c.position is not None and spec.position.id != self.c.position
+        changed = self.c.region is not None and spec.region.id != self.c.region
+        oil_due = self.c.since_oil >= OIL_EVERY_S
+        need = (POSITION_S if moved else ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
+        if moved:
+            self.add(POSITION_S, "announce", wording.change_position(spec.position),
+                     region=spec.region.id, position=spec.position.id)
+        elif changed and self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
+            self.check_in(spec.region)
+        elif changed:
+            self.add(ANNOUNCE_S, "announce", wording.announce(spec.region), region=spec.region.id)
+        if (changed or moved) and oil_due:
+            self.add(OIL_S, "oil", wording.MORE_OIL)
+            self.c.since_oil = 0.0
+
+    def step(self, spec: StepSpec, reps: int, index: int) -> None:
+        seconds = spec.technique.seconds_per_rep
+        self.before_step(spec, seconds * min(reps, 3))
+        for side in ("left", "right") if spec.sides == 2 else ("both",):
+            self._chunks(spec, reps, side, index, seconds)
+        self.c.region, self.c.position = spec.region.id, spec.position.id
+
+    def _chunks(self, spec: StepSpec, reps: int, side: str, index: int, seconds: float) -> None:
+        remaining, first = reps, True
+        while remaining > 0:
+            room = int((CHECKIN_EVERY_S - self.c.since_checkin) // seconds)
+            if room < min(remaining, 2):
+                self.check_in()
+                continue
+            chunk = min(room, remaining)
+            self.add(chunk * seconds, "step",
+                     _Chunk(spec, chunk, side, index, reps if first else None))
+            remaining -= chunk
+            first = False
+
+
+def lay_out(specs: Sequence[StepSpec], reps: Sequence[int], cursor: Cursor,
+            warnings: Sequence[str], opening: bool) -> list[Row]:
+    """Rows for the given repetitions, ending with the closing pause."""
+    layout = _Layout(cursor, warnings)
+    if opening:
+        layout.add(OIL_S, "oil", wording.OPENING_OIL)
+        layout.c.since_oil = 0.0
+    for offset, (spec, count) in enumerate(zip(specs, reps, strict=True)):
+        layout.step(spec, count, cursor.step_index + offset)
+    layout.add(CLOSING_S, "closing", wording.CLOSING)
+    return layout.rows
+
+
+def _total(rows: Sequence[Row]) -> float:
+    return sum(r[0] for r in rows)
+
+
+def _flex(rows: list[Row], gap: float, start: float) -> list[Segment]:
+    """Absorb a few seconds of rounding in the closing and check-in pauses, then build."""
+    durations = [r[0] for r in rows]
+    flexible = [(len(rows) - 1, CLOSING_FLEX)] + [
+        (i, CHECKIN_FLEX) for i, r in enumerate(rows) if r[1] == "check-in"
+    ]
+    for i, (low, high) in flexible:
+        if abs(gap) < 1e-9:
+            break
+        new = min(max(durations[i] + gap, low), high)
+        gap -= new - durations[i]
+        durations[i] = new
+    out = []
+    for (_, kind, payload), duration in zip(rows, durations, strict=True):
+        say, fields = payload.fields() if isinstance(payload, _Chunk) else payload  # type: ignore[misc]
+        out.append(Segment(round(start, 3), round(duration, 3), kind, say, **fields))  # type: ignore[arg-type]
+        start += duration
+    return out
+
+
+def fit_steps(specs: Sequence[StepSpec], cursor: Cursor, end_s: float,
+              warnings: Sequence[str] = (), opening: bool = True) -> list[Segment]:
+    """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
+    window = end_s - cursor.t
+    slots = [s.slot() for s in specs]
+    guess = lay_out(specs, [s.default_reps for s in specs], cursor, warnings, opening)
+    overhead = sum(g[0] for g in guess if g[1] != "step")
+    low, high = capacity(slots)
+    if high + overhead < window - FIT_TOLERANCE_S:
+        raise PlanError(f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
+                        f"at most {(high + overhead) / 60:.0f} minutes")
+    if low + overhead > window + FIT_TOLERANCE_S:
+        raise PlanError(f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
+                        f"more than the {window / 60:.0f} available")
+    budget, best = window - overhead, guess
+    for _ in range(6):
+        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+        gap = window - _total(rows)
+        if abs(gap) < abs(window - _total(best)):
+            best = rows
+        if CLOSING_FLEX[0] - CLOSING_S < gap < CLOSING_FLEX[1] - CLOSING_S:
+            break  # the closing pause absorbs the rest
+        budget += gap
+    fitted = _flex(best, window - _total(best), cursor.t)
+    if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
+        raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")
+    return fitted

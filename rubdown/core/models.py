@@ -1,0 +1,258 @@
+"""Frozen, typed domain values: the catalogue, a receiver's profile and the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
+KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")
+STROKE_RULES: tuple[str, ...] = ("firm-down-light-up", "even", "growing", "press-release")
+SEGMENT_KINDS: tuple[str, ...] = ("step", "check-in", "announce", "oil", "closing")
+PRESSURE_WORDS: dict[str, int] = {"light": 3, "medium": 5, "firm": 7}
+PARTNER_MAX_PRESSURE = 7
+MIN_MINUTES, MAX_MINUTES = 5, 90
+
+
+@dataclass(frozen=True)
+class Region:
+    """A part of the body the giver works on."""
+
+    id: str
+    name: str
+    order: int
+    no_press: bool = False
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something to prepare for a position, and how long before the start."""
+
+    item: str
+    count: int
+    note: str
+    lead_minutes: int
+
+
+@dataclass(frozen=True)
+class Position:
+    """How the couple arrange themselves, what the giver can reach and what it takes."""
+
+    id: str
+    name: str
+    setup: str
+    reaches: tuple[str, ...]
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive integer range with a default."""
+
+    default: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Technique:
+    """One massage movement and how to do it."""
+
+    id: str
+    name: str
+    kind: str
+    regions: tuple[str, ...]
+    positions: tuple[str, ...]
+    hand_part: str
+    stroke_rule: str
+    stroke_text: str
+    pressure: Range
+    seconds_per_rep: float
+    reps: Range
+    per_side: bool
+    cue: str
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutineStep:
+    """A technique on a region, as a routine orders it."""
+
+    technique: str
+    region: str
+    reps: int | None = None
+    pressure: int | None = None
+    position: str | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A named, ordered sequence of steps for a position."""
+
+    id: str
+    name: str
+    position: str
+    minutes: int
+    description: str
+    steps: tuple[RoutineStep, ...]
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A pressure limit (and technique limits) a condition puts on some regions."""
+
+    regions: tuple[str, ...]
+    max_pressure: int
+    forbid_kinds: tuple[str, ...] = ()
+    only_kinds: tuple[str, ...] = ()
+
+    def covers(self, region: str) -> bool:
+        """Whether this cap applies to the region."""
+        return "all" in self.regions or region in self.regions
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A health condition and the rules it imposes on a session."""
+
+    id: str
+    name: str
+    source: str
+    explain: str
+    refuse: bool = False
+    instead: str = ""
+    caps: tuple[Cap, ...] = ()
+    forbid_positions: tuple[str, ...] = ()
+    avoid_regions: tuple[str, ...] = ()
+    requires_avoid: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything rubdown knows about massage, validated and cross-referenced."""
+
+    regions: dict[str, Region]
+    positions: dict[str, Position]
+    techniques: dict[str, Technique]
+    routines: dict[str, Routine]
+    conditions: dict[str, Condition]
+
+    def region_order(self, region: str) -> int:
+        """Head-to-toe rank of a region."""
+        return self.regions[region].order
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the planner knows about the receiver."""
+
+    pressure: str | None = None
+    focus: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    learned_pressure: tuple[tuple[str, int], ...] = ()
+    favourites: tuple[str, ...] = ()
+    learned_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """Everything plan_session needs besides the catalogue."""
+
+    minutes: int = 30
+    position: str = "any"
+    routine: str | None = None
+    profile: Profile = field(default_factory=Profile)
+    vary: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The request as plain JSON, so any edge can re-plan it."""
+        p = self.profile
+        return {
+            "minutes": self.minutes,
+            "position": self.position,
+            "routine": self.routine,
+            "pressure": p.pressure,
+            "focus": list(p.focus),
+            "avoid": list(p.avoid),
+            "conditions": list(p.conditions),
+            "vary": self.vary,
+        }
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One timed piece of a plan: a step, or a spoken pause between steps."""
+
+    start_s: float
+    duration_s: float
+    kind: str
+    say: str
+    region: str | None = None
+    technique: str | None = None
+    technique_kind: str | None = None
+    pressure: int | None = None
+    reps: int | None = None
+    side: str | None = None
+    position: str | None = None
+    seconds_per_rep: float | None = None
+    min_reps: int | None = None
+    max_reps: int | None = None
+    max_pressure: int | None = None
+    weight: float = 1.0
+    step_index: int | None = None
+    stroke_rule: str | None = None
+    technique_name: str | None = None
+    region_name: str | None = None
+
+    @property
+    def end_s(self) -> float:
+        """When the segment ends on the session clock."""
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A fitted session: segments back to back, and why it looks as it does."""
+
+    minutes: int
+    position: str
+    segments: tuple[Segment, ...]
+    notes: tuple[str, ...]
+    request: PlanRequest
+    routine: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def total_seconds(self) -> float:
+        """Length of the whole session."""
+        return self.segments[-1].end_s if self.segments else 0.0
+
+    @property
+    def steps(self) -> tuple[Segment, ...]:
+        """Only the massage steps."""
+        return tuple(s for s in self.segments if s.kind == "step")
+
+
+class PlanError(Exception):
+    """The request cannot be planned; the message says why and what to do."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, choices: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.choices = choices
+
+
+class Refusal(PlanError):
+    """No massage today: a condition rules it out."""
+
+    exit_code = 3
+
+    def __init__(self, reason: str, instead: str, condition: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.instead = instead
+        self.condition = condition

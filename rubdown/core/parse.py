@@ -1,0 +1,223 @@
+"""Readers that turn located YAML into models, checking each field and cross-reference."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from rubdown.core.fields import Fields
+from rubdown.core.models import (
+    KINDS,
+    PARTNER_MAX_PRESSURE,
+    STROKE_RULES,
+    Cap,
+    Catalogue,
+    Condition,
+    Need,
+    Position,
+    Range,
+    Region,
+    Routine,
+    RoutineStep,
+    Technique,
+)
+from rubdown.core.source import Pos, Problem, pos_of
+
+Found = Iterator[tuple[str, Any, Pos]]
+Reader = Callable[[Any, str, Catalogue, list[Problem]], Found]
+
+
+def _items(data: Any, key: str, file: str, problems: list[Problem]) -> Iterator[tuple[Any, Pos]]:
+    top = Fields(data, Pos(file, 1, 1), "the file", problems)
+    raw = top.raw(key, required=True)
+    top.done()
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        top.add(key, f"'{key}' must be a list")
+        return
+    for i, item in enumerate(raw):
+        yield item, pos_of(raw, i, top.at(key))
+
+
+def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
+    """Regions of the body."""
+    for item, where in _items(data, "regions", file, problems):
+        f = Fields(item, where, "a region", problems)
+        region = Region(f.ident(), f.text("name"), f.integer("order", 0, 10_000) or 0,
+                        f.flag("no_press"))
+        f.done()
+        if f.ok and region.id:
+            yield "regions", region, f.pos
+
+
+def _need(item: Any, where: Pos, problems: list[Problem]) -> Need | None:
+    f = Fields(item, where, "a need", problems)
+    need = Need(f.text("item"), f.integer("count", 1, 20) or 1, f.text("note", False),
+                f.integer("lead_minutes", 0, 240) or 0)
+    f.done()
+    return need if f.ok else None
+
+
+def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
+    """Positions, what they reach and what they need."""
+    for item, where in _items(data, "positions", file, problems):
+        f = Fields(item, where, "a position", problems)
+        pid, name, setup = f.ident(), f.text("name"), f.text("setup")
+        reaches = f.refs("reaches", cat.regions, "region", required=True)
+        raw_needs = f.raw("needs") or []
+        needs = [_need(n, pos_of(raw_needs, i, f.at("needs")), problems)
+                 for i, n in enumerate(raw_needs if isinstance(raw_needs, list) else [])]
+        f.done()
+        if f.ok and pid:
+            yield "positions", Position(pid, name, setup, reaches,
+                                        tuple(n for n in needs if n)), f.pos
+
+
+def _range(f: Fields, key: str, lo: int, hi: int) -> Range | None:
+    raw = f.raw(key, required=True)
+    if raw is None:
+        return None
+    sub = Fields(raw, f.at(key), f"'{key}'", f.problems)
+    values = [sub.integer(k, lo, hi) for k in ("default", "min", "max")]
+    sub.done()
+    if None in values:
+        return None
+    default, low, high = (int(v or 0) for v in values)
+    if not low <= default <= high:
+        f.add(key, f"'{key}' needs min <= default <= max, got {low} <= {default} <= {high}")
+        return None
+    return Range(default, low, high)
+
+
+def _check_technique_reach(f: Fields, t: Technique, cat: Catalogue) -> None:
+    for region in t.regions:
+        if not any(region in cat.positions[p].reaches for p in t.positions if p in cat.positions):
+            f.add("regions", f"region '{region}' cannot be reached in any of its positions")
+        if cat.regions[region].no_press and (t.kind != "glide" or t.pressure.max > 2):
+            f.add("regions", f"'{region}' is a no-press zone: only a glide with pressure at "
+                             f"most 2 may touch it (this is a {t.kind} up to {t.pressure.max})")
+
+
+def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
+    """Techniques: how each movement is done, how firm, how long."""
+    for item, where in _items(data, "techniques", file, problems):
+        f = Fields(item, where, "a technique", problems)
+        tid, name, kind = f.ident(), f.text("name"), f.choice("kind", KINDS)
+        regions = f.refs("regions", cat.regions, "region", required=True)
+        positions = f.refs("positions", cat.positions, "position", required=True)
+        hand, rule = f.text("hand_part"), f.choice("stroke_rule", STROKE_RULES)
+        stroke_text = f.text("stroke_text")
+        pressure = _range(f, "pressure", 1, PARTNER_MAX_PRESSURE)
+        seconds = f.number("seconds_per_rep", 1, 60)
+        reps = _range(f, "reps", 1, 200)
+        per_side, cue, cautions = f.flag("per_side"), f.text("cue"), f.texts("cautions")
+        f.done()
+        if not (f.ok and tid and kind and rule and pressure and reps and seconds):
+            continue
+        t = Technique(tid, name, kind, regions, positions, hand, rule, stroke_text, pressure,
+                      seconds, reps, per_side, cue, cautions)
+        _check_technique_reach(f, t, cat)
+        yield "techniques", t, f.pos
+
+
+def _step(item: Any, where: Pos, default_position: str, cat: Catalogue,
+          problems: list[Problem]) -> RoutineStep | None:
+    f = Fields(item, where, "a step", problems)
+    tid = f.choice("technique", cat.techniques) if f.ok else ""
+    region = f.choice("region", cat.regions) if f.ok else ""
+    reps, pressure = f.integer("reps", 1, 200, False), f.integer("pressure", 1, 10, False)
+    position = f.choice("position", cat.positions, required=False) or default_position
+    f.done()
+    if not (f.ok and tid and region):
+        return None
+    t = cat.techniques[tid]
+    if region not in t.regions:
+        f.add("region", f"technique '{tid}' is not for '{region}' (it is for: "
+                        f"{', '.join(t.regions)})")
+    if position in cat.positions and position not in t.positions:
+        f.add("technique", f"technique '{tid}' cannot be done in position '{position}'")
+    if position in cat.positions and region not in cat.positions[position].reaches:
+        f.add("region", f"'{region}' cannot be reached in position '{position}'")
+    if pressure is not None and not t.pressure.min <= pressure <= t.pressure.max:
+        f.add("pressure", f"pressure {pressure} is outside {tid}'s range "
+                          f"{t.pressure.min}-{t.pressure.max}")
+    if reps is not None and not t.reps.min <= reps <= t.reps.max:
+        f.add("reps", f"reps {reps} is outside {tid}'s range {t.reps.min}-{t.reps.max}")
+    return RoutineStep(tid, region, reps, pressure, position)
+
+
+def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue) -> None:
+    positions = [s.position for s in steps]
+    changes = sum(1 for a, b in zip(positions, positions[1:], strict=False) if a != b)
+    if changes > 1:
+        f.add("steps", f"a routine may change position at most once, this one changes {changes} times")
+    for label, step in (("first", steps[0]), ("last", steps[-1])):
+        t = cat.techniques[step.technique]
+        pressure = step.pressure or t.pressure.default
+        if t.kind not in ("glide", "stroke") or pressure > 3:
+            f.add("steps", f"the {label} step must be a light glide or stroke (pressure at most 3), "
+                           f"not {t.kind} at {pressure}")
+
+
+def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
+    """One routine file: a named, ordered list of steps."""
+    f = Fields(data, Pos(file, 1, 1), "a routine", problems)
+    rid, name = f.ident(), f.text("name")
+    position = f.choice("position", cat.positions)
+    minutes, description = f.integer("minutes", 5, 90), f.text("description", False)
+    raw = f.raw("steps", required=True)
+    steps: list[RoutineStep] = []
+    if raw is not None and not isinstance(raw, list):
+        f.add("steps", "'steps' must be a list")
+    elif raw is not None:
+        for i, item in enumerate(raw):
+            step = _step(item, pos_of(raw, i, f.at("steps")), position, cat, problems)
+            if step:
+                steps.append(step)
+        if not raw:
+            f.add("steps", "a routine needs at least one step")
+    f.done()
+    if steps and len(steps) == len(raw or []):
+        _check_routine_shape(f, steps, cat)
+    if f.ok and rid and position and minutes and steps:
+        yield "routines", Routine(rid, name, position, minutes, description, tuple(steps)), f.pos
+
+
+def _cap(item: Any, where: Pos, cat: Catalogue, problems: list[Problem]) -> Cap | None:
+    f = Fields(item, where, "a cap", problems)
+    regions = f.refs("regions", [*cat.regions, "all"], "region", required=True)
+    top = f.integer("max_pressure", 1, 10)
+    forbid, only = f.refs("forbid_kinds", KINDS, "kind"), f.refs("only_kinds", KINDS, "kind")
+    f.done()
+    return Cap(regions, top, forbid, only) if f.ok and regions and top else None
+
+
+def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
+    """Health conditions and the rules they impose."""
+    for item, where in _items(data, "conditions", file, problems):
+        f = Fields(item, where, "a condition", problems)
+        cid, name, source, explain = f.ident(), f.text("name"), f.text("source"), f.text("explain")
+        refuse, instead = f.flag("refuse"), f.text("instead", False)
+        raw_caps = f.raw("caps") or []
+        caps = [_cap(c, pos_of(raw_caps, i, f.at("caps")), cat, problems)
+                for i, c in enumerate(raw_caps if isinstance(raw_caps, list) else [])]
+        forbid = f.refs("forbid_positions", cat.positions, "position")
+        avoid = f.refs("avoid_regions", cat.regions, "region")
+        requires_avoid, warnings = f.flag("requires_avoid"), f.texts("warnings")
+        f.done()
+        if refuse and not instead:
+            f.add("refuse", "a refusing condition must say what to do 'instead'")
+        if f.ok and cid:
+            yield "conditions", Condition(cid, name, source, explain, refuse, instead,
+                                          tuple(c for c in caps if c), forbid, avoid,
+                                          requires_avoid, warnings), f.pos
+
+
+READERS: dict[str, Reader] = {
+    "regions": read_regions,
+    "positions": read_positions,
+    "techniques": read_techniques,
+    "routine": read_routine,
+    "conditions": read_conditions,
+}

@@ -1,0 +1,121 @@
+"""plan_session: choose a position and steps that suit the receiver, then fit them in time."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from rubdown.core import compose
+from rubdown.core.layout import Cursor, StepSpec, fit_steps
+from rubdown.core.models import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Catalogue,
+    Plan,
+    PlanError,
+    PlanRequest,
+    Position,
+)
+from rubdown.core.safety import Limits, safety_limits
+
+SHORT_SESSION_MINUTES = 20
+POSITION_PREFERENCE = {
+    True: ("seated", "seated-forearms", "lying"),  # short sessions: no undressing, quick set-up
+    False: ("lying", "seated", "seated-forearms"),  # longer: lying reaches the whole back and legs
+}
+
+
+def _check_request(cat: Catalogue, request: PlanRequest, minutes: int) -> None:
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise PlanError(f"minutes must be between {MIN_MINUTES} and {MAX_MINUTES}, got {minutes}",
+                        tuple(str(m) for m in (MIN_MINUTES, MAX_MINUTES)))
+    if request.position != "any" and request.position not in cat.positions:
+        raise PlanError(f"unknown position '{request.position}'", (*cat.positions, "any"))
+    if request.routine is not None and request.routine not in cat.routines:
+        raise PlanError(f"unknown routine '{request.routine}'", tuple(cat.routines))
+
+
+def _auto_position(cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits,
+                   notes: list[str]) -> Position:
+    order = [p for p in POSITION_PREFERENCE[minutes < SHORT_SESSION_MINUTES] if p in cat.positions]
+    order += [p for p in cat.positions if p not in order]
+    allowed = [p for p in order if p not in limits.forbidden_positions]
+    if not allowed:
+        raise PlanError("no position is safe with these conditions")
+    focus = request.profile.focus
+    best = max(allowed, key=lambda p: sum(r in cat.positions[p].reaches for r in focus))
+    why = "reaches the focus areas" if focus else f"suits a {minutes}-minute session"
+    notes.append(f"Position: {cat.positions[best].name.lower()} ({why}).")
+    return cat.positions[best]
+
+
+def choose_position(cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits,
+                    notes: list[str]) -> Position:
+    """The position asked for, the routine's, or the best safe one; explains any switch."""
+    wanted = request.position
+    if request.routine is not None:
+        routine_position = cat.routines[request.routine].position
+        if wanted not in ("any", routine_position):
+            raise PlanError(f"routine '{request.routine}' is done {routine_position}; "
+                            f"drop --position or pick another routine", tuple(cat.routines))
+        wanted = routine_position
+    if wanted in limits.forbidden_positions:
+        reason = limits.forbidden_positions[wanted]
+        chosen = _auto_position(cat, replace(request, position="any"), minutes, limits, [])
+        notes.append(f"Not {cat.positions[wanted].name.lower()}: {reason} rules it out, so "
+                     f"{chosen.name.lower()} instead.")
+        return chosen
+    if wanted == "any":
+        return _auto_position(cat, request, minutes, limits, notes)
+    return cat.positions[wanted]
+
+
+def _smooth_ramp(specs: list[StepSpec]) -> list[StepSpec]:
+    """Lower pressures so neighbouring steps differ by at most 2, and the ends stay light."""
+    values = [s.pressure for s in specs]
+    values[0], values[-1] = min(values[0], 3), min(values[-1], 3)
+    for i in range(1, len(values)):
+        values[i] = min(values[i], values[i - 1] + 2)
+    for i in range(len(values) - 2, -1, -1):
+        values[i] = min(values[i], values[i + 1] + 2)
+    return [replace(s, pressure=v) for s, v in zip(specs, values, strict=True)]
+
+
+def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
+    """Ramp pressures; drop steps a ramp would push below their technique's minimum."""
+    while True:
+        smooth = _smooth_ramp(specs)
+        low = [i for i, s in enumerate(smooth) if s.pressure < s.technique.pressure.min]
+        inner = [i for i in low if 0 < i < len(smooth) - 1]
+        if not inner:
+            return smooth
+        dropped = smooth[inner[0]]
+        notes.append(f"Left out {dropped.technique.name.lower()} on the "
+                     f"{dropped.region.name.lower()}: it cannot be done gently enough here.")
+        specs = specs[: inner[0]] + specs[inner[0] + 1:]
+
+
+def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
+    """Plan a session that fits the minutes and is safe for the receiver."""
+    routine = cat.routines.get(request.routine) if request.routine else None
+    minutes = request.minutes if request.minutes else (routine.minutes if routine else 30)
+    _check_request(cat, request, minutes)
+    limits = safety_limits(cat, request.profile)
+    notes: list[str] = []
+    position = choose_position(cat, request, minutes, limits, notes)
+    if routine is not None and position.id != routine.position:
+        notes.append(f"Routine '{routine.id}' set aside: it needs another position.")
+        routine = None
+    rng = random.Random(request.vary) if request.vary is not None else None
+    window = minutes * 60.0
+    if routine is not None:
+        specs = compose.from_routine(cat, routine, request.profile, limits, notes)
+    else:
+        specs = compose.from_catalogue(cat, position, request.profile, limits, window, rng, notes)
+    specs = _ramped(specs, notes)
+    segments = fit_steps(specs, Cursor(), window, limits.warnings)
+    notes = limits.notes + notes + list(request.profile.learned_notes)
+    notes += [f"Safety: {w}" for w in limits.warnings]
+    return Plan(minutes=minutes, position=position.id, segments=tuple(segments),
+                notes=tuple(dict.fromkeys(notes)), request=replace(request, minutes=minutes),
+                routine=routine.id if routine else None, warnings=tuple(limits.warnings))

@@ -1,0 +1,152 @@
+"""Safety: what a receiver's conditions and preferences allow, as small named rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rubdown.core.models import (
+    PARTNER_MAX_PRESSURE,
+    PRESSURE_WORDS,
+    Catalogue,
+    Condition,
+    PlanError,
+    Profile,
+    Refusal,
+    Technique,
+)
+
+SPINE_GLIDE_MAX = 2
+
+
+@dataclass
+class Limits:
+    """Per-region ceilings and bans that every step of a plan must respect."""
+
+    pressure_cap: int
+    region_caps: dict[str, int] = field(default_factory=dict)
+    forbidden_kinds: dict[str, set[str]] = field(default_factory=dict)
+    only_kinds: dict[str, set[str]] = field(default_factory=dict)
+    avoid: set[str] = field(default_factory=set)
+    forbidden_positions: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def cap_for(self, region: str, no_press: bool = False) -> int:
+        """The highest pressure allowed on a region."""
+        cap = min(self.pressure_cap, self.region_caps.get(region, PARTNER_MAX_PRESSURE))
+        return min(cap, SPINE_GLIDE_MAX) if no_press else cap
+
+    def allows(self, technique: Technique, region: str, no_press: bool = False) -> bool:
+        """Whether a technique may be used on a region at all."""
+        if region in self.avoid:
+            return False
+        if no_press and technique.kind != "glide":
+            return False
+        if technique.kind in self.forbidden_kinds.get(region, set()):
+            return False
+        only = self.only_kinds.get(region)
+        if only is not None and technique.kind not in only:
+            return False
+        return technique.pressure.min <= self.cap_for(region, no_press)
+
+
+ConditionRule = Callable[[Condition, Profile, Catalogue, Limits], None]
+
+
+def refuse_session(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions mean no massage today."""
+    if cond.refuse:
+        raise Refusal(f"No massage today: {cond.name.lower()}. {cond.explain}", cond.instead, cond.id)
+
+
+def require_avoided_region(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Injuries and irritated skin must be named so the plan can leave them out."""
+    if cond.requires_avoid and not profile.avoid:
+        raise PlanError(
+            f"'{cond.id}' needs the affected area: add --avoid REGION "
+            f"(regions: {', '.join(cat.regions)})",
+            tuple(cat.regions),
+        )
+    if cond.requires_avoid:
+        limits.notes.append(f"{', '.join(profile.avoid)} left out: {cond.name.lower()}.")
+
+
+def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Lower the pressure ceiling, and limit techniques, on the regions a condition names."""
+    for cap in cond.caps:
+        regions = list(cat.regions) if "all" in cap.regions else list(cap.regions)
+        for region in regions:
+            limits.region_caps[region] = min(limits.region_caps.get(region, 10), cap.max_pressure)
+            limits.forbidden_kinds.setdefault(region, set()).update(cap.forbid_kinds)
+            if cap.only_kinds:
+                current = limits.only_kinds.get(region, set(cap.only_kinds))
+                limits.only_kinds[region] = current & set(cap.only_kinds)
+        where = "everywhere" if "all" in cap.regions else ", ".join(cap.regions)
+        extra = ""
+        if cap.forbid_kinds:
+            extra += f", no {'/'.join(cap.forbid_kinds)}"
+        if cap.only_kinds:
+            extra += f", {'/'.join(cap.only_kinds)} only"
+        limits.notes.append(
+            f"Kept light on {where} (pressure at most {cap.max_pressure}{extra}): {cond.name.lower()}."
+        )
+
+
+def forbid_positions(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions rule out a position (no lying face down when pregnant)."""
+    for position in cond.forbid_positions:
+        limits.forbidden_positions[position] = cond.name.lower()
+
+
+def avoid_regions(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions keep a region untouched (the spine with brittle bones)."""
+    for region in cond.avoid_regions:
+        limits.avoid.add(region)
+    if cond.avoid_regions:
+        limits.notes.append(f"{', '.join(cond.avoid_regions)} left untouched: {cond.name.lower()}.")
+
+
+def pass_on_warnings(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Warnings the giver must hear (stop if pain spreads down a leg)."""
+    limits.warnings.extend(cond.warnings)
+
+
+CONDITION_RULES: dict[str, ConditionRule] = {
+    "refuse": refuse_session,
+    "requires-avoid": require_avoided_region,
+    "caps": cap_pressure,
+    "positions": forbid_positions,
+    "avoid": avoid_regions,
+    "warnings": pass_on_warnings,
+}
+
+
+def check_profile_ids(cat: Catalogue, profile: Profile) -> None:
+    """Unknown regions or conditions are refused with the valid choices."""
+    for label, values, known in (
+        ("region", (*profile.focus, *profile.avoid), cat.regions),
+        ("condition", profile.conditions, cat.conditions),
+    ):
+        for value in values:
+            if value not in known:
+                raise PlanError(f"unknown {label} '{value}'", tuple(known))
+    if profile.pressure is not None and profile.pressure not in PRESSURE_WORDS:
+        raise PlanError(f"unknown pressure '{profile.pressure}'", tuple(PRESSURE_WORDS))
+
+
+def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
+    """Apply every condition's rules and the pressure preference to get the limits."""
+    check_profile_ids(cat, profile)
+    word = profile.pressure or "medium"
+    limits = Limits(pressure_cap=min(PRESSURE_WORDS[word], PARTNER_MAX_PRESSURE))
+    limits.avoid.update(profile.avoid)
+    # Refusals first, so a fever is reported even alongside other conditions.
+    ordered = sorted(profile.conditions, key=lambda c: not cat.conditions[c].refuse)
+    for cid in ordered:
+        for rule in CONDITION_RULES.values():
+            rule(cat.conditions[cid], profile, cat, limits)
+    if profile.avoid:
+        limits.notes.insert(0, f"Not touching {', '.join(profile.avoid)}, as asked.")
+    limits.notes.insert(0, f"Pressure kept at or under {limits.pressure_cap} ({word} preference).")
+    return limits

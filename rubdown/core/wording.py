@@ -1,0 +1,60 @@
+"""What rubdown says aloud: short sentences for a giver whose eyes are on their partner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rubdown.core.models import Position, Region, Technique
+
+OPENING_OIL = (
+    "Warm a little oil between your palms first. Cold oil makes muscles tense, "
+    "so never pour it straight onto the skin."
+)
+MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
+CLOSING = (
+    "That is the end. Rest your hands still for a breath, then cover your partner "
+    "with the warm towel and let them lie quietly for a minute."
+)
+
+
+def step_intro(technique: Technique, region: Region, reps: int, pressure: int, side: str) -> str:
+    """The spoken introduction of a step."""
+    where = f"{region.name}, {side} side" if side in ("left", "right") else region.name
+    return (
+        f"{where}: {technique.name}. {technique.cue} "
+        f"{reps} times, pressure {pressure} of 10."
+    )
+
+
+def step_continue(technique: Technique, reps: int) -> str:
+    """Said when a long step carries on after a check-in."""
+    return f"Carry on with the {technique.name.lower()}, {reps} more times."
+
+
+def announce(region: Region) -> str:
+    """Tells the giver, and through them the receiver, where the hands go next."""
+    return f"Next, the {region.name.lower()}. Tell your partner where your hands are going."
+
+
+def change_position(position: Position) -> str:
+    """Said when the session moves to another position."""
+    return f"Change position now. {position.setup}"
+
+
+def check_in(warnings: Sequence[str], next_region: Region | None = None) -> str:
+    """A pause to ask the receiver how it feels."""
+    parts = ["Check in: ask how the pressure feels and whether anything should change."]
+    if next_region is not None:
+        parts.append(f"Then move on to the {next_region.name.lower()}.")
+    parts.extend(warnings)
+    return " ".join(parts)
+
+
+def halfway() -> str:
+    """Said half way through a step."""
+    return "Halfway."
+
+
+def last_three() -> str:
+    """Said three repetitions before a step ends."""
+    return "Last three."

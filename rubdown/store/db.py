@@ -1,0 +1,138 @@
+"""Where the database lives, opening it, and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from rubdown.store.errors import StoreError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+URL_ENV = "RUBDOWN_DATABASE_URL"
+DATA_DIR_ENV = "RUBDOWN_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The folder for rubdown's own files, created if missing."""
+    folder = Path(os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("rubdown"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    return folder
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database URL: the one given, else $RUBDOWN_DATABASE_URL, else a SQLite file."""
+    if explicit:
+        return explicit
+    from_env = os.environ.get(URL_ENV)
+    if from_env:
+        return from_env
+    return f"sqlite:///{data_dir() / 'rubdown.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open database: the engine and a factory for ORM sessions."""
+
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        """The URL with any password hidden, fit for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether this is a SQLite database."""
+        return self.engine.dialect.name == "sqlite"
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL + synchronous=FULL make each commit survive kill -9 and power loss."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # A second process (a web view beside the guide) waits rather than failing at once.
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _create_engine(url: str) -> Engine:
+    """Build the engine, turning a malformed URL or missing driver into a StoreError."""
+    try:
+        parsed = make_url(url)
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+    except ImportError as exc:
+        raise StoreError(f"the database driver for {url!r} is not installed: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    """The useful part of a driver error, without SQLAlchemy's background link."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()
+    return text[0] if text else type(original).__name__
+
+
+def migrate(engine: Engine) -> None:
+    """Run the bundled Alembic migrations up to head on this engine."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.util import CommandError
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        # Typically a database written by a newer rubdown with revisions we do not know.
+        raise StoreError(f"cannot upgrade the database schema: {exc}") from None
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating if needed) the database at url and migrate it to the current schema."""
+    engine = _create_engine(database_url(url))
+    safe = engine.url.render_as_string(hide_password=True)
+    try:
+        migrate(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the database at {safe}: {_first_line(exc)}") from None
+    return Store(engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,168 @@
+"""People: who gives and receives, with their standing preferences and conditions."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from rubdown.store.db import Store
+from rubdown.store.errors import StoreError
+from rubdown.store.models import PersonRow
+from rubdown.store.records import PRESSURES, PersonRecord
+
+MAX_NAME = 80
+
+
+class _Unset:
+    """Marks an edit argument that was not given (None means clear)."""
+
+
+UNSET: Final = _Unset()
+
+
+def name_key(name: str) -> str:
+    """The form names are compared in: "Ann", "ann " and "ANN" are one person."""
+    return " ".join(name.split()).casefold()
+
+
+def clean_name(name: str) -> str:
+    """A display name with spaces tidied, or StoreError if empty or too long."""
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise StoreError("a person needs a name")
+    if len(tidy) > MAX_NAME:
+        raise StoreError(f"a name can be at most {MAX_NAME} characters")
+    return tidy
+
+
+def check_pressure(pressure: str | None) -> str | None:
+    """Accept light|medium|firm (any case) or None."""
+    if pressure is None:
+        return None
+    value = pressure.strip().lower()
+    if value not in PRESSURES:
+        raise StoreError(f"pressure must be one of {', '.join(PRESSURES)}, not {pressure!r}")
+    return value
+
+
+def merge(current: Sequence[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+    """current plus add minus remove, keeping order and dropping blanks and repeats."""
+    seen = {r.strip().casefold() for r in remove}
+    out: list[str] = []
+    for item in [*current, *add]:
+        tidy = item.strip()
+        if tidy and tidy.casefold() not in seen:
+            seen.add(tidy.casefold())
+            out.append(tidy)
+    return out
+
+
+def to_record(row: PersonRow) -> PersonRecord:
+    """Freeze a row."""
+    return PersonRecord(
+        id=row.id,
+        name=row.name,
+        pressure=row.pressure,
+        conditions=tuple(row.conditions),
+        focus=tuple(row.focus),
+        avoid=tuple(row.avoid),
+        created_at=row.created_at,
+    )
+
+
+def find_row(session: Session, name: str) -> PersonRow:
+    """The person's row, or StoreError naming who is known."""
+    row = session.scalar(select(PersonRow).where(PersonRow.name_key == name_key(name)))
+    if row is not None:
+        return row
+    known = session.scalars(select(PersonRow.name).order_by(PersonRow.name_key)).all()
+    if not known:
+        raise StoreError(f"no one named {name!r}: nobody has been added yet")
+    raise StoreError(f"no one named {name!r}; known people: {', '.join(known)}")
+
+
+class PeopleRepo:
+    """Add, look up, list and edit people."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(
+        self,
+        name: str,
+        pressure: str | None = None,
+        conditions: Iterable[str] = (),
+        focus: Iterable[str] = (),
+        avoid: Iterable[str] = (),
+    ) -> PersonRecord:
+        """Add a person; a name already taken (ignoring case) is a StoreError."""
+        tidy = clean_name(name)
+        row = PersonRow(
+            name=tidy,
+            name_key=name_key(tidy),
+            pressure=check_pressure(pressure),
+            conditions=merge([], conditions),
+            focus=merge([], focus),
+            avoid=merge([], avoid),
+        )
+        try:
+            with self.store.sessionmaker.begin() as session:
+                self._refuse_taken(session, tidy)
+                session.add(row)
+                session.flush()
+                return to_record(row)
+        except IntegrityError:
+            # Another process added the same name between our check and the insert.
+            raise StoreError(f"a person named {tidy} already exists") from None
+
+    def get(self, name: str) -> PersonRecord:
+        """The person with this name (any case), or StoreError listing the known names."""
+        with self.store.sessionmaker() as session:
+            return to_record(find_row(session, name))
+
+    def list(self) -> builtins.list[PersonRecord]:
+        """Everyone, by name."""
+        with self.store.sessionmaker() as session:
+            rows = session.scalars(select(PersonRow).order_by(PersonRow.name_key))
+            return [to_record(row) for row in rows]
+
+    def edit(
+        self,
+        name: str,
+        *,
+        rename: str | None = None,
+        pressure: str | None | _Unset = UNSET,
+        add_conditions: Iterable[str] = (),
+        remove_conditions: Iterable[str] = (),
+        add_focus: Iterable[str] = (),
+        remove_focus: Iterable[str] = (),
+        add_avoid: Iterable[str] = (),
+        remove_avoid: Iterable[str] = (),
+    ) -> PersonRecord:
+        """Change a person; list fields take additions and removals, pressure=None clears."""
+        with self.store.sessionmaker.begin() as session:
+            row = find_row(session, name)
+            if rename is not None and name_key(rename) != row.name_key:
+                self._refuse_taken(session, rename)
+            if rename is not None:
+                row.name = clean_name(rename)
+                row.name_key = name_key(row.name)
+            if not isinstance(pressure, _Unset):
+                row.pressure = check_pressure(pressure)
+            row.conditions = merge(row.conditions, add_conditions, remove_conditions)
+            row.focus = merge(row.focus, add_focus, remove_focus)
+            row.avoid = merge(row.avoid, add_avoid, remove_avoid)
+            session.flush()
+            return to_record(row)
+
+    @staticmethod
+    def _refuse_taken(session: Session, name: str) -> None:
+        """StoreError if someone already has this name (ignoring case)."""
+        taken = session.scalar(select(PersonRow.name).where(PersonRow.name_key == name_key(name)))
+        if taken is not None:
+            raise StoreError(f"a person named {taken} already exists")
