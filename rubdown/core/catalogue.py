@@ -76,7 +76,9 @@ def _load_file(builder: _Builder, path: Path, kind: str, root: Path | None = Non
     if data is None:
         return
     file = _label(path, root)
-    for table, item, where in parse.READERS[kind](data, file, builder.catalogue(), builder.problems):
+    for table, item, where in parse.READERS[kind](
+        data, file, builder.catalogue(), builder.problems
+    ):
         builder.add(table, item, where)
 
 
@@ -107,9 +109,7 @@ def default_library_dirs() -> list[Path]:
     return [folder] if folder.is_dir() else []
 
 
-def load_catalogue(
-    library_dirs: Iterable[Path] = (), content_dir: Path = CONTENT_DIR
-) -> Catalogue:
+def load_catalogue(library_dirs: Iterable[Path] = (), content_dir: Path = CONTENT_DIR) -> Catalogue:
     """Load, validate and cross-check the shipped content plus any library folders."""
     builder = _Builder()
     _load_folder(builder, content_dir, with_core=True)
@@ -163,8 +163,10 @@ def check_files(paths: Sequence[Path], base: Catalogue | None = None) -> list[Pr
     order = ("regions", "positions", "conditions", "techniques", "routine")
     for kind, data, file in sorted(parsed, key=lambda p: order.index(p[0])):
         checked = builder.catalogue()
+        shipped = Path(file).resolve().is_relative_to(CONTENT_DIR)
         for table, item, where in parse.READERS[kind](data, file, checked, builder.problems):
-            if getattr(builder, table).get(item.id) is None or base is None:
+            # A shipped file being checked again naturally redefines its own ids.
+            if getattr(builder, table).get(item.id) is None or base is None or shipped:
                 builder.add(table, item, where)
             else:
                 builder.problems.append(

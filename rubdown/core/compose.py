@@ -12,15 +12,36 @@ from rubdown.core.safety import Limits
 FOCUS_WEIGHT = 2.5
 FAVOURITE_WEIGHT = 1.5
 # Where most people carry tension first; regions not listed come after, head to toe.
-REGION_PRIORITY = ("shoulders", "upper-back", "neck", "shoulder-blades", "mid-back",
-                   "lower-back", "skull-base", "hips", "glutes", "upper-arms", "calves",
-                   "thighs", "forearms", "feet", "hands", "spine")
+REGION_PRIORITY = (
+    "shoulders",
+    "upper-back",
+    "neck",
+    "shoulder-blades",
+    "mid-back",
+    "lower-back",
+    "skull-base",
+    "hips",
+    "glutes",
+    "upper-arms",
+    "calves",
+    "thighs",
+    "forearms",
+    "feet",
+    "hands",
+    "spine",
+)
 CLOSING_REGIONS = ("spine", "upper-back", "mid-back", "lower-back", "shoulder-blades", "shoulders")
 KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
 
 
-def _pressure(cat: Catalogue, t: Technique, region: str, profile: Profile, limits: Limits,
-              wanted: int | None = None) -> tuple[int, int]:
+def _pressure(
+    cat: Catalogue,
+    t: Technique,
+    region: str,
+    profile: Profile,
+    limits: Limits,
+    wanted: int | None = None,
+) -> tuple[int, int]:
     """The step's pressure and its ceiling: learned or wanted, nudged by preference, capped."""
     cap = min(limits.cap_for(region, cat.regions[region].no_press), t.pressure.max)
     learned = dict(profile.learned_pressure).get(region)
@@ -30,34 +51,47 @@ def _pressure(cat: Catalogue, t: Technique, region: str, profile: Profile, limit
     return max(min(value, cap), t.pressure.min), cap
 
 
-def make_spec(cat: Catalogue, t: Technique, region: str, position: Position, profile: Profile,
-              limits: Limits, reps: int | None = None, wanted: int | None = None) -> StepSpec:
+def make_spec(
+    cat: Catalogue,
+    t: Technique,
+    region: str,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    reps: int | None = None,
+    wanted: int | None = None,
+) -> StepSpec:
     """A step spec with safe pressure, bounds and weight."""
     pressure, cap = _pressure(cat, t, region, profile, limits, wanted)
     weight = FOCUS_WEIGHT if region in profile.focus else 1.0
     if t.id in profile.favourites:
         weight *= FAVOURITE_WEIGHT
     default = min(max(reps or t.reps.default, t.reps.min), t.reps.max)
-    return StepSpec(t, cat.regions[region], position, pressure, cap, t.reps.min, t.reps.max,
-                    default, weight)
+    return StepSpec(
+        t, cat.regions[region], position, pressure, cap, t.reps.min, t.reps.max, default, weight
+    )
 
 
 def _candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
     no_press = cat.regions[region].no_press
-    return [t for t in cat.techniques.values()
-            if region in t.regions and position.id in t.positions
-            and limits.allows(t, region, no_press)]
+    return [
+        t
+        for t in cat.techniques.values()
+        if region in t.regions and position.id in t.positions and limits.allows(t, region, no_press)
+    ]
 
 
-def _substitute(cat: Catalogue, t: Technique, region: str, position: Position,
-                limits: Limits) -> Technique | None:
+def _substitute(
+    cat: Catalogue, t: Technique, region: str, position: Position, limits: Limits
+) -> Technique | None:
     options = _candidates(cat, region, position, limits)
     options.sort(key=lambda o: (o.kind != t.kind, abs(o.pressure.default - t.pressure.default)))
     return options[0] if options else None
 
 
-def from_routine(cat: Catalogue, routine: Routine, profile: Profile, limits: Limits,
-                 notes: list[str]) -> list[StepSpec]:
+def from_routine(
+    cat: Catalogue, routine: Routine, profile: Profile, limits: Limits, notes: list[str]
+) -> list[StepSpec]:
     """The routine's steps, adapted: avoided regions dropped, unsafe techniques replaced."""
     specs: list[StepSpec] = []
     for step in routine.steps:
@@ -72,18 +106,24 @@ def from_routine(cat: Catalogue, routine: Routine, profile: Profile, limits: Lim
             if swap is None:
                 notes.append(f"Skipped {t.name.lower()} on the {region_name}: not safe today.")
                 continue
-            notes.append(f"{swap.name} instead of {t.name.lower()} on the {region_name}: "
-                         f"gentler, as the conditions require.")
+            notes.append(
+                f"{swap.name} instead of {t.name.lower()} on the {region_name}: "
+                f"gentler, as the conditions require."
+            )
             t = swap
-        specs.append(make_spec(cat, t, step.region, position, profile, limits, step.reps,
-                               step.pressure))
+        specs.append(
+            make_spec(cat, t, step.region, position, profile, limits, step.reps, step.pressure)
+        )
     missing = [f for f in profile.focus if f not in {s.region.id for s in specs}]
     if missing:
-        notes.append(f"This routine does not cover {', '.join(missing)}; plan without a routine "
-                     f"to include it.")
+        notes.append(
+            f"This routine does not cover {', '.join(missing)}; plan without a routine "
+            f"to include it."
+        )
     _note_focus(cat, profile, specs, notes)
-    return _with_light_ends(cat, specs[0].position if specs else cat.positions[routine.position],
-                            specs, profile, limits)
+    return _with_light_ends(
+        cat, specs[0].position if specs else cat.positions[routine.position], specs, profile, limits
+    )
 
 
 def _rank(cands: list[Technique], profile: Profile, rng: random.Random | None) -> list[Technique]:
@@ -106,14 +146,23 @@ def _overhead(window: float, regions: int) -> float:
     return CLOSING_S + regions * ANNOUNCE_S + (window // CHECKIN_EVERY_S) * CHECKIN_S + 30
 
 
-def from_catalogue(cat: Catalogue, position: Position, profile: Profile, limits: Limits,
-                   window: float, rng: random.Random | None, notes: list[str]) -> list[StepSpec]:
+def from_catalogue(
+    cat: Catalogue,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    window: float,
+    rng: random.Random | None,
+    notes: list[str],
+) -> list[StepSpec]:
     """Compose steps head to toe: the most wanted regions first, until the time is used."""
     reachable = [r for r in position.reaches if r not in limits.avoid]
     for region in profile.focus:
         if region not in position.reaches:
-            notes.append(f"The {cat.regions[region].name.lower()} cannot be reached "
-                         f"{position.name.lower()}; choose another position to include it.")
+            notes.append(
+                f"The {cat.regions[region].name.lower()} cannot be reached "
+                f"{position.name.lower()}; choose another position to include it."
+            )
     options = {r: _rank(_candidates(cat, r, position, limits), profile, rng) for r in reachable}
     regions = [r for r in _region_order(cat, reachable, profile.focus) if options[r]]
     if not regions:
@@ -123,8 +172,9 @@ def from_catalogue(cat: Catalogue, position: Position, profile: Profile, limits:
     for region in regions:
         take = 2 if region in profile.focus else 1
         chosen[region] = options[region][:take]
-        planned += sum(t.reps.default * t.seconds_per_rep * (1 + t.per_side)
-                       for t in chosen[region])
+        planned += sum(
+            t.reps.default * t.seconds_per_rep * (1 + t.per_side) for t in chosen[region]
+        )
         if planned + _overhead(window, len(chosen)) >= window:
             break
     _grow(cat, chosen, options, regions, position, profile, limits, window)
@@ -133,17 +183,26 @@ def from_catalogue(cat: Catalogue, position: Position, profile: Profile, limits:
     return _with_light_ends(cat, position, specs, profile, limits)
 
 
-def _grow(cat: Catalogue, chosen: dict[str, list[Technique]], options: dict[str, list[Technique]],
-          regions: list[str], position: Position, profile: Profile, limits: Limits,
-          window: float) -> None:
+def _grow(
+    cat: Catalogue,
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    window: float,
+) -> None:
     """Add further techniques, most wanted regions first, until the steps can fill the time."""
+
     def most(t: Technique) -> float:
         return t.reps.max * t.seconds_per_rep * (1 + t.per_side)
 
     top = sum(most(t) for ts in chosen.values() for t in ts)
     while top + _overhead(window, len(chosen)) < window * 1.1:
         for region in regions:
-            spare = [t for t in options[region] if t not in chosen.get(region, [])]
+            taken = {t.id for t in chosen.get(region, [])}
+            spare = [t for t in options[region] if t.id not in taken]
             if spare:
                 chosen.setdefault(region, []).append(spare[0])
                 top += most(spare[0])
@@ -152,56 +211,80 @@ def _grow(cat: Catalogue, chosen: dict[str, list[Technique]], options: dict[str,
             return
 
 
-def _specs(cat: Catalogue, chosen: dict[str, list[Technique]], position: Position,
-           profile: Profile, limits: Limits) -> list[StepSpec]:
+def _specs(
+    cat: Catalogue,
+    chosen: dict[str, list[Technique]],
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+) -> list[StepSpec]:
     """Steps head to toe; within a region, gentle kinds before firm ones."""
-    specs = [make_spec(cat, t, r, position, profile, limits)
-             for r, techniques in chosen.items() for t in techniques]
+    specs = [
+        make_spec(cat, t, r, position, profile, limits)
+        for r, techniques in chosen.items()
+        for t in techniques
+    ]
     specs.sort(key=lambda s: (s.region.order, KIND_ORDER.index(s.technique.kind), s.pressure))
     return specs
 
 
-def _light(cat: Catalogue, position: Position, profile: Profile, limits: Limits,
-           regions: Sequence[str]) -> StepSpec | None:
+def _light(
+    cat: Catalogue, position: Position, profile: Profile, limits: Limits, regions: Sequence[str]
+) -> StepSpec | None:
     for region in regions:
         if region in limits.avoid or region not in position.reaches:
             continue
         for t in _candidates(cat, region, position, limits):
             if t.kind in ("glide", "stroke") and t.pressure.min <= 3:
                 spec = make_spec(cat, t, region, position, profile, limits)
-                return StepSpec(**{**spec.__dict__, "pressure": min(spec.pressure, 3),
-                                   "weight": 1.0})
+                return StepSpec(
+                    **{**spec.__dict__, "pressure": min(spec.pressure, 3), "weight": 1.0}
+                )
     return None
 
 
-def _with_light_ends(cat: Catalogue, position: Position, specs: list[StepSpec], profile: Profile,
-                     limits: Limits) -> list[StepSpec]:
+def _with_light_ends(
+    cat: Catalogue, position: Position, specs: list[StepSpec], profile: Profile, limits: Limits
+) -> list[StepSpec]:
     """Make sure the session opens and closes with a light glide or stroke."""
+
     def light(s: StepSpec) -> bool:
         return s.technique.kind in ("glide", "stroke") and s.technique.pressure.min <= 3
 
     first_regions = [specs[0].region.id] if specs else []
     if not specs or not light(specs[0]):
-        opening = _light(cat, specs[0].position if specs else position, profile, limits,
-                         [*first_regions, *CLOSING_REGIONS[::-1], *position.reaches])
+        opening = _light(
+            cat,
+            specs[0].position if specs else position,
+            profile,
+            limits,
+            [*first_regions, *CLOSING_REGIONS[::-1], *position.reaches],
+        )
         if opening is None:
             raise PlanError("no light stroke is possible to open the session safely")
         specs = [opening, *specs]
     if not light(specs[-1]):
-        closing = _light(cat, specs[-1].position, profile, limits,
-                         [*CLOSING_REGIONS, *specs[-1].position.reaches])
+        closing = _light(
+            cat,
+            specs[-1].position,
+            profile,
+            limits,
+            [*CLOSING_REGIONS, *specs[-1].position.reaches],
+        )
         if closing is None:
             raise PlanError("no light stroke is possible to close the session safely")
         specs = [*specs, closing]
     return specs
 
 
-def _note_focus(cat: Catalogue, profile: Profile, specs: Sequence[StepSpec],
-                notes: list[str]) -> None:
+def _note_focus(
+    cat: Catalogue, profile: Profile, specs: Sequence[StepSpec], notes: list[str]
+) -> None:
     for region in profile.focus:
         if any(s.region.id == region for s in specs):
-            notes.append(f"More time on the {cat.regions[region].name.lower()}: you asked to "
-                         f"focus there.")
+            notes.append(
+                f"More time on the {cat.regions[region].name.lower()}: you asked to focus there."
+            )
     for tid in profile.favourites:
         if any(s.technique.id == tid for s in specs):
             notes.append(f"More room for {cat.techniques[tid].name.lower()}: a favourite.")

@@ -130,7 +130,9 @@ class Fields:
             return ""
         return value
 
-    def refs(self, key: str, known: Iterable[str], label: str, required: bool = False) -> tuple[str, ...]:
+    def refs(
+        self, key: str, known: Iterable[str], label: str, required: bool = False
+    ) -> tuple[str, ...]:
         """A list of ids that must all be known."""
         allowed = set(known)
         values = self.texts(key, required)
@@ -151,4 +153,3 @@ class Fields:
             if key not in self.seen:
                 expected = ", ".join(sorted(self.seen))
                 self.add(key, f"unknown field '{key}' in {self.what} (expected: {expected})")
-

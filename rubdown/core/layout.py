@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -38,8 +39,13 @@ class StepSpec:
 
     def slot(self) -> Slot:
         """The step as the solver sees it."""
-        return Slot(self.technique.seconds_per_rep * self.sides, self.min_reps, self.max_reps,
-                    self.default_reps, self.weight)
+        return Slot(
+            self.technique.seconds_per_rep * self.sides,
+            self.min_reps,
+            self.max_reps,
+            self.default_reps,
+            self.weight,
+        )
 
 
 @dataclass
@@ -66,14 +72,29 @@ class _Chunk:
 
     def fields(self) -> tuple[str, dict[str, object]]:
         spec, t = self.spec, self.spec.technique
-        say = (wording.step_intro(t, spec.region, self.intro_reps, spec.pressure, self.side)
-               if self.intro_reps is not None else wording.step_continue(t, self.reps))
+        say = (
+            wording.step_intro(t, spec.region, self.intro_reps, spec.pressure, self.side)
+            if self.intro_reps is not None
+            else wording.step_continue(t, self.reps)
+        )
         return say, dict(
-            region=spec.region.id, technique=t.id, technique_kind=t.kind, pressure=spec.pressure,
-            reps=self.reps, side=self.side, position=spec.position.id,
-            seconds_per_rep=t.seconds_per_rep, min_reps=spec.min_reps, max_reps=spec.max_reps,
-            max_pressure=spec.max_pressure, weight=spec.weight, step_index=self.index,
-            stroke_rule=t.stroke_rule, technique_name=t.name, region_name=spec.region.name)
+            region=spec.region.id,
+            technique=t.id,
+            technique_kind=t.kind,
+            pressure=spec.pressure,
+            reps=self.reps,
+            side=self.side,
+            position=spec.position.id,
+            seconds_per_rep=t.seconds_per_rep,
+            min_reps=spec.min_reps,
+            max_reps=spec.max_reps,
+            max_pressure=spec.max_pressure,
+            weight=spec.weight,
+            step_index=self.index,
+            stroke_rule=t.stroke_rule,
+            technique_name=t.name,
+            region_name=spec.region.name,
+        )
 
 
 Row = tuple[float, str, object]
@@ -102,8 +123,13 @@ class _Layout:
         oil_due = self.c.since_oil >= OIL_EVERY_S
         need = (POSITION_S if moved else ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
         if moved:
-            self.add(POSITION_S, "announce", wording.change_position(spec.position),
-                     region=spec.region.id, position=spec.position.id)
+            self.add(
+                POSITION_S,
+                "announce",
+                wording.change_position(spec.position),
+                region=spec.region.id,
+                position=spec.position.id,
+            )
         elif changed and self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
             self.check_in(spec.region)
         elif changed:
@@ -127,14 +153,20 @@ class _Layout:
                 self.check_in()
                 continue
             chunk = min(room, remaining)
-            self.add(chunk * seconds, "step",
-                     _Chunk(spec, chunk, side, index, reps if first else None))
+            self.add(
+                chunk * seconds, "step", _Chunk(spec, chunk, side, index, reps if first else None)
+            )
             remaining -= chunk
             first = False
 
 
-def lay_out(specs: Sequence[StepSpec], reps: Sequence[int], cursor: Cursor,
-            warnings: Sequence[str], opening: bool) -> list[Row]:
+def lay_out(
+    specs: Sequence[StepSpec],
+    reps: Sequence[int],
+    cursor: Cursor,
+    warnings: Sequence[str],
+    opening: bool,
+) -> list[Row]:
     """Rows for the given repetitions, ending with the closing pause."""
     layout = _Layout(cursor, warnings)
     if opening:
@@ -164,35 +196,62 @@ def _flex(rows: list[Row], gap: float, start: float) -> list[Segment]:
         durations[i] = new
     out = []
     for (_, kind, payload), duration in zip(rows, durations, strict=True):
-        say, fields = payload.fields() if isinstance(payload, _Chunk) else payload  # type: ignore[misc]
-        out.append(Segment(round(start, 3), round(duration, 3), kind, say, **fields))  # type: ignore[arg-type]
+        say: str
+        fields: dict[str, object]
+        if isinstance(payload, _Chunk):
+            say, fields = payload.fields()
+        else:
+            say, fields = payload  # type: ignore[misc]
+        out.append(Segment.build(round(start, 3), round(duration, 3), kind, say, fields))
         start += duration
     return out
 
 
-def fit_steps(specs: Sequence[StepSpec], cursor: Cursor, end_s: float,
-              warnings: Sequence[str] = (), opening: bool = True) -> list[Segment]:
+def _overhead_estimate(specs: Sequence[StepSpec], window: float, opening: bool) -> float:
+    """Pauses a layout will need, estimated up front; the fitting loop corrects the rest."""
+    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
+    return (
+        CLOSING_S
+        + (OIL_S if opening else 0.0)
+        + moves * ANNOUNCE_S
+        + (window // CHECKIN_EVERY_S) * CHECKIN_S
+        + (window // OIL_EVERY_S) * OIL_S
+    )
+
+
+def fit_steps(
+    specs: Sequence[StepSpec],
+    cursor: Cursor,
+    end_s: float,
+    warnings: Sequence[str] = (),
+    opening: bool = True,
+) -> list[Segment]:
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
     window = end_s - cursor.t
     slots = [s.slot() for s in specs]
-    guess = lay_out(specs, [s.default_reps for s in specs], cursor, warnings, opening)
-    overhead = sum(g[0] for g in guess if g[1] != "step")
+    overhead = _overhead_estimate(specs, window, opening)
     low, high = capacity(slots)
     if high + overhead < window - FIT_TOLERANCE_S:
-        raise PlanError(f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-                        f"at most {(high + overhead) / 60:.0f} minutes")
+        raise PlanError(
+            f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
+            f"at most {(high + overhead) / 60:.0f} minutes; ask for fewer minutes, "
+            f"another position, or fewer avoided areas"
+        )
     if low + overhead > window + FIT_TOLERANCE_S:
-        raise PlanError(f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
-                        f"more than the {window / 60:.0f} available")
-    budget, best = window - overhead, guess
-    for _ in range(6):
-        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+        raise PlanError(
+            f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
+            f"more than the {window / 60:.0f} available; ask for more minutes"
+        )
+    budget = window - overhead
+    rows = best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+    for _ in range(5):
         gap = window - _total(rows)
         if abs(gap) < abs(window - _total(best)):
             best = rows
         if CLOSING_FLEX[0] - CLOSING_S < gap < CLOSING_FLEX[1] - CLOSING_S:
             break  # the closing pause absorbs the rest
         budget += gap
+        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
     fitted = _flex(best, window - _total(best), cursor.t)
     if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
         raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")

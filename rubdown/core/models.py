@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -210,6 +211,22 @@ class Segment:
     def end_s(self) -> float:
         """When the segment ends on the session clock."""
         return self.start_s + self.duration_s
+
+    @classmethod
+    def build(
+        cls, start_s: float, duration_s: float, kind: str, say: str, fields: dict[str, Any]
+    ) -> Segment:
+        """Construct without the frozen __init__'s per-field setattr: the planner's hot path."""
+        segment = object.__new__(cls)
+        segment.__dict__.update(
+            _SEGMENT_DEFAULTS, start_s=start_s, duration_s=duration_s, kind=kind, say=say, **fields
+        )
+        return segment
+
+
+_SEGMENT_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in dataclasses.fields(Segment) if f.default is not dataclasses.MISSING
+}
 
 
 @dataclass(frozen=True)

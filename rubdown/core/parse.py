@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -44,8 +45,9 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
     """Regions of the body."""
     for item, where in _items(data, "regions", file, problems):
         f = Fields(item, where, "a region", problems)
-        region = Region(f.ident(), f.text("name"), f.integer("order", 0, 10_000) or 0,
-                        f.flag("no_press"))
+        region = Region(
+            f.ident(), f.text("name"), f.integer("order", 0, 10_000) or 0, f.flag("no_press")
+        )
         f.done()
         if f.ok and region.id:
             yield "regions", region, f.pos
@@ -53,8 +55,12 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
 
 def _need(item: Any, where: Pos, problems: list[Problem]) -> Need | None:
     f = Fields(item, where, "a need", problems)
-    need = Need(f.text("item"), f.integer("count", 1, 20) or 1, f.text("note", False),
-                f.integer("lead_minutes", 0, 240) or 0)
+    need = Need(
+        f.text("item"),
+        f.integer("count", 1, 20) or 1,
+        f.text("note", False),
+        f.integer("lead_minutes", 0, 240) or 0,
+    )
     f.done()
     return need if f.ok else None
 
@@ -66,12 +72,17 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         pid, name, setup = f.ident(), f.text("name"), f.text("setup")
         reaches = f.refs("reaches", cat.regions, "region", required=True)
         raw_needs = f.raw("needs") or []
-        needs = [_need(n, pos_of(raw_needs, i, f.at("needs")), problems)
-                 for i, n in enumerate(raw_needs if isinstance(raw_needs, list) else [])]
+        needs = [
+            _need(n, pos_of(raw_needs, i, f.at("needs")), problems)
+            for i, n in enumerate(raw_needs if isinstance(raw_needs, list) else [])
+        ]
         f.done()
         if f.ok and pid:
-            yield "positions", Position(pid, name, setup, reaches,
-                                        tuple(n for n in needs if n)), f.pos
+            yield (
+                "positions",
+                Position(pid, name, setup, reaches, tuple(n for n in needs if n)),
+                f.pos,
+            )
 
 
 def _range(f: Fields, key: str, lo: int, hi: int) -> Range | None:
@@ -95,8 +106,11 @@ def _check_technique_reach(f: Fields, t: Technique, cat: Catalogue) -> None:
         if not any(region in cat.positions[p].reaches for p in t.positions if p in cat.positions):
             f.add("regions", f"region '{region}' cannot be reached in any of its positions")
         if cat.regions[region].no_press and (t.kind != "glide" or t.pressure.max > 2):
-            f.add("regions", f"'{region}' is a no-press zone: only a glide with pressure at "
-                             f"most 2 may touch it (this is a {t.kind} up to {t.pressure.max})")
+            f.add(
+                "regions",
+                f"'{region}' is a no-press zone: only a glide with pressure at "
+                f"most 2 may touch it (this is a {t.kind} up to {t.pressure.max})",
+            )
 
 
 def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
@@ -115,14 +129,29 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
         f.done()
         if not (f.ok and tid and kind and rule and pressure and reps and seconds):
             continue
-        t = Technique(tid, name, kind, regions, positions, hand, rule, stroke_text, pressure,
-                      seconds, reps, per_side, cue, cautions)
+        t = Technique(
+            tid,
+            name,
+            kind,
+            regions,
+            positions,
+            hand,
+            rule,
+            stroke_text,
+            pressure,
+            seconds,
+            reps,
+            per_side,
+            cue,
+            cautions,
+        )
         _check_technique_reach(f, t, cat)
         yield "techniques", t, f.pos
 
 
-def _step(item: Any, where: Pos, default_position: str, cat: Catalogue,
-          problems: list[Problem]) -> RoutineStep | None:
+def _step(
+    item: Any, where: Pos, default_position: str, cat: Catalogue, problems: list[Problem]
+) -> RoutineStep | None:
     f = Fields(item, where, "a step", problems)
     tid = f.choice("technique", cat.techniques) if f.ok else ""
     region = f.choice("region", cat.regions) if f.ok else ""
@@ -133,31 +162,41 @@ def _step(item: Any, where: Pos, default_position: str, cat: Catalogue,
         return None
     t = cat.techniques[tid]
     if region not in t.regions:
-        f.add("region", f"technique '{tid}' is not for '{region}' (it is for: "
-                        f"{', '.join(t.regions)})")
+        f.add(
+            "region", f"technique '{tid}' is not for '{region}' (it is for: {', '.join(t.regions)})"
+        )
     if position in cat.positions and position not in t.positions:
         f.add("technique", f"technique '{tid}' cannot be done in position '{position}'")
     if position in cat.positions and region not in cat.positions[position].reaches:
         f.add("region", f"'{region}' cannot be reached in position '{position}'")
     if pressure is not None and not t.pressure.min <= pressure <= t.pressure.max:
-        f.add("pressure", f"pressure {pressure} is outside {tid}'s range "
-                          f"{t.pressure.min}-{t.pressure.max}")
+        f.add(
+            "pressure",
+            f"pressure {pressure} is outside {tid}'s range {t.pressure.min}-{t.pressure.max}",
+        )
     if reps is not None and not t.reps.min <= reps <= t.reps.max:
         f.add("reps", f"reps {reps} is outside {tid}'s range {t.reps.min}-{t.reps.max}")
     return RoutineStep(tid, region, reps, pressure, position)
 
 
-def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue) -> None:
+def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any) -> None:
     positions = [s.position for s in steps]
-    changes = sum(1 for a, b in zip(positions, positions[1:], strict=False) if a != b)
+    changes = sum(1 for a, b in itertools.pairwise(positions) if a != b)
     if changes > 1:
-        f.add("steps", f"a routine may change position at most once, this one changes {changes} times")
-    for label, step in (("first", steps[0]), ("last", steps[-1])):
+        f.add(
+            "steps", f"a routine may change position at most once, this one changes {changes} times"
+        )
+    for label, index in (("first", 0), ("last", len(steps) - 1)):
+        step = steps[index]
         t = cat.techniques[step.technique]
         pressure = step.pressure or t.pressure.default
         if t.kind not in ("glide", "stroke") or pressure > 3:
-            f.add("steps", f"the {label} step must be a light glide or stroke (pressure at most 3), "
-                           f"not {t.kind} at {pressure}")
+            f.problems.append(
+                pos_of(raw, index, f.at("steps")).problem(
+                    f"the {label} step must be a light glide or stroke (pressure at most 3), "
+                    f"not {t.kind} at {pressure}"
+                )
+            )
 
 
 def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
@@ -179,7 +218,7 @@ def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.add("steps", "a routine needs at least one step")
     f.done()
     if steps and len(steps) == len(raw or []):
-        _check_routine_shape(f, steps, cat)
+        _check_routine_shape(f, steps, cat, raw)
     if f.ok and rid and position and minutes and steps:
         yield "routines", Routine(rid, name, position, minutes, description, tuple(steps)), f.pos
 
@@ -200,8 +239,10 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
         cid, name, source, explain = f.ident(), f.text("name"), f.text("source"), f.text("explain")
         refuse, instead = f.flag("refuse"), f.text("instead", False)
         raw_caps = f.raw("caps") or []
-        caps = [_cap(c, pos_of(raw_caps, i, f.at("caps")), cat, problems)
-                for i, c in enumerate(raw_caps if isinstance(raw_caps, list) else [])]
+        caps = [
+            _cap(c, pos_of(raw_caps, i, f.at("caps")), cat, problems)
+            for i, c in enumerate(raw_caps if isinstance(raw_caps, list) else [])
+        ]
         forbid = f.refs("forbid_positions", cat.positions, "position")
         avoid = f.refs("avoid_regions", cat.regions, "region")
         requires_avoid, warnings = f.flag("requires_avoid"), f.texts("warnings")
@@ -209,9 +250,23 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
         if refuse and not instead:
             f.add("refuse", "a refusing condition must say what to do 'instead'")
         if f.ok and cid:
-            yield "conditions", Condition(cid, name, source, explain, refuse, instead,
-                                          tuple(c for c in caps if c), forbid, avoid,
-                                          requires_avoid, warnings), f.pos
+            yield (
+                "conditions",
+                Condition(
+                    cid,
+                    name,
+                    source,
+                    explain,
+                    refuse,
+                    instead,
+                    tuple(c for c in caps if c),
+                    forbid,
+                    avoid,
+                    requires_avoid,
+                    warnings,
+                ),
+                f.pos,
+            )
 
 
 READERS: dict[str, Reader] = {

@@ -27,16 +27,18 @@ POSITION_PREFERENCE = {
 
 def _check_request(cat: Catalogue, request: PlanRequest, minutes: int) -> None:
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise PlanError(f"minutes must be between {MIN_MINUTES} and {MAX_MINUTES}, got {minutes}",
-                        tuple(str(m) for m in (MIN_MINUTES, MAX_MINUTES)))
+        raise PlanError(
+            f"minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES}, got {minutes}"
+        )
     if request.position != "any" and request.position not in cat.positions:
         raise PlanError(f"unknown position '{request.position}'", (*cat.positions, "any"))
     if request.routine is not None and request.routine not in cat.routines:
         raise PlanError(f"unknown routine '{request.routine}'", tuple(cat.routines))
 
 
-def _auto_position(cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits,
-                   notes: list[str]) -> Position:
+def _auto_position(
+    cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits, notes: list[str]
+) -> Position:
     order = [p for p in POSITION_PREFERENCE[minutes < SHORT_SESSION_MINUTES] if p in cat.positions]
     order += [p for p in cat.positions if p not in order]
     allowed = [p for p in order if p not in limits.forbidden_positions]
@@ -49,21 +51,27 @@ def _auto_position(cat: Catalogue, request: PlanRequest, minutes: int, limits: L
     return cat.positions[best]
 
 
-def choose_position(cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits,
-                    notes: list[str]) -> Position:
+def choose_position(
+    cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits, notes: list[str]
+) -> Position:
     """The position asked for, the routine's, or the best safe one; explains any switch."""
     wanted = request.position
     if request.routine is not None:
         routine_position = cat.routines[request.routine].position
         if wanted not in ("any", routine_position):
-            raise PlanError(f"routine '{request.routine}' is done {routine_position}; "
-                            f"drop --position or pick another routine", tuple(cat.routines))
+            raise PlanError(
+                f"routine '{request.routine}' is done {routine_position}; "
+                f"drop --position or pick another routine",
+                tuple(cat.routines),
+            )
         wanted = routine_position
     if wanted in limits.forbidden_positions:
         reason = limits.forbidden_positions[wanted]
         chosen = _auto_position(cat, replace(request, position="any"), minutes, limits, [])
-        notes.append(f"Not {cat.positions[wanted].name.lower()}: {reason} rules it out, so "
-                     f"{chosen.name.lower()} instead.")
+        notes.append(
+            f"Not {cat.positions[wanted].name.lower()}: {reason} rules it out, so "
+            f"{chosen.name.lower()} instead."
+        )
         return chosen
     if wanted == "any":
         return _auto_position(cat, request, minutes, limits, notes)
@@ -78,7 +86,9 @@ def _smooth_ramp(specs: list[StepSpec]) -> list[StepSpec]:
         values[i] = min(values[i], values[i - 1] + 2)
     for i in range(len(values) - 2, -1, -1):
         values[i] = min(values[i], values[i + 1] + 2)
-    return [replace(s, pressure=v) for s, v in zip(specs, values, strict=True)]
+    return [
+        s if s.pressure == v else replace(s, pressure=v) for s, v in zip(specs, values, strict=True)
+    ]
 
 
 def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
@@ -90,9 +100,11 @@ def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
         if not inner:
             return smooth
         dropped = smooth[inner[0]]
-        notes.append(f"Left out {dropped.technique.name.lower()} on the "
-                     f"{dropped.region.name.lower()}: it cannot be done gently enough here.")
-        specs = specs[: inner[0]] + specs[inner[0] + 1:]
+        notes.append(
+            f"Left out {dropped.technique.name.lower()} on the "
+            f"{dropped.region.name.lower()}: it cannot be done gently enough here."
+        )
+        specs = specs[: inner[0]] + specs[inner[0] + 1 :]
 
 
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
@@ -116,6 +128,12 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     segments = fit_steps(specs, Cursor(), window, limits.warnings)
     notes = limits.notes + notes + list(request.profile.learned_notes)
     notes += [f"Safety: {w}" for w in limits.warnings]
-    return Plan(minutes=minutes, position=position.id, segments=tuple(segments),
-                notes=tuple(dict.fromkeys(notes)), request=replace(request, minutes=minutes),
-                routine=routine.id if routine else None, warnings=tuple(limits.warnings))
+    return Plan(
+        minutes=minutes,
+        position=position.id,
+        segments=tuple(segments),
+        notes=tuple(dict.fromkeys(notes)),
+        request=replace(request, minutes=minutes),
+        routine=routine.id if routine else None,
+        warnings=tuple(limits.warnings),
+    )

@@ -57,10 +57,14 @@ ConditionRule = Callable[[Condition, Profile, Catalogue, Limits], None]
 def refuse_session(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
     """Some conditions mean no massage today."""
     if cond.refuse:
-        raise Refusal(f"No massage today: {cond.name.lower()}. {cond.explain}", cond.instead, cond.id)
+        raise Refusal(
+            f"No massage today: {cond.name.lower()}. {cond.explain}", cond.instead, cond.id
+        )
 
 
-def require_avoided_region(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+def require_avoided_region(
+    cond: Condition, profile: Profile, cat: Catalogue, limits: Limits
+) -> None:
     """Injuries and irritated skin must be named so the plan can leave them out."""
     if cond.requires_avoid and not profile.avoid:
         raise PlanError(
@@ -89,7 +93,8 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
         if cap.only_kinds:
             extra += f", {'/'.join(cap.only_kinds)} only"
         limits.notes.append(
-            f"Kept light on {where} (pressure at most {cap.max_pressure}{extra}): {cond.name.lower()}."
+            f"Kept light on {where} (pressure at most {cap.max_pressure}{extra}): "
+            f"{cond.name.lower()}."
         )
 
 

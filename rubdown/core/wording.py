@@ -20,10 +20,7 @@ CLOSING = (
 def step_intro(technique: Technique, region: Region, reps: int, pressure: int, side: str) -> str:
     """The spoken introduction of a step."""
     where = f"{region.name}, {side} side" if side in ("left", "right") else region.name
-    return (
-        f"{where}: {technique.name}. {technique.cue} "
-        f"{reps} times, pressure {pressure} of 10."
-    )
+    return f"{where}: {technique.name}. {technique.cue} {reps} times, pressure {pressure} of 10."
 
 
 def step_continue(technique: Technique, reps: int) -> str:

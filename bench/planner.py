@@ -1,0 +1,78 @@
+"""Planning time over 1,000 random requests: median and p99 (targets 1 ms and 5 ms)."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import statistics
+import time
+
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.models import PlanError, PlanRequest, Profile
+from rubdown.core.planner import plan_session
+
+REQUESTS = 1000
+
+
+def random_request(
+    rng: random.Random,
+    regions: list[str],
+    conditions: list[str],
+    routines: dict[str, int],
+    positions: list[str],
+) -> PlanRequest:
+    """A plausible request: any length and position, a few focus/avoid regions and conditions.
+
+    A quarter follow a routine, at half to one and a half times its designed length.
+    """
+    profile = Profile(
+        pressure=rng.choice([None, "light", "medium", "firm"]),
+        focus=tuple(rng.sample(regions, rng.randint(0, 2))),
+        avoid=tuple(rng.sample(regions, rng.randint(0, 2))),
+        conditions=tuple(rng.sample(conditions, rng.randint(0, 2))),
+    )
+    routine = rng.choice([None, None, None, *routines]) if rng.random() < 0.5 else None
+    if routine is not None:
+        length = routines[routine]
+        return PlanRequest(
+            minutes=rng.randint(max(5, length // 2), min(90, length * 3 // 2)),
+            routine=routine,
+            profile=profile,
+        )
+    return PlanRequest(
+        minutes=rng.randint(5, 90),
+        position=rng.choice(["any", *positions]),
+        profile=profile,
+        vary=rng.choice([None, rng.randint(0, 10**6)]),
+    )
+
+
+def main() -> None:
+    """Time plan_session over random requests and print the figures."""
+    cat = load_catalogue()
+    rng = random.Random(20261124)
+    conditions = [c for c, v in cat.conditions.items() if not v.refuse and not v.requires_avoid]
+    routines = {r.id: r.minutes for r in cat.routines.values()}
+    args = (sorted(cat.regions), conditions, routines, sorted(cat.positions))
+    requests = [random_request(rng, *args) for _ in range(REQUESTS)]
+    for request in requests[:50]:  # warm up caches and the interpreter
+        with contextlib.suppress(PlanError):
+            plan_session(cat, request)
+    timings, errors = [], 0
+    for request in requests:
+        start = time.perf_counter()
+        try:
+            plan_session(cat, request)
+        except PlanError:
+            errors += 1
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    print(f"planner: {REQUESTS} random requests ({errors} answered with a clear error)")
+    print(f"  median {statistics.median(timings):.3f} ms   (target <= 1 ms)")
+    print(f"  p99    {p99:.3f} ms   (target <= 5 ms)")
+    print(f"  max    {timings[-1]:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()

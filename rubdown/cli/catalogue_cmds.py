@@ -1,0 +1,132 @@
+"""Browsing and checking content: techniques, routines, conditions, regions, show, check, schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from rubdown.cli.options import LIBRARY_OPTION, catalogue_for, json_option
+
+
+def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from rich.table import Table
+
+    from rubdown.cli.render import console
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column.replace("_", " ").capitalize())
+    for row in rows:
+        table.add_row(
+            *(", ".join(v) if isinstance(v := row[c], list | tuple) else str(v) for c in columns)
+        )
+    console().print(table)
+
+
+def _listing(name: str, table: str, columns: tuple[str, ...], doc: str) -> click.Command:
+    @click.command(name, help=doc)
+    @LIBRARY_OPTION
+    @json_option
+    def command(library: tuple[Path, ...], as_json: bool) -> None:
+        items = getattr(catalogue_for(library), table).values()
+        _emit([asdict(item) for item in items], columns, name.capitalize(), as_json)
+
+    return command
+
+
+LISTINGS = (
+    _listing(
+        "techniques",
+        "techniques",
+        ("id", "name", "kind", "regions", "positions", "stroke_rule"),
+        "List the massage techniques rubdown knows.",
+    ),
+    _listing(
+        "routines",
+        "routines",
+        ("id", "name", "position", "minutes"),
+        "List the ready-made routines.",
+    ),
+    _listing(
+        "conditions",
+        "conditions",
+        ("id", "name", "refuse", "explain"),
+        "List the health conditions the planner adapts to.",
+    ),
+    _listing(
+        "regions",
+        "regions",
+        ("id", "name", "order", "no_press"),
+        "List the body regions, head to toe.",
+    ),
+)
+
+
+@click.command("show")
+@click.argument("routine_id")
+@LIBRARY_OPTION
+@json_option
+def show_command(routine_id: str, library: tuple[Path, ...], as_json: bool) -> None:
+    """Show a routine's steps."""
+    from rubdown.core.models import PlanError
+
+    cat = catalogue_for(library)
+    routine = cat.routines.get(routine_id)
+    if routine is None:
+        raise PlanError(f"unknown routine '{routine_id}'", tuple(cat.routines))
+    if as_json:
+        click.echo(json.dumps(asdict(routine), indent=2))
+        return
+    click.echo(f"{routine.name} ({routine.position}, about {routine.minutes} minutes)")
+    if routine.description:
+        click.echo(routine.description)
+    rows = []
+    for step in routine.steps:
+        t = cat.techniques[step.technique]
+        rows.append(
+            {
+                "region": cat.regions[step.region].name,
+                "technique": t.name,
+                "kind": t.kind,
+                "reps": step.reps or t.reps.default,
+                "pressure": step.pressure or t.pressure.default,
+            }
+        )
+    _emit(rows, ("region", "technique", "kind", "reps", "pressure"), "Steps", False)
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check_command(files: tuple[Path, ...]) -> None:
+    """Check routine or technique files; print every problem as file:line:column."""
+    from rubdown.core.catalogue import check_files, load_catalogue
+
+    problems = check_files(list(files), load_catalogue())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"ok: {len(files)} file(s) checked, no problems.")
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print a JSON Schema for routine files (for editor completion)."""
+    from rubdown.core.catalogue import load_catalogue
+    from rubdown.core.schema import routine_schema
+
+    click.echo(json.dumps(routine_schema(load_catalogue()), indent=2))
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the CLI."""
+    for command in (*LISTINGS, show_command, check_command, schema_command):
+        group.add_command(command)

@@ -1,0 +1,106 @@
+"""The `rubdown` command: a group whose subcommands are thin adapters over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+# Subcommand modules import only click at load time, so `rubdown --help` stays fast.
+COMMAND_MODULES = (
+    "rubdown.cli.catalogue_cmds",
+    "rubdown.cli.plan_cmd",
+    "rubdown.cli.guide_cmd",
+    "rubdown.cli.people_cmds",
+    "rubdown.cli.prep_cmds",
+    "rubdown.cli.serve_cmd",
+)
+
+
+def report_error(err: Exception, as_json: bool = False) -> int:
+    """Print a domain error plainly (never a traceback) and return its exit code."""
+    from rubdown.core.catalogue import CatalogueError
+    from rubdown.core.models import PlanError, Refusal
+
+    if isinstance(err, CatalogueError):
+        for problem in err.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(err.problems)} problem(s) in the content files.", err=True)
+        return 1
+    if isinstance(err, Refusal):
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "refused": True,
+                        "reason": err.reason,
+                        "instead": err.instead,
+                        "condition": err.condition,
+                    }
+                )
+            )
+        else:
+            click.echo(f"{err.reason}\nInstead: {err.instead}", err=True)
+        return err.exit_code
+    if isinstance(err, PlanError):
+        if as_json:
+            click.echo(json.dumps({"error": err.message, "choices": list(err.choices)}))
+        click.echo(f"Error: {err.message}", err=True)
+        if err.choices:
+            click.echo(f"Valid choices: {', '.join(err.choices)}", err=True)
+        return err.exit_code
+    store_error = _store_error_type()
+    if store_error is not None and isinstance(err, store_error):
+        click.echo(f"Error: {err}", err=True)
+        return 2
+    raise err
+
+
+def _store_error_type() -> type[Exception] | None:
+    module = sys.modules.get("rubdown.store.errors")
+    return getattr(module, "StoreError", None) if module else None
+
+
+class RubdownGroup(click.Group):
+    """A click group that turns rubdown's own errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:  # domain errors only; anything else is re-raised
+            ctx.exit(report_error(err, bool(ctx.meta.get("rubdown.json"))))
+
+
+@click.group(cls=RubdownGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rubdown")
+def cli() -> None:
+    """rubdown: a hands-free coach for partner massage.
+
+    Plan a session that fits your minutes and your partner's body, be talked
+    through it, and keep track of whose turn it is.
+    """
+
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:  # a real missing dependency, not an absent module
+                raise
+            continue
+        module.register(cli)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the `rubdown` console script."""
+    cli(prog_name="rubdown")

@@ -1,0 +1,101 @@
+"""Options shared by every command that plans a session (plan, guide, prep, sheet)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rubdown.core.models import Catalogue, PlanRequest
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PLAN_OPTIONS = (
+    click.option(
+        "--minutes",
+        type=int,
+        default=None,
+        help="Length of the session, 5-90 (default 30, or the routine's).",
+    ),
+    click.option(
+        "--position",
+        default="any",
+        show_default=True,
+        help="seated, lying, seated-forearms or any.",
+    ),
+    click.option("--routine", default=None, help="Follow a routine (see `rubdown routines`)."),
+    click.option("--focus", multiple=True, help="Region to spend more time on (repeatable)."),
+    click.option("--avoid", multiple=True, help="Region to leave out (repeatable)."),
+    click.option(
+        "--pressure",
+        type=click.Choice(["light", "medium", "firm"]),
+        default=None,
+        help="Receiver's preferred pressure (default medium).",
+    ),
+    click.option(
+        "--condition",
+        "conditions",
+        multiple=True,
+        help="Health condition (repeatable; see `rubdown conditions`).",
+    ),
+    click.option("--vary", type=int, default=None, help="Seed for a different mix of techniques."),
+)
+
+LIBRARY_OPTION = click.option(
+    "--library",
+    "library",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Folder with your own techniques/ and routines/ (repeatable).",
+)
+
+
+def plan_options(func: F) -> F:
+    """Add the planning options to a command."""
+    for option in reversed(PLAN_OPTIONS):
+        func = option(func)
+    return LIBRARY_OPTION(func)
+
+
+def json_option(func: F) -> F:
+    """Add --json, and remember it so errors are reported as JSON too."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        ctx.meta["rubdown.json"] = value
+        return value
+
+    return click.option(
+        "--json", "as_json", is_flag=True, callback=remember, help="Print JSON instead of a table."
+    )(func)
+
+
+def catalogue_for(library: tuple[Path, ...] = ()) -> Catalogue:
+    """The shipped catalogue plus the user's library folders."""
+    from rubdown.core.catalogue import default_library_dirs, load_catalogue
+
+    return load_catalogue(list(library) or default_library_dirs())
+
+
+def request_from(
+    minutes: int | None,
+    position: str,
+    routine: str | None,
+    focus: tuple[str, ...],
+    avoid: tuple[str, ...],
+    pressure: str | None,
+    conditions: tuple[str, ...],
+    vary: int | None,
+    **_: Any,
+) -> PlanRequest:
+    """A plan request from the planning options."""
+    from rubdown.core.models import PlanRequest, Profile
+
+    profile = Profile(
+        pressure=pressure, focus=tuple(focus), avoid=tuple(avoid), conditions=tuple(conditions)
+    )
+    return PlanRequest(
+        minutes=minutes or 0, position=position, routine=routine, profile=profile, vary=vary
+    )

@@ -1,0 +1,73 @@
+"""The timeline of cues a plan produces: what to say and when, and the rhythm ticks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rubdown.core import wording
+from rubdown.core.models import Plan, Segment
+
+MIN_REPS_FOR_COUNTDOWN = 6
+
+
+@dataclass(frozen=True, order=True)
+class Cue:
+    """Something to say at a time on the session clock."""
+
+    at_s: float
+    segment: int
+    kind: str  # intro | halfway | last-three
+    text: str
+
+
+@dataclass(frozen=True, order=True)
+class Tick:
+    """A rhythm pulse: 'down' for the firm stroke, 'up' for the light return."""
+
+    at_s: float
+    kind: str
+
+
+def segment_cues(index: int, seg: Segment) -> list[Cue]:
+    """The cues of one segment: its introduction, and for long steps 'halfway' and 'last three'."""
+    cues = [Cue(seg.start_s, index, "intro", seg.say)]
+    if seg.kind == "step" and (seg.reps or 0) >= MIN_REPS_FOR_COUNTDOWN and seg.seconds_per_rep:
+        reps, pace = seg.reps or 0, seg.seconds_per_rep
+        cues.append(Cue(seg.start_s + (reps // 2) * pace, index, "halfway", wording.halfway()))
+        cues.append(Cue(seg.start_s + (reps - 3) * pace, index, "last-three", wording.last_three()))
+    return cues
+
+
+def build_cues(plan: Plan) -> list[Cue]:
+    """Every spoken cue of the plan, in time order."""
+    return sorted(c for i, seg in enumerate(plan.segments) for c in segment_cues(i, seg))
+
+
+def segment_ticks(seg: Segment) -> list[Tick]:
+    """A 'down' at the start of every repetition and an 'up' halfway through it."""
+    if seg.kind != "step" or not seg.seconds_per_rep or not seg.reps:
+        return []
+    pace, ticks = seg.seconds_per_rep, []
+    for rep in range(seg.reps):
+        start = seg.start_s + rep * pace
+        ticks.append(Tick(start, "down"))
+        ticks.append(Tick(start + pace / 2, "up"))
+    return ticks
+
+
+def build_ticks(plan: Plan) -> list[Tick]:
+    """Every rhythm tick of the plan, in time order."""
+    return [t for seg in plan.segments for t in segment_ticks(seg)]
+
+
+def spoken_texts(plan: Plan) -> list[str]:
+    """Every distinct sentence the plan will speak, for synthesising ahead of time."""
+    return list(dict.fromkeys(c.text for c in build_cues(plan)))
+
+
+def segment_at(plan: Plan, clock_s: float) -> int:
+    """Index of the segment running at a time on the session clock."""
+    for i, seg in enumerate(plan.segments):
+        if clock_s < seg.end_s:
+            return i
+    return len(plan.segments) - 1

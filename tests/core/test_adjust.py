@@ -1,0 +1,111 @@
+"""Live adjustments re-fit the plan and keep the end time; the timeline of cues."""
+
+from __future__ import annotations
+
+import pytest
+
+from rubdown.core import adjust
+from rubdown.core.models import PlanRequest
+from rubdown.core.planner import plan_session
+from rubdown.core.timeline import build_cues, build_ticks, segment_at, spoken_texts
+
+
+@pytest.fixture(scope="module")
+def plan(cat):
+    return plan_session(cat, PlanRequest(minutes=20, position="lying"))
+
+
+def a_middle_step(plan):
+    steps = [i for i, s in enumerate(plan.segments) if s.kind == "step"]
+    return steps[len(steps) // 2]
+
+
+def back_to_back(plan):
+    return all(
+        abs(a.end_s - b.start_s) < 0.01
+        for a, b in zip(plan.segments, plan.segments[1:], strict=False)
+    )
+
+
+@pytest.mark.parametrize("change", ["more", "skip", "back"])
+def test_changes_keep_the_end_time_and_the_timeline_whole(cat, plan, change):
+    i = a_middle_step(plan)
+    now = plan.segments[i].start_s + 5
+    new, note = {
+        "more": lambda: adjust.more_time(plan, cat, i),
+        "skip": lambda: adjust.skip(plan, cat, i, now),
+        "back": lambda: adjust.back(plan, cat, i, now),
+    }[change]()
+    assert abs(new.total_seconds - plan.total_seconds) <= 10
+    assert back_to_back(new)
+    assert note in new.notes
+    assert new.segments[:i] == plan.segments[:i]
+
+
+def test_more_time_makes_the_current_step_longer(cat, plan):
+    i = a_middle_step(plan)
+    new, _ = adjust.more_time(plan, cat, i)
+    assert new.segments[i].duration_s > plan.segments[i].duration_s
+    assert new.segments[i].reps > plan.segments[i].reps
+
+
+def test_skip_gives_the_freed_time_to_the_rest(cat, plan):
+    i = a_middle_step(plan)
+    new, _ = adjust.skip(plan, cat, i, plan.segments[i].start_s + 1)
+    later_old = sum(s.duration_s for s in plan.segments[i + 1 :] if s.kind == "step")
+    later_new = sum(s.duration_s for s in new.segments[i:] if s.kind == "step")
+    assert later_new > later_old - 1
+
+
+def test_back_repeats_the_previous_step(cat, plan):
+    i = a_middle_step(plan)
+    new, note = adjust.back(plan, cat, i, plan.segments[i].start_s)
+    previous = [s for s in plan.segments[:i] if s.kind == "step"][-1]
+    first_new_step = next(s for s in new.segments[i:] if s.kind == "step")
+    assert first_new_step.technique == previous.technique
+    assert "Back to" in note
+
+
+@pytest.mark.parametrize(("delta", "word"), [(-1, "Lighter"), (1, "Firmer")])
+def test_lighter_and_firmer_change_this_and_later_steps_on_the_region(plan, delta, word):
+    i = next(
+        i
+        for i, s in enumerate(plan.segments)
+        if s.kind == "step" and 2 <= s.pressure < s.max_pressure
+    )
+    region = plan.segments[i].region
+    new, note = adjust.change_pressure(plan, i, delta)
+    assert note.startswith(word)
+    for old, seg in zip(plan.segments, new.segments, strict=False):
+        moved = seg.start_s >= plan.segments[i].start_s and seg.region == region
+        expected = old.pressure + delta if moved and old.kind == "step" else old.pressure
+        if moved and old.kind == "step":
+            expected = min(max(expected, 1), old.max_pressure)
+        assert seg.pressure == expected
+
+
+def test_firmer_never_goes_past_the_safe_limit(plan):
+    i = next(i for i, s in enumerate(plan.segments) if s.kind == "step")
+    current = plan
+    for _ in range(12):
+        current, _ = adjust.change_pressure(current, i, 1)
+    assert current.segments[i].pressure == plan.segments[i].max_pressure
+    again, note = adjust.change_pressure(current, i, 1)
+    assert again is current and "limit" in note
+
+
+def test_cues_and_ticks_follow_the_plan(plan):
+    cues = build_cues(plan)
+    assert [c.at_s for c in cues] == sorted(c.at_s for c in cues)
+    assert sum(c.kind == "intro" for c in cues) == len(plan.segments)
+    assert any(c.kind == "halfway" for c in cues) and any(c.kind == "last-three" for c in cues)
+    ticks = build_ticks(plan)
+    reps = sum(s.reps for s in plan.steps)
+    assert len(ticks) == 2 * reps
+    assert {t.kind for t in ticks} == {"down", "up"}
+    assert len(spoken_texts(plan)) == len(set(spoken_texts(plan)))
+
+
+def test_segment_at_finds_the_running_segment(plan):
+    for i, seg in enumerate(plan.segments):
+        assert segment_at(plan, seg.start_s + seg.duration_s / 2) == i

@@ -1,0 +1,211 @@
+"""The planner: fitting, flow, focus, determinism, and its invariants over random profiles."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.invariants import INVARIANTS, check_plan
+from rubdown.core.models import PlanError, PlanRequest, Profile, Refusal
+from rubdown.core.planjson import plan_from_json, plan_to_json
+from rubdown.core.planner import plan_session
+
+CAT = load_catalogue()
+REGIONS = sorted(CAT.regions)
+SAFE_CONDITIONS = sorted(
+    c for c, v in CAT.conditions.items() if not v.refuse and not v.requires_avoid
+)
+
+
+def test_the_issue_example_fits_and_is_safe():
+    profile = Profile(focus=("shoulders",), conditions=("slipped-disc",))
+    plan = plan_session(CAT, PlanRequest(minutes=30, position="lying", profile=profile))
+    assert abs(plan.total_seconds - 1800) <= 10
+    assert check_plan(plan, CAT) == []
+    assert any("slipped" in n.lower() and "lower-back" in n for n in plan.notes)
+    assert all(s.pressure <= 3 for s in plan.steps if s.region == "lower-back")
+
+
+@pytest.mark.parametrize("minutes", [5, 10, 22, 30, 41, 60, 90])
+@pytest.mark.parametrize("position", ["lying", "any"])
+def test_plans_last_the_minutes_asked_for(minutes, position):
+    plan = plan_session(CAT, PlanRequest(minutes=minutes, position=position))
+    assert abs(plan.total_seconds - minutes * 60) <= 10
+    assert check_plan(plan, CAT) == []
+
+
+@pytest.mark.parametrize("routine", sorted(CAT.routines))
+def test_every_routine_plans_at_its_own_length_and_others(routine):
+    for minutes in (CAT.routines[routine].minutes, 20):
+        plan = plan_session(CAT, PlanRequest(minutes=minutes, routine=routine))
+        assert plan.routine == routine
+        assert check_plan(plan, CAT) == []
+
+
+def test_routine_steps_keep_their_order():
+    routine = CAT.routines["seated-shoulders-back"]
+    plan = plan_session(CAT, PlanRequest(routine=routine.id))
+    planned = list(dict.fromkeys((s.step_index, s.technique, s.region) for s in plan.steps))
+    assert [(t, r) for _, t, r in planned] == [(s.technique, s.region) for s in routine.steps]
+
+
+def region_share(plan, region):
+    steps = plan.steps
+    return sum(s.duration_s for s in steps if s.region == region) / sum(s.duration_s for s in steps)
+
+
+@pytest.mark.parametrize("region", ["shoulders", "neck", "lower-back", "upper-back", "calves"])
+@pytest.mark.parametrize("minutes", [15, 30, 60])
+def test_focus_regions_get_clearly_more_time(region, minutes):
+    plain = plan_session(CAT, PlanRequest(minutes=minutes, position="lying"))
+    focused = plan_session(
+        CAT, PlanRequest(minutes=minutes, position="lying", profile=Profile(focus=(region,)))
+    )
+    assert region_share(focused, region) >= 1.5 * region_share(plain, region)
+    assert any("focus" in n for n in focused.notes)
+
+
+def test_avoided_and_unreachable_regions_get_no_time():
+    plan = plan_session(
+        CAT,
+        PlanRequest(
+            minutes=30, position="seated", profile=Profile(avoid=("neck",), focus=("calves",))
+        ),
+    )
+    regions = {s.region for s in plan.steps}
+    assert "neck" not in regions and "calves" not in regions
+    assert any("cannot be reached" in n for n in plan.notes)
+
+
+def test_the_same_request_gives_the_same_plan_and_vary_gives_variety():
+    request = PlanRequest(minutes=45, position="lying")
+    assert plan_session(CAT, request) == plan_session(CAT, request)
+    varied = {
+        tuple(
+            s.technique
+            for s in plan_session(CAT, PlanRequest(minutes=45, position="lying", vary=seed)).steps
+        )
+        for seed in range(6)
+    }
+    assert len(varied) > 1
+
+
+def test_check_ins_announcements_oil_and_closing_are_all_there():
+    plan = plan_session(CAT, PlanRequest(minutes=40, position="lying"))
+    kinds = [s.kind for s in plan.segments]
+    assert kinds[-1] == "closing"
+    assert kinds.count("oil") >= 2 and kinds.count("check-in") >= 7 and "announce" in kinds
+
+
+def test_learned_pressure_and_favourites_shape_the_plan():
+    profile = Profile(
+        learned_pressure=(("shoulders", 2),),
+        favourites=("petrissage",),
+        learned_notes=("Shoulders at 2: asked for lighter last time.",),
+    )
+    plan = plan_session(CAT, PlanRequest(minutes=30, position="seated", profile=profile))
+    assert all(s.pressure <= 2 for s in plan.steps if s.region == "shoulders")
+    assert "Shoulders at 2: asked for lighter last time." in plan.notes
+    assert any(s.technique == "petrissage" for s in plan.steps)
+
+
+def test_plan_json_round_trips_and_has_the_contract_fields():
+    plan = plan_session(CAT, PlanRequest(minutes=20))
+    data = plan_to_json(plan)
+    assert {"minutes", "total_seconds", "position", "segments", "notes"} <= set(data)
+    assert {
+        "start_s",
+        "duration_s",
+        "kind",
+        "region",
+        "technique",
+        "technique_kind",
+        "pressure",
+        "reps",
+        "side",
+        "say",
+    } <= set(data["segments"][0])
+    assert plan_from_json(data) == plan
+
+
+@pytest.mark.parametrize(
+    "bad", [[], {"minutes": 5}, {"minutes": 5, "position": "x", "segments": [{"kind": "step"}]}]
+)
+def test_malformed_plan_json_is_a_plan_error(bad):
+    with pytest.raises(PlanError):
+        plan_from_json(bad)
+
+
+def test_an_impossible_fit_is_a_clear_error():
+    profile = Profile(avoid=tuple(r for r in REGIONS if r not in ("shoulders",)))
+    with pytest.raises(PlanError) as err:
+        plan_session(CAT, PlanRequest(minutes=90, position="seated", profile=profile))
+    assert "minutes" in err.value.message
+
+
+profiles = st.builds(
+    Profile,
+    pressure=st.sampled_from([None, "light", "medium", "firm"]),
+    focus=st.lists(st.sampled_from(REGIONS), max_size=3, unique=True).map(tuple),
+    avoid=st.lists(st.sampled_from(REGIONS), max_size=4, unique=True).map(tuple),
+    conditions=st.lists(st.sampled_from(SAFE_CONDITIONS), max_size=3, unique=True).map(tuple),
+)
+requests = st.builds(
+    PlanRequest,
+    minutes=st.integers(5, 90),
+    position=st.sampled_from(["any", *sorted(CAT.positions)]),
+    routine=st.sampled_from([None, None, None, *sorted(CAT.routines)]),
+    profile=profiles,
+    vary=st.one_of(st.none(), st.integers(0, 10_000)),
+)
+
+
+def fits_at_most(request):
+    """The most a session could hold: every usable step at its maximum repetitions."""
+    return any(
+        word in request
+        for word in (
+            "not enough",
+            "need at least",
+            "nothing is left",
+            "is done",
+            "no position",
+            "no light stroke",
+        )
+    )
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests)
+def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
+    try:
+        plan = plan_session(CAT, request)
+    except Refusal:
+        raise AssertionError("no refusing condition was given") from None
+    except PlanError as err:
+        assert fits_at_most(err.message), err.message
+        return
+    assert check_plan(plan, CAT) == []
+
+
+@settings(deadline=None)
+@given(st.integers(5, 90), st.sampled_from(["any", "lying"]), profiles)
+def test_whole_body_positions_always_fit_without_avoided_regions(minutes, position, profile):
+    profile = Profile(pressure=profile.pressure, focus=profile.focus, conditions=profile.conditions)
+    plan = plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
+    assert abs(plan.total_seconds - minutes * 60) <= 10
+
+
+def test_every_invariant_catches_what_it_is_named_for():
+    from dataclasses import replace
+
+    plan = plan_session(CAT, PlanRequest(minutes=20, position="lying"))
+    steps = [i for i, s in enumerate(plan.segments) if s.kind == "step"]
+    broken = list(plan.segments)
+    broken[steps[1]] = replace(broken[steps[1]], pressure=7)
+    violations = check_plan(replace(plan, segments=tuple(broken)), CAT)
+    assert any(v.startswith("gentle_pressure_ramps") for v in violations)
+    assert any(v.startswith("within_safety_limits") for v in violations)
+    assert len(INVARIANTS) >= 10
