@@ -5,7 +5,8 @@
 # Trust authentication on 127.0.0.1 and the socket in DIR only: never use this for real data.
 set -euo pipefail
 
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The newest server Debian installed, unless PG_BIN says otherwise.
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 DB_NAME="rubdown_test"
 
 usage() {

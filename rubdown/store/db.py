@@ -63,6 +63,7 @@ class Store:
         self.engine.dispose()
 
     def __enter__(self) -> Store:
+        """Use as a context manager that closes on exit."""
         return self
 
     def __exit__(
@@ -71,6 +72,7 @@ class Store:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Close the store."""
         self.close()
 
 
@@ -89,11 +91,15 @@ def _create_engine(url: str) -> Engine:
     """Build the engine, turning a malformed URL or missing driver into a StoreError."""
     try:
         parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+    safe = parsed.render_as_string(hide_password=True)
+    try:
         engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() != "sqlite")
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
-        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+        raise StoreError(f"cannot use database URL {safe!r}: {exc}") from None
     except ImportError as exc:
-        raise StoreError(f"the database driver for {url!r} is not installed: {exc}") from None
+        raise StoreError(f"the database driver for {safe!r} is not installed: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

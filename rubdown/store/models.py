@@ -63,7 +63,6 @@ class Base(DeclarativeBase):
     """Declarative base carrying the naming convention."""
 
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime()}
 
 
 class PersonRow(Base):
@@ -79,11 +78,9 @@ class PersonRow(Base):
     conditions: Mapped[list[str]] = mapped_column(JSON)
     focus: Mapped[list[str]] = mapped_column(JSON)
     avoid: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (
-        CheckConstraint("pressure IN ('light', 'medium', 'firm')", name="pressure"),
-    )
+    __table_args__ = (CheckConstraint("pressure IN ('light', 'medium', 'firm')", name="pressure"),)
 
 
 class SessionRow(Base):
@@ -92,8 +89,8 @@ class SessionRow(Base):
     __tablename__ = "sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    ended_at: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     giver_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
@@ -108,9 +105,7 @@ class SessionRow(Base):
     segment_index: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('running', 'finished', 'interrupted', 'quit')", name="status"
-        ),
+        CheckConstraint("status IN ('running', 'finished', 'interrupted', 'quit')", name="status"),
     )
 
 
@@ -122,7 +117,7 @@ class EventRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     clock_s: Mapped[float] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     segment_index: Mapped[int | None] = mapped_column(Integer)
@@ -145,7 +140,7 @@ class FeedbackRow(Base):
     overall: Mapped[int | None] = mapped_column(Integer)
     pressure_verdict: Mapped[str | None] = mapped_column(String(10))
     favourite_technique: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
         CheckConstraint("overall BETWEEN 1 AND 5", name="overall"),

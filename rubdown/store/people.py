@@ -136,7 +136,7 @@ class PeopleRepo:
         name: str,
         *,
         rename: str | None = None,
-        pressure: str | None | _Unset = UNSET,
+        pressure: str | _Unset | None = UNSET,
         add_conditions: Iterable[str] = (),
         remove_conditions: Iterable[str] = (),
         add_focus: Iterable[str] = (),

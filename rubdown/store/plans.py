@@ -1,8 +1,8 @@
 """The few facts the store reads out of a planner's plan JSON.
 
-The store keeps the plan verbatim; it only relies on this shape (extra keys are ignored):
-``{"planned_seconds": int?, "segments": [{"region": str, "technique": str,
-"pressure": int, "seconds": number}, ...]}``.
+The store keeps the plan verbatim (see rubdown.core.planjson) and only relies on
+``{"total_seconds": number, "segments": [{"duration_s": number, "region": str | None,
+"technique": str | None, "pressure": int | None, ...}, ...]}``; other keys are ignored.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ def _number(value: Any) -> float | None:
 
 
 def planned_seconds(plan: dict[str, Any]) -> int:
-    """The plan's length: its planned_seconds if stated, else the sum of its segments."""
-    stated = _number(plan.get("planned_seconds"))
+    """The plan's length: its total_seconds if stated, else the sum of its segments."""
+    stated = _number(plan.get("total_seconds"))
     if stated is not None:
         return max(0, round(stated))
-    total = sum(_number(seg.get("seconds")) or 0.0 for seg in segments(plan))
+    total = sum(_number(seg.get("duration_s")) or 0.0 for seg in segments(plan))
     return max(0, round(total))
 
 

@@ -1,0 +1,16 @@
+# Two entry points: `make run` sets up and starts rubdown, `make test` sets up and runs every check.
+.PHONY: setup run test bench
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	.venv/bin/rubdown serve
+
+test: setup
+	bash scripts/test.sh
+
+bench: setup
+	.venv/bin/python bench/planner.py
+	.venv/bin/python bench/cues.py
+	.venv/bin/python bench/web.py

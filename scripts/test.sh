@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Run every check rubdown has: lint, format, types, copied-wording, and all tests (storage
+# tests on SQLite and on a throwaway PostgreSQL server, browser tests in Debian's chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pg_dir="$(pwd)/.tmp/pg"
+cleanup() { bash scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+echo "== lint and types"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+
+if [ -x ../shared/tools/seed-overlap ]; then
+  echo "== wording"
+  ../shared/tools/seed-overlap .
+fi
+
+echo "== tests"
+RUBDOWN_TEST_PG_URL="$(bash scripts/pg.sh start "$pg_dir" "${RUBDOWN_PG_PORT:-54329}")"
+export RUBDOWN_TEST_PG_URL RUBDOWN_REQUIRE_PG=1
+# Keep the user's real data and caches out of the tests.
+export RUBDOWN_DATA_DIR="$(pwd)/.tmp/data" RUBDOWN_CACHE_DIR="$(pwd)/.tmp/cache"
+.venv/bin/python -m pytest -m "browser or not browser" -q "$@"
