@@ -27,8 +27,10 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
     if not changed:
         limit = "the lightest touch" if delta < 0 else "the safe limit for this area"
         return plan, f"Already at {limit} on the {current.region_name or region}."
-    note = (f"{word} on the {(current.region_name or region).lower()}: pressure "
-            f"{segments[index].pressure} from now on.")
+    note = (
+        f"{word} on the {(current.region_name or region).lower()}: pressure "
+        f"{segments[index].pressure} from now on."
+    )
     return replace(plan, segments=tuple(segments), notes=(*plan.notes, note)), note
 
 

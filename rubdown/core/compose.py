@@ -11,6 +11,9 @@ from rubdown.core.safety import Limits
 
 FOCUS_WEIGHT = 2.5
 FAVOURITE_WEIGHT = 1.5
+# Regions are added until their default lengths fill this share of the time; the fit stretches
+# them (focus first) to the rest, so a session goes deeper rather than touching everything.
+FILL_WITH_DEFAULTS = 0.7
 # Where most people carry tension first; regions not listed come after, head to toe.
 REGION_PRIORITY = (
     "shoulders",
@@ -175,7 +178,7 @@ def from_catalogue(
         planned += sum(
             t.reps.default * t.seconds_per_rep * (1 + t.per_side) for t in chosen[region]
         )
-        if planned + _overhead(window, len(chosen)) >= window:
+        if planned >= FILL_WITH_DEFAULTS * (window - _overhead(window, len(chosen))):
             break
     _grow(cat, chosen, options, regions, position, profile, limits, window)
     specs = _specs(cat, chosen, position, profile, limits)

@@ -16,6 +16,7 @@ CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
 ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
 OIL_EVERY_S = 600.0
 FIT_TOLERANCE_S = 10.0
+MIN_CHUNK = 3
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,13 @@ class _Layout:
         remaining, first = reps, True
         while remaining > 0:
             room = int((CHECKIN_EVERY_S - self.c.since_checkin) // seconds)
-            if room < min(remaining, 2):
-                self.check_in()
-                continue
-            chunk = min(room, remaining)
+            # Split around a check-in only into parts of at least MIN_CHUNK repetitions.
+            chunk = remaining if remaining <= room else min(room, remaining - MIN_CHUNK)
+            if chunk < min(remaining, MIN_CHUNK):
+                if self.c.since_checkin > 0:
+                    self.check_in()
+                    continue
+                chunk = max(1, min(room, remaining))  # fresh from a check-in: take what fits
             self.add(
                 chunk * seconds, "step", _Chunk(spec, chunk, side, index, reps if first else None)
             )

@@ -60,7 +60,8 @@ def test_skip_gives_the_freed_time_to_the_rest(cat, plan):
 def test_back_repeats_the_previous_step(cat, plan):
     i = a_middle_step(plan)
     new, note = adjust.back(plan, cat, i, plan.segments[i].start_s)
-    previous = [s for s in plan.segments[:i] if s.kind == "step"][-1]
+    current = plan.segments[i].step_index
+    previous = [s for s in plan.segments[:i] if s.kind == "step" and s.step_index != current][-1]
     first_new_step = next(s for s in new.segments[i:] if s.kind == "step")
     assert first_new_step.technique == previous.technique
     assert "Back to" in note
