@@ -97,5 +97,5 @@ def request_from(
         pressure=pressure, focus=tuple(focus), avoid=tuple(avoid), conditions=tuple(conditions)
     )
     return PlanRequest(
-        minutes=minutes or 0, position=position, routine=routine, profile=profile, vary=vary
+        minutes=minutes, position=position, routine=routine, profile=profile, vary=vary
     )

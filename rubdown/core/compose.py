@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from rubdown.core.layout import ANNOUNCE_S, CHECKIN_EVERY_S, CHECKIN_S, CLOSING_S, StepSpec
+from rubdown.core.layout import StepSpec, estimate_overhead
 from rubdown.core.models import Catalogue, PlanError, Position, Profile, Routine, Technique
 from rubdown.core.safety import Limits
 
-FOCUS_WEIGHT = 2.5
+FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5
+FOCUS_TECHNIQUES = 3
+FOCUS_REPS_FACTOR = 2
 # Regions are added until their default lengths fill this share of the time; the fit stretches
 # them (focus first) to the rest, so a session goes deeper rather than touching everything.
 FILL_WITH_DEFAULTS = 0.7
@@ -66,12 +68,15 @@ def make_spec(
 ) -> StepSpec:
     """A step spec with safe pressure, bounds and weight."""
     pressure, cap = _pressure(cat, t, region, profile, limits, wanted)
-    weight = FOCUS_WEIGHT if region in profile.focus else 1.0
+    focus = region in profile.focus
+    weight = FOCUS_WEIGHT if focus else 1.0
     if t.id in profile.favourites:
         weight *= FAVOURITE_WEIGHT
+    # A focus area may go past a technique's usual count: that is what focus asks for.
+    most = t.reps.max * FOCUS_REPS_FACTOR if focus else t.reps.max
     default = min(max(reps or t.reps.default, t.reps.min), t.reps.max)
     return StepSpec(
-        t, cat.regions[region], position, pressure, cap, t.reps.min, t.reps.max, default, weight
+        t, cat.regions[region], position, pressure, cap, t.reps.min, most, default, weight
     )
 
 
@@ -146,7 +151,7 @@ def _region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) 
 
 
 def _overhead(window: float, regions: int) -> float:
-    return CLOSING_S + regions * ANNOUNCE_S + (window // CHECKIN_EVERY_S) * CHECKIN_S + 30
+    return estimate_overhead(window, regions)
 
 
 def from_catalogue(
@@ -173,9 +178,11 @@ def from_catalogue(
     chosen: dict[str, list[Technique]] = {}
     planned = 0.0
     for region in regions:
-        take = 2 if region in profile.focus else 1
+        take = FOCUS_TECHNIQUES if region in profile.focus else 1
         chosen[region] = options[region][:take]
-        planned += sum(
+        # Count a focus region at its weighted length, so it keeps room to grow.
+        share = FOCUS_WEIGHT if region in profile.focus else 1.0
+        planned += share * sum(
             t.reps.default * t.seconds_per_rep * (1 + t.per_side) for t in chosen[region]
         )
         if planned >= FILL_WITH_DEFAULTS * (window - _overhead(window, len(chosen))):

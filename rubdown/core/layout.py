@@ -186,10 +186,36 @@ def _total(rows: Sequence[Row]) -> float:
     return sum(r[0] for r in rows)
 
 
-def _flex(rows: list[Row], gap: float, start: float) -> list[Segment]:
-    """Absorb a few seconds of rounding in the closing and check-in pauses, then build."""
+class TooLittleWork(PlanError):
+    """The steps cannot fill the time, even at their most repetitions."""
+
+
+class TooMuchWork(PlanError):
+    """The steps do not fit in the time, even at their fewest repetitions."""
+
+
+Flex = tuple[float, float]
+
+
+def _flex_range(rows: Sequence[Row], closing: Flex) -> tuple[float, float]:
+    """How many seconds the pauses can give up and take on."""
+    checkins = sum(1 for r in rows if r[1] == "check-in")
+    down = (CLOSING_S - closing[0]) + checkins * (CHECKIN_S - CHECKIN_FLEX[0])
+    up = (closing[1] - CLOSING_S) + checkins * (CHECKIN_FLEX[1] - CHECKIN_S)
+    return down, up
+
+
+def _miss(rows: Sequence[Row], window: float, closing: Flex) -> float:
+    """Seconds the pauses cannot absorb: zero when the layout fits exactly after flexing."""
+    gap = window - _total(rows)
+    down, up = _flex_range(rows, closing)
+    return max(0.0, -gap - down, gap - up)
+
+
+def _flex(rows: list[Row], gap: float, start: float, closing: Flex) -> list[Segment]:
+    """Absorb the last seconds of rounding in the closing and check-in pauses, then build."""
     durations = [r[0] for r in rows]
-    flexible = [(len(rows) - 1, CLOSING_FLEX)] + [
+    flexible = [(len(rows) - 1, closing)] + [
         (i, CHECKIN_FLEX) for i, r in enumerate(rows) if r[1] == "check-in"
     ]
     for i, (low, high) in flexible:
@@ -211,9 +237,8 @@ def _flex(rows: list[Row], gap: float, start: float) -> list[Segment]:
     return out
 
 
-def _overhead_estimate(specs: Sequence[StepSpec], window: float, opening: bool) -> float:
-    """Pauses a layout will need, estimated up front; the fitting loop corrects the rest."""
-    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
+def estimate_overhead(window: float, moves: int, opening: bool = True) -> float:
+    """Seconds of pauses a layout will need: closing, oil, announcements and check-ins."""
     return (
         CLOSING_S
         + (OIL_S if opening else 0.0)
@@ -223,40 +248,49 @@ def _overhead_estimate(specs: Sequence[StepSpec], window: float, opening: bool) 
     )
 
 
+def _check_capacity(slots: Sequence[Slot], window: float, overhead: float) -> None:
+    low, high = capacity(slots)
+    if high + overhead < window - FIT_TOLERANCE_S:
+        raise TooLittleWork(
+            f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
+            f"at most {(high + overhead) / 60:.0f} minutes; ask for fewer minutes, "
+            f"another position, or fewer avoided areas"
+        )
+    if low + overhead > window + FIT_TOLERANCE_S:
+        raise TooMuchWork(
+            f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
+            f"more than the {window / 60:.0f} available; ask for more minutes"
+        )
+
+
 def fit_steps(
     specs: Sequence[StepSpec],
     cursor: Cursor,
     end_s: float,
     warnings: Sequence[str] = (),
     opening: bool = True,
+    closing: Flex = CLOSING_FLEX,
 ) -> list[Segment]:
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
     window = end_s - cursor.t
     slots = [s.slot() for s in specs]
-    overhead = _overhead_estimate(specs, window, opening)
-    low, high = capacity(slots)
-    if high + overhead < window - FIT_TOLERANCE_S:
-        raise PlanError(
-            f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-            f"at most {(high + overhead) / 60:.0f} minutes; ask for fewer minutes, "
-            f"another position, or fewer avoided areas"
-        )
-    if low + overhead > window + FIT_TOLERANCE_S:
-        raise PlanError(
-            f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
-            f"more than the {window / 60:.0f} available; ask for more minutes"
-        )
+    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
+    overhead = estimate_overhead(window, moves, opening)
+    _check_capacity(slots, window, overhead)
     budget = window - overhead
-    rows = best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
-    for _ in range(5):
-        gap = window - _total(rows)
-        if abs(gap) < abs(window - _total(best)):
+    best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+    rows = best
+    for attempt in range(8):
+        miss = _miss(rows, window, closing)
+        if miss < _miss(best, window, closing):
             best = rows
-        if CLOSING_FLEX[0] - CLOSING_S < gap < CLOSING_FLEX[1] - CLOSING_S:
-            break  # the closing pause absorbs the rest
-        budget += gap
+        if miss == 0:
+            break
+        # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
+        gap = window - _total(rows)
+        budget += gap if attempt < 2 else gap / 2
         rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
-    fitted = _flex(best, window - _total(best), cursor.t)
+    fitted = _flex(best, window - _total(best), cursor.t, closing)
     if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
         raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")
     return fitted

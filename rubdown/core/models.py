@@ -161,7 +161,7 @@ class Profile:
 class PlanRequest:
     """Everything plan_session needs besides the catalogue."""
 
-    minutes: int = 30
+    minutes: int | None = None  # None: the routine's length, or 30
     position: str = "any"
     routine: str | None = None
     profile: Profile = field(default_factory=Profile)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from rubdown.core.models import Plan, PlanError, PlanRequest, Profile, Segment
+from rubdown.core.models import SEGMENT_KINDS, Plan, PlanError, PlanRequest, Profile, Segment
 
 # The fields every edge relies on come first; the rest let an edge re-fit the plan.
 SEGMENT_KEYS = (
@@ -50,8 +50,9 @@ def request_from_json(data: dict[str, Any]) -> PlanRequest:
         avoid=tuple(data.get("avoid") or ()),
         conditions=tuple(data.get("conditions") or ()),
     )
+    minutes = data.get("minutes")
     return PlanRequest(
-        minutes=int(data.get("minutes") or 30),
+        minutes=int(minutes) if minutes is not None else None,
         position=data.get("position") or "any",
         routine=data.get("routine"),
         profile=profile,
@@ -64,28 +65,51 @@ def plan_from_json(data: Any) -> Plan:
     if not isinstance(data, dict):
         raise PlanError("a plan must be a JSON object")
     try:
-        segments = tuple(_segment(raw, i) for i, raw in enumerate(data["segments"]))
+        raw_segments = data["segments"]
+        if not isinstance(raw_segments, list) or not raw_segments:
+            raise PlanError("plan 'segments' must be a non-empty list")
+        segments = tuple(_segment(raw, i) for i, raw in enumerate(raw_segments))
         return Plan(
             minutes=int(data["minutes"]),
             position=str(data["position"]),
             segments=segments,
-            notes=tuple(data.get("notes") or ()),
+            notes=tuple(str(n) for n in data.get("notes") or ()),
             request=request_from_json(data.get("request") or {}),
             routine=data.get("routine"),
-            warnings=tuple(data.get("warnings") or ()),
+            warnings=tuple(str(w) for w in data.get("warnings") or ()),
         )
     except KeyError as err:
         raise PlanError(f"plan is missing '{err.args[0]}'") from None
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, AttributeError) as err:
         raise PlanError(f"plan is malformed: {err}") from None
+
+
+NUMBER_FIELDS = {"start_s", "duration_s", "seconds_per_rep", "weight"}
+INTEGER_FIELDS = {"pressure", "reps", "min_reps", "max_reps", "max_pressure", "step_index"}
+
+
+def _checked(index: int, key: str, value: Any) -> Any:
+    """A segment field's value, if it has the right type."""
+    if value is None and key not in ("start_s", "duration_s", "kind", "say"):
+        return None
+    if key in NUMBER_FIELDS:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    elif key in INTEGER_FIELDS:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif key == "kind":
+        ok = value in SEGMENT_KINDS
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise PlanError(f"segment {index}: '{key}' has a bad value {value!r}")
+    return value
 
 
 def _segment(raw: Any, index: int) -> Segment:
     if not isinstance(raw, dict):
         raise PlanError(f"segment {index} must be an object")
-    known = {f.name for f in fields(Segment)}
-    values = {k: v for k, v in raw.items() if k in known}
     for key in ("start_s", "duration_s", "kind", "say"):
-        if key not in values:
+        if key not in raw:
             raise PlanError(f"segment {index} is missing '{key}'")
-    return Segment(**values)
+    known = {f.name for f in fields(Segment)}
+    return Segment(**{k: _checked(index, k, v) for k, v in raw.items() if k in known})

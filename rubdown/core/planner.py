@@ -19,6 +19,7 @@ from rubdown.core.models import (
 from rubdown.core.safety import Limits, safety_limits
 
 SHORT_SESSION_MINUTES = 20
+DEFAULT_MINUTES = 30
 POSITION_PREFERENCE = {
     True: ("seated", "seated-forearms", "lying"),  # short sessions: no undressing, quick set-up
     False: ("lying", "seated", "seated-forearms"),  # longer: lying reaches the whole back and legs
@@ -44,11 +45,30 @@ def _auto_position(
     allowed = [p for p in order if p not in limits.forbidden_positions]
     if not allowed:
         raise PlanError("no position is safe with these conditions")
-    focus = request.profile.focus
+    focus = [r for r in request.profile.focus if r not in limits.avoid]
     best = max(allowed, key=lambda p: sum(r in cat.positions[p].reaches for r in focus))
-    why = "reaches the focus areas" if focus else f"suits a {minutes}-minute session"
+    reached = [r for r in focus if r in cat.positions[best].reaches]
+    why = "it reaches the focus areas" if reached else f"it suits a {minutes}-minute session"
+    for position, reason in sorted(limits.forbidden_positions.items()):
+        why += f"; {reason} rules out {cat.positions[position].name.lower()}"
     notes.append(f"Position: {cat.positions[best].name.lower()} ({why}).")
     return cat.positions[best]
+
+
+def _routine_position(cat: Catalogue, request: PlanRequest, limits: Limits) -> str:
+    """The routine's position; 'any' when one of its steps' positions is ruled out."""
+    assert request.routine is not None
+    routine = cat.routines[request.routine]
+    if request.position not in ("any", routine.position):
+        raise PlanError(
+            f"routine '{routine.id}' is done {routine.position}; "
+            f"drop --position or pick another routine",
+            tuple(cat.routines),
+        )
+    used = {routine.position, *(s.position for s in routine.steps if s.position)}
+    if used & set(limits.forbidden_positions):
+        return "any"
+    return routine.position
 
 
 def choose_position(
@@ -57,14 +77,7 @@ def choose_position(
     """The position asked for, the routine's, or the best safe one; explains any switch."""
     wanted = request.position
     if request.routine is not None:
-        routine_position = cat.routines[request.routine].position
-        if wanted not in ("any", routine_position):
-            raise PlanError(
-                f"routine '{request.routine}' is done {routine_position}; "
-                f"drop --position or pick another routine",
-                tuple(cat.routines),
-            )
-        wanted = routine_position
+        wanted = _routine_position(cat, request, limits)
     if wanted in limits.forbidden_positions:
         reason = limits.forbidden_positions[wanted]
         chosen = _auto_position(cat, replace(request, position="any"), minutes, limits, [])
@@ -110,13 +123,18 @@ def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     """Plan a session that fits the minutes and is safe for the receiver."""
     routine = cat.routines.get(request.routine) if request.routine else None
-    minutes = request.minutes if request.minutes else (routine.minutes if routine else 30)
+    minutes = request.minutes
+    if minutes is None:
+        minutes = routine.minutes if routine else DEFAULT_MINUTES
     _check_request(cat, request, minutes)
     limits = safety_limits(cat, request.profile)
     notes: list[str] = []
     position = choose_position(cat, request, minutes, limits, notes)
-    if routine is not None and position.id != routine.position:
-        notes.append(f"Routine '{routine.id}' set aside: it needs another position.")
+    if routine is not None and (
+        position.id != routine.position
+        or any(s.position in limits.forbidden_positions for s in routine.steps)
+    ):
+        notes.append(f"Routine '{routine.id}' set aside: it needs a position ruled out today.")
         routine = None
     rng = random.Random(request.vary) if request.vary is not None else None
     window = minutes * 60.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rubdown.core.models import (
@@ -51,6 +51,12 @@ class Limits:
         return technique.pressure.min <= self.cap_for(region, no_press)
 
 
+def region_names(cat: Catalogue, ids: Sequence[str]) -> str:
+    """Regions as words for a sentence: 'lower back, mid back and spine'."""
+    names = [cat.regions[r].name.lower() if r in cat.regions else r for r in ids]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 ConditionRule = Callable[[Condition, Profile, Catalogue, Limits], None]
 
 
@@ -73,7 +79,9 @@ def require_avoided_region(
             tuple(cat.regions),
         )
     if cond.requires_avoid:
-        limits.notes.append(f"{', '.join(profile.avoid)} left out: {cond.name.lower()}.")
+        limits.notes.append(
+            f"The {region_names(cat, profile.avoid)} left out: {cond.name.lower()}."
+        )
 
 
 def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
@@ -86,15 +94,14 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
             if cap.only_kinds:
                 current = limits.only_kinds.get(region, set(cap.only_kinds))
                 limits.only_kinds[region] = current & set(cap.only_kinds)
-        where = "everywhere" if "all" in cap.regions else ", ".join(cap.regions)
+        where = "everywhere" if "all" in cap.regions else f"on the {region_names(cat, cap.regions)}"
         extra = ""
         if cap.forbid_kinds:
             extra += f", no {'/'.join(cap.forbid_kinds)}"
         if cap.only_kinds:
             extra += f", {'/'.join(cap.only_kinds)} only"
         limits.notes.append(
-            f"Kept light on {where} (pressure at most {cap.max_pressure}{extra}): "
-            f"{cond.name.lower()}."
+            f"Kept light {where} (pressure at most {cap.max_pressure}{extra}): {cond.name.lower()}."
         )
 
 
@@ -109,7 +116,9 @@ def avoid_regions(cond: Condition, profile: Profile, cat: Catalogue, limits: Lim
     for region in cond.avoid_regions:
         limits.avoid.add(region)
     if cond.avoid_regions:
-        limits.notes.append(f"{', '.join(cond.avoid_regions)} left untouched: {cond.name.lower()}.")
+        limits.notes.append(
+            f"The {region_names(cat, cond.avoid_regions)} left untouched: {cond.name.lower()}."
+        )
 
 
 def pass_on_warnings(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
@@ -152,6 +161,6 @@ def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
         for rule in CONDITION_RULES.values():
             rule(cat.conditions[cid], profile, cat, limits)
     if profile.avoid:
-        limits.notes.insert(0, f"Not touching {', '.join(profile.avoid)}, as asked.")
+        limits.notes.insert(0, f"Not touching the {region_names(cat, profile.avoid)}, as asked.")
     limits.notes.insert(0, f"Pressure kept at or under {limits.pressure_cap} ({word} preference).")
     return limits

@@ -16,6 +16,27 @@ def _joined(stored: Iterable[str], given: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*stored, *given]))
 
 
+Learned = tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _learned(store: Store, name: str, pressure: str | None) -> Learned:
+    """(per-region pressure, favourites, notes) from past sessions; today's pressure wins."""
+    from rubdown.store.preferences import learned_preferences
+
+    learned = learned_preferences(store, name)
+    region_pressure = tuple(sorted(learned.region_pressure.items()))
+    kept = learned.notes
+    override = pressure is not None and bool(region_pressure)
+    if override:
+        about_pressure = tuple(f"{region} pressure " for region, _ in region_pressure)
+        kept = tuple(n for n in kept if not n.startswith(about_pressure))
+    notes = [f"Learned from {name}'s past sessions: {note}." for note in kept]
+    if override:
+        notes.append(f"Pressure '{pressure}' asked for today, instead of the learned pressures.")
+        region_pressure = ()
+    return region_pressure, learned.favourite_techniques, tuple(notes)
+
+
 def profile_for(
     store: Store | None,
     receiver: str | None,
@@ -25,12 +46,9 @@ def profile_for(
     avoid: Iterable[str] = (),
     conditions: Iterable[str] = (),
 ) -> Profile:
-    """The receiver's stored profile merged with command-line values and learned preferences.
-
-    Command-line lists add to the stored ones; a command-line pressure overrides the stored
-    pressure word and also the learned per-region pressures, since it is today's explicit wish.
-    With no receiver (or no store) only the command-line values are used.
-    """
+    """The receiver's stored profile plus command-line values plus learned preferences."""
+    # Command-line lists add to the stored ones. A command-line pressure is today's explicit
+    # wish, so it overrides both the stored pressure word and the learned per-region pressures.
     if store is None or receiver is None:
         return Profile(
             pressure=pressure,
@@ -39,25 +57,15 @@ def profile_for(
             conditions=tuple(dict.fromkeys(conditions)),
         )
     from rubdown.store.people import PeopleRepo
-    from rubdown.store.preferences import learned_preferences
 
     person = PeopleRepo(store).get(receiver)
-    learned = learned_preferences(store, person.name)
-    region_pressure = tuple(sorted(learned.region_pressure.items()))
-    kept = learned.notes
-    if pressure is not None and region_pressure:
-        about_pressure = tuple(f"{region} pressure " for region, _ in region_pressure)
-        kept = tuple(n for n in kept if not n.startswith(about_pressure))
-    notes = [f"Learned from {person.name}'s past sessions: {note}." for note in kept]
-    if pressure is not None and region_pressure:
-        notes.append(f"Pressure '{pressure}' asked for today, instead of the learned pressures.")
-        region_pressure = ()
+    region_pressure, favourites, notes = _learned(store, person.name, pressure)
     return Profile(
         pressure=pressure or person.pressure,
         focus=_joined(person.focus, focus),
         avoid=_joined(person.avoid, avoid),
         conditions=_joined(person.conditions, conditions),
         learned_pressure=region_pressure,
-        favourites=learned.favourite_techniques,
-        learned_notes=tuple(notes),
+        favourites=favourites,
+        learned_notes=notes,
     )

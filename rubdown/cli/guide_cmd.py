@@ -1,0 +1,281 @@
+"""`rubdown guide`: be talked through a session, hands-free, each event saved as it happens."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from rubdown.cli.options import catalogue_for, plan_options, request_from
+
+if TYPE_CHECKING:
+    from rubdown.cli.guide_runner import Display, Journal, Keys, Sound
+    from rubdown.core.models import Catalogue, Plan
+    from rubdown.store.db import Store
+    from rubdown.store.records import EventRecord
+
+
+def echo(text: str) -> None:
+    """A plain line, flushed at once (click.echo flushes) so a reading process sees it."""
+    click.echo(text)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) stop the session like Ctrl-C: as interrupted."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        """Unwind like Ctrl-C."""
+        raise KeyboardInterrupt
+
+    names = ("SIGTERM", "SIGHUP")
+    wanted = [getattr(signal, n) for n in names if hasattr(signal, n)]
+    saved = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def new_plan(
+    store: Store, cat: Catalogue, giver: str | None, receiver: str | None, options: dict[str, Any]
+) -> Plan:
+    """Plan for the receiver's stored and learned profile plus today's options."""
+    from dataclasses import replace
+
+    from rubdown.core.planner import plan_session
+    from rubdown.store.errors import StoreError
+    from rubdown.store.people import PeopleRepo, name_key
+    from rubdown.store.profiles import profile_for
+
+    if giver and receiver and name_key(giver) == name_key(receiver):
+        raise StoreError("the giver and the receiver must be two different people")
+    if giver:
+        PeopleRepo(store).get(giver)  # fail before planning, naming who is known
+    request = request_from(**options)
+    profile = profile_for(
+        store,
+        receiver,
+        pressure=options["pressure"],
+        focus=options["focus"],
+        avoid=options["avoid"],
+        conditions=options["conditions"],
+    )
+    return plan_session(cat, replace(request, profile=profile))
+
+
+def introduce(plan: Plan, giver: str | None, receiver: str | None, at_s: float) -> None:
+    """Say what is about to happen and why the plan looks as it does."""
+    from rubdown.cli.guide_runner import clock
+
+    who = f", {giver or 'you'} for {receiver}" if receiver else ""
+    start = f", from {clock(at_s)}" if at_s else ""
+    echo(f"{plan.minutes}-minute session, {plan.position}{who}{start}.")
+    for note in plan.notes:
+        echo(f"  • {note}")
+
+
+def surface(
+    stack: ExitStack, interactive: bool, cat: Catalogue, speed: float
+) -> tuple[Display, Keys | None]:
+    """The full-screen view and keys on a terminal, else plain lines and no keys."""
+    from rubdown.cli.guide_view import PlainDisplay
+
+    if not interactive:
+        return PlainDisplay(echo), None
+    from rubdown.cli.guide_view import ScreenView, TerminalKeys
+
+    keys = stack.enter_context(TerminalKeys())
+    return stack.enter_context(ScreenView(cat, speed)), keys
+
+
+def play(
+    plan: Plan,
+    cat: Catalogue,
+    journal: Journal,
+    sound: Sound,
+    first: EventRecord,
+    at_s: float,
+    settings: dict[str, Any],
+) -> tuple[str, Plan]:
+    """Run the session; Ctrl-C or a signal leaves it interrupted, ready for --resume."""
+    from rubdown.cli.guide_runner import GuideRunner, clock
+
+    runner: GuideRunner | None = None
+    try:
+        with ExitStack() as stack, signals_interrupt():
+            display, keys = surface(stack, settings["interactive"], cat, settings["speed"])
+            runner = GuideRunner(
+                plan,
+                cat,
+                journal,
+                display,
+                sound=sound,
+                keys=keys,
+                speed=settings["speed"],
+                ticks=settings["ticks"],
+            )
+            display.event(first, f"{plan.minutes} minutes, {plan.position}")
+            return runner.run(at_s), runner.plan
+    except KeyboardInterrupt:
+        where = runner.sched.position_s if runner is not None else at_s
+        journal.finish("interrupted", where)
+        echo(f"Interrupted at {clock(where)}. `rubdown guide --resume` goes on from there.")
+        return "interrupted", runner.plan if runner is not None else plan
+
+
+def feedback(store: Store, session_id: int, plan: Plan) -> None:
+    """Ask the receiver how it was and store it (terminal only)."""
+    from rubdown.cli.guide_view import ask_feedback
+    from rubdown.store.repos import FeedbackRepo
+
+    answers = ask_feedback(plan)
+    if answers is not None:
+        overall, verdict, favourite = answers
+        FeedbackRepo(store).save(session_id, overall, verdict, favourite)
+        echo("Thank you: the next plan will take this into account.")
+
+
+def start(
+    store: Store, plan: Plan, resume_id: int | None, giver: str | None, receiver: str | None
+) -> tuple[int, EventRecord]:
+    """Start (or resume) the session in the journal; returns its id and the opening event."""
+    from rubdown.core.planjson import plan_to_json
+    from rubdown.store.repos import SessionsRepo
+
+    sessions = SessionsRepo(store)
+    if resume_id is None:
+        session_id = sessions.start(plan_to_json(plan), giver, receiver)
+    else:
+        session_id = sessions.resume(resume_id).id
+    return session_id, sessions.events(session_id)[-1]
+
+
+def pick_plan(
+    store: Store,
+    cat: Catalogue,
+    people: tuple[str | None, str | None],
+    resume: bool,
+    options: dict[str, Any],
+) -> tuple[Plan, int | None, float, tuple[str | None, str | None]]:
+    """A new plan, or the interrupted session's: (plan, session to resume, from when, people)."""
+    from rubdown.cli.guide_session import resume_point
+    from rubdown.core.planjson import plan_from_json
+    from rubdown.store.errors import StoreError
+
+    if not resume:
+        return new_plan(store, cat, people[0], people[1], options), None, 0.0, people
+    point = resume_point(store)
+    if point is None:
+        raise StoreError("there is no interrupted session to resume")
+    who = (point.session.giver, point.session.receiver)
+    return plan_from_json(point.plan_json), point.session.id, point.position_s, who
+
+
+def guide(
+    store: Store,
+    cat: Catalogue,
+    people: tuple[str | None, str | None],
+    resume: bool,
+    options: dict[str, Any],
+    settings: dict[str, Any],
+) -> None:
+    """Plan or pick up a session, prepare its sound, play it, then ask for feedback."""
+    from rubdown.cli.guide_runner import Journal
+    from rubdown.cli.guide_sound import make_sound
+    from rubdown.store.repos import SessionsRepo
+
+    plan, resume_id, at_s, (giver, receiver) = pick_plan(store, cat, people, resume, options)
+    introduce(plan, giver, receiver, at_s)
+    sound = make_sound(settings["voice"], settings["ticks"], plan, echo)
+    if settings["interactive"]:
+        click.pause("Press any key to start…")
+    session_id, first = start(store, plan, resume_id, giver, receiver)
+    sessions = SessionsRepo(store)
+    journal = Journal(sessions, session_id)
+    try:
+        outcome, final = play(plan, cat, journal, sound, first, at_s, settings)
+    finally:
+        getattr(sound, "close", lambda: None)()
+    if outcome != "interrupted" and settings["interactive"]:
+        feedback(store, session_id, final)
+    done = sessions.get(session_id)
+    echo(
+        f"Session {session_id} {done.status}: {done.done_minutes:g} of "
+        f"{done.planned_minutes:g} minutes."
+    )
+
+
+@click.command("guide")
+@plan_options
+@click.option("--giver", default=None, help="Who gives (someone added with `people add`).")
+@click.option(
+    "--receiver",
+    "--for",
+    "receiver",
+    default=None,
+    help="Who receives: the plan uses their stored and learned preferences.",
+)
+@click.option(
+    "--voice",
+    type=click.Choice(["espeak", "none"]),
+    default="espeak",
+    show_default=True,
+    help="Speak the cues (offline), or stay silent.",
+)
+@click.option("--no-ticks", is_flag=True, help="No rhythm ticks.")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.1, max=1000.0),
+    default=1.0,
+    show_default=True,
+    help="Run the clock X times faster (demos and tests).",
+)
+@click.option("--resume", is_flag=True, help="Continue the last interrupted session.")
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="Database URL (default: SQLite in the data folder; $RUBDOWN_DATABASE_URL).",
+)
+def guide_command(
+    library: tuple[Path, ...],
+    giver: str | None,
+    receiver: str | None,
+    voice: str,
+    no_ticks: bool,
+    speed: float,
+    resume: bool,
+    db_url: str | None,
+    **options: Any,
+) -> None:
+    """Be talked through a session: voice, rhythm ticks, live controls, saved as it happens.
+
+    Keys: space pause/resume (any other key pauses too), n next, b back, l lighter,
+    f firmer, m more time here, s skip, q quit.
+    """
+    from rubdown.cli.guide_session import GuideLock, settle_stale
+    from rubdown.store.db import open_store
+
+    cat = catalogue_for(library)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    settings = {"voice": voice, "ticks": not no_ticks, "speed": speed, "interactive": interactive}
+    with open_store(db_url) as store:
+        settle_stale(store)
+        lock = GuideLock(store.url)
+        lock.hold()
+        try:
+            guide(store, cat, (giver, receiver), resume, options, settings)
+        finally:
+            lock.release()
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the CLI."""
+    group.add_command(guide_command)

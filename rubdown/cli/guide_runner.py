@@ -1,0 +1,390 @@
+"""The guided-session loop: scheduled events to sound, journal and screen; keys to controls.
+
+The order inside one instant is fixed: sound first (it is what must be on time), then each
+event is committed to the journal, and only then shown, so a kill -9 never loses a shown event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rubdown.core import adjust
+from rubdown.core.scheduler import CUE, END, SEGMENT, TICK, CueScheduler, Due
+
+if TYPE_CHECKING:
+    from rubdown.core.models import Catalogue, Plan, Segment
+    from rubdown.store.journal import SessionsRepo
+    from rubdown.store.records import EventRecord
+
+# A re-fitted plan must end when the original did; more time shrinks until it fits.
+END_TOLERANCE_S = 0.05
+MORE_TIME_TRIES = (adjust.MORE_TIME_S, 30.0, 15.0, 1.0)
+KIND_LABELS = {
+    "check-in": "Check in with your partner",
+    "announce": "Say where you go next",
+    "oil": "Oil",
+    "closing": "Closing",
+}
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def describe(seg: Segment) -> str:
+    """One line saying what a segment is."""
+    if seg.kind != "step":
+        return KIND_LABELS.get(seg.kind, seg.kind)
+    side = f" ({seg.side} side)" if seg.side in ("left", "right") else ""
+    return (
+        f"{seg.region_name or seg.region}{side}: {seg.technique_name or seg.technique}, "
+        f"pressure {seg.pressure}, {seg.reps} times"
+    )
+
+
+@dataclass(frozen=True)
+class GuideState:
+    """What the screen shows at one moment."""
+
+    plan: Plan
+    position_s: float
+    current: int | None
+    paused: bool
+    confirm_quit: bool
+    note: str
+
+
+class Display(Protocol):
+    """Where the session is shown: a full-screen view or plain lines."""
+
+    refresh_s: float | None
+
+    def event(self, record: EventRecord, text: str) -> None: ...
+    def cue(self, at_s: float, text: str) -> None: ...
+    def message(self, text: str) -> None: ...
+    def refresh(self, state: GuideState, force: bool) -> None: ...
+
+
+class Sound(Protocol):
+    """Voice and ticks; every method returns at once."""
+
+    def speak(self, text: str) -> None: ...
+    def tick(self, kind: str) -> None: ...
+    def say_soon(self, text: str) -> None: ...
+    def learn(self, plan: Plan) -> None: ...
+
+
+class SilentSound:
+    """No voice, no ticks."""
+
+    def speak(self, text: str) -> None:
+        """Say nothing."""
+
+    def tick(self, kind: str) -> None:
+        """Tick nothing."""
+
+    def say_soon(self, text: str) -> None:
+        """Say nothing."""
+
+    def learn(self, plan: Plan) -> None:
+        """Nothing to prepare."""
+
+
+class Keys(Protocol):
+    """A source of single key presses."""
+
+    def wait(self, timeout: float | None) -> str | None: ...
+
+
+class NoKeys:
+    """No keyboard (no TTY): just sleep until the next event."""
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.sleep = sleep
+
+    def wait(self, timeout: float | None) -> str | None:
+        """Sleep for timeout; there are never keys."""
+        self.sleep(max(0.0, timeout or 0.0))
+        return None
+
+
+class Journal:
+    """One session's journal: every event is committed before record() returns."""
+
+    def __init__(self, sessions: SessionsRepo, session_id: int) -> None:
+        self.sessions, self.session_id = sessions, session_id
+
+    def record(
+        self,
+        kind: str,
+        clock_s: float,
+        index: int | None = None,
+        seg: Segment | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> EventRecord:
+        """Commit one event about segment index (if any)."""
+        region = seg.region if seg is not None else None
+        technique = seg.technique if seg is not None else None
+        return self.sessions.record(
+            self.session_id, kind, round(clock_s, 3), index, region, technique, data
+        )
+
+    def finish(self, status: str, clock_s: float) -> None:
+        """Mark the session finished, quit or interrupted."""
+        self.sessions.finish(self.session_id, status, round(clock_s, 3))
+
+
+def plan_data(plan: Plan, note: str, **extra: Any) -> dict[str, Any]:
+    """Event data for an adjustment: the note and the whole new plan, so --resume can use it."""
+    from rubdown.core.planjson import plan_to_json
+
+    return {"note": note, **extra, "plan": plan_to_json(plan)}
+
+
+class GuideRunner:
+    """Plays a plan in real time: the scheduler says when, the runner does what is due."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        cat: Catalogue,
+        journal: Journal,
+        display: Display,
+        *,
+        sound: Sound | None = None,
+        keys: Keys | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        speed: float = 1.0,
+        ticks: bool = True,
+    ) -> None:
+        self.cat, self.journal, self.display = cat, journal, display
+        self.sound = sound or SilentSound()
+        self.keys = keys or NoKeys()
+        self.clock = clock
+        self.sched = CueScheduler(plan, clock, speed, ticks=ticks)
+        self.open: tuple[int, Segment] | None = None
+        self.outcome: str | None = None
+        self.confirm_quit = False
+        self.resume_after_confirm = False
+        self.note = ""
+        self.lateness: list[tuple[str, float]] = []
+
+    @property
+    def plan(self) -> Plan:
+        """The plan as it stands now, adjustments included."""
+        return self.sched.plan
+
+    def state(self) -> GuideState:
+        """What the screen should show now."""
+        s = self.sched
+        return GuideState(s.plan, s.position_s, s.current, s.paused, self.confirm_quit, self.note)
+
+    def run(self, at_s: float = 0.0) -> str:
+        """Play from at_s to the end or a quit; returns 'finished' or 'quit'."""
+        self.sched.start(at_s)
+        while self.outcome is None:
+            self.dispatch(self.sched.pop_due())
+            if self.outcome is not None:
+                break
+            key = self.keys.wait(self._timeout())
+            if key is not None:
+                self.handle_key(key)
+            self._refresh(force=key is not None)
+        return self.outcome
+
+    def _timeout(self) -> float | None:
+        """How long to wait for a key: until the next event, or the next screen refresh."""
+        due = self.sched.next_due()
+        wait = None if due is None else max(0.0, due - self.clock())
+        every = self.display.refresh_s
+        if every is not None:
+            wait = every if wait is None else min(wait, every)
+        return wait
+
+    def _refresh(self, force: bool) -> None:
+        """Redraw, unless an event is due so soon that drawing would make it late."""
+        due = self.sched.next_due()
+        if force or due is None or due - self.clock() > 0.02:
+            self.display.refresh(self.state(), force)
+
+    def dispatch(self, events: list[Due]) -> None:
+        """Sound first, then journal and show each event in order."""
+        for event in events:
+            self.lateness.append((event.kind, self.clock() - self.sched.due_time(event)))
+            if event.kind == CUE:
+                self.sound.speak(event.text)
+            elif event.kind == TICK:
+                self.sound.tick(event.name)
+        for event in events:
+            if event.kind == SEGMENT:
+                self._segment_started(event)
+            elif event.kind == CUE:
+                self.display.cue(event.at_s, event.text)
+            elif event.kind == END:
+                self._end("finished", event.at_s)
+        if events:
+            self._refresh(force=True)
+
+    def _show(
+        self,
+        kind: str,
+        clock_s: float,
+        text: str,
+        index: int | None = None,
+        seg: Segment | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Commit an event, then show it."""
+        self.display.event(self.journal.record(kind, clock_s, index, seg, data), text)
+
+    def _close_open(
+        self, clock_s: float, kind: str = "segment-finished", data: dict[str, Any] | None = None
+    ) -> None:
+        """Journal the end of the segment in progress, if one is."""
+        if self.open is not None:
+            index, seg = self.open
+            self.open = None
+            self._show(kind, clock_s, describe(seg), index, seg, data)
+
+    def _segment_started(self, event: Due) -> None:
+        """Close the previous segment and open this one."""
+        self._close_open(event.at_s)
+        seg = self.plan.segments[event.segment]
+        self._show("segment-started", event.at_s, describe(seg), event.segment, seg)
+        self.open = (event.segment, seg)
+
+    def _end(self, status: str, clock_s: float) -> None:
+        """Finish or quit: close the segment, journal the ending, stop."""
+        self._close_open(clock_s)
+        self._show(status, clock_s, "session " + status)
+        self.journal.finish(status, clock_s)
+        self.outcome = status
+
+    # Controls ---------------------------------------------------------------------------
+
+    def handle_key(self, key: str) -> None:
+        """One key press: a control, a quit confirmation, or any other key pauses."""
+        if self.confirm_quit:
+            self._confirm(key)
+            return
+        action = CONTROLS.get(key.lower() if key.isalpha() else key)
+        if action is None:
+            self.pause()
+        else:
+            action(self)
+
+    def _confirm(self, key: str) -> None:
+        """q or y quits; anything else goes back to how things were."""
+        self.confirm_quit = False
+        if key.lower() in ("q", "y"):
+            self._end("quit", self.sched.position_s)
+            return
+        self.note = "Not quitting."
+        if self.resume_after_confirm:
+            self.resume()
+
+    def ask_quit(self) -> None:
+        """Pause and ask to confirm, so a stray q does not end the session."""
+        self.resume_after_confirm = not self.sched.paused
+        self.pause()
+        self.confirm_quit = True
+        self.note = "Quit? Press q or y to quit, any other key to go on."
+        self.sound.say_soon("Quit? Press q again to quit.")
+
+    def pause(self) -> None:
+        """Stop the clock (again is harmless)."""
+        if self.sched.paused:
+            return
+        self.sched.pause()
+        pos = self.sched.position_s
+        self._show("paused", pos, "press space to go on", *self._where())
+        self.note = "Paused: press space to go on."
+        self.sound.say_soon("Paused.")
+
+    def resume(self) -> None:
+        """Start the clock again where it stopped."""
+        if not self.sched.paused:
+            return
+        pos = self.sched.position_s
+        self._show("resumed", pos, "going on", *self._where(), data={"after": "pause"})
+        self.sched.resume()
+        self.note = ""
+
+    def toggle(self) -> None:
+        """Space: pause or go on."""
+        if self.sched.paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def _where(self) -> tuple[int | None, Segment | None]:
+        """The segment in progress, if any."""
+        return self.open if self.open is not None else (None, None)
+
+    def adjust(self, kind: str) -> None:
+        """Lighter, firmer, more time, skip, next or back: re-fit, journal, reschedule."""
+        if self.open is None:
+            self.note = "Wait for the first step to start."
+            return
+        index, seg = self.open
+        now = self.sched.position_s
+        if kind in ("segment-skipped", "segment-finished") and index == len(self.plan.segments) - 1:
+            self._close_open(now, kind)
+            self.sched.jump(len(self.plan.segments))
+            return
+        new, note = self._adjusted(kind, index, now)
+        if abs(new.total_seconds - self.plan.total_seconds) > END_TOLERANCE_S:
+            new, note = self.plan, "Left as it was: that would move the end of the session."
+        if new is self.plan:
+            self.note = note
+            return
+        extra = {"pressure": new.segments[index].pressure} if kind in ("lighter", "firmer") else {}
+        data = plan_data(new, note, **extra)
+        if kind in ("segment-skipped", "segment-finished"):
+            self._close_open(now, kind, data)
+        else:
+            self._show(kind, now, note, index, seg, data)
+        self.sched.replace_plan(new)
+        self.sound.learn(new)
+        self.note = note
+        self.sound.say_soon(note)
+
+    def _adjusted(self, kind: str, index: int, now: float) -> tuple[Plan, str]:
+        """The plan after one control, and what to tell the giver."""
+        plan, cat = self.plan, self.cat
+        if kind == "lighter":
+            return adjust.change_pressure(plan, index, -1)
+        if kind == "firmer":
+            return adjust.change_pressure(plan, index, +1)
+        if kind == "more-time":
+            return self._more_time(index)
+        if kind == "back":
+            return adjust.back(plan, cat, index, now)
+        new, note = adjust.skip(plan, cat, index, now)
+        return new, ("Next step." if kind == "segment-finished" else note)
+
+    def _more_time(self, index: int) -> tuple[Plan, str]:
+        """As much extra time as the rest of the plan can give up, so the end stays put."""
+        end = self.plan.total_seconds
+        for extra in MORE_TIME_TRIES:
+            new, note = adjust.more_time(self.plan, self.cat, index, extra)
+            if new is self.plan or abs(new.total_seconds - end) <= END_TOLERANCE_S:
+                return new, note
+        return self.plan, "No more time to give here: the session would run past its end."
+
+
+CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
+    " ": GuideRunner.toggle,
+    "q": GuideRunner.ask_quit,
+    "n": lambda r: r.adjust("segment-finished"),
+    "s": lambda r: r.adjust("segment-skipped"),
+    "b": lambda r: r.adjust("back"),
+    "l": lambda r: r.adjust("lighter"),
+    "f": lambda r: r.adjust("firmer"),
+    "m": lambda r: r.adjust("more-time"),
+}

@@ -1,0 +1,240 @@
+"""The guide in a terminal: the full-screen view, single-key input and the feedback prompt."""
+
+from __future__ import annotations
+
+import os
+import queue
+import select
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from rubdown.cli.guide_runner import GuideState, clock, describe
+
+if TYPE_CHECKING:
+    from rubdown.core.models import Catalogue, Plan, Segment
+    from rubdown.store.records import EventRecord
+
+KEY_HELP = "space pause · n next · b back · l lighter · f firmer · m more time · s skip · q quit"
+RULE_WORDS = {
+    "firm-down-light-up": "firm on the way out, feather light on the way back",
+    "even": "the same pressure all the way",
+    "growing": "start light and let the pressure grow",
+    "press-release": "press, hold, release slowly",
+}
+VERDICT_KEYS = {"r": "right", "l": "too-light", "f": "too-firm"}
+
+
+class PlainDisplay:
+    """One plain line per event, for pipes, CI and logs; flushed so readers see it at once."""
+
+    refresh_s: float | None = None
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+    def event(self, record: EventRecord, text: str) -> None:
+        """An event line: clock, journal number, kind and what it was about."""
+        self.write(f"{clock(record.clock_s)} #{record.seq} {record.kind}: {text}")
+
+    def cue(self, at_s: float, text: str) -> None:
+        """A spoken cue, as text."""
+        self.write(f"{clock(at_s)}    » {text}")
+
+    def message(self, text: str) -> None:
+        """Anything else worth saying."""
+        self.write(text)
+
+    def refresh(self, state: GuideState, force: bool) -> None:
+        """Nothing to redraw in plain mode."""
+
+
+class TerminalKeys:
+    """Single key presses from a terminal in cbreak mode, read on a background thread."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.fd = (stream or sys.stdin).fileno()
+        self.keys: queue.Queue[str] = queue.Queue()
+        self._stop = threading.Event()
+        self._saved: Any = None
+        self._thread = threading.Thread(target=self._read, name="guide-keys", daemon=True)
+
+    def __enter__(self) -> TerminalKeys:
+        import termios
+        import tty
+
+        self._saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import termios
+
+        self._stop.set()
+        self._thread.join(timeout=1.0)
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def _read(self) -> None:
+        """Queue key presses until stopped."""
+        # select with a timeout lets the thread notice _stop instead of blocking in read().
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if ready:
+                data = os.read(self.fd, 1)
+                if not data:
+                    return
+                self.keys.put(data.decode("latin-1"))
+
+    def wait(self, timeout: float | None) -> str | None:
+        """The next key, waiting at most timeout seconds (None: until one comes)."""
+        try:
+            return self.keys.get(timeout=timeout) if timeout != 0 else self.keys.get_nowait()
+        except queue.Empty:
+            return None
+
+
+def _step_lines(seg: Segment, state: GuideState, cat: Catalogue) -> list[str]:
+    """Area, technique, stroke rule, pressure and repetition of a step."""
+    from rubdown.cli.render import pressure_bar
+
+    technique = cat.techniques.get(seg.technique or "")
+    side = f" ({seg.side} side)" if seg.side in ("left", "right") else ""
+    lines = [
+        f"[bold]{seg.region_name or seg.region}{side}[/bold]",
+        f"{seg.technique_name or seg.technique}",
+        f"[dim]{technique.stroke_text if technique else ''}[/dim]",
+        f"Stroke: {RULE_WORDS.get(seg.stroke_rule or '', seg.stroke_rule or '')}",
+        f"Pressure: {pressure_bar(seg.pressure)}",
+    ]
+    if seg.seconds_per_rep and seg.reps:
+        done = int((state.position_s - seg.start_s) // seg.seconds_per_rep) + 1
+        lines.append(f"Repetition {max(1, min(done, seg.reps))} of {seg.reps}")
+    return lines
+
+
+def _next_text(plan: Plan, index: int, position_s: float) -> str:
+    """What comes after segment index, and when."""
+    later = plan.segments[index + 1 :]
+    upcoming = next((s for s in later if s.kind == "step"), later[0] if later else None)
+    if upcoming is None:
+        return "Next: the end."
+    return f"Next: {describe(upcoming)} (in {clock(upcoming.start_s - position_s)})"
+
+
+@dataclass
+class _Seen:
+    """What the view remembers between frames."""
+
+    said: str = ""
+    drawn_at: float = 0.0
+
+
+class ScreenView:
+    """A full-screen rich view, redrawn a few times a second and after every event."""
+
+    refresh_s: float | None = 0.25
+
+    def __init__(self, cat: Catalogue, speed: float = 1.0) -> None:
+        from rich.console import Console
+        from rich.live import Live
+
+        self.cat, self.speed = cat, speed
+        self.live = Live(console=Console(), screen=True, auto_refresh=False)
+        self.log: deque[str] = deque(maxlen=5)
+        self.seen = _Seen()
+
+    def __enter__(self) -> ScreenView:
+        self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.stop()
+
+    def event(self, record: EventRecord, text: str) -> None:
+        """Add an event to the log at the bottom."""
+        self.log.append(f"{clock(record.clock_s)} {record.kind}: {text}")
+
+    def cue(self, at_s: float, text: str) -> None:
+        """Show what was just said."""
+        self.seen.said = text
+
+    def message(self, text: str) -> None:
+        """Show a message in the log."""
+        self.log.append(text)
+
+    def refresh(self, state: GuideState, force: bool) -> None:
+        """Redraw if forced or a refresh is due."""
+        now = time.monotonic()
+        if force or now - self.seen.drawn_at >= (self.refresh_s or 0.0):
+            self.seen.drawn_at = now
+            self.live.update(self.render(state), refresh=True)
+
+    def render(self, state: GuideState) -> Any:
+        """The frame for a state."""
+        from rich.console import Group
+        from rich.panel import Panel
+
+        plan = state.plan
+        left = clock(plan.total_seconds - state.position_s)
+        speed = f" · speed x{self.speed:g}" if self.speed != 1 else ""
+        title = f"rubdown · {clock(state.position_s)} done · {left} left{speed}"
+        body: list[str] = ["Getting ready…"]
+        if state.current is not None and state.current < len(plan.segments):
+            seg = plan.segments[state.current]
+            step_left = clock(seg.end_s - state.position_s)
+            head = _step_lines(seg, state, self.cat) if seg.kind == "step" else [describe(seg)]
+            body = [
+                *head,
+                f"Time left here: {step_left}",
+                "",
+                _next_text(plan, state.current, state.position_s),
+            ]
+        status = "[reverse] PAUSED [/reverse] " if state.paused else ""
+        parts: list[Any] = [
+            Panel("\n".join(body), title=title),
+            Panel(self.seen.said or "…", title="Said"),
+            f"{status}{state.note}",
+            "[dim]" + "\n".join(self.log) + "[/dim]",
+            f"[dim]{KEY_HELP}[/dim]",
+        ]
+        return Group(*parts)
+
+
+def _ask(question: str) -> str:
+    """One answer, empty if skipped."""
+    answer: str = click.prompt(question, default="", show_default=False)
+    return answer.strip().lower()
+
+
+def _choose_favourite(plan: Plan) -> str | None:
+    """Pick a favourite technique from the plan's steps by number."""
+    techniques = dict.fromkeys((s.technique, s.technique_name) for s in plan.steps if s.technique)
+    choices = list(techniques)
+    for number, (_, name) in enumerate(choices, 1):
+        click.echo(f"  {number}. {name}")
+    answer = _ask("Favourite step (number, Enter to skip)")
+    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return choices[int(answer) - 1][0]
+    return None
+
+
+def ask_feedback(plan: Plan) -> tuple[int | None, str | None, str | None] | None:
+    """Overall 1-5, pressure verdict and favourite technique; Enter skips one, Ctrl-C all."""
+    click.echo("\nHow was it? (Enter skips a question, Ctrl-C skips them all)")
+    try:
+        overall = _ask("Overall, 1 to 5")
+        while overall and overall not in ("1", "2", "3", "4", "5"):
+            overall = _ask("Please give a number from 1 to 5 (Enter to skip)")
+        verdict = _ask("Pressure: r right, l too light, f too firm")
+        favourite = _choose_favourite(plan)
+    except (click.Abort, EOFError):
+        return None
+    answers = (int(overall) if overall else None, VERDICT_KEYS.get(verdict[:1]), favourite)
+    return None if answers == (None, None, None) else answers

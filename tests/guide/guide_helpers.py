@@ -1,0 +1,63 @@
+"""Helpers shared by the guide tests: a simulated clock and scripted keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class FakeClock:
+    """A monotonic clock that only moves when told to (or when something sleeps on it)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+class ScriptedKeys:
+    """Keys pressed at given session seconds (speed 1, origin at the clock's start)."""
+
+    def __init__(self, clock: FakeClock, presses: list[tuple[float, str]]) -> None:
+        self.clock = clock
+        self.origin = clock.now
+        self.presses = sorted(presses)
+
+    def wait(self, timeout: float | None) -> str | None:
+        if self.presses:
+            at, key = self.presses[0]
+            due = self.origin + at
+            if timeout is None or due <= self.clock.now + timeout:
+                self.clock.now = max(self.clock.now, due)
+                self.presses.pop(0)
+                return key
+        if timeout is None:
+            raise AssertionError("waiting for a key that never comes")
+        self.clock.sleep(timeout)
+        return None
+
+
+class ListDisplay:
+    """A display that keeps everything it was shown."""
+
+    refresh_s = None
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+        self.cues: list[tuple[float, str]] = []
+        self.messages: list[str] = []
+
+    def event(self, record: Any, text: str) -> None:
+        self.events.append(record)
+
+    def cue(self, at_s: float, text: str) -> None:
+        self.cues.append((at_s, text))
+
+    def message(self, text: str) -> None:
+        self.messages.append(text)
+
+    def refresh(self, state: Any, force: bool) -> None:
+        pass

@@ -1,0 +1,69 @@
+"""The guide speaks from the cue cache: each sentence is synthesised before the session starts."""
+
+from __future__ import annotations
+
+import shutil
+import wave
+
+import pytest
+from click.testing import CliRunner
+
+from rubdown.cli.main import cli
+from rubdown.core.planjson import plan_from_json
+from rubdown.core.timeline import spoken_texts
+from rubdown.store.repos import SessionsRepo
+from rubdown.voice import CueAudioCache, EspeakEngine
+
+needs_espeak = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (.ci/run installs it)"
+)
+
+
+def seconds(path):
+    with wave.open(str(path)) as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+@needs_espeak
+def test_the_guide_prefetches_a_real_recording_of_every_cue(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RUBDOWN_AUDIO_DEVICE", "null")  # ALSA's null sink: plays, nothing heard
+    result = CliRunner().invoke(
+        cli, ["guide", "--minutes", "5", "--speed", "300", "--voice", "espeak", "--no-ticks"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "No speech engine" not in result.output and "No audio device" not in result.output
+    [record] = SessionsRepo(store).history()
+    plan = plan_from_json(record.plan)
+    cache = CueAudioCache(None, EspeakEngine())
+    texts = spoken_texts(plan)
+    assert texts
+    for text in texts:
+        path = cache.path_for(text)
+        assert path.is_file(), text
+        length = seconds(path)
+        # Real speech at 150 words a minute: roughly 10-20 characters a second.
+        assert len(text) / 30 < length < len(text) / 5 + 1.0, (text, length)
+
+
+def test_without_a_speech_engine_it_says_so_once_and_goes_on(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng on it
+    monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("rubdown.voice.find_player", lambda: _AlwaysPlayer())
+    result = CliRunner().invoke(
+        cli, ["guide", "--minutes", "5", "--speed", "1000", "--voice", "espeak", "--no-ticks"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("No speech engine found") == 1
+    assert "finished" in result.output
+
+
+class _AlwaysPlayer:
+    def available(self):
+        return True
+
+    def play(self, wav):
+        return None
+
+    def stop(self):
+        pass
