@@ -4,10 +4,35 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rubdown.core.layout import Cursor, StepSpec, fit_steps
+from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Segment
 
 MORE_TIME_S = 45.0
+RAMP = 2
+LIGHT_END = 3
+# Live changes must end exactly when planned, so the closing pause may stretch further.
+LIVE_CLOSING = (5.0, 150.0)
+STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
+
+
+def _with_note(plan: Plan, note: str) -> Plan:
+    return replace(plan, notes=(*plan.notes, note))
+
+
+def _step_indices(segments: list[Segment]) -> list[int]:
+    return [i for i, s in enumerate(segments) if s.kind == "step" and s.pressure is not None]
+
+
+def _ramped_value(segments: list[Segment], steps: list[int], k: int, wanted: int) -> int:
+    """Cap a new pressure at RAMP above the steps before and after (lighter is always allowed)."""
+    i = steps[k]
+    top = segments[i].max_pressure or segments[i].pressure or 1
+    value = min(max(wanted, 1), top)
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(steps):
+            value = min(value, (segments[steps[j]].pressure or 1) + RAMP)
+    last_step = segments[steps[-1]].step_index
+    return min(value, LIGHT_END) if segments[i].step_index == last_step else value
 
 
 def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
@@ -15,27 +40,27 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
     current = plan.segments[index]
     if current.kind != "step" or current.region is None:
         return plan, "Nothing to change here: this is a pause between steps."
-    region, segments, changed = current.region, list(plan.segments), False
-    for i in range(index, len(segments)):
+    segments = list(plan.segments)
+    steps = _step_indices(segments)
+    for k, i in enumerate(steps):
         seg = segments[i]
-        if seg.kind == "step" and seg.region == region and seg.pressure is not None:
-            top = seg.max_pressure if seg.max_pressure is not None else seg.pressure
-            value = min(max(seg.pressure + delta, 1), top)
-            changed |= value != seg.pressure
-            segments[i] = replace(seg, pressure=value)
+        if i < index or seg.region != current.region or seg.pressure is None:
+            continue
+        value = _ramped_value(segments, steps, k, seg.pressure + delta)
+        say = seg.say.replace(f"pressure {seg.pressure} of 10", f"pressure {value} of 10")
+        segments[i] = replace(seg, pressure=value, say=say)
+    where = (current.region_name or current.region).lower()
+    if segments[index].pressure == current.pressure:
+        limit = "the lightest touch" if delta < 0 else "the safe limit for now"
+        return plan, f"Already at {limit} on the {where}."
     word = "Lighter" if delta < 0 else "Firmer"
-    if not changed:
-        limit = "the lightest touch" if delta < 0 else "the safe limit for this area"
-        return plan, f"Already at {limit} on the {current.region_name or region}."
-    note = (
-        f"{word} on the {(current.region_name or region).lower()}: pressure "
-        f"{segments[index].pressure} from now on."
-    )
-    return replace(plan, segments=tuple(segments), notes=(*plan.notes, note)), note
+    note = f"{word} on the {where}: pressure {segments[index].pressure} from now on."
+    return _with_note(replace(plan, segments=tuple(segments)), note), note
 
 
-def _cursor(done: list[Segment], next_step: int) -> Cursor:
-    cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=next_step)
+def _cursor(done: list[Segment]) -> Cursor:
+    steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
+    cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
     for seg in done:
         cursor.since_checkin = (
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
@@ -43,11 +68,14 @@ def _cursor(done: list[Segment], next_step: int) -> Cursor:
         cursor.since_oil = 0.0 if seg.kind == "oil" else cursor.since_oil + seg.duration_s
         if seg.kind == "step":
             cursor.region, cursor.position = seg.region, seg.position
+        elif seg.region is not None:  # an announcement already said where the hands go next
+            cursor.region = seg.region
+            cursor.position = seg.position or cursor.position
     return cursor
 
 
-def _specs(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
-    """Rebuild step specs from the step segments still to come (grouped by step)."""
+def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
+    """Step specs for the step segments still to come, one per step (split chunks merged)."""
     groups: dict[int, list[Segment]] = {}
     for seg in segments:
         if seg.kind == "step" and seg.step_index is not None:
@@ -56,66 +84,91 @@ def _specs(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
     for group in groups.values():
         first = group[0]
         assert first.technique and first.region and first.position
-        t = cat.techniques[first.technique]
-        reps = sum(s.reps or 0 for s in group if s.side == first.side)
+        reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
+        low = min(first.min_reps or 1, reps)  # a step already begun may finish short
+        high = max(first.max_reps or reps, reps)
         specs.append(
             StepSpec(
-                t,
+                cat.techniques[first.technique],
                 cat.regions[first.region],
                 cat.positions[first.position],
                 first.pressure or 1,
                 first.max_pressure or first.pressure or 1,
-                first.min_reps or 1,
-                first.max_reps or max(reps, 1),
-                min(max(reps, first.min_reps or 1), first.max_reps or reps),
+                low,
+                high,
+                reps,
                 first.weight,
             )
         )
     return specs
 
 
-def refit_after(plan: Plan, cat: Catalogue, done: list[Segment], rest: list[Segment]) -> Plan:
-    """Keep what is done, and fit the steps still to come so the plan ends at the same time."""
-    end = plan.total_seconds
-    specs = _specs(cat, rest)
-    next_index = max((s.step_index or 0 for s in done if s.kind == "step"), default=-1) + 1
+def _fit_tail(
+    plan: Plan, done: list[Segment], specs: list[StepSpec], keep_first: bool
+) -> list[Segment]:
+    """Fit the specs after what is done; drop steps if too many, stretch them if too few."""
+    end, cursor = plan.total_seconds, _cursor(done)
+    stretched = False
     while True:
         try:
-            tail = fit_steps(specs, _cursor(done, next_index), end, plan.warnings, opening=False)
-            break
-        except PlanError:
-            if len(specs) <= 1:
-                # Nothing left to stretch or drop: close with what time there is.
-                start = done[-1].end_s if done else 0.0
-                tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]
-                break
-            # Too little time for everything: leave out the least wanted inner step.
-            inner = range(len(specs) - 1)
-            drop = min(inner, key=lambda i: (specs[i].weight, -i))
+            tail = fit_steps(specs, cursor, end, plan.warnings, opening=False, closing=LIVE_CLOSING)
+            if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
+                raise TooMuchWork("the closing cannot shrink enough to end on time")
+            return tail
+        except TooMuchWork:
+            droppable = range(1 if keep_first else 0, len(specs) - 1)
+            if not droppable:
+                raise
+            # Leave out the least wanted step, never the light one that closes the session.
+            drop = min(droppable, key=lambda i: (specs[i].weight, -i))
             specs = specs[:drop] + specs[drop + 1 :]
+        except TooLittleWork:
+            if stretched or not specs:
+                raise
+            specs = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
+            stretched = True
+
+
+def refit_after(
+    plan: Plan, cat: Catalogue, done: list[Segment], specs: list[StepSpec], keep_first: bool = False
+) -> Plan:
+    """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
+    end, start = plan.total_seconds, done[-1].end_s if done else 0.0
+    try:
+        tail = _fit_tail(plan, done, specs, keep_first)
+    except PlanError:
+        # Not even a stretched step fits what is left: close with the time there is.
+        tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]
+    closing = tail[-1]
+    # Rounding may leave a few seconds over or under; the closing pause takes them exactly.
+    exact = round(closing.duration_s + end - closing.end_s, 3)
+    if exact >= 1.0:
+        tail[-1] = replace(closing, duration_s=exact)
     return replace(plan, segments=(*done, *tail))
 
 
 def more_time(
     plan: Plan, cat: Catalogue, index: int, extra_s: float = MORE_TIME_S
 ) -> tuple[Plan, str]:
-    """Extend the current step; the rest of the plan shrinks so the session still ends on time."""
+    """Extend the current step; later steps shrink so the session still ends on time."""
     seg = plan.segments[index]
     if seg.kind != "step" or not seg.seconds_per_rep:
         return plan, "More time works during a step."
     extra = max(1, round(extra_s / seg.seconds_per_rep))
-    longer = replace(
-        seg, reps=(seg.reps or 0) + extra, duration_s=seg.duration_s + extra * seg.seconds_per_rep
-    )
-    rest = [s for s in plan.segments[index + 1 :] if s.step_index != seg.step_index]
-    new = refit_after(plan, cat, [*plan.segments[:index], longer], rest)
+    specs = specs_from_segments(cat, list(plan.segments[index:]))
+    here = specs[0]
+    reps = here.default_reps + extra
+    specs[0] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
+    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep_first=True)
+    if new.segments[index].kind == "closing":
+        return plan, "No spare time is left to add here."
     where = (seg.region_name or seg.region or "").lower()
     note = f"More time on the {where}: {extra} more strokes; the rest re-fitted."
-    return replace(new, notes=(*plan.notes, note)), note
+    return _with_note(new, note), note
 
 
 def _cut(seg: Segment, now_s: float) -> list[Segment]:
-    """The part of a segment already done at now_s (nothing if it had not started)."""
+    """The part of a segment already done at now_s (nothing if it had hardly started)."""
     elapsed = now_s - seg.start_s
     if elapsed <= 0.5:
         return []
@@ -133,28 +186,23 @@ def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
         if seg.kind != "step" or s.step_index != seg.step_index
     ]
     note = f"Skipped {seg.technique_name or seg.kind}."
-    new = refit_after(plan, cat, done, rest)
-    return replace(new, notes=(*plan.notes, note)), note
+    return _with_note(refit_after(plan, cat, done, specs_from_segments(cat, rest)), note), note
 
 
 def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, str]:
     """Go back to the previous step and do it again; the rest re-fits to end on time."""
     seg = plan.segments[index]
-    done = [*plan.segments[:index], *_cut(seg, now_s)]
-    previous = [
+    current = seg.step_index if seg.step_index is not None else 10**9
+    earlier = [
         s
         for s in plan.segments[:index]
-        if s.kind == "step"
-        and s.step_index is not None
-        and s.step_index < (seg.step_index if seg.step_index is not None else 10**9)
+        if s.kind == "step" and s.step_index is not None and s.step_index < current
     ]
-    if not previous:
+    if not earlier:
         return plan, "This is the first step: nothing to go back to."
-    target = previous[-1].step_index
+    target = earlier[-1].step_index
     again = [s for s in plan.segments if s.step_index == target]
-    offset = max((s.step_index or 0) for s in plan.segments if s.kind == "step") + 1
-    repeat = [replace(s, step_index=offset) for s in again]
-    rest = repeat + [s for s in plan.segments[index:] if s.kind == "step"]
-    new = refit_after(plan, cat, done, rest)
+    done = [*plan.segments[:index], *_cut(seg, now_s)]
+    specs = specs_from_segments(cat, again) + specs_from_segments(cat, list(plan.segments[index:]))
     note = f"Back to {again[0].technique_name or again[0].technique}."
-    return replace(new, notes=(*plan.notes, note)), note
+    return _with_note(refit_after(plan, cat, done, specs), note), note

@@ -116,7 +116,11 @@ class _Layout:
         self.c.since_checkin = 0.0 if kind == "check-in" else self.c.since_checkin + duration
 
     def check_in(self, next_region: Region | None = None) -> None:
-        self.add(CHECKIN_S, "check-in", wording.check_in(self.warnings, next_region))
+        region = next_region.id if next_region else None
+        # Safety warnings are said in full at the first check-in, not repeated at every one.
+        say = wording.check_in(self.warnings, next_region)
+        self.warnings = ()
+        self.add(CHECKIN_S, "check-in", say, region=region)
 
     def before_step(self, spec: StepSpec, first_chunk: float) -> None:
         moved = self.c.position is not None and spec.position.id != self.c.position
@@ -178,7 +182,7 @@ def lay_out(
         layout.c.since_oil = 0.0
     for offset, (spec, count) in enumerate(zip(specs, reps, strict=True)):
         layout.step(spec, count, cursor.step_index + offset)
-    layout.add(CLOSING_S, "closing", wording.CLOSING)
+    layout.add(CLOSING_S, "closing", wording.closing(layout.c.position))
     return layout.rows
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rubdown.core.fields import Fields
+from rubdown.core.layout import FIT_TOLERANCE_S, estimate_overhead
 from rubdown.core.models import (
     KINDS,
     PARTNER_MAX_PRESSURE,
@@ -197,6 +198,35 @@ def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, ra
                     f"not {t.kind} at {pressure}"
                 )
             )
+    _check_routine_flow(f, steps, cat, raw)
+
+
+def _check_routine_flow(f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any) -> None:
+    """Inner steps run head to toe, and the steps can fill the routine's minutes."""
+    inner = list(enumerate(steps))[1:-1]
+    for (_, a), (i, b) in itertools.pairwise(inner):
+        if a.position == b.position and cat.region_order(b.region) < cat.region_order(a.region):
+            f.problems.append(
+                pos_of(raw, i, f.at("steps")).problem(
+                    f"steps should run head to toe: '{b.region}' comes after '{a.region}'"
+                )
+            )
+    minutes = f.data.get("minutes")
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        return
+    most = sum(
+        cat.techniques[s.technique].reps.max
+        * cat.techniques[s.technique].seconds_per_rep
+        * (2 if cat.techniques[s.technique].per_side else 1)
+        for s in steps
+    )
+    moves = sum(1 for a, b in itertools.pairwise(steps) if a.region != b.region)
+    if most + estimate_overhead(minutes * 60, moves) < minutes * 60 - FIT_TOLERANCE_S:
+        f.add(
+            "minutes",
+            f"the steps fill at most {most / 60:.0f} minutes of massage, too few "
+            f"for {minutes} minutes: add steps or lower 'minutes'",
+        )
 
 
 def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rubdown.core.models import Plan, Segment
-from rubdown.core.timeline import segment_cues, segment_ticks
+from rubdown.core.timeline import index_at, next_step, segment_cues, segment_ticks
 
 SEGMENT, CUE, TICK, END = "segment", "cue", "tick", "end"
 # At one instant: start the segment, then speak, then tick; the end comes last.
@@ -40,7 +40,9 @@ def segment_events(plan: Plan, index: int, ticks: bool = True) -> list[Due]:
     """The start, cues and (optionally) ticks of one segment."""
     seg = plan.segments[index]
     events = [Due(seg.start_s, RANK[SEGMENT], index, SEGMENT)]
-    events += [Due(c.at_s, RANK[CUE], index, CUE, c.kind, c.text) for c in segment_cues(index, seg)]
+    following = next_step(plan, index) if seg.kind == "step" else None
+    cues = segment_cues(index, seg, following)
+    events += [Due(c.at_s, RANK[CUE], index, CUE, c.kind, c.text) for c in cues]
     if ticks:
         events += [Due(t.at_s, RANK[TICK], index, TICK, t.kind) for t in segment_ticks(seg)]
     return events
@@ -60,14 +62,6 @@ def plan_events(plan: Plan, ticks: bool = True) -> list[Due]:
 def identity(seg: Segment) -> tuple[object, ...]:
     """What makes a segment the same step across an adjustment (pressure, length may change)."""
     return (seg.start_s, seg.kind, seg.step_index, seg.technique, seg.region, seg.side)
-
-
-def index_at(plan: Plan, clock_s: float) -> int:
-    """The segment running at clock_s, or len(segments) once the plan is over."""
-    for i, seg in enumerate(plan.segments):
-        if clock_s + EPS < seg.end_s:
-            return i
-    return len(plan.segments)
 
 
 class CueScheduler:

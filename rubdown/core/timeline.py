@@ -8,6 +8,7 @@ from rubdown.core import wording
 from rubdown.core.models import Plan, Segment
 
 MIN_REPS_FOR_COUNTDOWN = 6
+MIN_REPS_FOR_HALFWAY = 10
 
 
 @dataclass(frozen=True, order=True)
@@ -28,19 +29,44 @@ class Tick:
     kind: str
 
 
-def segment_cues(index: int, seg: Segment) -> list[Cue]:
-    """The cues of one segment: its introduction, and for long steps 'halfway' and 'last three'."""
+def _continues(seg: Segment, following: Segment | None) -> bool:
+    """Whether the next step segment carries on the same step on the same side."""
+    return (
+        following is not None
+        and following.step_index == seg.step_index
+        and following.side == seg.side
+    )
+
+
+def segment_cues(index: int, seg: Segment, following: Segment | None = None) -> list[Cue]:
+    """A segment's cues: its introduction and, for longer steps, 'halfway' and 'last three'.
+
+    'Last three' only comes on the last part of a step split around a check-in, and
+    'halfway' only when it falls well before 'last three'.
+    """
     cues = [Cue(seg.start_s, index, "intro", seg.say)]
-    if seg.kind == "step" and (seg.reps or 0) >= MIN_REPS_FOR_COUNTDOWN and seg.seconds_per_rep:
-        reps, pace = seg.reps or 0, seg.seconds_per_rep
+    if seg.kind != "step" or not seg.seconds_per_rep or not seg.reps:
+        return cues
+    reps, pace = seg.reps, seg.seconds_per_rep
+    if reps >= MIN_REPS_FOR_HALFWAY:
         cues.append(Cue(seg.start_s + (reps // 2) * pace, index, "halfway", wording.halfway()))
+    if reps >= MIN_REPS_FOR_COUNTDOWN and not _continues(seg, following):
         cues.append(Cue(seg.start_s + (reps - 3) * pace, index, "last-three", wording.last_three()))
     return cues
 
 
+def next_step(plan: Plan, index: int) -> Segment | None:
+    """The first step segment after segment `index`, if any."""
+    return next((s for s in plan.segments[index + 1 :] if s.kind == "step"), None)
+
+
 def build_cues(plan: Plan) -> list[Cue]:
     """Every spoken cue of the plan, in time order."""
-    return sorted(c for i, seg in enumerate(plan.segments) for c in segment_cues(i, seg))
+    return sorted(
+        c
+        for i, seg in enumerate(plan.segments)
+        for c in segment_cues(i, seg, next_step(plan, i) if seg.kind == "step" else None)
+    )
 
 
 def segment_ticks(seg: Segment) -> list[Tick]:
@@ -65,9 +91,17 @@ def spoken_texts(plan: Plan) -> list[str]:
     return list(dict.fromkeys(c.text for c in build_cues(plan)))
 
 
-def segment_at(plan: Plan, clock_s: float) -> int:
-    """Index of the segment running at a time on the session clock."""
+EPS = 1e-9
+
+
+def index_at(plan: Plan, clock_s: float) -> int:
+    """The segment running at clock_s, or len(segments) once the plan is over."""
     for i, seg in enumerate(plan.segments):
-        if clock_s < seg.end_s:
+        if clock_s + EPS < seg.end_s:
             return i
-    return len(plan.segments) - 1
+    return len(plan.segments)
+
+
+def segment_at(plan: Plan, clock_s: float) -> int:
+    """Index of the segment running at a time on the session clock (the last one after the end)."""
+    return min(index_at(plan, clock_s), len(plan.segments) - 1)

@@ -11,10 +11,16 @@ OPENING_OIL = (
     "so never pour it straight onto the skin."
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
-CLOSING = (
-    "That is the end. Rest your hands still for a breath, then cover your partner "
-    "with the warm towel and let them lie quietly for a minute."
-)
+CLOSING_REST = {
+    "lying": "cover your partner with the warm towels and let them lie quietly for a minute",
+    "seated": "wrap the warm towel round your partner's shoulders and let them sit quietly",
+}
+
+
+def closing(position: str | None) -> str:
+    """The last words of a session; how to rest depends on the position."""
+    rest = CLOSING_REST.get(position or "", "let your partner stay still and breathe for a minute")
+    return f"That is the end. Rest your hands still for a breath, then {rest}."
 
 
 def step_intro(technique: Technique, region: Region, reps: int, pressure: int, side: str) -> str:

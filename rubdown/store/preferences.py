@@ -21,7 +21,7 @@ PRESSURE_MAX = 7
 # Where a region starts when it was pressed on but the plan gave no pressure for it.
 PRESSURE_DEFAULT = 4
 MAX_FAVOURITES = 3
-VERDICT_STEP = {"too-firm": -1, "too-light": 1}
+VERDICT_STEP = {"too-firm": -1, "too-light": 1, "right": 0}
 TIMES = {1: "once", 2: "twice"}
 
 
@@ -89,7 +89,9 @@ def replay(row: SessionRow, events: list[EventRow], feedback: FeedbackRow | None
         lesson.favourite = feedback.favourite_technique
         step = VERDICT_STEP.get(feedback.pressure_verdict or "", 0)
         lesson.pressure = {region: p + step for region, p in lesson.pressure.items()}
-    lesson.pressure = {region: _clamp(p) for region, p in lesson.pressure.items()}
+    # Only what the receiver spoke about is learned: regions pressed on, or all after a verdict.
+    taught = set(lesson.pressure) if lesson.verdict in VERDICT_STEP else set(lesson.presses)
+    lesson.pressure = {r: _clamp(p) for r, p in lesson.pressure.items() if r in taught}
     return lesson
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rubdown.core import adjust
-from rubdown.core.models import PlanRequest
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.invariants import INVARIANTS
+from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.timeline import build_cues, build_ticks, segment_at, spoken_texts
+
+CAT = load_catalogue()
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +116,44 @@ def test_cues_and_ticks_follow_the_plan(plan):
 def test_segment_at_finds_the_running_segment(plan):
     for i, seg in enumerate(plan.segments):
         assert segment_at(plan, seg.start_s + seg.duration_s / 2) == i
+
+
+def act(plan, action, index, now):
+    """Apply one live change by name."""
+    if action in ("lighter", "firmer"):
+        return adjust.change_pressure(plan, index, -1 if action == "lighter" else 1)
+    if action == "more":
+        return adjust.more_time(plan, CAT, index)
+    return {"skip": adjust.skip, "back": adjust.back}[action](plan, CAT, index, now)
+
+
+ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
+
+
+@settings(deadline=None)
+@given(
+    minutes=st.integers(5, 60),
+    position=st.sampled_from(["seated", "lying", "seated-forearms"]),
+    conditions=st.lists(
+        st.sampled_from(["slipped-disc", "varicose-veins", "osteoporosis"]), max_size=2, unique=True
+    ),
+    actions=st.lists(st.tuples(ACTIONS, st.floats(0, 1)), min_size=1, max_size=4),
+)
+def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, conditions, actions):
+    cat = CAT
+    plan = plan_session(
+        cat,
+        PlanRequest(
+            minutes=minutes, position=position, profile=Profile(conditions=tuple(conditions))
+        ),
+    )
+    end = plan.total_seconds
+    for action, where in actions:
+        now = where * end * 0.95
+        index = segment_at(plan, now)
+        plan, note = act(plan, action, index, now)
+        assert note
+        assert plan.total_seconds == pytest.approx(end, abs=0.01)
+        assert back_to_back(plan) and all(s.duration_s > 0 for s in plan.segments)
+        for name in ("within_safety_limits", "never_presses_the_spine", "ends_with_closing"):
+            assert INVARIANTS[name](plan, cat) == [], name

@@ -190,6 +190,17 @@ BAD_INPUT = [
         "no-press zone",
     ),
     (
+        "backwards.yaml",
+        ROUTINE_HEAD
+        + LIGHT
+        + "  - technique: palm-circles-beside-spine\n    region: mid-back\n"
+        + "  - technique: shoulder-outward-strokes\n    region: shoulders\n"
+        + LIGHT,
+        10,
+        "steps should run head to toe",
+    ),
+    ("too-short.yaml", ROUTINE_HEAD.replace("minutes: 10", "minutes: 60") + LIGHT, 4, "too few"),
+    (
         "clash.yaml",
         ROUTINE_HEAD.replace("id: mine", "id: quick-neck-shoulders") + LIGHT,
         1,
@@ -246,7 +257,9 @@ def test_a_user_library_adds_routines_and_techniques(tmp_path):
     write(
         tmp_path / "routines",
         "mine.yaml",
-        ROUTINE_HEAD + "  - technique: my-stroke\n    region: shoulders\n" + LIGHT,
+        ROUTINE_HEAD.replace("minutes: 10", "minutes: 5")
+        + "  - technique: my-stroke\n    region: shoulders\n"
+        + LIGHT,
     )
     cat = load_catalogue([tmp_path])
     assert "my-stroke" in cat.techniques
