@@ -6,7 +6,15 @@ import random
 from collections.abc import Sequence
 
 from rubdown.core.layout import StepSpec, estimate_overhead
-from rubdown.core.models import Catalogue, PlanError, Position, Profile, Routine, Technique
+from rubdown.core.models import (
+    Catalogue,
+    PlanError,
+    Position,
+    Profile,
+    Routine,
+    Technique,
+    is_light,
+)
 from rubdown.core.safety import Limits
 
 FOCUS_WEIGHT = 3.0
@@ -245,7 +253,7 @@ def _light(
         if region in limits.avoid or region not in position.reaches:
             continue
         for t in _candidates(cat, region, position, limits):
-            if t.kind in ("glide", "stroke") and t.pressure.min <= 3:
+            if is_light(t.kind, t.pressure.min):
                 spec = make_spec(cat, t, region, position, profile, limits)
                 return StepSpec(
                     **{**spec.__dict__, "pressure": min(spec.pressure, 3), "weight": 1.0}
@@ -259,7 +267,7 @@ def _with_light_ends(
     """Make sure the session opens and closes with a light glide or stroke."""
 
     def light(s: StepSpec) -> bool:
-        return s.technique.kind in ("glide", "stroke") and s.technique.pressure.min <= 3
+        return is_light(s.technique.kind, s.technique.pressure.min)
 
     first_regions = [specs[0].region.id] if specs else []
     if not specs or not light(specs[0]):

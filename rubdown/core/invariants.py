@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 
 from rubdown.core.layout import FIT_TOLERANCE_S
-from rubdown.core.models import PARTNER_MAX_PRESSURE, Catalogue, Plan
+from rubdown.core.models import PARTNER_MAX_PRESSURE, Catalogue, Plan, is_light
 from rubdown.core.safety import SPINE_GLIDE_MAX, safety_limits
 
 CHECKIN_GAP_S = 300.0
@@ -43,7 +43,7 @@ def starts_and_ends_light(plan: Plan, cat: Catalogue) -> list[str]:
     return [
         f"{label} step is {s.technique_kind} at {s.pressure}"
         for label, s in (("first", steps[0]), ("last", steps[-1]))
-        if s.technique_kind not in ("glide", "stroke") or (s.pressure or 0) > 3
+        if not is_light(s.technique_kind, s.pressure)
     ]
 
 

@@ -12,6 +12,16 @@ STROKE_RULES: tuple[str, ...] = ("firm-down-light-up", "even", "growing", "press
 SEGMENT_KINDS: tuple[str, ...] = ("step", "check-in", "announce", "oil", "closing")
 PRESSURE_WORDS: dict[str, int] = {"light": 3, "medium": 5, "firm": 7}
 PARTNER_MAX_PRESSURE = 7
+# Sessions open and close with one of these kinds at this pressure or less.
+LIGHT_KINDS: tuple[str, ...] = ("glide", "stroke")
+LIGHT_PRESSURE = 3
+
+
+def is_light(kind: str | None, pressure: int | None) -> bool:
+    """Whether a movement is a light glide or stroke, fit to open or close a session."""
+    return kind in LIGHT_KINDS and pressure is not None and pressure <= LIGHT_PRESSURE
+
+
 MIN_MINUTES, MAX_MINUTES = 5, 90
 
 

@@ -22,6 +22,7 @@ from rubdown.core.models import (
     Routine,
     RoutineStep,
     Technique,
+    is_light,
 )
 from rubdown.core.source import Pos, Problem, pos_of
 
@@ -191,7 +192,7 @@ def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, ra
         step = steps[index]
         t = cat.techniques[step.technique]
         pressure = step.pressure or t.pressure.default
-        if t.kind not in ("glide", "stroke") or pressure > 3:
+        if not is_light(t.kind, pressure):
             f.problems.append(
                 pos_of(raw, index, f.at("steps")).problem(
                     f"the {label} step must be a light glide or stroke (pressure at most 3), "
