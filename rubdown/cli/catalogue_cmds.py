@@ -22,12 +22,17 @@ def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], title: str, as_j
 
     table = Table(title=title)
     for column in columns:
-        table.add_column(column.replace("_", " ").capitalize())
+        # Ids are what people type, so they are never cut short.
+        table.add_column(column.replace("_", " ").capitalize(), no_wrap=column.endswith("id"))
     for row in rows:
-        table.add_row(
-            *(", ".join(v) if isinstance(v := row[c], list | tuple) else str(v) for c in columns)
-        )
+        table.add_row(*(_cell(row[c]) for c in columns))
     console().print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    return ", ".join(value) if isinstance(value, list | tuple) else str(value)
 
 
 def _listing(name: str, table: str, columns: tuple[str, ...], doc: str) -> click.Command:
@@ -92,6 +97,7 @@ def show_command(routine_id: str, library: tuple[Path, ...], as_json: bool) -> N
         t = cat.techniques[step.technique]
         rows.append(
             {
+                "technique_id": step.technique,
                 "region": cat.regions[step.region].name,
                 "technique": t.name,
                 "kind": t.kind,
@@ -99,7 +105,8 @@ def show_command(routine_id: str, library: tuple[Path, ...], as_json: bool) -> N
                 "pressure": step.pressure or t.pressure.default,
             }
         )
-    _emit(rows, ("region", "technique", "kind", "reps", "pressure"), "Steps", False)
+    columns = ("region", "technique", "technique_id", "kind", "reps", "pressure")
+    _emit(rows, columns, "Steps", False)
 
 
 @click.command("check")
@@ -108,13 +115,30 @@ def check_command(files: tuple[Path, ...]) -> None:
     """Check routine or technique files; print every problem as file:line:column."""
     from rubdown.core.catalogue import check_files, load_catalogue
 
-    problems = check_files(list(files), load_catalogue())
+    paths = expand_paths(files)
+    problems = check_files(paths, load_catalogue())
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        click.echo(f"{plural(len(problems), 'problem')} found.", err=True)
         raise click.exceptions.Exit(1)
-    click.echo(f"ok: {len(files)} file(s) checked, no problems.")
+    click.echo(f"ok: {plural(len(paths), 'file')} checked, no problems.")
+
+
+def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for every YAML file under it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml"))
+        else:
+            out.append(path)
+    return out
+
+
+def plural(count: int, word: str) -> str:
+    """'1 problem', '2 problems'."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @click.command("schema")

@@ -27,7 +27,8 @@ def report_error(err: Exception, as_json: bool = False) -> int:
     if isinstance(err, CatalogueError):
         for problem in err.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(err.problems)} problem(s) in the content files.", err=True)
+        count = len(err.problems)
+        click.echo(f"{count} problem{'' if count == 1 else 's'} in the content files.", err=True)
         return 1
     if isinstance(err, Refusal):
         if as_json:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from rubdown.core.models import Catalogue, PlanRequest
+    from rubdown.core.models import Catalogue, Plan, PlanRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,8 +75,17 @@ def json_option(func: F) -> F:
 def catalogue_for(library: tuple[Path, ...] = ()) -> Catalogue:
     """The shipped catalogue plus the user's library folders."""
     from rubdown.core.catalogue import default_library_dirs, load_catalogue
+    from rubdown.core.source import Problem
 
-    return load_catalogue(list(library) or default_library_dirs())
+    skipped: list[Problem] = []
+    cat = load_catalogue(list(library) or default_library_dirs(), skipped=skipped)
+    if skipped:
+        files = sorted({p.file for p in skipped})
+        click.echo(f"Warning: left out {len(files)} library file(s) with problems:", err=True)
+        for problem in skipped:
+            click.echo(f"  {problem}", err=True)
+        click.echo(f"  (run `rubdown check {files[0]}` after fixing it)", err=True)
+    return cat
 
 
 def request_from(
@@ -99,3 +108,53 @@ def request_from(
     return PlanRequest(
         minutes=minutes, position=position, routine=routine, profile=profile, vary=vary
     )
+
+
+RECEIVER_OPTIONS = (
+    click.option(
+        "--for",
+        "receiver",
+        default=None,
+        help="Plan for someone added with `people add`: their stored and learned preferences.",
+    ),
+    click.option(
+        "--db",
+        "db_url",
+        default=None,
+        help="Database URL for --for (default: SQLite in the data folder; $RUBDOWN_DATABASE_URL).",
+    ),
+)
+
+
+def receiver_options(func: F) -> F:
+    """Add --for NAME and --db, for commands that can plan with a stored profile."""
+    for option in reversed(RECEIVER_OPTIONS):
+        func = option(func)
+    return func
+
+
+def plan_for(
+    library: tuple[Path, ...], receiver: str | None, db_url: str | None, options: dict[str, Any]
+) -> Plan:
+    """Plan from the options, merged with the receiver's stored profile when one is named."""
+    from dataclasses import replace
+
+    from rubdown.core.planner import plan_session
+
+    cat = catalogue_for(library)
+    request = request_from(**options)
+    if receiver is None:
+        return plan_session(cat, request)
+    from rubdown.store.db import open_store
+    from rubdown.store.profiles import profile_for
+
+    with open_store(db_url) as store:
+        profile = profile_for(
+            store,
+            receiver,
+            pressure=options["pressure"],
+            focus=options["focus"],
+            avoid=options["avoid"],
+            conditions=options["conditions"],
+        )
+    return plan_session(cat, replace(request, profile=profile))

@@ -8,18 +8,24 @@ from typing import Any
 
 import click
 
-from rubdown.cli.options import catalogue_for, json_option, plan_options, request_from
+from rubdown.cli.options import json_option, plan_for, plan_options, receiver_options
 
 
 @click.command("plan")
 @plan_options
+@receiver_options
 @json_option
-def plan_command(library: tuple[Path, ...], as_json: bool, **options: Any) -> None:
+def plan_command(
+    library: tuple[Path, ...],
+    receiver: str | None,
+    db_url: str | None,
+    as_json: bool,
+    **options: Any,
+) -> None:
     """Plan a session: areas, techniques, strokes, pressure and timing, with the reasons."""
     from rubdown.core.planjson import plan_to_json
-    from rubdown.core.planner import plan_session
 
-    plan = plan_session(catalogue_for(library), request_from(**options))
+    plan = plan_for(library, receiver, db_url, options)
     if as_json:
         click.echo(json.dumps(plan_to_json(plan), indent=2))
     else:

@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from rubdown.cli.options import catalogue_for, json_option, plan_options, request_from
+from rubdown.cli.options import (
+    catalogue_for,
+    json_option,
+    plan_for,
+    plan_options,
+    receiver_options,
+)
 
 SHEET_SUFFIXES = (".pdf", ".html", ".htm")
 
@@ -86,6 +92,7 @@ TZ_OPTION = click.option(
 @click.option("--date", "day", default=None, callback=_day, help="YYYY-MM-DD (default: today).")
 @TZ_OPTION
 @plan_options
+@receiver_options
 @click.option(
     "--ics",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -99,15 +106,16 @@ def prep_command(
     zone: Any,
     ics: Path | None,
     library: tuple[Path, ...],
+    receiver: str | None,
+    db_url: str | None,
     as_json: bool,
     **options: Any,
 ) -> None:
     """What to get ready before a session, and when (towels, blankets, room, oil)."""
-    from rubdown.core.planner import plan_session
     from rubdown.core.prep import prep_timeline
 
     cat = catalogue_for(library)
-    plan = plan_session(cat, request_from(**options))
+    plan = plan_for(library, receiver, db_url, options)
     start = datetime.combine(day or datetime.now(zone).date(), at, tzinfo=zone)
     items = prep_timeline(cat, plan, start)
     if ics is not None:
@@ -205,6 +213,7 @@ def schedule_command(
 
 @click.command("sheet")
 @plan_options
+@receiver_options
 @click.option(
     "-o",
     "--output",
@@ -212,15 +221,19 @@ def schedule_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="FILE.pdf or FILE.html.",
 )
-def sheet_command(library: tuple[Path, ...], output: Path, **options: Any) -> None:
+def sheet_command(
+    library: tuple[Path, ...],
+    receiver: str | None,
+    db_url: str | None,
+    output: Path,
+    **options: Any,
+) -> None:
     """A one- or two-page sheet to print: set-up, then each step with a body map."""
-    from rubdown.core.planner import plan_session
-
     suffix = output.suffix.lower()
     if suffix not in SHEET_SUFFIXES:
         raise click.BadParameter(f"'{output}' should end in .pdf or .html", param_hint="--output")
     cat = catalogue_for(library)
-    plan = plan_session(cat, request_from(**options))
+    plan = plan_for(library, receiver, db_url, options)
     if suffix == ".pdf":
         from rubdown.paper.sheet import sheet_pdf
 

@@ -69,13 +69,13 @@ def _label(path: Path, root: Path | None) -> str:
 
 
 def _load_file(builder: _Builder, path: Path, kind: str, root: Path | None = None) -> None:
-    data, problems = read_yaml(path, _label(path, root))
+    file = _label(path, root)
+    data, problems = read_yaml(path, file)
     builder.problems.extend(problems)
     if data is None and not problems:
-        builder.problems.append(Problem(_label(path, root), 1, 1, "file is empty"))
+        builder.problems.append(Problem(file, 1, 1, "file is empty"))
     if data is None:
         return
-    file = _label(path, root)
     for table, item, where in parse.READERS[kind](
         data, file, builder.catalogue(), builder.problems
     ):
@@ -86,14 +86,33 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
-def _load_folder(builder: _Builder, root: Path, with_core: bool) -> None:
-    if with_core:
-        for kind in ("regions", "positions", "conditions"):
-            _load_file(builder, root / f"{kind}.yaml", kind, root)
-    for path in _yaml_files(root / "techniques"):
-        _load_file(builder, path, "techniques", root)
-    for path in _yaml_files(root / "routines"):
-        _load_file(builder, path, "routine", root)
+def _load_shipped(builder: _Builder, root: Path) -> None:
+    for kind in ("regions", "positions", "conditions"):
+        _load_file(builder, root / f"{kind}.yaml", kind, root)
+    for kind, folder in (("techniques", "techniques"), ("routine", "routines")):
+        for path in _yaml_files(root / folder):
+            _load_file(builder, path, kind, root)
+
+
+def _load_library(builder: _Builder, folder: Path, skipped: list[Problem] | None) -> None:
+    """A user's folder; with `skipped`, a file with problems is left out, not fatal."""
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "not found"
+        builder.problems.append(Problem(str(folder), 1, 1, f"library folder {what}"))
+        return
+    for kind, sub in (("techniques", "techniques"), ("routine", "routines")):
+        for path in _yaml_files(folder / sub):
+            trial = _Builder(origin=dict(builder.origin))
+            for table in ("regions", "positions", "techniques", "routines", "conditions"):
+                getattr(trial, table).update(getattr(builder, table))
+            _load_file(trial, path.resolve(), kind)
+            if trial.problems and skipped is not None:
+                skipped.extend(trial.problems)
+                continue
+            builder.problems.extend(trial.problems)
+            for table in ("techniques", "routines"):
+                getattr(builder, table).update(getattr(trial, table))
+            builder.origin.update(trial.origin)
 
 
 def default_library_dirs() -> list[Path]:
@@ -109,22 +128,30 @@ def default_library_dirs() -> list[Path]:
     return [folder] if folder.is_dir() else []
 
 
-def load_catalogue(library_dirs: Iterable[Path] = (), content_dir: Path = CONTENT_DIR) -> Catalogue:
-    """Load, validate and cross-check the shipped content plus any library folders."""
+def load_catalogue(
+    library_dirs: Iterable[Path] = (),
+    content_dir: Path = CONTENT_DIR,
+    skipped: list[Problem] | None = None,
+) -> Catalogue:
+    """Load, validate and cross-check the shipped content plus any library folders.
+
+    Pass a list as `skipped` to leave out library files with problems (collected there)
+    instead of failing: one broken routine of the user's should not stop every command.
+    """
     builder = _Builder()
-    _load_folder(builder, content_dir, with_core=True)
+    _load_shipped(builder, content_dir)
     for folder in library_dirs:
-        if not folder.is_dir():
-            builder.problems.append(Problem(str(folder), 1, 1, "library folder not found"))
-            continue
-        _load_folder(builder, folder, with_core=False)
+        _load_library(builder, folder, skipped)
     if builder.problems:
         raise CatalogueError(builder.problems)
     return builder.catalogue()
 
 
-def detect_kind(data: Any) -> str | None:
-    """Which kind of content file a parsed document is."""
+def detect_kind(data: Any, path: Path | None = None) -> str | None:
+    """Which kind of content file a parsed document is (its folder decides when it can)."""
+    folder = path.parent.name if path is not None else ""
+    if folder in ("routines", "techniques"):
+        return "routine" if folder == "routines" else "techniques"
     if isinstance(data, dict):
         for key in ("regions", "positions", "techniques", "conditions"):
             if key in data:
@@ -148,7 +175,7 @@ def check_files(paths: Sequence[Path], base: Catalogue | None = None) -> list[Pr
             if not problems:
                 builder.problems.append(Problem(str(path), 1, 1, "file is empty"))
             continue
-        kind = detect_kind(data)
+        kind = detect_kind(data, path)
         if kind is None:
             where = Pos(str(path), 1, 1)
             builder.problems.append(

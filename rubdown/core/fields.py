@@ -54,7 +54,10 @@ class Fields:
         value = self._get(key, required)
         if value is None:
             return default
-        if not isinstance(value, str) or not value.strip():
+        if isinstance(value, str) and not value.strip():
+            self.add(key, f"'{key}' must not be empty")
+            return default
+        if not isinstance(value, str):
             self.add(key, f"'{key}' must be text, not {_type_name(value)}")
             return default
         return value.strip()

@@ -195,8 +195,8 @@ def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, ra
         if not is_light(t.kind, pressure):
             f.problems.append(
                 pos_of(raw, index, f.at("steps")).problem(
-                    f"the {label} step must be a light glide or stroke (pressure at most 3), "
-                    f"not {t.kind} at {pressure}"
+                    f"the {label} step must be a light glide or stroke at pressure 3 or less, "
+                    f"so the session starts and ends gently; this one is a {t.kind} at {pressure}"
                 )
             )
     _check_routine_flow(f, steps, cat, raw)

@@ -16,7 +16,7 @@ from rubdown.core.models import (
     PlanRequest,
     Position,
 )
-from rubdown.core.safety import Limits, safety_limits
+from rubdown.core.safety import Limits, cap_notes, safety_limits
 
 SHORT_SESSION_MINUTES = 20
 DEFAULT_MINUTES = 30
@@ -62,8 +62,7 @@ def _routine_position(cat: Catalogue, request: PlanRequest, limits: Limits) -> s
     if request.position not in ("any", routine.position):
         raise PlanError(
             f"routine '{routine.id}' is done {routine.position}; "
-            f"drop --position or pick another routine",
-            tuple(cat.routines),
+            f"drop --position or pick another routine"
         )
     used = {routine.position, *(s.position for s in routine.steps if s.position)}
     if used & set(limits.forbidden_positions):
@@ -144,7 +143,9 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
         specs = compose.from_catalogue(cat, position, request.profile, limits, window, rng, notes)
     specs = _ramped(specs, notes)
     segments = fit_steps(specs, Cursor(), window, limits.warnings)
-    notes = limits.notes + notes + list(request.profile.learned_notes)
+    touched = {s.region.id for s in specs}
+    notes = limits.notes + cap_notes(cat, limits, touched) + notes
+    notes += list(request.profile.learned_notes)
     notes += [f"Safety: {w}" for w in limits.warnings]
     return Plan(
         minutes=minutes,

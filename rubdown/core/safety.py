@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rubdown.core.models import (
     PARTNER_MAX_PRESSURE,
     PRESSURE_WORDS,
+    Cap,
     Catalogue,
     Condition,
     PlanError,
@@ -31,6 +32,7 @@ class Limits:
     forbidden_positions: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    capped: list[tuple[Condition, Cap]] = field(default_factory=list)
 
     def cap_for(self, region: str, no_press: bool = False) -> int:
         """The highest pressure allowed on a region."""
@@ -94,15 +96,28 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
             if cap.only_kinds:
                 current = limits.only_kinds.get(region, set(cap.only_kinds))
                 limits.only_kinds[region] = current & set(cap.only_kinds)
-        where = "everywhere" if "all" in cap.regions else f"on the {region_names(cat, cap.regions)}"
+        limits.capped.append((cond, cap))
+
+
+def cap_notes(cat: Catalogue, limits: Limits, touched: set[str]) -> list[str]:
+    """Explain each cap, naming only the regions this plan actually works on."""
+    notes = []
+    for cond, cap in limits.capped:
+        regions = [
+            r for r in (cat.regions if "all" in cap.regions else cap.regions) if r in touched
+        ]
+        if not regions:
+            continue
+        where = "everywhere" if "all" in cap.regions else f"on the {region_names(cat, regions)}"
         extra = ""
         if cap.forbid_kinds:
             extra += f", no {'/'.join(cap.forbid_kinds)}"
         if cap.only_kinds:
             extra += f", {'/'.join(cap.only_kinds)} only"
-        limits.notes.append(
+        notes.append(
             f"Kept light {where} (pressure at most {cap.max_pressure}{extra}): {cond.name.lower()}."
         )
+    return notes
 
 
 def forbid_positions(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:

@@ -81,7 +81,7 @@ def test_listings_print_tables_and_json(listing):
 
 def test_show_prints_a_routine_and_rejects_unknown_ones():
     result = run("show", "seated-shoulders-back")
-    assert result.exit_code == 0 and "Outward shoulder strokes" in result.output
+    assert result.exit_code == 0 and "shoulder-outward-strokes" in result.output
     assert run("show", "nope").exit_code == 2
 
 
@@ -149,3 +149,21 @@ def test_help_does_not_import_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_broken_library_file_is_left_out_with_a_warning_not_fatal(tmp_path):
+    (tmp_path / "routines").mkdir()
+    (tmp_path / "routines" / "broken.yaml").write_text("id: x\n")
+    result = CliRunner().invoke(cli, ["plan", "--library", str(tmp_path), "--minutes", "5"])
+    assert result.exit_code == 0
+    assert "left out 1 library file" in result.stderr
+    assert str(tmp_path / "routines" / "broken.yaml") in result.stderr
+
+
+def test_check_takes_a_folder_and_counts_in_words(tmp_path):
+    (tmp_path / "routines").mkdir()
+    (tmp_path / "routines" / "broken.yaml").write_text("id: x\nname: X\n")
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert "3 problems found" in result.stderr
+    assert "missing 'steps'" in result.stdout

@@ -48,7 +48,8 @@ def test_conditions_cap_pressure_on_their_regions(cat, condition, regions, top, 
     plan = plan_session(cat, PlanRequest(minutes=minutes, position="any", profile=profile))
     touched = steps_on(plan, regions or set(cat.regions))
     assert all(s.pressure <= top for s in touched)
-    assert any(
+    # The note explains the cap wherever the plan works on a capped region.
+    assert not touched or any(
         condition.split("-")[0] in n.lower() or "kept light" in n.lower() for n in plan.notes
     )
 
