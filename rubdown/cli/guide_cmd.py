@@ -120,12 +120,15 @@ def play(
                 keys=keys,
                 speed=settings["speed"],
                 ticks=settings["ticks"],
+                progress=journal.progress,
             )
             display.event(first, f"{plan.minutes} minutes, {plan.position}")
             return runner.run(at_s), runner.plan
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BrokenPipeError) as stop:
         where = runner.sched.position_s if runner is not None else at_s
         journal.finish("interrupted", where)
+        if isinstance(stop, BrokenPipeError):
+            raise  # nobody reads the output any more, so there is no one to tell
         echo(f"Interrupted at {clock(where)}. `rubdown guide --resume` goes on from there.")
         return "interrupted", runner.plan if runner is not None else plan
 
@@ -133,9 +136,12 @@ def play(
 def feedback(store: Store, session_id: int, plan: Plan) -> None:
     """Ask the receiver how it was and store it (terminal only)."""
     from rubdown.cli.guide_view import ask_feedback
-    from rubdown.store.repos import FeedbackRepo
+    from rubdown.store.repos import FeedbackRepo, SessionsRepo
 
-    answers = ask_feedback(plan)
+    events = SessionsRepo(store).events(session_id)
+    # Only steps the receiver actually felt can be a favourite (a quit leaves some out).
+    started = {e.technique for e in events if e.kind == "segment-started" and e.technique}
+    answers = ask_feedback(plan, started)
     if answers is not None:
         overall, verdict, favourite = answers
         FeedbackRepo(store).save(session_id, overall, verdict, favourite)
@@ -157,6 +163,23 @@ def start(
     return session_id, sessions.events(session_id)[-1]
 
 
+def nothing_to_resume(store: Store) -> str:
+    """Why --resume has nothing to go on with, naming older interrupted sessions if any."""
+    from rubdown.store.repos import SessionsRepo
+
+    sessions = SessionsRepo(store)
+    older = sessions.interrupted(limit=5)
+    latest = sessions.history(limit=1)
+    if not older or not latest:
+        return "there is no interrupted session to resume"
+    when = ", ".join(f"{r.id} ({r.started_at.astimezone():%Y-%m-%d %H:%M})" for r in older)
+    return (
+        f"there is no interrupted session to resume: only the most recent session can be "
+        f"resumed, and it (session {latest[0].id}) is {latest[0].status}; "
+        f"interrupted earlier: {when}"
+    )
+
+
 def pick_plan(
     store: Store,
     cat: Catalogue,
@@ -173,7 +196,7 @@ def pick_plan(
         return new_plan(store, cat, people[0], people[1], options), None, 0.0, people
     point = resume_point(store)
     if point is None:
-        raise StoreError("there is no interrupted session to resume")
+        raise StoreError(nothing_to_resume(store))
     who = (point.session.giver, point.session.receiver)
     return plan_from_json(point.plan_json), point.session.id, point.position_s, who
 
@@ -192,6 +215,11 @@ def guide(
     from rubdown.store.repos import SessionsRepo
 
     plan, resume_id, at_s, (giver, receiver) = pick_plan(store, cat, people, resume, options)
+    if resume and settings["ignored"]:
+        echo(
+            f"Note: {', '.join(settings['ignored'])} ignored: resuming goes on with the "
+            "interrupted session's own plan and people."
+        )
     introduce(plan, giver, receiver, at_s)
     sound = make_sound(settings["voice"], settings["ticks"], plan, echo)
     if settings["interactive"]:
@@ -210,6 +238,45 @@ def guide(
         f"Session {session_id} {done.status}: {done.done_minutes:g} of "
         f"{done.planned_minutes:g} minutes."
     )
+
+
+# Options that shape a new plan; --resume goes on with the stored one instead.
+PLAN_SHAPING = (
+    "minutes",
+    "position",
+    "routine",
+    "focus",
+    "avoid",
+    "pressure",
+    "conditions",
+    "vary",
+    "giver",
+    "receiver",
+)
+
+
+def given_plan_options() -> list[str]:
+    """The plan-shaping options given on the command line (or by environment), as typed."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    given = (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    return [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name in PLAN_SHAPING and ctx.get_parameter_source(param.name) in given
+    ]
+
+
+def quiet_stdout() -> None:
+    """Point standard output at the null device: the reader went away (`guide | head`)."""
+    import os
+
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test runner's capture): nothing will flush into a dead pipe
 
 
 @click.command("guide")
@@ -265,13 +332,22 @@ def guide_command(
 
     cat = catalogue_for(library)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    settings = {"voice": voice, "ticks": not no_ticks, "speed": speed, "interactive": interactive}
+    settings = {
+        "voice": voice,
+        "ticks": not no_ticks,
+        "speed": speed,
+        "interactive": interactive,
+        "ignored": given_plan_options(),
+    }
     with open_store(db_url) as store:
         settle_stale(store)
         lock = GuideLock(store.url)
         lock.hold()
         try:
             guide(store, cat, (giver, receiver), resume, options, settings)
+        except BrokenPipeError:
+            quiet_stdout()
+            raise SystemExit(1) from None
         finally:
             lock.release()
 

@@ -11,40 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rubdown.cli.guide_session import Journal, plan_data
+from rubdown.cli.guide_view import clock, describe
 from rubdown.core import adjust
 from rubdown.core.scheduler import CUE, END, SEGMENT, TICK, CueScheduler, Due
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue, Plan, Segment
-    from rubdown.store.journal import SessionsRepo
     from rubdown.store.records import EventRecord
 
+__all__ = ["GuideRunner", "GuideState", "Journal", "NoKeys", "SilentSound", "clock", "describe"]
+
+# How much session clock a crash may lose: progress is committed at least this often.
+PROGRESS_EVERY_S = 5.0
 # A re-fitted plan must end when the original did; more time shrinks until it fits.
 END_TOLERANCE_S = 0.05
 MORE_TIME_TRIES = (adjust.MORE_TIME_S, 30.0, 15.0, 1.0)
-KIND_LABELS = {
-    "check-in": "Check in with your partner",
-    "announce": "Say where you go next",
-    "oil": "Oil",
-    "closing": "Closing",
-}
-
-
-def clock(seconds: float) -> str:
-    """Seconds as m:ss."""
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def describe(seg: Segment) -> str:
-    """One line saying what a segment is."""
-    if seg.kind != "step":
-        return KIND_LABELS.get(seg.kind, seg.kind)
-    side = f" ({seg.side} side)" if seg.side in ("left", "right") else ""
-    return (
-        f"{seg.region_name or seg.region}{side}: {seg.technique_name or seg.technique}, "
-        f"pressure {seg.pressure}, {seg.reps} times"
-    )
 
 
 @dataclass(frozen=True)
@@ -113,39 +95,6 @@ class NoKeys:
         return None
 
 
-class Journal:
-    """One session's journal: every event is committed before record() returns."""
-
-    def __init__(self, sessions: SessionsRepo, session_id: int) -> None:
-        self.sessions, self.session_id = sessions, session_id
-
-    def record(
-        self,
-        kind: str,
-        clock_s: float,
-        index: int | None = None,
-        seg: Segment | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> EventRecord:
-        """Commit one event about segment index (if any)."""
-        region = seg.region if seg is not None else None
-        technique = seg.technique if seg is not None else None
-        return self.sessions.record(
-            self.session_id, kind, round(clock_s, 3), index, region, technique, data
-        )
-
-    def finish(self, status: str, clock_s: float) -> None:
-        """Mark the session finished, quit or interrupted."""
-        self.sessions.finish(self.session_id, status, round(clock_s, 3))
-
-
-def plan_data(plan: Plan, note: str, **extra: Any) -> dict[str, Any]:
-    """Event data for an adjustment: the note and the whole new plan, so --resume can use it."""
-    from rubdown.core.planjson import plan_to_json
-
-    return {"note": note, **extra, "plan": plan_to_json(plan)}
-
-
 class GuideRunner:
     """Plays a plan in real time: the scheduler says when, the runner does what is due."""
 
@@ -161,8 +110,12 @@ class GuideRunner:
         clock: Callable[[], float] = time.monotonic,
         speed: float = 1.0,
         ticks: bool = True,
+        progress: Callable[[float, int | None], None] | None = None,
     ) -> None:
         self.cat, self.journal, self.display = cat, journal, display
+        # Saves the position between journal entries (Journal.progress); None saves nothing.
+        self.progress = progress
+        self.saved_s = 0.0
         self.sound = sound or SilentSound()
         self.keys = keys or NoKeys()
         self.clock = clock
@@ -187,10 +140,12 @@ class GuideRunner:
     def run(self, at_s: float = 0.0) -> str:
         """Play from at_s to the end or a quit; returns 'finished' or 'quit'."""
         self.sched.start(at_s)
+        self.saved_s = at_s
         while self.outcome is None:
             self.dispatch(self.sched.pop_due())
             if self.outcome is not None:
                 break
+            self._keep_progress(force=False)
             key = self.keys.wait(self._timeout())
             if key is not None:
                 self.handle_key(key)
@@ -204,7 +159,19 @@ class GuideRunner:
         every = self.display.refresh_s
         if every is not None:
             wait = every if wait is None else min(wait, every)
+        if self.progress is not None and wait is not None and not self.sched.paused:
+            ahead = self.saved_s + PROGRESS_EVERY_S - self.sched.position_s
+            wait = min(wait, max(0.0, ahead / self.sched.speed))
         return wait
+
+    def _keep_progress(self, force: bool) -> None:
+        """Commit the position on a cue (force) or once enough clock has passed since the last."""
+        if self.progress is None or self.sched.paused or self.outcome is not None:
+            return
+        now = self.sched.position_s
+        if force or now - self.saved_s >= PROGRESS_EVERY_S:
+            self.progress(now, self.sched.current)
+            self.saved_s = now
 
     def _refresh(self, force: bool) -> None:
         """Redraw, unless an event is due so soon that drawing would make it late."""
@@ -227,6 +194,8 @@ class GuideRunner:
                 self.display.cue(event.at_s, event.text)
             elif event.kind == END:
                 self._end("finished", event.at_s)
+        if any(event.kind == CUE for event in events):
+            self._keep_progress(force=True)
         if events:
             self._refresh(force=True)
 
@@ -239,8 +208,9 @@ class GuideRunner:
         seg: Segment | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
-        """Commit an event, then show it."""
+        """Commit an event (which moves the saved position too), then show it."""
         self.display.event(self.journal.record(kind, clock_s, index, seg, data), text)
+        self.saved_s = max(self.saved_s, clock_s)
 
     def _close_open(
         self, clock_s: float, kind: str = "segment-finished", data: dict[str, Any] | None = None
@@ -249,13 +219,13 @@ class GuideRunner:
         if self.open is not None:
             index, seg = self.open
             self.open = None
-            self._show(kind, clock_s, describe(seg), index, seg, data)
+            self._show(kind, clock_s, describe(seg, self.plan), index, seg, data)
 
     def _segment_started(self, event: Due) -> None:
         """Close the previous segment and open this one."""
         self._close_open(event.at_s)
         seg = self.plan.segments[event.segment]
-        self._show("segment-started", event.at_s, describe(seg), event.segment, seg)
+        self._show("segment-started", event.at_s, describe(seg, self.plan), event.segment, seg)
         self.open = (event.segment, seg)
 
     def _end(self, status: str, clock_s: float) -> None:
@@ -290,21 +260,23 @@ class GuideRunner:
 
     def ask_quit(self) -> None:
         """Pause and ask to confirm, so a stray q does not end the session."""
+        question = "Quit? Press q or y to quit, any other key to go on."
         self.resume_after_confirm = not self.sched.paused
-        self.pause()
+        if self.sched.paused:
+            self.display.message(question)
+        self.pause(question, spoken="Quit? Press q again to quit.")
         self.confirm_quit = True
-        self.note = "Quit? Press q or y to quit, any other key to go on."
-        self.sound.say_soon("Quit? Press q again to quit.")
+        self.note = question
 
-    def pause(self) -> None:
-        """Stop the clock (again is harmless)."""
+    def pause(self, why: str = "Paused: press space to go on.", spoken: str = "Paused.") -> None:
+        """Stop the clock (again is harmless); why is logged and shown, spoken is said."""
         if self.sched.paused:
             return
         self.sched.pause()
         pos = self.sched.position_s
-        self._show("paused", pos, "press space to go on", *self._where())
-        self.note = "Paused: press space to go on."
-        self.sound.say_soon("Paused.")
+        self._show("paused", pos, why[0].lower() + why[1:], *self._where())
+        self.note = why
+        self.sound.say_soon(spoken)
 
     def resume(self) -> None:
         """Start the clock again where it stopped."""

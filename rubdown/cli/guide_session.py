@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rubdown.core.models import Plan, Segment
     from rubdown.store.db import Store
-    from rubdown.store.records import SessionRecord
+    from rubdown.store.journal import SessionsRepo
+    from rubdown.store.records import EventRecord, SessionRecord
 
 try:  # POSIX only; elsewhere every "running" session found at start-up is taken as stale.
     import fcntl
@@ -92,3 +94,40 @@ def resume_point(store: Store) -> ResumePoint | None:
         if event.data and isinstance(event.data.get("plan"), dict):
             plan = event.data["plan"]
     return ResumePoint(record, plan, record.position_s)
+
+
+class Journal:
+    """One session's journal: every event is committed before record() returns."""
+
+    def __init__(self, sessions: SessionsRepo, session_id: int) -> None:
+        self.sessions, self.session_id = sessions, session_id
+
+    def record(
+        self,
+        kind: str,
+        clock_s: float,
+        index: int | None = None,
+        seg: Segment | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> EventRecord:
+        """Commit one event about segment index (if any)."""
+        region = seg.region if seg is not None else None
+        technique = seg.technique if seg is not None else None
+        return self.sessions.record(
+            self.session_id, kind, round(clock_s, 3), index, region, technique, data
+        )
+
+    def finish(self, status: str, clock_s: float) -> None:
+        """Mark the session finished, quit or interrupted."""
+        self.sessions.finish(self.session_id, status, round(clock_s, 3))
+
+    def progress(self, clock_s: float, index: int | None) -> None:
+        """Commit how far the session has got, so a crash resumes from here."""
+        self.sessions.save_progress(self.session_id, round(clock_s, 3), index)
+
+
+def plan_data(plan: Plan, note: str, **extra: Any) -> dict[str, Any]:
+    """Event data for an adjustment: the note and the whole new plan, so --resume can use it."""
+    from rubdown.core.planjson import plan_to_json
+
+    return {"note": note, **extra, "plan": plan_to_json(plan)}

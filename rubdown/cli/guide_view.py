@@ -1,4 +1,4 @@
-"""The guide in a terminal: the full-screen view, single-key input and the feedback prompt."""
+"""The guide in a terminal: segment wording, the full-screen view, keys and the feedback prompt."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from rubdown.cli.guide_runner import GuideState, clock, describe
-
 if TYPE_CHECKING:
+    from rubdown.cli.guide_runner import GuideState
     from rubdown.core.models import Catalogue, Plan, Segment
     from rubdown.store.records import EventRecord
 
@@ -29,6 +28,49 @@ RULE_WORDS = {
     "press-release": "press, hold, release slowly",
 }
 VERDICT_KEYS = {"r": "right", "l": "too-light", "f": "too-firm"}
+RATINGS = ("1", "2", "3", "4", "5")
+KIND_LABELS = {
+    "check-in": "Check in with your partner",
+    "announce": "Say where you go next",
+    "oil": "Oil",
+    "closing": "Closing",
+}
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def step_reps(plan: Plan | None, seg: Segment) -> tuple[int, int]:
+    """(repetitions before this part, repetitions in the whole step on this side)."""
+    if plan is None or seg.step_index is None:
+        return 0, seg.reps or 0
+    parts = [
+        s
+        for s in plan.segments
+        if s.kind == "step" and s.step_index == seg.step_index and s.side == seg.side
+    ]
+    before = sum(s.reps or 0 for s in parts if s.start_s < seg.start_s)
+    return before, sum(s.reps or 0 for s in parts)
+
+
+def describe(seg: Segment, plan: Plan | None = None) -> str:
+    """One line saying what a segment is; a part of a split step says which part of how many."""
+    if seg.kind != "step":
+        return KIND_LABELS.get(seg.kind, seg.kind)
+    side = f" ({seg.side} side)" if seg.side in ("left", "right") else ""
+    before, total = step_reps(plan, seg)
+    # The voice gives the whole step's count, so a part split off by a check-in says both.
+    if total == seg.reps:
+        count = f"{seg.reps} times"
+    else:
+        count = f"{seg.reps} {'more ' if before else ''}of {total} times"
+    return (
+        f"{seg.region_name or seg.region}{side}: {seg.technique_name or seg.technique}, "
+        f"pressure {seg.pressure}, {count}"
+    )
 
 
 class PlainDisplay:
@@ -115,17 +157,20 @@ def _step_lines(seg: Segment, state: GuideState, cat: Catalogue) -> list[str]:
     ]
     if seg.seconds_per_rep and seg.reps:
         done = int((state.position_s - seg.start_s) // seg.seconds_per_rep) + 1
-        lines.append(f"Repetition {max(1, min(done, seg.reps))} of {seg.reps}")
+        before, total = step_reps(state.plan, seg)
+        lines.append(f"Repetition {before + max(1, min(done, seg.reps))} of {total}")
     return lines
 
 
 def _next_text(plan: Plan, index: int, position_s: float) -> str:
     """What comes after segment index, and when."""
     later = plan.segments[index + 1 :]
-    upcoming = next((s for s in later if s.kind == "step"), later[0] if later else None)
+    # Announcements and oil lead into a step, so name the step; a check-in is a stop of its own.
+    named = ("step", "check-in")
+    upcoming = next((s for s in later if s.kind in named), later[0] if later else None)
     if upcoming is None:
         return "Next: the end."
-    return f"Next: {describe(upcoming)} (in {clock(upcoming.start_s - position_s)})"
+    return f"Next: {describe(upcoming, plan)} (in {clock(upcoming.start_s - position_s)})"
 
 
 @dataclass
@@ -189,7 +234,8 @@ class ScreenView:
         if state.current is not None and state.current < len(plan.segments):
             seg = plan.segments[state.current]
             step_left = clock(seg.end_s - state.position_s)
-            head = _step_lines(seg, state, self.cat) if seg.kind == "step" else [describe(seg)]
+            step = seg.kind == "step"
+            head = _step_lines(seg, state, self.cat) if step else [describe(seg, plan)]
             body = [
                 *head,
                 f"Time left here: {step_left}",
@@ -213,28 +259,52 @@ def _ask(question: str) -> str:
     return answer.strip().lower()
 
 
-def _choose_favourite(plan: Plan) -> str | None:
-    """Pick a favourite technique from the plan's steps by number."""
-    techniques = dict.fromkeys((s.technique, s.technique_name) for s in plan.steps if s.technique)
-    choices = list(techniques)
+def _verdict(answer: str) -> str | None:
+    """The verdict for r, l or f (or the verdict written out, e.g. 'too firm'), else None."""
+    written = answer.replace(" ", "-")
+    return VERDICT_KEYS.get(answer) or (written if written in VERDICT_KEYS.values() else None)
+
+
+def _ask_until(question: str, retry: str, valid: Callable[[str], bool]) -> str:
+    """An answer valid() accepts, asking again after anything else; empty skips."""
+    answer = _ask(question)
+    while answer and not valid(answer):
+        answer = _ask(f"{retry} (Enter to skip)")
+    return answer
+
+
+def _choose_favourite(plan: Plan, started: Collection[str] | None) -> str | None:
+    """Pick a favourite technique by number among the steps that were started (all if None)."""
+    steps = [s for s in plan.steps if s.technique and (started is None or s.technique in started)]
+    choices = list(dict.fromkeys((s.technique, s.technique_name) for s in steps))
+    if not choices:
+        return None  # quit before the first step: nothing to choose from
     for number, (_, name) in enumerate(choices, 1):
         click.echo(f"  {number}. {name}")
-    answer = _ask("Favourite step (number, Enter to skip)")
-    if answer.isdigit() and 1 <= int(answer) <= len(choices):
-        return choices[int(answer) - 1][0]
-    return None
+    answer = _ask_until(
+        "Favourite step (number, Enter to skip)",
+        f"Please give a number from 1 to {len(choices)}",
+        lambda a: a.isdigit() and 1 <= int(a) <= len(choices),
+    )
+    return choices[int(answer) - 1][0] if answer else None
 
 
-def ask_feedback(plan: Plan) -> tuple[int | None, str | None, str | None] | None:
-    """Overall 1-5, pressure verdict and favourite technique; Enter skips one, Ctrl-C all."""
+def ask_feedback(
+    plan: Plan, started: Collection[str] | None = None
+) -> tuple[int | None, str | None, str | None] | None:
+    """Overall 1-5, pressure verdict and favourite among started techniques; Enter skips one."""
     click.echo("\nHow was it? (Enter skips a question, Ctrl-C skips them all)")
     try:
-        overall = _ask("Overall, 1 to 5")
-        while overall and overall not in ("1", "2", "3", "4", "5"):
-            overall = _ask("Please give a number from 1 to 5 (Enter to skip)")
-        verdict = _ask("Pressure: r right, l too light, f too firm")
-        favourite = _choose_favourite(plan)
+        overall = _ask_until(
+            "Overall, 1 to 5", "Please give a number from 1 to 5", lambda a: a in RATINGS
+        )
+        verdict = _ask_until(
+            "Pressure: r right, l too light, f too firm",
+            "Please answer r, l or f",
+            lambda a: _verdict(a) is not None,
+        )
+        favourite = _choose_favourite(plan, started)
     except (click.Abort, EOFError):
         return None
-    answers = (int(overall) if overall else None, VERDICT_KEYS.get(verdict[:1]), favourite)
+    answers = (int(overall) if overall else None, _verdict(verdict), favourite)
     return None if answers == (None, None, None) else answers

@@ -134,14 +134,13 @@ def receiver_options(func: F) -> F:
 
 
 def plan_for(
-    library: tuple[Path, ...], receiver: str | None, db_url: str | None, options: dict[str, Any]
+    cat: Catalogue, receiver: str | None, db_url: str | None, options: dict[str, Any]
 ) -> Plan:
     """Plan from the options, merged with the receiver's stored profile when one is named."""
     from dataclasses import replace
 
     from rubdown.core.planner import plan_session
 
-    cat = catalogue_for(library)
     request = request_from(**options)
     if receiver is None:
         return plan_session(cat, request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,8 +12,9 @@ import click
 from rubdown.cli.options import LIBRARY_OPTION, catalogue_for, json_option
 
 if TYPE_CHECKING:
+    from rubdown.core.models import Catalogue
     from rubdown.store.db import Store
-    from rubdown.store.records import PersonRecord, SessionRecord
+    from rubdown.store.records import PersonRecord
 
 PRESSURE = click.Choice(["light", "medium", "firm"])
 DB_OPTION = click.option(
@@ -31,17 +33,58 @@ def open_db(db_url: str | None) -> Store:
 
 
 def check_names(
-    library: tuple[Path, ...],
+    cat: Catalogue,
     focus: tuple[str, ...] = (),
     avoid: tuple[str, ...] = (),
     conditions: tuple[str, ...] = (),
 ) -> None:
-    """PlanError (exit 2, with the choices) for a region or condition the planner does not know."""
-    from rubdown.core.models import Profile
-    from rubdown.core.safety import check_profile_ids
+    """PlanError (exit 2, with the choices and a close match) for an unknown region or condition."""
+    from difflib import get_close_matches
 
-    profile = Profile(focus=focus, avoid=avoid, conditions=conditions)
-    check_profile_ids(catalogue_for(library), profile)
+    from rubdown.core.models import PlanError
+
+    for label, values, known in (
+        ("region", (*focus, *avoid), tuple(cat.regions)),
+        ("condition", conditions, tuple(cat.conditions)),
+    ):
+        for value in values:
+            if value not in known:
+                close = get_close_matches(value, known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise PlanError(f"unknown {label} '{value}'{hint}", known)
+
+
+def profile_checker(cat: Catalogue) -> Callable[[PersonRecord], None]:
+    """A check that refuses a profile the planner could never plan for (exit 2, with why)."""
+
+    def check(person: PersonRecord) -> None:
+        """PlanError unless the person's profile gives safety limits; refusals are fine."""
+        from rubdown.core.models import PlanError, Profile, Refusal
+        from rubdown.core.safety import safety_limits
+
+        both = [region for region in person.focus if region in person.avoid]
+        if both:
+            raise PlanError(
+                f"'{both[0]}' cannot be both a focus and an area to avoid: choose one", ()
+            )
+        conditions = list(person.conditions)
+        while True:
+            profile = Profile(
+                pressure=person.pressure,
+                focus=person.focus,
+                avoid=person.avoid,
+                conditions=tuple(conditions),
+            )
+            try:
+                safety_limits(cat, profile)
+                return
+            except Refusal as refusal:
+                # No massage while it lasts is worth storing; look past it for other problems.
+                if refusal.condition not in conditions:
+                    return
+                conditions.remove(refusal.condition)
+
+    return check
 
 
 def person_json(person: PersonRecord) -> dict[str, Any]:
@@ -54,20 +97,6 @@ def person_json(person: PersonRecord) -> dict[str, Any]:
         "avoid": list(person.avoid),
         "added": person.created_at.isoformat(),
     }
-
-
-def show_table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Print rows as a rich table."""
-    from rich.table import Table
-
-    from rubdown.cli.render import console
-
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console().print(table)
 
 
 @click.group("people")
@@ -95,9 +124,11 @@ def add_command(
     """Add someone who gives and receives."""
     from rubdown.store.people import PeopleRepo
 
-    check_names(library, focus, avoid, conditions)
+    cat = catalogue_for(library)
+    check_names(cat, focus, avoid, conditions)
     with open_db(db_url) as store:
-        person = PeopleRepo(store).add(name, pressure, conditions, focus, avoid)
+        repo = PeopleRepo(store)
+        person = repo.add(name, pressure, conditions, focus, avoid, check=profile_checker(cat))
     click.echo(f"Added {person.name}.")
 
 
@@ -106,6 +137,7 @@ def add_command(
 @DB_OPTION
 def list_command(as_json: bool, db_url: str | None) -> None:
     """List everyone."""
+    from rubdown.cli.stats_view import show_table
     from rubdown.store.people import PeopleRepo
 
     with open_db(db_url) as store:
@@ -186,7 +218,13 @@ def edit_command(
     """Change someone's name, pressure, conditions, focus or areas to avoid."""
     from rubdown.store.people import UNSET, PeopleRepo
 
-    check_names(library, lists["focus"], lists["avoid"], lists["conditions"])
+    if rename is None and pressure is None and not any(lists.values()):
+        raise click.UsageError(
+            f"nothing to change for {name}: give --pressure, --condition, --focus, --avoid, "
+            "their --remove-… forms or --rename"
+        )
+    cat = catalogue_for(library)
+    check_names(cat, lists["focus"], lists["avoid"], lists["conditions"])
     with open_db(db_url) as store:
         person = PeopleRepo(store).edit(
             name,
@@ -198,6 +236,7 @@ def edit_command(
             remove_focus=lists["remove_focus"],
             add_avoid=lists["avoid"],
             remove_avoid=lists["remove_avoid"],
+            check=profile_checker(cat),
         )
     shown = "; ".join(
         f"{label} {', '.join(values) or '-'}"
@@ -223,7 +262,12 @@ def turn_command(names: tuple[str, ...], db_url: str | None) -> None:
     with open_db(db_url) as store:
         if not names:
             people = PeopleRepo(store).list()
-            if len(people) != 2:
+            if len(people) < 2:
+                who = f"only {people[0].name} is" if people else "nobody is"
+                raise click.UsageError(
+                    f"{who} stored yet: add two people with `rubdown people add NAME`"
+                )
+            if len(people) > 2:
                 raise click.UsageError(
                     f"{len(people)} people are stored: name the two, as in `rubdown turn ANN BO`"
                 )
@@ -231,37 +275,6 @@ def turn_command(names: tuple[str, ...], db_url: str | None) -> None:
         answer = whose_turn(store, names[0], names[1])
     click.echo(f"{answer.giver} gives, {answer.receiver} receives.")
     click.echo(answer.reason)
-
-
-def event_json(event: Any) -> dict[str, Any]:
-    """A journal entry as JSON, without the re-fitted plan it may carry."""
-    data = {k: v for k, v in (event.data or {}).items() if k != "plan"}
-    return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "clock_s": event.clock_s,
-        "kind": event.kind,
-        "segment_index": event.segment_index,
-        "region": event.region,
-        "technique": event.technique,
-        "data": data or None,
-    }
-
-
-def session_json(record: SessionRecord, events: list[Any]) -> dict[str, Any]:
-    """A session and its journal as JSON."""
-    return {
-        "id": record.id,
-        "started_at": record.started_at.isoformat(),
-        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
-        "giver": record.giver,
-        "receiver": record.receiver,
-        "planned_minutes": record.planned_minutes,
-        "done_minutes": record.done_minutes,
-        "status": record.status,
-        "rating": record.rating,
-        "events": [event_json(e) for e in events],
-    }
 
 
 @click.command("history")
@@ -276,6 +289,7 @@ def session_json(record: SessionRecord, events: list[Any]) -> dict[str, Any]:
 @DB_OPTION
 def history_command(limit: int, as_json: bool, db_url: str | None) -> None:
     """List past sessions: date, who, minutes done of planned, how it ended, rating."""
+    from rubdown.cli.stats_view import session_json, show_table
     from rubdown.store.repos import SessionsRepo
 
     with open_db(db_url) as store:
@@ -315,20 +329,19 @@ def history_command(limit: int, as_json: bool, db_url: str | None) -> None:
 @DB_OPTION
 def stats_command(weeks: int, plot: Path | None, as_json: bool, db_url: str | None) -> None:
     """Sessions and minutes given and received per person and per week, and the balance."""
-    from rubdown.cli.stats_view import plot_stats, print_stats, stats_json
+    from rubdown.cli.stats_view import check_chart_path, plot_stats, print_stats, stats_json
     from rubdown.store.turns import stats
 
-    if plot is not None and plot.suffix.lower() not in (".png", ".svg"):
-        raise click.BadParameter("the chart file must end in .png or .svg", param_hint="--plot")
+    if plot is not None:
+        check_chart_path(plot)  # before anything is printed, so a bad path is the only output
     with open_db(db_url) as store:
         found = stats(store, weeks)
     if as_json:
         click.echo(json.dumps(stats_json(found), indent=2))
     else:
-        print_stats(found)
+        print_stats(found, weeks)
     if plot is not None:
         plot_stats(found, plot)
-        click.echo(f"Chart written to {plot}")
 
 
 def register(group: click.Group) -> None:

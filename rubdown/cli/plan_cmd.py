@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from rubdown.cli.options import json_option, plan_for, plan_options, receiver_options
+from rubdown.cli.options import (
+    catalogue_for,
+    json_option,
+    plan_for,
+    plan_options,
+    receiver_options,
+)
 
 
 @click.command("plan")
@@ -25,7 +31,7 @@ def plan_command(
     """Plan a session: areas, techniques, strokes, pressure and timing, with the reasons."""
     from rubdown.core.planjson import plan_to_json
 
-    plan = plan_for(library, receiver, db_url, options)
+    plan = plan_for(catalogue_for(library), receiver, db_url, options)
     if as_json:
         click.echo(json.dumps(plan_to_json(plan), indent=2))
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,25 @@ def _clock(ctx: click.Context, param: click.Parameter, value: str | None) -> tim
         raise click.BadParameter(str(err)) from None
 
 
-def _weekly(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Check --weekly (e.g. sun@20:00) early, so the error names the option."""
-    from rubdown.core.prep import parse_weekly
+def _weekly(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Check each --weekly (e.g. sun@20:00) early, so the error names the option."""
+    from rubdown.core.prep import parse_slots
 
     try:
-        parse_weekly(value)
+        parse_slots(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
     return value
+
+
+def _givers(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+    """Check --giver: none, or two or more different names."""
+    from rubdown.core.prep import check_givers
+
+    try:
+        return check_givers(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -114,9 +124,10 @@ def prep_command(
     """What to get ready before a session, and when (towels, blankets, room, oil)."""
     from rubdown.core.prep import prep_timeline
 
+    now = now_in(zone)
+    start = _start(at, day, now)
     cat = catalogue_for(library)
-    plan = plan_for(library, receiver, db_url, options)
-    start = datetime.combine(day or datetime.now(zone).date(), at, tzinfo=zone)
+    plan = plan_for(cat, receiver, db_url, options)
     items = prep_timeline(cat, plan, start)
     if ics is not None:
         from rubdown.paper.calendar import prep_ics
@@ -128,12 +139,38 @@ def prep_command(
         return
     position = cat.positions[plan.position].name.lower()
     click.echo(
-        f"Getting ready for {start:%H:%M} on {start:%A %d %B}: "
+        f"Getting ready for {start:%H:%M} {_day_phrase(start.date(), now.date())}: "
         f"{plan.minutes} minutes, {position}.\n"
     )
     _print_timeline(items)
     if ics is not None and str(ics) != "-":
         click.echo(f"\nSaved the session, with alarms for these steps, to {ics}.")
+
+
+def now_in(zone: Any) -> datetime:
+    """The time now in `zone` (one place, so tests can set the clock)."""
+    return datetime.now(zone)
+
+
+def _start(at: time, day: date | None, now: datetime) -> datetime:
+    """When the session starts; a day or time already gone is a usage error."""
+    from rubdown.core.prep import session_start
+
+    try:
+        return session_start(at, now, day)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--date'") from None
+
+
+def _day_phrase(day: date, today: date) -> str:
+    """ "today, Tuesday 24 November 2026", "tomorrow, ..." or "on Sunday 3 May 2026"."""
+    from rubdown.core.prep import long_date
+
+    if day == today:
+        return f"today, {long_date(day)}"
+    if day == today + timedelta(days=1):
+        return f"tomorrow, {long_date(day)}"
+    return f"on {long_date(day)}"
 
 
 def _print_timeline(items: list[Any]) -> None:
@@ -152,13 +189,18 @@ def _print_timeline(items: list[Any]) -> None:
 
 @click.command("schedule")
 @click.option(
-    "--weekly", required=True, callback=_weekly, help="Day and time each week, e.g. sun@20:00."
+    "--weekly",
+    required=True,
+    multiple=True,
+    callback=_weekly,
+    help="Day and time each week, e.g. sun@20:00 (repeatable: wed@19:00 too).",
 )
 @click.option(
     "--giver",
     "givers",
     multiple=True,
-    help="Who gives; repeat it and the turns go round the names in order.",
+    callback=_givers,
+    help="Who gives; name two or more and the turns go round the names in order.",
 )
 @click.option(
     "--weeks", type=click.IntRange(1, 520), default=8, show_default=True, help="How many weeks."
@@ -186,17 +228,27 @@ def _print_timeline(items: list[Any]) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .ics file to write (- for standard output).",
 )
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    help="People database to check the givers' names against (default: the usual one).",
+)
 def schedule_command(
-    weekly: str,
-    givers: tuple[str, ...],
+    weekly: tuple[str, ...],
+    givers: list[str],
     weeks: int,
     minutes: int,
     zone: Any,
     day: date | None,
     output: Path,
+    db_url: str | None,
 ) -> None:
     """A calendar of weekly sessions, the giver taking turns, with a reminder 30 minutes before."""
     from rubdown.paper.calendar import schedule_ics, schedule_sessions
+
+    for name in _unknown_givers(givers, db_url):
+        click.echo(f"Warning: {name} is not among the people added with `people add`.", err=True)
 
     try:
         sessions = schedule_sessions(weekly, givers, weeks, zone, day)
@@ -209,6 +261,30 @@ def schedule_command(
     for session in sessions:
         click.echo(f"{session.start:%a %d %b %Y %H:%M}  {session.title}")
     click.echo(f"Saved {len(sessions)} sessions to {output} (time zone {zone.key}).")
+
+
+def _unknown_givers(givers: list[str], db_url: str | None) -> list[str]:
+    """Givers not in the people database; none if it does not exist yet or holds no one."""
+    if not givers:
+        return []
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from rubdown.store.db import database_url, open_store
+    from rubdown.store.errors import StoreError
+    from rubdown.store.people import PeopleRepo, name_key
+
+    try:
+        url = make_url(database_url(db_url))
+        # Opening a SQLite file creates it; a calendar is no reason to start a database.
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+            return []
+        with open_store(url.render_as_string(hide_password=False)) as store:
+            known = {name_key(person.name) for person in PeopleRepo(store).list()}
+    except (StoreError, ArgumentError, SQLAlchemyError, ValueError):
+        # The check is a courtesy: a database we cannot read never stops the calendar.
+        return []
+    return [name for name in givers if known and name_key(name) not in known]
 
 
 @click.command("sheet")
@@ -233,7 +309,7 @@ def sheet_command(
     if suffix not in SHEET_SUFFIXES:
         raise click.BadParameter(f"'{output}' should end in .pdf or .html", param_hint="--output")
     cat = catalogue_for(library)
-    plan = plan_for(library, receiver, db_url, options)
+    plan = plan_for(cat, receiver, db_url, options)
     if suffix == ".pdf":
         from rubdown.paper.sheet import sheet_pdf
 

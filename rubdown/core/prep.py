@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -197,15 +198,75 @@ def first_on_or_after(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
+def parse_slots(texts: Sequence[str]) -> list[tuple[int, time]]:
+    """Several weekly slots ("sun@20:00", "wed@19:00"), each once, or ValueError."""
+    slots: list[tuple[int, time]] = []
+    for text in texts:
+        slot = parse_weekly(text)
+        if slot in slots:
+            raise ValueError(f"'{text.strip()}' is given twice; name each day and time once")
+        slots.append(slot)
+    if not slots:
+        raise ValueError("give at least one day and time, e.g. sun@20:00")
+    return slots
+
+
+def check_givers(names: Sequence[str]) -> list[str]:
+    """The givers with spaces tidied: none, or two or more different names; else ValueError."""
+    people = [" ".join(name.split()) for name in names if name.strip()]
+    seen: dict[str, str] = {}
+    for person in people:
+        if person.casefold() in seen:
+            raise ValueError(f"{person} is named twice; name each giver once")
+        seen[person.casefold()] = person
+    if len(people) == 1:
+        raise ValueError(f"only {people[0]} is named; name two or more givers to take turns")
+    return people
+
+
+def turn_sessions(
+    first_day: date, slots: Sequence[tuple[int, time]], weeks: int, people: list[str], zone: tzinfo
+) -> list[Session]:
+    """Each slot once a week from `first_day`, in date order, the givers taking turns."""
+    starts = sorted(
+        datetime.combine(first_on_or_after(first_day, weekday) + timedelta(weeks=week), at, zone)
+        for weekday, at in slots
+        for week in range(weeks)
+    )
+    sessions = []
+    for turn, start in enumerate(starts):
+        giver = people[turn % len(people)] if people else None
+        # The next person in the list receives, so with distinct names no one gives to themself.
+        receiver = people[(turn + 1) % len(people)] if len(people) > 1 else None
+        sessions.append(Session(start=start, giver=giver, receiver=receiver))
+    return sessions
+
+
 def weekly_sessions(
     first_day: date, weekday: int, at: time, weeks: int, people: list[str], zone: tzinfo
 ) -> list[Session]:
     """One session a week from `first_day`, the giver taking turns down the list of people."""
-    day = first_on_or_after(first_day, weekday)
-    sessions = []
-    for week in range(weeks):
-        giver = people[week % len(people)] if people else None
-        receiver = people[(week + 1) % len(people)] if len(people) > 1 else None
-        start = datetime.combine(day + timedelta(weeks=week), at, tzinfo=zone)
-        sessions.append(Session(start=start, giver=giver, receiver=receiver))
-    return sessions
+    return turn_sessions(first_day, [(weekday, at)], weeks, people, zone)
+
+
+def session_start(at: time, now: datetime, day: date | None = None) -> datetime:
+    """When a session at `at` starts: on `day`, else the next time the clock shows `at`."""
+    zone = now.tzinfo
+    # A session due this very minute is still today's, not tomorrow's.
+    this_minute = now.replace(second=0, microsecond=0)
+    if day is None:
+        start = datetime.combine(now.date(), at, tzinfo=zone)
+        if start < this_minute:
+            start = datetime.combine(now.date() + timedelta(days=1), at, tzinfo=zone)
+        return start
+    if day < now.date():
+        raise ValueError(f"{long_date(day)} is in the past; choose today or a later day")
+    start = datetime.combine(day, at, tzinfo=zone)
+    if start < this_minute:
+        raise ValueError(f"{at:%H:%M} today has already gone; choose a later time or day")
+    return start
+
+
+def long_date(day: date) -> str:
+    """A date written out, e.g. "Wednesday 25 November 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

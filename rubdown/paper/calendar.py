@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
-from rubdown.core.prep import PrepItem, Session, parse_weekly, prep_timeline, weekly_sessions
+from rubdown.core.prep import (
+    PrepItem,
+    Session,
+    check_givers,
+    parse_slots,
+    prep_timeline,
+    turn_sessions,
+)
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue, Plan
@@ -101,25 +108,30 @@ def _finish(cal: Any, starts: Sequence[datetime]) -> bytes:
     return data
 
 
+def _slot_texts(weekly: str | Sequence[str]) -> list[str]:
+    """One "sun@20:00" or several, as a list."""
+    return [weekly] if isinstance(weekly, str) else list(weekly)
+
+
 def schedule_sessions(
-    weekly: str,
+    weekly: str | Sequence[str],
     givers: Sequence[str],
     weeks: int = 8,
     tz: str | tzinfo | None = None,
     start: date | None = None,
 ) -> list[Session]:
-    """The weekly sessions a schedule holds; ValueError for bad input."""
+    """The sessions of every weekly slot, in date order; ValueError for bad input."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValueError(f"weeks must be from 1 to {MAX_WEEKS}, got {weeks}")
-    weekday, at = parse_weekly(weekly)
+    slots = parse_slots(_slot_texts(weekly))
+    people = check_givers(givers)
     zone = tz if isinstance(tz, tzinfo) else zone_named(tz)
-    people = [" ".join(g.split()) for g in givers if g.strip()]
     first_day = start or datetime.now(zone).date()
-    return weekly_sessions(first_day, weekday, at, weeks, people, zone)
+    return turn_sessions(first_day, slots, weeks, people, zone)
 
 
 def schedule_ics(
-    weekly: str,
+    weekly: str | Sequence[str],
     givers: Sequence[str],
     weeks: int = 8,
     minutes: int = 30,
@@ -134,9 +146,12 @@ def schedule_ics(
         )
     sessions = schedule_sessions(weekly, givers, weeks, tz, start)
     stamp = stamp or datetime.now(UTC)
+    texts = _slot_texts(weekly)
     cal = _calendar("Massage turns")
     for session in sessions:
-        key = f"{weekly}|{'|'.join(givers)}|{session.start.date().isoformat()}"
+        # One slot keeps the date-only key of earlier files, so re-importing them updates events.
+        when = session.start.date().isoformat() if len(texts) == 1 else session.start.isoformat()
+        key = f"{'+'.join(texts)}|{'|'.join(givers)}|{when}"
         event = _event(
             f"{uuid.uuid5(UID_NAMESPACE, key)}@rubdown",
             session.start,
@@ -154,7 +169,7 @@ def schedule_ics(
 
 def _schedule_description(session: Session, minutes: int) -> str:
     """The event's notes: whose turn it is and how to get ready."""
-    turn = f"{session.giver} gives this week. " if session.giver else ""
+    turn = f"{session.giver} gives this time. " if session.giver else ""
     return (
         f"{turn}A {minutes}-minute session. Run `rubdown prep --at "
         f"{session.start:%H:%M}` for the set-up steps, or print a sheet with `rubdown sheet`."

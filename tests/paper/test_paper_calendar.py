@@ -143,3 +143,28 @@ def test_zones_by_name_and_the_local_default(monkeypatch):
     assert zone_named(None).key == "Asia/Tokyo"
     monkeypatch.setenv("TZ", "Not/AZone")
     assert local_zone().key  # falls back to the system's zone or UTC, never fails
+
+
+def test_several_weekly_slots_merge_in_date_order_with_turns_across_them():
+    _, events = schedule(weekly=["sun@20:00", "sun@09:00", "wed@19:00"], weeks=2)
+    starts = [e.decoded("DTSTART") for e in events]
+    assert starts == sorted(starts) and len(starts) == 6
+    assert [(s.day, s.hour) for s in starts[:3]] == [(1, 9), (1, 20), (4, 19)]
+    givers = [str(e["SUMMARY"]).split(": ")[1].split(" gives")[0] for e in events]
+    assert givers == ["Ana", "Ben"] * 3
+    assert len({str(e["UID"]) for e in events}) == 6  # two on one Sunday stay two events
+
+
+def test_one_slot_keeps_the_uids_of_earlier_files():
+    _, one = schedule(weekly="sun@20:00")
+    _, listed = schedule(weekly=["sun@20:00"])
+    assert [str(e["UID"]) for e in one] == [str(e["UID"]) for e in listed]
+
+
+@pytest.mark.parametrize(
+    ("givers", "message"),
+    [(["Ana", "Ben", "Ana"], "named twice"), (["Ana", " ana "], "named twice"), (["Ana"], "two")],
+)
+def test_schedule_rejects_repeated_or_lonely_givers(givers, message):
+    with pytest.raises(ValueError, match=message):
+        schedule(givers=givers)

@@ -15,21 +15,23 @@ def run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_prep_prints_the_timeline_and_writes_an_event(tmp_path):
+def test_prep_prints_the_timeline_and_writes_an_event(tmp_path, clock):
+    clock("2026-05-01T12:00")
     ics = tmp_path / "session.ics"
     result = run(
         "prep", "--at", "20:00", "--date", "2026-05-03", "--tz", "Europe/London",
         "--position", "lying", "--ics", str(ics),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Getting ready for 20:00 on Sunday 03 May" in result.output
+    assert "Getting ready for 20:00 on Sunday 3 May 2026:" in result.output
     assert "19:30  30 min before" in result.output
     assert "out of the dryer" in result.output
     (event,) = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert event.walk("VALARM")
 
 
-def test_prep_json_lists_the_items_in_order():
+def test_prep_json_lists_the_items_in_order(clock):
+    clock("2026-05-01T12:00")
     result = run("prep", "--at", "07:30", "--date", "2026-05-03", "--tz", "UTC", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

@@ -11,10 +11,14 @@ import pytest
 from rubdown.core.models import Need, Plan, PlanRequest, Position, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.prep import (
+    check_givers,
     merged_needs,
     parse_clock,
+    parse_slots,
     parse_weekly,
     prep_timeline,
+    session_start,
+    turn_sessions,
     weekly_sessions,
 )
 
@@ -140,3 +144,50 @@ def test_session_titles_without_two_people():
     none = weekly_sessions(date(2026, 1, 1), 0, time(9, 0), 1, [], zone)
     assert one[0].title == "Massage: Ana gives"
     assert none[0].title == "Massage session"
+
+
+def test_turns_run_across_every_slot_in_date_order():
+    zone = ZoneInfo("UTC")
+    slots = [(6, time(20, 0)), (2, time(19, 0))]  # Sunday, then Wednesday
+    sessions = turn_sessions(date(2026, 3, 1), slots, 2, ["Ana", "Ben", "Cy"], zone)
+    assert [s.start.strftime("%a %d") for s in sessions] == ["Sun 01", "Wed 04", "Sun 08", "Wed 11"]
+    assert [(s.giver, s.receiver) for s in sessions] == [
+        ("Ana", "Ben"), ("Ben", "Cy"), ("Cy", "Ana"), ("Ana", "Ben"),
+    ]  # fmt: skip
+
+
+def test_slots_must_be_given_once_and_at_least_once():
+    assert parse_slots(["sun@20:00", "sun@09:00"]) == [(6, time(20, 0)), (6, time(9, 0))]
+    with pytest.raises(ValueError, match="twice"):
+        parse_slots(["sun@20:00", "Sunday@20:00"])
+    with pytest.raises(ValueError, match="at least one"):
+        parse_slots([])
+
+
+def test_givers_are_none_or_two_or_more_different_names():
+    assert check_givers([]) == []
+    assert check_givers([" Ana  Lee ", "Ben", ""]) == ["Ana Lee", "Ben"]
+    with pytest.raises(ValueError, match="Ana is named twice"):
+        check_givers(["ana", "Ben", "Ana"])
+    with pytest.raises(ValueError, match="only Ana"):
+        check_givers(["Ana"])
+
+
+NOW = datetime(2026, 11, 24, 4, 29, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+def test_a_session_time_already_gone_today_is_tomorrow():
+    zone = NOW.tzinfo
+    assert session_start(time(3, 0), NOW) == datetime(2026, 11, 25, 3, 0, tzinfo=zone)
+    assert session_start(time(20, 0), NOW) == datetime(2026, 11, 24, 20, 0, tzinfo=zone)
+    # Starting this very minute is still today.
+    assert session_start(time(4, 29), NOW) == datetime(2026, 11, 24, 4, 29, tzinfo=zone)
+
+
+def test_an_explicit_day_in_the_past_is_refused():
+    later = date(2026, 12, 1)
+    assert session_start(time(3, 0), NOW, later) == datetime(2026, 12, 1, 3, 0, tzinfo=NOW.tzinfo)
+    with pytest.raises(ValueError, match="Monday 23 November 2026 is in the past"):
+        session_start(time(20, 0), NOW, date(2026, 11, 23))
+    with pytest.raises(ValueError, match="03:00 today has already gone"):
+        session_start(time(3, 0), NOW, date(2026, 11, 24))

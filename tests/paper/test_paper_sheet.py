@@ -63,7 +63,7 @@ def check(html: str) -> StrictChecker:
 
 @pytest.fixture(scope="module")
 def routine_plan(cat):
-    return plan_session(cat, PlanRequest(minutes=0, routine="seated-shoulders-back"))
+    return plan_session(cat, PlanRequest(minutes=None, routine="seated-shoulders-back"))
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def words(text: str) -> str:
 @pytest.mark.parametrize(
     "request_",
     [
-        PlanRequest(minutes=0, routine="seated-shoulders-back"),
+        PlanRequest(minutes=None, routine="seated-shoulders-back"),
         PlanRequest(minutes=30, position="lying", profile=Profile(conditions=("slipped-disc",))),
         PlanRequest(minutes=20, position="seated-forearms", profile=Profile(focus=("neck",))),
     ],
