@@ -37,9 +37,25 @@ def lan_address() -> str:
         probe.close()
 
 
+def is_loopback(host: str) -> bool:
+    """Whether an address only reaches this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def serve_plan(host: str | None, port: int, lan: bool) -> ServePlan:
-    """Decide the bind address, the public URL and, for --lan, a fresh pairing token."""
-    if not lan:
+    """Decide the bind address, the public URL and, for --lan, a fresh pairing token.
+
+    Health data must not reach the network unpaired: any address other than loopback
+    gets a pairing token, as --lan does.
+    """
+    if not lan and (host is None or is_loopback(host)):
         bind = host or LOOPBACK
         return ServePlan(bind, port, f"http://{bind}:{port}/", None)
     from rubdown.web.security import new_token
@@ -63,6 +79,22 @@ def announce(plan: ServePlan) -> None:
     click.echo("Anyone without this link gets 'pairing needed'. Ctrl+C stops the server.")
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Fail with a plain message, before announcing anything, when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            click.echo(
+                f"Error: cannot listen on {host}:{port} ({err.strerror}); "
+                f"is rubdown already running? Try another --port.",
+                err=True,
+            )
+            raise click.exceptions.Exit(2) from None
+
+
 @click.command("serve")
 @click.option(
     "--host", default=None, help="Address to listen on (default 127.0.0.1; 0.0.0.0 with --lan)."
@@ -80,6 +112,7 @@ def serve_command(
     from rubdown.web.app import create_app
 
     plan = serve_plan(host, port, lan)
+    check_port_free(plan.host, plan.port)
     app = create_app(
         db_url, catalogue_for(library), plan.token, base_url=plan.url.rstrip("/") if lan else None
     )

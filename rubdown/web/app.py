@@ -1,0 +1,125 @@
+"""The app factory: one FastAPI app over the store, the catalogue and the cue cache."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+
+from rubdown.core.catalogue import default_library_dirs, load_catalogue
+from rubdown.core.models import Catalogue
+from rubdown.store.db import open_store
+from rubdown.voice.cache import CueAudioCache
+from rubdown.voice.engines import SpeechEngine, find_engine
+from rubdown.web.cues import CueLibrary
+from rubdown.web.errors import install_error_handlers
+from rubdown.web.hub import Hub
+from rubdown.web.live import LiveSessions
+from rubdown.web.security import Guard
+from rubdown.web.state import WebState
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+TEMPLATES = HERE / "templates"
+# Spoken cues are plain WAV with pauses: gzip saves about a third of a phone's download.
+GZIP_SKIPS = tuple(t for t in DEFAULT_EXCLUDED_CONTENT_TYPES if t != "audio/*")
+DESCRIPTION = (
+    "Plan a partner massage, be guided through it on a phone, steer it from a second phone, "
+    "and keep the history. Everything stays on this machine."
+)
+
+
+def asset_version(folder: Path = STATIC) -> str:
+    """A short hash of every static file, so browsers and the service worker see new files."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _templates(version: str, cat: Catalogue) -> Jinja2Templates:
+    """Jinja templates that link versioned static files and name regions and conditions."""
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.globals["asset"] = lambda path: f"/static/{path}?v={version}"
+    names = {c.id: c.name for c in cat.conditions.values()}
+    names.update({r.id: r.name for r in cat.regions.values()})
+    templates.env.filters["label"] = lambda key: names.get(key, key)
+    return templates
+
+
+def create_app(
+    store_url: str | None = None,
+    catalogue: Catalogue | None = None,
+    lan_token: str | None = None,
+    *,
+    base_url: str | None = None,
+    voice_engine: SpeechEngine | None = None,
+    cue_dir: Path | None = None,
+) -> FastAPI:
+    """Build the web app; lan_token makes every request need the pairing token."""
+    store = open_store(store_url)
+    cat = catalogue if catalogue is not None else load_catalogue(default_library_dirs())
+    cues = CueLibrary(CueAudioCache(cue_dir, voice_engine or find_engine("espeak")))
+    hub = Hub()
+    version = asset_version()
+    state = WebState(
+        store=store,
+        cat=cat,
+        cues=cues,
+        hub=hub,
+        live=LiveSessions(store, cat, cues, hub),
+        templates=_templates(version, cat),
+        lan_token=lan_token,
+        base_url=base_url,
+        asset_version=version,
+    )
+
+    app = FastAPI(
+        title="rubdown", version="0.1.0", description=DESCRIPTION, lifespan=_closing(state)
+    )
+    app.state.rubdown = state
+    install_error_handlers(app)
+    app.add_middleware(
+        GZipMiddleware, minimum_size=1000, compresslevel=6, exclude_content_types=GZIP_SKIPS
+    )
+    app.add_middleware(Guard, token=lan_token)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _include_routes(app)
+    return app
+
+
+def _closing(state: WebState) -> Any:
+    """A lifespan that releases the cue worker and the database when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Nothing to set up; tidy up afterwards."""
+        yield
+        state.cues.close()
+        state.store.close()
+
+    return lifespan
+
+
+def _include_routes(app: FastAPI) -> None:
+    """Attach the API and page routers."""
+    from rubdown.web.routes import (
+        api_people,
+        api_plan,
+        api_sessions,
+        downloads,
+        pages,
+        pages_people,
+        pwa,
+    )
+
+    for module in (api_plan, api_sessions, api_people, downloads, pages, pages_people, pwa):
+        app.include_router(module.router)

@@ -1,0 +1,97 @@
+"""Domain errors as clear 4xx answers: JSON for the API, a short page for people."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException
+
+from rubdown.core.models import PlanError, Refusal
+from rubdown.store.errors import StoreError
+from rubdown.web.live import SessionEnded
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+
+
+def refusal_json(err: Refusal) -> dict[str, Any]:
+    """A refusal as the API reports it."""
+    return {
+        "refused": True,
+        "reason": err.reason,
+        "instead": err.instead,
+        "condition": err.condition,
+    }
+
+
+def plan_error_json(err: PlanError) -> dict[str, Any]:
+    """A planning error with the valid choices, if any."""
+    return {"error": err.message, "choices": list(err.choices)}
+
+
+def _where(loc: Any) -> str:
+    """A validation location without FastAPI's 'body'/'query' prefix."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "request"
+
+
+def validation_json(err: RequestValidationError) -> dict[str, Any]:
+    """Pydantic's errors as one readable sentence plus the list."""
+    details = [
+        {"field": _where(e.get("loc", ())), "message": e.get("msg", "invalid")}
+        for e in err.errors()
+    ]
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+    return {"error": summary or "invalid request", "detail": details}
+
+
+def _reply(request: Request, status: int, body: dict[str, Any]) -> Any:
+    """JSON for API calls, a plain page for anything a person opened."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(body, status_code=status)
+    message = body.get("error") or body.get("reason") or "Something went wrong."
+    page = request.app.state.rubdown.templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
+    return page if isinstance(page, HTMLResponse) else JSONResponse(body, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map every expected failure to a 4xx with a message; anything else to a calm 500."""
+
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, err: Refusal) -> Any:
+        """A safety refusal: 409 with reason and what to do instead."""
+        return _reply(request, 409, refusal_json(err))
+
+    @app.exception_handler(PlanError)
+    async def bad_plan(request: Request, err: PlanError) -> Any:
+        """Cannot be planned: 400 with the valid choices."""
+        return _reply(request, 400, plan_error_json(err))
+
+    @app.exception_handler(StoreError)
+    async def bad_store(request: Request, err: StoreError) -> Any:
+        """A storage refusal (unknown person, name taken): 400, or 404 for a session."""
+        # Sessions are only ever named in the path; a missing one is "not found".
+        status = 404 if str(err).startswith("there is no session") else 400
+        return _reply(request, status, {"error": str(err)})
+
+    @app.exception_handler(SessionEnded)
+    async def ended(request: Request, err: SessionEnded) -> Any:
+        """The session is over: 409."""
+        return _reply(request, 409, {"error": str(err)})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, err: RequestValidationError) -> Any:
+        """Malformed input: 422 naming each bad field."""
+        return _reply(request, 422, validation_json(err))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> Any:
+        """Framework errors (404, 405, ...) in the same shape."""
+        reply = _reply(request, err.status_code, {"error": str(err.detail)})
+        for name, value in (err.headers or {}).items():
+            reply.headers[name] = value
+        return reply

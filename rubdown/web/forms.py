@@ -1,0 +1,68 @@
+"""HTML form input (query strings and posted forms) turned into the API's pydantic models."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from rubdown.web.schemas import PersonIn, PersonPatch, PlanIn
+
+M = TypeVar("M", bound=BaseModel)
+PLAN_LISTS = ("focus", "avoid", "conditions")
+PLAN_FIELDS = ("minutes", "position", "routine", "pressure", "vary", "giver", "receiver")
+
+
+class FormError(ValueError):
+    """Form input that does not validate, with a sentence fit for the page."""
+
+
+def _values(form: Any, scalars: tuple[str, ...], lists: tuple[str, ...]) -> dict[str, Any]:
+    """Non-empty scalars and de-duplicated lists from a multi-dict."""
+    out: dict[str, Any] = {}
+    for name in scalars:
+        value = (form.get(name) or "").strip()
+        if value:
+            out[name] = value
+    for name in lists:
+        out[name] = list(dict.fromkeys(v for v in form.getlist(name) if v))
+    return out
+
+
+def _validate(model: type[M], data: Mapping[str, Any]) -> M:
+    """The model, or FormError naming each bad field."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as err:
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in err.errors()
+        ]
+        raise FormError("; ".join(parts)) from None
+
+
+def plan_in(form: Any) -> PlanIn:
+    """Plan choices from the plan form."""
+    return _validate(PlanIn, _values(form, PLAN_FIELDS, PLAN_LISTS))
+
+
+def person_in(form: Any) -> PersonIn:
+    """A new person from the add form."""
+    return _validate(PersonIn, _values(form, ("name", "pressure"), PLAN_LISTS))
+
+
+def person_patch(form: Any) -> PersonPatch:
+    """Changes from a person's edit form: every list is replaced, blank pressure clears."""
+    data = _values(form, ("rename",), PLAN_LISTS)
+    data["pressure"] = (form.get("pressure") or "").strip() or None
+    return _validate(PersonPatch, data)
+
+
+def plan_query(body: PlanIn) -> list[tuple[str, str]]:
+    """The plan choices as form fields again (to carry them into the start form)."""
+    pairs = [
+        (name, str(getattr(body, name)))
+        for name in PLAN_FIELDS
+        if getattr(body, name) not in (None, "")
+    ]
+    return pairs + [(name, v) for name in PLAN_LISTS for v in getattr(body, name)]

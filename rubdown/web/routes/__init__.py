@@ -1,0 +1,1 @@
+"""HTTP routes: thin adapters over rubdown.core, rubdown.store and rubdown.voice."""

@@ -1,0 +1,137 @@
+"""API: sessions as they are played: start, journal, steer, follow live, finish, rate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from rubdown.store.repos import FeedbackRepo, SessionsRepo
+from rubdown.web.hub import sse_stream
+from rubdown.web.pairing import qr_svg, remote_url
+from rubdown.web.planning import start_session, voice_info
+from rubdown.web.routes.api_plan import PLAN_ERRORS
+from rubdown.web.schemas import ControlIn, EventIn, FeedbackIn, FinishIn, PlanIn
+from rubdown.web.state import State
+from rubdown.web.views import session_json
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+LIMIT = "Close the stream after this many messages."
+MISSING: dict[int | str, dict[str, Any]] = {404: {"description": "No such session."}}
+
+
+@router.post("", status_code=201, summary="Plan and start a session", responses=PLAN_ERRORS)
+def post_session(body: PlanIn, state: State) -> dict[str, Any]:
+    """Open a running session (session-started is journalled) and say where to play it."""
+    session_id, _ = start_session(state, body)
+    return {
+        "id": session_id,
+        "player_url": f"/play/{session_id}",
+        "remote_url": f"/remote/{session_id}",
+        **get_session(session_id, state),
+    }
+
+
+@router.get("/{session_id}", summary="A session with its live plan and cues", responses=MISSING)
+def get_session(session_id: int, state: State) -> dict[str, Any]:
+    """Everything the player needs to play (or carry on) a session."""
+    live = state.live.get(session_id)
+    record = SessionsRepo(state.store).get(session_id)
+    return {**session_json(record), **state.live.payload(live), "voice": voice_info(state)}
+
+
+@router.post(
+    "/{session_id}/events", status_code=201, summary="Journal a player event", responses=MISSING
+)
+def post_event(session_id: int, body: EventIn, state: State) -> dict[str, Any]:
+    """Write one event to the journal as it happens, committed before the answer."""
+    event = SessionsRepo(state.store).record(
+        session_id,
+        body.kind,
+        body.clock_s,
+        body.segment_index,
+        body.region,
+        body.technique,
+        dict(body.data) if body.data else None,
+    )
+    state.live.observe(session_id, body.kind, body.clock_s, body.speed)
+    return {"seq": event.seq, "kind": event.kind}
+
+
+@router.post(
+    "/{session_id}/control",
+    summary="Lighter, firmer, more, skip, back or stop",
+    responses={**MISSING, 409: {"description": "The session has ended."}},
+)
+def post_control(session_id: int, body: ControlIn, state: State) -> dict[str, Any]:
+    """Change the live plan with rubdown.core.adjust; every open page hears of it at once."""
+    outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
+    return state.live.message(state.live.get(session_id), outcome)
+
+
+@router.get(
+    "/{session_id}/stream",
+    summary="Live messages (server-sent events)",
+    response_class=StreamingResponse,
+    responses=MISSING,
+)
+async def get_stream(
+    session_id: int,
+    request: Request,
+    state: State,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT)] = None,
+) -> StreamingResponse:
+    """The current state first, then each plan change, pause and step as it happens."""
+    live = state.live.get(session_id)
+    stream = sse_stream(
+        state.hub,
+        session_id,
+        lambda: state.live.state_message(live),
+        limit,
+        request.is_disconnected,
+    )
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"cache-control": "no-store", "x-accel-buffering": "no"},
+    )
+
+
+@router.post("/{session_id}/finish", summary="End a session as finished or quit", responses=MISSING)
+def post_finish(session_id: int, body: FinishIn, state: State) -> dict[str, Any]:
+    """Journal the end and mark the session over."""
+    record = SessionsRepo(state.store).finish(session_id, body.status, body.clock_s)
+    state.live.end(session_id, body.status, body.clock_s)
+    return session_json(record)
+
+
+@router.post("/{session_id}/resume", summary="Carry on an interrupted session", responses=MISSING)
+def post_resume(session_id: int, state: State) -> dict[str, Any]:
+    """Set an interrupted session running again (journalling resumed)."""
+    record = SessionsRepo(state.store).resume(session_id)
+    state.live.resume(session_id)
+    return session_json(record)
+
+
+@router.post("/{session_id}/feedback", summary="The receiver's verdict", responses=MISSING)
+def post_feedback(session_id: int, body: FeedbackIn, state: State) -> dict[str, Any]:
+    """Store overall rating, pressure verdict and favourite step; the next plan learns from it."""
+    saved = FeedbackRepo(state.store).save(
+        session_id, body.overall, body.pressure_verdict, body.favourite_technique
+    )
+    return {
+        "session_id": saved.session_id,
+        "overall": saved.overall,
+        "pressure_verdict": saved.pressure_verdict,
+        "favourite_technique": saved.favourite_technique,
+    }
+
+
+@router.get(
+    "/{session_id}/pair.svg", summary="QR code of the receiver's remote link", responses=MISSING
+)
+def get_pair_qr(session_id: int, request: Request, state: State) -> Response:
+    """A QR code the receiver's phone scans to open the remote."""
+    SessionsRepo(state.store).get(session_id)
+    return Response(qr_svg(remote_url(state, request, session_id)), media_type="image/svg+xml")

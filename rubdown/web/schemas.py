@@ -1,0 +1,133 @@
+"""Request bodies of the JSON API, validated by pydantic (FastAPI answers bad input with 422)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
+
+Pressure = Literal["light", "medium", "firm"]
+Verdict = Literal["right", "too-light", "too-firm"]
+Action = Literal["lighter", "firmer", "more", "skip", "back", "stop"]
+By = Literal["giver", "receiver"]
+PlayerEvent = Literal[
+    "segment-started",
+    "segment-finished",
+    "segment-skipped",
+    "paused",
+    "resumed",
+    "lighter",
+    "firmer",
+    "more-time",
+    "back",
+]
+Name = Field(min_length=1, max_length=80)
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error, so a typo is reported instead of ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanIn(Strict):
+    """What to plan: the lists add to what is stored about the receiver."""
+
+    minutes: int | None = Field(
+        None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Length; default 30, or the routine's."
+    )
+    position: str = Field("any", description="seated, lying, seated-forearms or any.")
+    routine: str | None = None
+    pressure: Pressure | None = Field(None, description="Today's wish; overrides the stored one.")
+    focus: list[str] = Field(default_factory=list, description="Regions to spend longer on.")
+    avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
+    conditions: list[str] = Field(default_factory=list, description="Health conditions.")
+    vary: int | None = Field(None, description="Seed for another mix of techniques.")
+    giver: str | None = Field(None, max_length=80)
+    receiver: str | None = Field(
+        None, max_length=80, description="Plan with this person's stored profile."
+    )
+
+
+class EventIn(Strict):
+    """Something the player journals as it happens."""
+
+    kind: PlayerEvent
+    clock_s: float = Field(ge=0, le=MAX_MINUTES * 60 + 60)
+    segment_index: int | None = Field(None, ge=0)
+    region: str | None = Field(None, max_length=80)
+    technique: str | None = Field(None, max_length=80)
+    data: dict[str, str | int | float | bool | None] | None = None
+    speed: float | None = Field(None, gt=0, le=1000, description="The player's clock speed.")
+
+
+class ControlIn(Strict):
+    """A button press that changes the live plan."""
+
+    action: Action
+    by: By = "giver"
+    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+
+
+class FinishIn(Strict):
+    """How the session ended."""
+
+    status: Literal["finished", "quit"]
+    clock_s: float | None = Field(None, ge=0)
+
+
+class FeedbackIn(Strict):
+    """The receiver's verdict after a session."""
+
+    overall: int | None = Field(None, ge=1, le=5)
+    pressure_verdict: Verdict | None = None
+    favourite_technique: str | None = Field(None, max_length=80)
+
+
+class PersonIn(Strict):
+    """A new person."""
+
+    name: str = Name
+    pressure: Pressure | None = None
+    conditions: list[str] = Field(default_factory=list)
+    focus: list[str] = Field(default_factory=list)
+    avoid: list[str] = Field(default_factory=list)
+
+
+class PersonPatch(Strict):
+    """Changes to a person; a list given replaces the stored one, pressure null clears it."""
+
+    rename: str | None = Field(None, min_length=1, max_length=80)
+    pressure: Pressure | None = None
+    conditions: list[str] | None = None
+    focus: list[str] | None = None
+    avoid: list[str] | None = None
+
+
+class CueOut(BaseModel):
+    """One spoken cue: when, for which segment, what is said, and its audio key."""
+
+    at_s: float
+    segment: int
+    kind: str = Field(description="intro, halfway or last-three")
+    text: str
+    key: str = Field(description="Fetch the audio at /api/cues/{key}.wav")
+
+
+class VoiceOut(BaseModel):
+    """Whether the server can speak, and where the rhythm ticks are."""
+
+    server: bool
+    cue_url: str
+    ticks: dict[str, str]
+
+
+class PlanOut(BaseModel):
+    """A plan (the plan JSON of docs/architecture.md) with its cues."""
+
+    refused: bool = False
+    plan: dict[str, Any] = Field(description="The plan JSON: minutes, segments, notes, ...")
+    cues: list[CueOut]
+    voice: VoiceOut

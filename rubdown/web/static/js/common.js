@@ -1,0 +1,60 @@
+// Small helpers shared by every page: JSON calls, settings, clock text.
+
+const SETTINGS_KEY = "rubdown-settings";
+const DEFAULTS = { voice: "server", ticks: true, light: false };
+
+export class ApiError extends Error {
+  constructor(message, status, data) {
+    super(message);
+    this.status = status;
+    this.data = data;
+  }
+}
+
+// A JSON call; network trouble throws an ApiError with status 0.
+export async function api(path, { method = "GET", body, timeoutMs = 8000 } = {}) {
+  const headers = { accept: "application/json" };
+  const options = { method, headers, credentials: "same-origin" };
+  if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  options.signal = abort.signal;
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new ApiError("No connection to rubdown", 0, null);
+  } finally {
+    clearTimeout(timer);
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new ApiError(data.error || data.reason || `HTTP ${response.status}`, response.status, data);
+  }
+  return data;
+}
+
+export function loadSettings() {
+  try {
+    return { ...DEFAULTS, ...JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}") };
+  } catch {
+    return { ...DEFAULTS };
+  }
+}
+
+export function saveSettings(settings) {
+  localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
+}
+
+export function applyTheme(settings) {
+  document.documentElement.classList.toggle("light", Boolean(settings.light));
+}
+
+// Seconds as m:ss, rounding up so "0:00" shows only when the time is really up.
+export function clockText(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds - 1e-6));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}

@@ -1,0 +1,325 @@
+// The guided player: plays a session from the server's live plan, journals every event,
+// takes the giver's buttons and keys and the receiver's remote, and keeps the screen awake.
+import { api, applyTheme, loadSettings, saveSettings } from "./common.js";
+import { SessionClock } from "./clock.js";
+import { AudioOut } from "./audio.js";
+import { Scheduler } from "./schedule.js";
+import { Journal } from "./journal.js";
+import { PlayerView } from "./view.js";
+import { changePressure, segmentAt } from "./timeline.js";
+import { bindDialogs, fillFavourites } from "./player-dialogs.js";
+
+const root = document.querySelector("main.player");
+const sessionId = Number(root.dataset.session);
+const START_LEAD_MS = 120; // the first cue is scheduled ahead, not started late
+const speed = Math.min(Math.max(Number(new URLSearchParams(location.search).get("speed")) || 1, 0.1), 1000);
+const settings = loadSettings();
+const clock = new SessionClock(speed);
+const audio = new AudioOut(settings);
+const scheduler = new Scheduler(clock, audio);
+const journal = new Journal(sessionId);
+const view = new PlayerView(root);
+const playButton = document.getElementById("play-btn");
+const announcer = document.getElementById("announce");
+const state = { plan: null, cues: [], version: -1, status: root.dataset.status, started: false, done: false, lock: null, current: null, payload: {} };
+// Exposed for the browser tests and bench/web.py (arrival times of live messages included).
+window.__rubdown = { clock, audio, state, scheduler, arrivals: [] };
+
+function announce(text) {
+  announcer.textContent = text;
+}
+
+function segment(i) {
+  return state.plan.segments[i];
+}
+
+function record(kind, clockS, i, data) {
+  const seg = i == null ? null : segment(i);
+  journal.record(kind, clockS, { segment_index: i ?? null, region: seg?.region ?? null,
+    technique: seg?.technique ?? null, speed, ...(data ? { data } : {}) });
+}
+
+// Take a plan from the server (first load, or after a change made anywhere).
+function adopt(payload) {
+  if (payload.version <= state.version) return false;
+  state.plan = payload.plan;
+  state.cues = payload.cues;
+  state.version = payload.version;
+  scheduler.setPlan(state.plan, state.cues);
+  view.index = -1; // redraw the step even when its index did not move
+  const { version, plan, cues } = payload;
+  cacheSession(payload.voice ? payload : { version, plan, cues });
+  return true;
+}
+
+// Keep the session as it now stands in the offline cache, so a reload without network plays it.
+async function cacheSession(payload) {
+  state.payload = { ...state.payload, ...payload };
+  if (!("caches" in window) || !state.payload.voice) return;
+  const cache = await caches.open("rubdown-data");
+  const body = JSON.stringify(state.payload);
+  await cache.put(`/api/sessions/${sessionId}`, new Response(body, { headers: { "content-type": "application/json" } }));
+}
+
+function onFrame() {
+  if (state.plan && !state.done) {
+    const t = clock.time();
+    if (clock.running && t >= state.plan.total_seconds) finish();
+    const i = segmentAt(state.plan, Math.min(t, state.plan.total_seconds - 1e-6));
+    if (i !== view.index) enterSegment(i);
+    view.frame(state.plan, i, Math.min(t, state.plan.total_seconds));
+  }
+  requestAnimationFrame(onFrame);
+}
+
+// Redraw for a new segment; journal it once the clock really moved into another one.
+function enterSegment(i) {
+  const seg = segment(i);
+  const last = state.current;
+  const same = last && last.index === i && Math.abs(last.start_s - seg.start_s) < 1e-6;
+  const text = view.showSegment(state.plan, i, !same);
+  if (!same) announce(text);
+  if (!clock.running || same) return;
+  const t = clock.time();
+  if (last && t >= last.end_s - 0.05) record("segment-finished", last.end_s, last.index);
+  markStarted(i, Math.max(t, seg.start_s));
+}
+
+function markStarted(i, at) {
+  const seg = segment(i);
+  state.current = { index: i, start_s: seg.start_s, end_s: seg.start_s + seg.duration_s };
+  record("segment-started", at, i);
+}
+
+async function begin() {
+  await audio.unlock();
+  keepAwake();
+  if (state.status === "interrupted") {
+    await api(`/api/sessions/${sessionId}/resume`, { method: "POST" }).catch(() => null);
+    state.status = "running";
+  }
+  state.started = true;
+  clock.start(START_LEAD_MS);
+  scheduler.start();
+  const i = segmentAt(state.plan, clock.time());
+  if (clock.time() > 0) record("resumed", clock.time(), i);
+  markStarted(i, clock.time());
+  showRunning(true);
+}
+
+function pause(journalIt = true) {
+  if (!clock.running) return;
+  clock.pause();
+  scheduler.stop();
+  if (journalIt) record("paused", clock.time(), view.index);
+  showRunning(false);
+}
+
+async function resume() {
+  await audio.unlock();
+  keepAwake();
+  clock.start(START_LEAD_MS);
+  scheduler.start();
+  record("resumed", clock.time(), view.index);
+  showRunning(true);
+}
+
+function toggle() {
+  if (state.done || !state.plan) return;
+  if (!state.started) begin();
+  else if (clock.running) pause();
+  else resume();
+}
+
+function showRunning(running) {
+  playButton.textContent = running ? "Pause" : "Resume";
+  root.classList.toggle("paused", !running);
+}
+
+async function finish() {
+  state.done = true;
+  clock.pause();
+  scheduler.stop();
+  const total = state.plan.total_seconds;
+  const last = state.plan.segments.length - 1;
+  record("segment-finished", total, last);
+  announce("The session is over. Well done.");
+  playButton.textContent = "Done";
+  playButton.disabled = true;
+  releaseWakeLock();
+  await journal.finish("finished", total);
+  fillFavourites(state.plan);
+  document.getElementById("end-dialog").showModal();
+}
+
+async function quit() {
+  state.done = true;
+  const t = clock.time();
+  pause(false);
+  releaseWakeLock();
+  await journal.finish("quit", t);
+  location.href = "/history";
+}
+
+// Lighter, firmer, more, skip, back: the server changes the plan and tells every page.
+async function control(action) {
+  if (!state.plan || state.done) return;
+  try {
+    const message = await api(`/api/sessions/${sessionId}/control`, { method: "POST", body: { action, by: "giver", clock_s: clock.time() } });
+    handle(message, true);
+  } catch (error) {
+    if (error.status === 0) offlineControl(action);
+    else say(error.message);
+  }
+}
+
+// Without the server: pressure changes and jumps still work on this phone; they are journalled later.
+function offlineControl(action) {
+  const t = clock.time();
+  const i = segmentAt(state.plan, t);
+  const note = document.getElementById("offline-note");
+  note.hidden = false;
+  note.textContent = "No connection: the change is kept on this phone and sent later.";
+  if (action === "lighter" || action === "firmer") {
+    const changed = changePressure(state.plan, i, action === "lighter" ? -1 : 1);
+    if (changed) { state.plan = changed; view.index = -1; scheduler.setPlan(state.plan, state.cues); }
+    record(action, t, i, { offline: true, pressure: segment(i).pressure });
+    say(`${action === "lighter" ? "Lighter" : "Firmer"}: pressure ${segment(i).pressure}.`);
+  } else if (action === "skip" || action === "back") {
+    const target = jumpTarget(i, action);
+    if (target == null) return;
+    record(action === "skip" ? "segment-skipped" : "back", t, i, { offline: true });
+    clock.seek(state.plan.segments[target].start_s);
+    scheduler.rewind();
+  } else {
+    say("More time needs the connection to rubdown.");
+  }
+}
+
+function jumpTarget(i, action) {
+  if (action === "skip") return i + 1 < state.plan.segments.length ? i + 1 : null;
+  const here = segment(i).step_index;
+  let j = i - 1;
+  while (j >= 0 && (segment(j).kind !== "step" || segment(j).step_index === here)) j--;
+  if (j < 0) return null;
+  return state.plan.segments.findIndex((seg) => seg.step_index === segment(j).step_index);
+}
+
+function say(text, key, urgent = false) {
+  if (!text) return;
+  document.getElementById("say").textContent = text;
+  if (urgent) document.getElementById("alert").textContent = text;
+  else announce(text);
+  audio.sayNow(text, key);
+}
+
+// A message from the server: our own answer (own = true) or the live stream.
+function handle(message, own) {
+  if (!own) window.__rubdown.arrivals.push({ type: message.type, by: message.by, at: performance.timeOrigin + performance.now() });
+  if (message.type === "plan") {
+    if (adopt(message) && (own || message.by === "receiver")) say(message.say, message.say_key);
+  } else if (message.type === "note") {
+    if (own || message.by === "receiver") say(message.say, message.say_key);
+  } else if (message.type === "pause") {
+    pause(false);
+    say(message.say, message.say_key, true);
+  } else if (message.type === "state" && message.version > state.version) {
+    reload();
+  } else if (message.type === "presence" || message.type === "state") {
+    showRemote(message.watchers);
+  }
+}
+
+function showRemote(watchers) {
+  if (watchers == null) return;
+  const chip = document.getElementById("remote-status");
+  chip.textContent = watchers > 1 ? "Remote on" : "Remote";
+  chip.parentElement.classList.toggle("on", watchers > 1);
+}
+
+async function reload() {
+  const payload = await api(`/api/sessions/${sessionId}`).catch(() => null);
+  if (payload) adopt(payload);
+}
+
+function listen() {
+  if (!("EventSource" in window)) return;
+  const stream = new EventSource(`/api/sessions/${sessionId}/stream`);
+  stream.onmessage = (event) => handle(JSON.parse(event.data), false);
+  stream.onerror = () => showRemote(0);
+}
+
+async function keepAwake() {
+  if (!("wakeLock" in navigator) || state.lock) return;
+  try {
+    state.lock = await navigator.wakeLock.request("screen");
+    state.lock.addEventListener("release", () => { state.lock = null; });
+  } catch {
+    // Refused (battery saver, or not a secure context): the session still plays.
+  }
+}
+
+function releaseWakeLock() {
+  state.lock?.release().catch(() => {});
+  state.lock = null;
+}
+
+const ACTIONS = { toggle, lighter: () => control("lighter"), firmer: () => control("firmer"),
+  more: () => control("more"), skip: () => control("skip"), back: () => control("back") };
+const KEYS = { " ": "toggle", l: "lighter", f: "firmer", m: "more", s: "skip", n: "skip", b: "back" };
+
+function bindControls() {
+  root.querySelectorAll("[data-action]").forEach((button) => {
+    button.addEventListener("click", () => ACTIONS[button.dataset.action]());
+  });
+  const handler = (event) => {
+    const action = KEYS[event.key.toLowerCase()];
+    if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (document.querySelector("dialog[open]") || event.target.closest("input, select, textarea")) return;
+    event.preventDefault(); // space on a focused button must pause, not press that button
+    if (event.type === "keydown" && !event.repeat) ACTIONS[action]();
+  };
+  document.addEventListener("keydown", handler);
+  document.addEventListener("keyup", handler);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && clock.running) keepAwake();
+  });
+}
+
+async function keepOffline(payload) {
+  if (!("caches" in window)) return;
+  try {
+    const data = await caches.open("rubdown-data");
+    await data.add(location.pathname);
+    await audio.fetchAll(payload.cues.map((c) => c.key));
+    await navigator.serviceWorker?.ready;
+    document.body.dataset.offline = "ready";
+  } catch {
+    // Caching is a bonus: without it the session still plays while the server is up.
+  }
+}
+
+async function boot() {
+  const payload = await api(`/api/sessions/${sessionId}`).catch((error) => ({ error }));
+  if (payload.error) { view.el["step-what"].textContent = "This session cannot be loaded right now."; return; }
+  adopt(payload);
+  state.status = payload.status;
+  const resumeAt = ["running", "interrupted"].includes(payload.status) ? payload.position_s || 0 : 0;
+  if (resumeAt > 0 && resumeAt < payload.plan.total_seconds) clock.seek(resumeAt);
+  state.done = !["running", "interrupted"].includes(payload.status);
+  view.showSegment(state.plan, segmentAt(state.plan, clock.time()));
+  view.frame(state.plan, view.index, clock.time());
+  await audio.loadTicks(payload.voice.ticks);
+  await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + 30 * speed), new Promise((r) => setTimeout(r, 4000))]);
+  playButton.disabled = state.done;
+  playButton.textContent = state.done ? "Ended" : clock.time() > 0 ? "Continue" : "Begin";
+  document.body.dataset.ready = "true";
+  keepOffline(payload);
+}
+
+bindControls();
+// A changed voice or tick setting applies from now on: what was queued is planned again.
+bindDialogs({ settings, saveSettings, applyTheme, quit, sessionId, onChange: () => scheduler.rewind() });
+listen();
+requestAnimationFrame(onFrame);
+boot();

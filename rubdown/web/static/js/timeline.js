@@ -1,0 +1,74 @@
+// Reading a plan (the plan JSON of docs/architecture.md) at a point on the session clock.
+
+export function segmentAt(plan, t) {
+  const segments = plan.segments;
+  for (let i = 0; i < segments.length; i++) {
+    if (t < segments[i].start_s + segments[i].duration_s) return i;
+  }
+  return segments.length - 1;
+}
+
+// Which repetition is under way, and whether it is in its first (down) or second (up) half.
+export function repAt(seg, t) {
+  if (!seg || seg.kind !== "step" || !seg.seconds_per_rep || !seg.reps) return null;
+  const elapsed = Math.max(0, t - seg.start_s) / seg.seconds_per_rep;
+  const rep = Math.min(Math.floor(elapsed), seg.reps - 1);
+  const frac = Math.min(elapsed - rep, 1);
+  return { rep: rep + 1, of: seg.reps, down: frac < 0.5, half: frac < 0.5 ? frac * 2 : frac * 2 - 1 };
+}
+
+// Rhythm ticks in [from, to): "down" at each repetition's start, "up" halfway through it.
+export function ticksBetween(plan, from, to) {
+  const ticks = [];
+  for (const seg of plan.segments) {
+    const end = seg.start_s + seg.duration_s;
+    if (seg.kind !== "step" || !seg.seconds_per_rep || !seg.reps || end <= from || seg.start_s >= to) continue;
+    const half = seg.seconds_per_rep / 2;
+    const first = Math.max(0, Math.ceil((from - seg.start_s) / half - 1e-9));
+    for (let j = first; j < seg.reps * 2; j++) {
+      const at = seg.start_s + j * half;
+      if (at >= to) break;
+      ticks.push({ at_s: at, kind: j % 2 === 0 ? "down" : "up" });
+    }
+  }
+  return ticks;
+}
+
+export function cuesBetween(cues, from, to) {
+  return cues.filter((cue) => cue.at_s >= from && cue.at_s < to);
+}
+
+// The ordered distinct steps, so the page can say "step 3 of 9".
+export function stepNumbers(plan) {
+  const order = [];
+  for (const seg of plan.segments) {
+    if (seg.kind === "step" && !order.includes(seg.step_index)) order.push(seg.step_index);
+  }
+  return order;
+}
+
+// The next segment that is a different step, or the closing.
+export function nextAfter(plan, i) {
+  const here = plan.segments[i];
+  for (let j = i + 1; j < plan.segments.length; j++) {
+    const seg = plan.segments[j];
+    if (seg.kind === "step" && seg.step_index !== here.step_index) return seg;
+    if (seg.kind === "closing") return seg;
+  }
+  return null;
+}
+
+// The same rule as rubdown.core.adjust.change_pressure, for when the server cannot be reached.
+export function changePressure(plan, index, delta) {
+  const current = plan.segments[index];
+  if (current.kind !== "step" || !current.region) return null;
+  let changed = false;
+  const segments = plan.segments.map((seg, i) => {
+    if (i < index || seg.kind !== "step" || seg.region !== current.region || seg.pressure == null) return seg;
+    const top = seg.max_pressure ?? seg.pressure;
+    const value = Math.min(Math.max(seg.pressure + delta, 1), top);
+    changed ||= value !== seg.pressure;
+    return { ...seg, pressure: value };
+  });
+  return changed ? { ...plan, segments } : null;
+}

@@ -1,0 +1,147 @@
+// Drawing the player: the current step, the body map with its moving stroke arrow, the clock.
+import { clockText } from "./common.js";
+import { nextAfter, repAt, stepNumbers } from "./timeline.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const KIND_TITLES = {
+  oil: ["Oil", "Warm some oil in your hands"],
+  "check-in": ["Check in", "Ask how it feels"],
+  announce: ["Moving on", "Tell your partner where next"],
+  closing: ["Closing", "Rest your hands, then cover up"],
+};
+const STROKE_WORDS = {
+  "firm-down-light-up": ["Firm stroke down", "Light stroke back up"],
+  even: ["Even stroke down", "Even stroke back up"],
+  growing: ["Down, a touch firmer each time", "Back up lightly"],
+  "press-release": ["Press and hold", "Release"],
+};
+const SIDES = { left: "left side", right: "right side" };
+
+export class PlayerView {
+  constructor(root) {
+    this.root = root;
+    this.step = root.querySelector('[data-testid="current-step"]');
+    this.el = Object.fromEntries(["step-count", "step-what", "step-where", "countdown", "reps",
+      "pressure", "pressure-value", "stroke", "next", "progress", "total-left", "say"]
+      .map((id) => [id, document.getElementById(id)]));
+    this.bars = [...root.querySelectorAll(".pressure-bar span")];
+    const map = document.getElementById("player-map");
+    this.svg = map.querySelector("svg");
+    this.anchors = JSON.parse(map.dataset.anchors || "{}");
+    this.reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+    this.layer = document.createElementNS(SVG, "g");
+    this.layer.setAttribute("aria-hidden", "true");
+    this.svg?.appendChild(this.layer);
+    this.index = -1;
+    this.pressure = null;
+  }
+
+  // Everything that changes only when the segment (or the plan) changes; returns what to announce.
+  showSegment(plan, i, fresh = true) {
+    const seg = plan.segments[i];
+    this.index = i;
+    const step = seg.kind === "step";
+    Object.assign(this.step.dataset, { region: seg.region || "", technique: seg.technique || "",
+      kind: seg.kind, pressure: seg.pressure ?? "" });
+    const steps = stepNumbers(plan);
+    const [label, title] = KIND_TITLES[seg.kind] || ["", seg.kind];
+    this.el["step-count"].textContent = step
+      ? `Step ${steps.indexOf(seg.step_index) + 1} of ${steps.length}` : label;
+    this.el["step-what"].textContent = step ? seg.technique_name : title;
+    const side = SIDES[seg.side] ? `, ${SIDES[seg.side]}` : "";
+    this.el["step-where"].textContent = seg.region_name ? `${seg.region_name}${side}` : "";
+    if (fresh) this.el.say.textContent = seg.say; // else keep a note just shown there
+    this.showPressure(seg.pressure);
+    this.el.next.textContent = this.nextText(plan, i);
+    this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
+    this.drawArrows(step ? seg : null);
+    const where = seg.region_name ? ` on the ${seg.region_name.toLowerCase()}` : "";
+    const pressure = step ? `, pressure ${seg.pressure} of 10` : "";
+    return step ? `Now: ${seg.technique_name}${where}${pressure}.` : `${label}: ${title}.`;
+  }
+
+  nextText(plan, i) {
+    const next = nextAfter(plan, i);
+    if (!next) return "Last part of the session";
+    if (next.kind === "closing") return "Next: the closing rest";
+    return `Next: ${next.technique_name}, ${next.region_name.toLowerCase()}`;
+  }
+
+  showPressure(value) {
+    const changed = this.pressure !== null && value != null && value !== this.pressure;
+    this.pressure = value ?? null;
+    this.el["pressure-value"].textContent = value ?? "–";
+    this.bars.forEach((bar, k) => bar.classList.toggle("on", value != null && k < value));
+    if (changed) {
+      this.el.pressure.classList.remove("changed");
+      void this.el.pressure.offsetWidth; // restart the flash
+      this.el.pressure.classList.add("changed");
+    }
+  }
+
+  highlight(region) {
+    this.svg?.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
+    if (region) document.getElementById(`region-${region}`)?.classList.add("current");
+  }
+
+  drawArrows(seg) {
+    this.layer.replaceChildren();
+    this.shapes = [];
+    const anchor = seg && this.anchors[seg.region];
+    if (!anchor) return;
+    for (const x of anchor.xs) {
+      const press = seg.stroke_rule === "press-release";
+      const shape = document.createElementNS(SVG, press ? "circle" : "path");
+      if (press) shape.setAttribute("r", "4");
+      else shape.setAttribute("d", arrowPath(anchor.len));
+      shape.setAttribute("class", press ? "press-dot" : "arrow");
+      this.layer.appendChild(shape);
+      this.shapes.push({ shape, x, y: anchor.y, len: anchor.len, press });
+    }
+  }
+
+  // Called every frame: countdown, repetition, stroke phase and arrow position.
+  frame(plan, i, t) {
+    const seg = plan.segments[i];
+    const left = clockText(seg.start_s + seg.duration_s - t);
+    this.el.countdown.textContent = left;
+    this.el.countdown.classList.toggle("long", left.length > 4);
+    const rep = repAt(seg, t);
+    this.el.reps.textContent = rep ? `Stroke ${rep.rep} of ${rep.of}` : "";
+    const words = rep && STROKE_WORDS[seg.stroke_rule];
+    this.el.stroke.textContent = words ? words[rep.down ? 0 : 1] : "";
+    this.el.stroke.className = `stroke ${rep ? (rep.down ? "down" : "up") : ""}`;
+    this.moveArrows(seg, rep);
+    const total = plan.total_seconds || 1;
+    this.el.progress.value = Math.min(t / total, 1);
+    this.el["total-left"].textContent = `${clockText(total - t)} left`;
+  }
+
+  moveArrows(seg, rep) {
+    const still = this.reduced.matches;
+    for (const { shape, x, y, len, press } of this.shapes || []) {
+      if (!rep) { shape.setAttribute("visibility", "hidden"); continue; }
+      shape.setAttribute("visibility", "visible");
+      if (press) {
+        const grow = still ? 0.6 : rep.half;
+        shape.setAttribute("cx", x); shape.setAttribute("cy", y);
+        shape.setAttribute("r", (rep.down ? 3 + 5 * grow : 8 - 5 * grow).toFixed(2));
+        continue;
+      }
+      const dir = rep.down ? 1 : -1;
+      const slide = still ? 0 : (rep.half - 0.5) * len * 0.6;
+      const firm = rep.down && seg.stroke_rule !== "even";
+      const grow = seg.stroke_rule === "growing" ? 0.8 + 0.4 * (rep.rep / rep.of) : 1;
+      shape.setAttribute("class", `arrow ${firm ? "firm" : "light-stroke"}`);
+      shape.setAttribute("transform", `translate(${x} ${(y + dir * slide).toFixed(2)}) scale(${grow} ${dir * grow})`);
+    }
+  }
+}
+
+// A downward arrow centred on (0, 0); flipped vertically for an upward stroke.
+function arrowPath(length) {
+  const half = length / 2;
+  const head = Math.min(9, length * 0.5);
+  const neck = half - head;
+  return `M-2 ${-half} L2 ${-half} L2 ${neck} L6 ${neck} L0 ${half} L-6 ${neck} L-2 ${neck} Z`;
+}

@@ -1,0 +1,79 @@
+"""Browser-test plumbing: Debian's chromium through Playwright, and the app on a loopback port."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[2] / ".cache/axe/node_modules/axe-core/axe.min.js"
+PHONE = {"width": 412, "height": 915}
+
+# Records every distinct (kind, region, technique) the current-step element shows.
+WATCH_STEPS = """() => {
+  window.__seen = [];
+  const el = document.querySelector('[data-testid="current-step"]');
+  const note = () => {
+    const now = [el.dataset.kind, el.dataset.region, el.dataset.technique];
+    const last = window.__seen[window.__seen.length - 1];
+    if (!last || last.join("|") !== now.join("|")) window.__seen.push(now);
+  };
+  note();
+  new MutationObserver(note).observe(el, { attributes: true });
+}"""
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+}"""
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's chromium, headless, with no calls home."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def open_player(context: Any, base: str, session_id: int, speed: float) -> Any:
+    """A player page, loaded and ready to begin."""
+    page = context.new_page()
+    page.csp_errors = csp_errors(page)
+    page.goto(f"{base}/play/{session_id}?speed={speed}")
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    return page
+
+
+def wait_until(page: Any, predicate: str, timeout: float = 10.0) -> Any:
+    """Poll a JS function until it returns something truthy."""
+    # Not wait_for_function: it evaluates strings, which the app's CSP rightly forbids.
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(predicate)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {predicate}")
+        time.sleep(0.05)
+
+
+def csp_errors(page: Any) -> list[str]:
+    """Collect the page's Content-Security-Policy complaints as they happen."""
+    found: list[str] = []
+    page.on(
+        "console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    return found
+
+
+def current(page: Any) -> dict[str, str]:
+    """The current-step element's data attributes."""
+    return page.eval_on_selector('[data-testid="current-step"]', "el => ({...el.dataset})")

@@ -1,0 +1,124 @@
+"""The planning API: plans, clear 4xx answers for bad input, cue audio and ticks."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+
+def test_plans_five_minutes_with_cue_keys(client: TestClient) -> None:
+    reply = client.post("/api/plan", json={"minutes": 5})
+    assert reply.status_code == 200
+    body = reply.json()
+    assert body["refused"] is False
+    assert body["plan"]["total_seconds"] == 300
+    assert body["plan"]["segments"][0]["start_s"] == 0
+    assert body["cues"], "a plan speaks"
+    assert all(re.fullmatch(r"[0-9a-f]{64}", c["key"]) for c in body["cues"])
+    assert body["cues"][0]["text"] == body["plan"]["segments"][0]["say"]
+    assert body["voice"]["ticks"]["down"].endswith(".wav")
+
+
+def test_same_sentence_same_key(client: TestClient) -> None:
+    first = client.post("/api/plan", json={"minutes": 5}).json()["cues"]
+    again = client.post("/api/plan", json={"minutes": 5}).json()["cues"]
+    assert [c["key"] for c in first] == [c["key"] for c in again]
+
+
+def test_cue_audio_is_served_by_key(client: TestClient, engine) -> None:
+    cue = client.post("/api/plan", json={"minutes": 5}).json()["cues"][0]
+    reply = client.get(f"/api/cues/{cue['key']}.wav")
+    assert reply.status_code == 200
+    assert reply.headers["content-type"] == "audio/wav"
+    assert reply.content[:4] == b"RIFF"
+    assert "immutable" in reply.headers["cache-control"]
+    assert engine.spoken.count(cue["text"]) <= 1
+
+
+def test_unknown_cue_is_404(client: TestClient) -> None:
+    assert client.get(f"/api/cues/{'0' * 64}.wav").status_code == 404
+    assert client.get("/api/cues/not-a-key.wav").status_code == 404
+
+
+def test_ticks(client: TestClient) -> None:
+    for kind in ("down", "up"):
+        reply = client.get(f"/api/ticks/{kind}.wav")
+        assert reply.status_code == 200 and reply.content[:4] == b"RIFF"
+    assert client.get("/api/ticks/sideways.wav").status_code == 422
+
+
+def test_unknown_region_lists_the_choices(client: TestClient) -> None:
+    reply = client.post("/api/plan", json={"minutes": 10, "focus": ["elbow"]})
+    assert reply.status_code == 400
+    body = reply.json()
+    assert "elbow" in body["error"]
+    assert "neck" in body["choices"] and "shoulders" in body["choices"]
+
+
+def test_unknown_condition_lists_the_choices(client: TestClient) -> None:
+    reply = client.post("/api/plan", json={"minutes": 10, "conditions": ["grumpy"]})
+    assert reply.status_code == 400
+    assert "fever" in reply.json()["choices"]
+
+
+def test_unknown_position_lists_the_choices(client: TestClient) -> None:
+    reply = client.post("/api/plan", json={"minutes": 10, "position": "standing"})
+    assert reply.status_code == 400
+    assert "seated" in reply.json()["choices"]
+
+
+def test_refusal_is_409_with_reason_and_what_instead(client: TestClient) -> None:
+    reply = client.post("/api/plan", json={"minutes": 10, "conditions": ["fever"]})
+    assert reply.status_code == 409
+    body = reply.json()
+    assert body["refused"] is True
+    assert body["reason"] and body["instead"] and body["condition"] == "fever"
+
+
+def test_bad_input_is_422_with_a_readable_message(client: TestClient) -> None:
+    for payload, field in (
+        ({"minutes": 3}, "minutes"),
+        ({"minutes": 500}, "minutes"),
+        ({"minutes": "long"}, "minutes"),
+        ({"pressure": "brutal"}, "pressure"),
+        ({"minutes": 10, "colour": "red"}, "colour"),
+        ({"focus": "neck"}, "focus"),
+    ):
+        reply = client.post("/api/plan", json=payload)
+        assert reply.status_code == 422, payload
+        assert reply.json()["error"].startswith(field), reply.json()
+
+
+def test_malformed_json_is_422(client: TestClient) -> None:
+    reply = client.post(
+        "/api/plan", content=b"{minutes: 5", headers={"content-type": "application/json"}
+    )
+    assert reply.status_code == 422
+    assert "error" in reply.json()
+
+
+def test_catalogue_lists_choices_head_to_toe(client: TestClient) -> None:
+    body = client.get("/api/catalogue").json()
+    regions = [r["id"] for r in body["regions"]]
+    assert regions.index("neck") < regions.index("lower-back")
+    assert {"light", "medium", "firm"} == set(body["pressures"])
+    assert any(c["id"] == "fever" and c["refuse"] for c in body["conditions"])
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/plan",
+        "/api/sessions",
+        "/api/sessions/{session_id}/control",
+        "/api/sessions/{session_id}/events",
+        "/api/sessions/{session_id}/stream",
+        "/api/people",
+        "/api/history",
+        "/api/stats",
+        "/api/turn",
+        "/api/cues/{key}.wav",
+    ):
+        assert path in paths, path
+    assert "/play/{session_id}" not in paths  # pages are not API

@@ -1,0 +1,283 @@
+"""The web app in a real browser (Debian's chromium): play, steer remotely, go offline, axe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from browser_helpers import (
+    AXE,
+    AXE_RUN,
+    CHROMIUM,
+    PHONE,
+    WATCH_STEPS,
+    current,
+    launch,
+    open_player,
+    wait_until,
+)
+from web_helpers import QuickEngine, step_sequence
+
+from rubdown.store.db import open_store
+from rubdown.store.repos import SessionsRepo
+from rubdown.voice.engines import EspeakEngine
+from rubdown.web import create_app
+from rubdown.web.background import serve_in_thread
+
+pytestmark = pytest.mark.browser
+if not os.path.exists(CHROMIUM):
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(cat, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    folder = tmp_path_factory.mktemp("web")
+    db_url = f"sqlite:///{folder / 'web.sqlite3'}"
+    espeak = EspeakEngine()
+    engine = espeak if espeak.available() else QuickEngine()
+    app = create_app(db_url, cat, voice_engine=engine, cue_dir=folder / "cues")
+    running = serve_in_thread(app)
+    with httpx.Client(base_url=running.url) as api:
+        api.post("/api/people", json={"name": "Ann"})
+        api.post("/api/people", json={"name": "Ben"})
+        yield {"url": running.url, "db": db_url, "api": api}
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def new_session(server: dict[str, Any], minutes: int = 5) -> dict[str, Any]:
+    reply = server["api"].post(
+        "/api/sessions", json={"minutes": minutes, "giver": "Ann", "receiver": "Ben"}
+    )
+    assert reply.status_code == 201, reply.text
+    return reply.json()
+
+
+def journal(server: dict[str, Any], session_id: int) -> list[Any]:
+    with open_store(server["db"]) as store:
+        return SessionsRepo(store).events(session_id)
+
+
+def journal_until(
+    server: dict[str, Any], session_id: int, done: Any, timeout: float = 10
+) -> list[Any]:
+    """The journal once done(events) holds: the player posts its last events a moment later."""
+    deadline = time.monotonic() + timeout
+    while not done(events := journal(server, session_id)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return events
+
+
+def test_player_moves_through_the_plan(server, browser) -> None:
+    session = new_session(server)
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=30)
+    page.evaluate(WATCH_STEPS)
+    page.click("#play-btn")
+    wait_until(page, "() => document.getElementById('end-dialog').open", 40)
+    seen = page.evaluate("window.__seen")
+    shown: list[tuple[str, str]] = []
+    for kind, region, technique in seen:
+        if kind == "step" and (not shown or shown[-1] != (region, technique)):
+            shown.append((region, technique))
+    assert shown == step_sequence(session["plan"])
+    assert page.csp_errors == []
+    context.close()
+    events = journal_until(server, session["id"], lambda found: found[-1].kind == "finished")
+    started = [e.segment_index for e in events if e.kind == "segment-started"]
+    assert started == list(range(len(session["plan"]["segments"])))
+    assert events[-1].kind == "finished"
+
+
+def test_space_pauses_and_resumes(server, browser) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], new_session(server)["id"], speed=10)
+    page.click("#play-btn")
+    page.keyboard.press("Space")
+    assert page.inner_text("#play-btn") == "Resume"
+    frozen = page.inner_text("#countdown")
+    time.sleep(0.4)
+    assert page.inner_text("#countdown") == frozen
+    page.keyboard.press("Space")
+    assert page.inner_text("#play-btn") == "Pause"
+    context.close()
+
+
+def test_lighter_from_the_remote_reaches_the_player(server, browser) -> None:
+    session = new_session(server)
+    giver = browser.new_context(viewport=PHONE)
+    player = open_player(giver, server["url"], session["id"], speed=4)
+    player.click("#play-btn")
+    wait_until(
+        player, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+    )
+    before = int(current(player)["pressure"])
+    receiver = browser.new_context(viewport=PHONE)
+    remote = receiver.new_page()
+    remote.goto(f"{server['url']}/remote/{session['id']}")
+    wait_until(remote, "() => document.getElementById('remote-now').textContent.startsWith('Now')")
+    pressed = time.monotonic()
+    remote.click("button[data-action=lighter]")
+    wait_until(
+        player,
+        "() => document.querySelector('[data-testid=current-step]')"
+        f".dataset.pressure === '{before - 1}'",
+        5,
+    )
+    print(f"remote press reached the player in {1000 * (time.monotonic() - pressed):.0f} ms")
+    assert "softer" in player.inner_text("#say")
+    wait_until(
+        remote,
+        "() => document.getElementById('remote-sent').textContent.startsWith('Sent: lighter')",
+        5,
+    )
+    events = journal_until(
+        server, session["id"], lambda found: any(e.kind == "lighter" for e in found)
+    )
+    lighter = [e for e in events if e.kind == "lighter"]
+    assert lighter and lighter[-1].data["by"] == "receiver"
+    remote.click("button[data-action=stop]")
+    wait_until(player, "() => document.getElementById('play-btn').textContent === 'Resume'", 5)
+    assert "stop" in player.inner_text("#alert")
+    giver.close()
+    receiver.close()
+
+
+def test_a_loaded_session_plays_offline(server, browser) -> None:
+    session = new_session(server)
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=20)
+    wait_until(
+        page,
+        "() => document.body.dataset.offline === 'ready' && "
+        "navigator.serviceWorker.controller !== null",
+        30,
+    )
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    page.evaluate(WATCH_STEPS)
+    page.click("#play-btn")
+    wait_until(page, "() => window.__seen.some(([kind]) => kind === 'step')", 15)
+    cached_cues = page.evaluate("window.__rubdown.audio.buffers.size")
+    assert cached_cues > 2, "cue audio and ticks came from the cache"
+    context.set_offline(False)
+    # What was journalled while offline reaches the server once it is back.
+    events = journal_until(
+        server, session["id"], lambda found: any(e.kind == "segment-started" for e in found), 15
+    )
+    assert any(e.kind == "segment-started" for e in events)
+    context.close()
+
+
+def axe_pages(server: dict[str, Any]) -> list[str]:
+    sid = new_session(server)["id"]
+    return [
+        "/",
+        "/plan",
+        "/plan?minutes=10&receiver=Ben",
+        "/plan?minutes=10&conditions=fever",
+        f"/play/{sid}",
+        f"/remote/{sid}",
+        "/history",
+        "/people",
+    ]
+
+
+@pytest.mark.skipif(
+    not AXE.exists(),
+    reason=f"axe-core is not installed at {AXE} "
+    "(scripts/setup.sh: npm install --prefix .cache/axe axe-core@4)",
+)
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_axe_finds_no_violations(server, browser, theme: str) -> None:
+    # bypass_csp lets axe's script in; the app itself allows no inline script.
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server["url"] + "/")
+    light = "true" if theme == "light" else "false"
+    page.evaluate(f"localStorage.setItem('rubdown-settings', '{{\"light\": {light}}}')")
+    problems = {}
+    for path in axe_pages(server):
+        page.goto(server["url"] + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(AXE_RUN)
+        if found:
+            problems[path] = found
+    assert problems == {}
+    context.close()
+
+
+def test_no_request_leaves_the_server(server, browser) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server["url"]) else outside.append(r.url))
+    for path in ("/", "/plan?minutes=10", f"/play/{new_session(server)['id']}", "/history"):
+        page.goto(server["url"] + path)
+        page.wait_for_load_state("networkidle")
+    assert outside == []
+    context.close()
+
+
+def test_chromium_is_debians() -> None:
+    assert shutil.which("chromium") == CHROMIUM or os.path.exists(CHROMIUM)
+
+
+def test_skip_on_the_player_moves_on(server, browser) -> None:
+    session = new_session(server)
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=2)
+    page.click("#play-btn")
+    wait_until(
+        page, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+    )
+    before = current(page)
+    page.click("button[data-action=skip]")
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset"
+        f".technique !== '{before['technique']}'",
+        5,
+    )
+    events = journal_until(
+        server, session["id"], lambda found: any(e.kind == "segment-skipped" for e in found)
+    )
+    assert any(e.kind == "segment-skipped" for e in events)
+    context.close()
+
+
+def test_reduced_motion_keeps_the_arrows_still(server, browser) -> None:
+    context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
+    page = open_player(context, server["url"], new_session(server)["id"], speed=3)
+    page.click("#play-btn")
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=current-step]')"
+        ".dataset.kind === 'step' && document.querySelector('#player-map .arrow')",
+    )
+    read = (
+        "() => { const a = document.querySelector('#player-map .arrow');"
+        " return a && a.getAttribute('transform'); }"
+    )
+    spots = set()
+    for _ in range(8):
+        transform = page.evaluate(read)
+        spots.add(transform.split("scale")[0])  # where the arrow sits, whichever way it points
+        time.sleep(0.1)
+    assert len(spots) == 1
+    context.close()

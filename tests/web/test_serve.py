@@ -1,0 +1,96 @@
+"""`rubdown serve`: loopback by default; --lan binds everywhere with a token and a QR code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from rubdown.cli import serve_cmd
+from rubdown.cli.main import cli
+
+
+def test_defaults_to_loopback_without_token() -> None:
+    plan = serve_cmd.serve_plan(None, 8000, lan=False)
+    assert plan.host == "127.0.0.1" and plan.token is None
+    assert plan.url == "http://127.0.0.1:8000/"
+
+
+def test_lan_binds_everywhere_with_a_fresh_token() -> None:
+    first = serve_cmd.serve_plan(None, 8000, lan=True)
+    second = serve_cmd.serve_plan(None, 8000, lan=True)
+    assert first.host == "0.0.0.0"
+    assert first.token and len(first.token) >= 16 and first.token != second.token
+    assert first.url.endswith(":8000/") and "0.0.0.0" not in first.url
+
+
+@pytest.fixture
+def ran(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
+    import uvicorn
+
+    calls: dict[str, Any] = {}
+
+    def fake_run(app: Any, **options: Any) -> None:
+        calls.update(options, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    calls["db"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
+    return calls
+
+
+def test_serve_starts_uvicorn_on_loopback(ran: dict[str, Any]) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--port", "8123", "--db", ran["db"]])
+    assert result.exit_code == 0, result.output
+    assert ran["host"] == "127.0.0.1" and ran["port"] == 8123
+    assert "http://127.0.0.1:8123/" in result.output
+    assert ran["app"].state.rubdown.lan_token is None
+
+
+def test_serve_lan_prints_link_and_qr(ran: dict[str, Any]) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--lan", "--db", ran["db"]])
+    assert result.exit_code == 0, result.output
+    token = ran["app"].state.rubdown.lan_token
+    assert ran["host"] == "0.0.0.0" and token
+    assert f"?token={token}" in result.output
+    assert "█" in result.output  # the QR code, drawn with block characters
+
+
+def test_help_does_not_import_the_web_stack() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from rubdown.cli.main import cli; "
+        "print('fastapi' in sys.modules, 'uvicorn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::"])
+def test_a_non_loopback_host_always_needs_pairing(host: str) -> None:
+    plan = serve_cmd.serve_plan(host, 8000, lan=False)
+    assert plan.host == host and plan.token
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1"])
+def test_loopback_hosts_need_no_token(host: str) -> None:
+    assert serve_cmd.serve_plan(host, 8000, lan=False).token is None
+
+
+def test_a_busy_port_is_a_plain_error_before_anything_is_announced() -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from rubdown.cli.main import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "cannot listen" in result.stderr and "running at" not in result.stdout
