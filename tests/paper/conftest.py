@@ -14,6 +14,8 @@ def private_data_dir(tmp_path, monkeypatch):
     data.mkdir()
     monkeypatch.setenv("RUBDOWN_DATA_DIR", str(data))
     monkeypatch.delenv("RUBDOWN_DATABASE_URL", raising=False)
+    # Relative output paths in the tests land here, never in the working tree.
+    monkeypatch.chdir(tmp_path)
     return data
 
 
