@@ -26,7 +26,15 @@ __all__ = ["GuideRunner", "GuideState", "Journal", "NoKeys", "SilentSound", "clo
 PROGRESS_EVERY_S = 5.0
 # A re-fitted plan must end when the original did; more time shrinks until it fits.
 END_TOLERANCE_S = 0.05
-MORE_TIME_TRIES = (adjust.MORE_TIME_S, 30.0, 15.0, 1.0)
+# Journal event kinds and the core change each one makes ("next" is a skip that finished).
+GUIDE_CHANGES = {
+    "lighter": "lighter",
+    "firmer": "firmer",
+    "more-time": "more",
+    "back": "back",
+    "segment-skipped": "skip",
+    "segment-finished": "skip",
+}
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class GuideRunner:
             self.dispatch(self.sched.pop_due())
             if self.outcome is not None:
                 break
-            self._keep_progress(force=False)
+            self._keep_progress()
             key = self.keys.wait(self._timeout())
             if key is not None:
                 self.handle_key(key)
@@ -164,14 +172,15 @@ class GuideRunner:
             wait = min(wait, max(0.0, ahead / self.sched.speed))
         return wait
 
-    def _keep_progress(self, force: bool) -> None:
-        """Commit the position on a cue (force) or once enough clock has passed since the last."""
+    def _keep_progress(self, at_s: float | None = None) -> None:
+        """Commit the position at a cue's time, or once enough clock has passed since the last."""
         if self.progress is None or self.sched.paused or self.outcome is not None:
             return
-        now = self.sched.position_s
-        if force or now - self.saved_s >= PROGRESS_EVERY_S:
+        # Fast clocks (--speed) run past the end between wake-ups; the session does not.
+        now = min(self.sched.position_s if at_s is None else at_s, self.plan.total_seconds)
+        if at_s is not None or now - self.saved_s >= PROGRESS_EVERY_S:
             self.progress(now, self.sched.current)
-            self.saved_s = now
+            self.saved_s = max(self.saved_s, now)
 
     def _refresh(self, force: bool) -> None:
         """Redraw, unless an event is due so soon that drawing would make it late."""
@@ -194,8 +203,9 @@ class GuideRunner:
                 self.display.cue(event.at_s, event.text)
             elif event.kind == END:
                 self._end("finished", event.at_s)
-        if any(event.kind == CUE for event in events):
-            self._keep_progress(force=True)
+        cues = [event.at_s for event in events if event.kind == CUE]
+        if cues:
+            self._keep_progress(max(cues))
         if events:
             self._refresh(force=True)
 
@@ -263,20 +273,22 @@ class GuideRunner:
         question = "Quit? Press q or y to quit, any other key to go on."
         self.resume_after_confirm = not self.sched.paused
         if self.sched.paused:
-            self.display.message(question)
-        self.pause(question, spoken="Quit? Press q again to quit.")
+            self.display.message(question)  # already paused: no pause line carries the question
+        self.pause(logged="quit? press q or y to quit, any other key to go on", spoken=None)
         self.confirm_quit = True
         self.note = question
+        self.sound.say_soon("Quit? Press q again to quit.")
 
-    def pause(self, why: str = "Paused: press space to go on.", spoken: str = "Paused.") -> None:
-        """Stop the clock (again is harmless); why is logged and shown, spoken is said."""
+    def pause(self, logged: str = "press space to go on", spoken: str | None = "Paused.") -> None:
+        """Stop the clock (again is harmless), logging why and saying spoken."""
         if self.sched.paused:
             return
         self.sched.pause()
         pos = self.sched.position_s
-        self._show("paused", pos, why[0].lower() + why[1:], *self._where())
-        self.note = why
-        self.sound.say_soon(spoken)
+        self._show("paused", pos, logged, *self._where())
+        self.note = "Paused: press space to go on."
+        if spoken is not None:
+            self.sound.say_soon(spoken)
 
     def resume(self) -> None:
         """Start the clock again where it stopped."""
@@ -328,26 +340,9 @@ class GuideRunner:
 
     def _adjusted(self, kind: str, index: int, now: float) -> tuple[Plan, str]:
         """The plan after one control, and what to tell the giver."""
-        plan, cat = self.plan, self.cat
-        if kind == "lighter":
-            return adjust.change_pressure(plan, index, -1)
-        if kind == "firmer":
-            return adjust.change_pressure(plan, index, +1)
-        if kind == "more-time":
-            return self._more_time(index)
-        if kind == "back":
-            return adjust.back(plan, cat, index, now)
-        new, note = adjust.skip(plan, cat, index, now)
+        change = GUIDE_CHANGES[kind]
+        new, note = adjust.apply_change(self.plan, self.cat, change, index, now)
         return new, ("Next step." if kind == "segment-finished" else note)
-
-    def _more_time(self, index: int) -> tuple[Plan, str]:
-        """As much extra time as the rest of the plan can give up, so the end stays put."""
-        end = self.plan.total_seconds
-        for extra in MORE_TIME_TRIES:
-            new, note = adjust.more_time(self.plan, self.cat, index, extra)
-            if new is self.plan or abs(new.total_seconds - end) <= END_TOLERANCE_S:
-                return new, note
-        return self.plan, "No more time to give here: the session would run past its end."
 
 
 CONTROLS: dict[str, Callable[[GuideRunner], None]] = {

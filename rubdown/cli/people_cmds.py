@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,39 +53,6 @@ def check_names(
                 raise PlanError(f"unknown {label} '{value}'{hint}", known)
 
 
-def profile_checker(cat: Catalogue) -> Callable[[PersonRecord], None]:
-    """A check that refuses a profile the planner could never plan for (exit 2, with why)."""
-
-    def check(person: PersonRecord) -> None:
-        """PlanError unless the person's profile gives safety limits; refusals are fine."""
-        from rubdown.core.models import PlanError, Profile, Refusal
-        from rubdown.core.safety import safety_limits
-
-        both = [region for region in person.focus if region in person.avoid]
-        if both:
-            raise PlanError(
-                f"'{both[0]}' cannot be both a focus and an area to avoid: choose one", ()
-            )
-        conditions = list(person.conditions)
-        while True:
-            profile = Profile(
-                pressure=person.pressure,
-                focus=person.focus,
-                avoid=person.avoid,
-                conditions=tuple(conditions),
-            )
-            try:
-                safety_limits(cat, profile)
-                return
-            except Refusal as refusal:
-                # No massage while it lasts is worth storing; look past it for other problems.
-                if refusal.condition not in conditions:
-                    return
-                conditions.remove(refusal.condition)
-
-    return check
-
-
 def person_json(person: PersonRecord) -> dict[str, Any]:
     """A person as plain JSON."""
     return {
@@ -123,6 +89,7 @@ def add_command(
 ) -> None:
     """Add someone who gives and receives."""
     from rubdown.store.people import PeopleRepo
+    from rubdown.store.profiles import profile_checker
 
     cat = catalogue_for(library)
     check_names(cat, focus, avoid, conditions)
@@ -190,6 +157,13 @@ def show_command(name: str, as_json: bool, db_url: str | None) -> None:
         click.echo(f"  • {note}")
 
 
+def summary(person: PersonRecord) -> str:
+    """Pressure and the lists in one line: 'pressure firm; conditions -; focus neck; avoid -'."""
+    lists = (("conditions", person.conditions), ("focus", person.focus), ("avoid", person.avoid))
+    shown = "; ".join(f"{label} {', '.join(values) or '-'}" for label, values in lists)
+    return f"pressure {person.pressure or '-'}; {shown}"
+
+
 @people_group.command("edit")
 @click.argument("name")
 @click.option("--rename", default=None, help="A new name.")
@@ -220,9 +194,11 @@ def edit_command(
 
     if rename is None and pressure is None and not any(lists.values()):
         raise click.UsageError(
-            f"nothing to change for {name}: give --pressure, --condition, --focus, --avoid, "
-            "their --remove-… forms or --rename"
+            f"nothing to change for {name}: give an option such as --pressure, --focus or "
+            "--remove-avoid (see --help)"
         )
+    from rubdown.store.profiles import profile_checker
+
     cat = catalogue_for(library)
     check_names(cat, lists["focus"], lists["avoid"], lists["conditions"])
     with open_db(db_url) as store:
@@ -238,15 +214,7 @@ def edit_command(
             remove_avoid=lists["remove_avoid"],
             check=profile_checker(cat),
         )
-    shown = "; ".join(
-        f"{label} {', '.join(values) or '-'}"
-        for label, values in (
-            ("conditions", person.conditions),
-            ("focus", person.focus),
-            ("avoid", person.avoid),
-        )
-    )
-    click.echo(f"Updated {person.name}: pressure {person.pressure or '-'}; {shown}.")
+    click.echo(f"Updated {person.name}: {summary(person)}.")
 
 
 @click.command("turn")

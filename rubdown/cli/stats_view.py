@@ -90,7 +90,7 @@ def has_sessions(found: Stats) -> bool:
     return any(p.sessions_given or p.sessions_received for p in found.people)
 
 
-def _draw(found: Stats) -> Any:
+def draw_chart(found: Stats) -> Any:
     """Bars of minutes given (solid) and received (hatched) per person per week."""
     import matplotlib
 
@@ -109,8 +109,6 @@ def _draw(found: Stats) -> Any:
             xs = [w + (2 * i + j) * width for w in range(len(weeks))]
             heights = [getattr(rows[w], f"{what}_minutes") if w in rows else 0.0 for w in weeks]
             label = f"{person.name} {'gave' if what == 'given' else 'received'}"
-            if what == "given":
-                label += f" (balance {balance(person.balance)})"
             fill = colour if hatch is None else "white"
             ax.bar(xs, heights, width, label=label, color=fill, edgecolor=colour, hatch=hatch)
     ax.set_xticks(
@@ -129,11 +127,11 @@ def _draw(found: Stats) -> Any:
 def plot_stats(found: Stats, path: Path) -> None:
     """Save the chart as PNG or SVG; with no sessions there is nothing to draw, so say so."""
     if not has_sessions(found):
-        click.echo(f"No sessions yet, so no chart was written to {path}.")
+        click.echo(f"No chart written to {path}: there is nothing to draw yet.")
         return
     import matplotlib.pyplot as plt
 
-    fig = _draw(found)
+    fig = draw_chart(found)
     try:
         fig.savefig(path)
     except OSError as err:

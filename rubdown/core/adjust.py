@@ -206,3 +206,21 @@ def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     specs = specs_from_segments(cat, again) + specs_from_segments(cat, list(plan.segments[index:]))
     note = f"Back to {again[0].technique_name or again[0].technique}."
     return _with_note(refit_after(plan, cat, done, specs), note), note
+
+
+CHANGES = ("lighter", "firmer", "more", "skip", "back")
+
+
+def apply_change(
+    plan: Plan, cat: Catalogue, change: str, index: int, now_s: float
+) -> tuple[Plan, str]:
+    """One live change by name (lighter, firmer, more, skip, back) at segment `index`."""
+    if change in ("lighter", "firmer"):
+        return change_pressure(plan, index, -1 if change == "lighter" else 1)
+    if change == "more":
+        return more_time(plan, cat, index)
+    if change == "skip":
+        return skip(plan, cat, index, now_s)
+    if change == "back":
+        return back(plan, cat, index, now_s)
+    raise ValueError(f"unknown change '{change}' (choose from: {', '.join(CHANGES)})")

@@ -76,7 +76,8 @@ def require_avoided_region(
     """Injuries and irritated skin must be named so the plan can leave them out."""
     if cond.requires_avoid and not profile.avoid:
         raise PlanError(
-            f"'{cond.id}' needs the affected area: add --avoid REGION "
+            f"'{cond.id}' needs the affected area named as one to avoid "
+            f"(--avoid REGION on the command line) "
             f"(regions: {', '.join(cat.regions)})",
             tuple(cat.regions),
         )

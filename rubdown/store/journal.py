@@ -107,7 +107,8 @@ def append_at_last_clock(
 ) -> None:
     """Journal a bookkeeping event at the session clock's last known reading."""
     last = last_event(session, row.id)
-    clock = last.clock_s if last is not None else 0.0
+    # Progress saved between events (save_progress) is a later reading than the last event.
+    clock = max(last.clock_s if last is not None else 0.0, row.position_s)
     append(session, row, EventRow(kind=kind, clock_s=clock, data=data), row.position_s)
 
 
@@ -170,6 +171,24 @@ class SessionsRepo:
             append(session, lock_session(session, session_id), event, position_s)
             session.flush()
             return to_event(event)
+
+    def save_progress(
+        self, session_id: int, position_s: float, segment_index: int | None = None
+    ) -> None:
+        """Commit how far a running session has got, without adding a journal entry."""
+        with self.store.sessionmaker.begin() as session:
+            row = lock_session(session, session_id)
+            if row.status != "running":
+                return  # an ended session's position is where it ended
+            row.position_s = float(position_s)
+            row.done_seconds = max(row.done_seconds, round(position_s))
+            if segment_index is not None:
+                row.segment_index = segment_index
+
+    def interrupted(self, limit: int = 5) -> list[SessionRecord]:
+        """The latest interrupted sessions, newest first, resumable or not."""
+        with self.store.sessionmaker() as session:
+            return fetch_sessions(session, SessionRow.status == "interrupted", limit=limit)
 
     def finish(self, session_id: int, status: str, clock_s: float | None = None) -> SessionRecord:
         """End a session as finished, quit or interrupted, journalling that unless just done."""

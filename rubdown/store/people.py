@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from sqlalchemy import select
@@ -23,6 +23,9 @@ class _Unset:
 
 
 UNSET: Final = _Unset()
+
+# Called with the would-be person before it is saved; raising keeps the old one.
+Check = Callable[[PersonRecord], None]
 
 
 def name_key(name: str) -> str:
@@ -62,6 +65,21 @@ def merge(current: Sequence[str], add: Iterable[str] = (), remove: Iterable[str]
     return out
 
 
+def refuse_missing(person: str, label: str, current: Sequence[str], remove: Iterable[str]) -> None:
+    """StoreError for removing an item the list does not hold (ignoring case)."""
+    held = {item.strip().casefold() for item in current}
+    for item in remove:
+        if item.strip() and item.strip().casefold() not in held:
+            raise StoreError(f"{person} has no {label} {item.strip()!r} to remove")
+
+
+def _change_list(row: PersonRow, field: str, label: str, add: list[str], remove: list[str]) -> None:
+    """Add to and remove from one of the row's lists, refusing to remove what is not there."""
+    current: list[str] = getattr(row, field)
+    refuse_missing(row.name, label, [*current, *add], remove)
+    setattr(row, field, merge(current, add, remove))
+
+
 def to_record(row: PersonRow) -> PersonRecord:
     """Freeze a row."""
     return PersonRecord(
@@ -99,8 +117,12 @@ class PeopleRepo:
         conditions: Iterable[str] = (),
         focus: Iterable[str] = (),
         avoid: Iterable[str] = (),
+        check: Check | None = None,
     ) -> PersonRecord:
-        """Add a person; a name already taken (ignoring case) is a StoreError."""
+        """Add a person; a name already taken (ignoring case) is a StoreError.
+
+        check sees the person before it is saved and may refuse it by raising.
+        """
         tidy = clean_name(name)
         row = PersonRow(
             name=tidy,
@@ -115,6 +137,8 @@ class PeopleRepo:
                 self._refuse_taken(session, tidy)
                 session.add(row)
                 session.flush()
+                if check is not None:
+                    check(to_record(row))
                 return to_record(row)
         except IntegrityError:
             # Another process added the same name between our check and the insert.
@@ -143,21 +167,32 @@ class PeopleRepo:
         remove_focus: Iterable[str] = (),
         add_avoid: Iterable[str] = (),
         remove_avoid: Iterable[str] = (),
+        check: Check | None = None,
     ) -> PersonRecord:
-        """Change a person; list fields take additions and removals, pressure=None clears."""
+        """Change a person; list fields take additions and removals, pressure=None clears.
+
+        Removing an item the person does not have is a StoreError; check sees the changed
+        person before it is saved and may refuse it by raising.
+        """
         with self.store.sessionmaker.begin() as session:
             row = find_row(session, name)
             if rename is not None and name_key(rename) != row.name_key:
                 self._refuse_taken(session, rename)
+            changes = (
+                ("conditions", "condition", add_conditions, remove_conditions),
+                ("focus", "focus region", add_focus, remove_focus),
+                ("avoid", "region to avoid", add_avoid, remove_avoid),
+            )
+            for field, label, add, remove in changes:
+                _change_list(row, field, label, list(add), list(remove))
             if rename is not None:
                 row.name = clean_name(rename)
                 row.name_key = name_key(row.name)
             if not isinstance(pressure, _Unset):
                 row.pressure = check_pressure(pressure)
-            row.conditions = merge(row.conditions, add_conditions, remove_conditions)
-            row.focus = merge(row.focus, add_focus, remove_focus)
-            row.avoid = merge(row.avoid, add_avoid, remove_avoid)
             session.flush()
+            if check is not None:
+                check(to_record(row))
             return to_record(row)
 
     @staticmethod

@@ -71,6 +71,28 @@ def _press(lesson: Lesson, event: EventRow, region: str) -> None:
     counts[event.kind] = counts.get(event.kind, 0) + 1
 
 
+def _planned_starts(plan: dict[str, Any]) -> list[tuple[float, str | None]]:
+    """(start second, region) of each planned segment; missing starts follow the durations."""
+    out: list[tuple[float, str | None]] = []
+    clock = 0.0
+    for seg in segments(plan):
+        start, length = seg.get("start_s"), seg.get("duration_s")
+        if isinstance(start, int | float) and not isinstance(start, bool):
+            clock = float(start)
+        region = seg.get("region")
+        out.append((clock, region if isinstance(region, str) else None))
+        if isinstance(length, int | float) and not isinstance(length, bool):
+            clock += float(length)
+    return out
+
+
+def started_regions(row: SessionRow, plan: dict[str, Any], events: list[EventRow]) -> set[str]:
+    """Regions of segments the session reached: journalled starts, or planned before it stopped."""
+    planned = [region for start, region in _planned_starts(plan) if start < row.position_s]
+    journalled = [_event_region(e, plan) for e in events if e.kind == "segment-started"]
+    return {region for region in [*planned, *journalled] if region is not None}
+
+
 def replay(row: SessionRow, events: list[EventRow], feedback: FeedbackRow | None) -> Lesson:
     """Walk one session's plan, presses and feedback into a Lesson."""
     plan = json.loads(row.plan_json)
@@ -84,13 +106,17 @@ def replay(row: SessionRow, events: list[EventRow], feedback: FeedbackRow | None
             technique = _event_technique(event, plan)
             if technique and technique not in lesson.more_time:
                 lesson.more_time.append(technique)
+    taught = set(lesson.presses)
     if feedback is not None:
         lesson.verdict = feedback.pressure_verdict
         lesson.favourite = feedback.favourite_technique
-        step = VERDICT_STEP.get(feedback.pressure_verdict or "", 0)
-        lesson.pressure = {region: p + step for region, p in lesson.pressure.items()}
-    # Only what the receiver spoke about is learned: regions pressed on, or all after a verdict.
-    taught = set(lesson.pressure) if lesson.verdict in VERDICT_STEP else set(lesson.presses)
+        if lesson.verdict in VERDICT_STEP:
+            # A verdict is about what was felt: regions never reached (a quit) are left alone.
+            reached = started_regions(row, plan, events) & set(lesson.pressure)
+            step = VERDICT_STEP[lesson.verdict]
+            lesson.pressure.update({r: lesson.pressure[r] + step for r in reached})
+            taught |= reached
+    # Only what the receiver spoke about is learned: regions pressed on, or reached and judged.
     lesson.pressure = {r: _clamp(p) for r, p in lesson.pressure.items() if r in taught}
     return lesson
 
@@ -107,7 +133,7 @@ def _load(store: Store, receiver: str) -> list[Lesson]:
             .order_by(SessionRow.started_at, SessionRow.id)
         )
         pairs = session.execute(query).all()
-        kinds = ("lighter", "firmer", "more-time")
+        kinds = ("lighter", "firmer", "more-time", "segment-started")
         ids = [row.id for row, _ in pairs]
         found = session.scalars(
             select(EventRow)
@@ -125,18 +151,22 @@ def _times(count: int) -> str:
     return TIMES.get(count, f"{count} times")
 
 
+def and_join(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def _pressure_note(region: str, lesson: Lesson, latest: bool) -> str:
     """One sentence on why region ended at its pressure."""
     when = "last time" if latest else f"on {lesson.when.date().isoformat()}"
-    reasons = [
-        f"asked for {kind} {_times(n)}"
-        for kind, n in sorted(lesson.presses.get(region, {}).items())
-    ]
+    asked = [f"{kind} {_times(n)}" for kind, n in sorted(lesson.presses.get(region, {}).items())]
+    reasons = [f"asked for {and_join(asked)}"] if asked else []
     if lesson.verdict in VERDICT_STEP:
-        reasons.append(f"said it was {lesson.verdict.replace('-', ' ')} overall")
+        said = f"said it was {lesson.verdict.replace('-', ' ')} overall"
+        reasons.append(f"then {said}" if asked else said)
     if not reasons:
         reasons.append("as planned, with no change asked")
-    return f"{region} pressure {lesson.pressure[region]}: {' and '.join(reasons)} {when}"
+    return f"{region} pressure {lesson.pressure[region]}: {', '.join(reasons)} {when}"
 
 
 def _favourites(lessons: list[Lesson]) -> tuple[tuple[str, ...], list[str]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from rubdown.core.models import Profile
+from rubdown.core.models import Catalogue, Profile
+from rubdown.store.records import PersonRecord
 
 if TYPE_CHECKING:
     from rubdown.store.db import Store
@@ -69,3 +70,36 @@ def profile_for(
         favourites=favourites,
         learned_notes=notes,
     )
+
+
+def profile_checker(cat: Catalogue) -> Callable[[PersonRecord], None]:
+    """A check that refuses a profile the planner could never plan for (exit 2, with why)."""
+
+    def check(person: PersonRecord) -> None:
+        """PlanError unless the person's profile gives safety limits; refusals are fine."""
+        from rubdown.core.models import PlanError, Profile, Refusal
+        from rubdown.core.safety import safety_limits
+
+        both = [region for region in person.focus if region in person.avoid]
+        if both:
+            raise PlanError(
+                f"'{both[0]}' cannot be both a focus and an area to avoid: choose one", ()
+            )
+        conditions = list(person.conditions)
+        while True:
+            profile = Profile(
+                pressure=person.pressure,
+                focus=person.focus,
+                avoid=person.avoid,
+                conditions=tuple(conditions),
+            )
+            try:
+                safety_limits(cat, profile)
+                return
+            except Refusal as refusal:
+                # No massage while it lasts is worth storing; look past it for other problems.
+                if refusal.condition not in conditions:
+                    return
+                conditions.remove(refusal.condition)
+
+    return check

@@ -115,14 +115,7 @@ def apply_action(
         return plan, "Paused."
     if action in ("skip", "back", "more") and plan.segments[index].kind == "closing":
         return plan, "This is the closing rest: nothing left to change."
-    if action in ("lighter", "firmer"):
-        new, note = adjust.change_pressure(plan, index, -1 if action == "lighter" else 1)
-    elif action == "more":
-        new, note = adjust.more_time(plan, cat, index)
-    elif action == "skip":
-        new, note = adjust.skip(plan, cat, index, now_s)
-    else:
-        new, note = adjust.back(plan, cat, index, now_s)
+    new, note = adjust.apply_change(plan, cat, action, index, now_s)
     if abs(new.total_seconds - plan.total_seconds) > END_TOLERANCE_S:
         return plan, "Left as it was: that would move the end of the session."
     return new, note

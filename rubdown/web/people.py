@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from rubdown.store.errors import StoreError
 from rubdown.store.people import UNSET
+from rubdown.store.profiles import profile_checker
 from rubdown.store.records import PersonRecord, TurnAnswer
 from rubdown.store.repos import PeopleRepo, SessionsRepo
 from rubdown.store.turns import whose_turn
@@ -20,7 +21,12 @@ def add_person(state: WebState, body: PersonIn) -> PersonRecord:
     """Add someone after checking their regions and conditions exist."""
     check_person_ids(state.cat, body.conditions, body.focus, body.avoid)
     return PeopleRepo(state.store).add(
-        body.name, body.pressure, body.conditions, body.focus, body.avoid
+        body.name,
+        body.pressure,
+        body.conditions,
+        body.focus,
+        body.avoid,
+        check=profile_checker(state.cat),
     )
 
 
@@ -49,6 +55,7 @@ def edit_person(state: WebState, name: str, body: PersonPatch) -> PersonRecord:
         remove_focus=focus[1],
         add_avoid=avoid[0],
         remove_avoid=avoid[1],
+        check=profile_checker(state.cat),
     )
 
 

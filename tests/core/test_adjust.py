@@ -118,15 +118,6 @@ def test_segment_at_finds_the_running_segment(plan):
         assert segment_at(plan, seg.start_s + seg.duration_s / 2) == i
 
 
-def act(plan, action, index, now):
-    """Apply one live change by name."""
-    if action in ("lighter", "firmer"):
-        return adjust.change_pressure(plan, index, -1 if action == "lighter" else 1)
-    if action == "more":
-        return adjust.more_time(plan, CAT, index)
-    return {"skip": adjust.skip, "back": adjust.back}[action](plan, CAT, index, now)
-
-
 ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
 
 
@@ -151,7 +142,7 @@ def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, con
     for action, where in actions:
         now = where * end * 0.95
         index = segment_at(plan, now)
-        plan, note = act(plan, action, index, now)
+        plan, note = adjust.apply_change(plan, CAT, action, index, now)
         assert note
         assert plan.total_seconds == pytest.approx(end, abs=0.01)
         assert back_to_back(plan) and all(s.duration_s > 0 for s in plan.segments)

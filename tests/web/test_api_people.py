@@ -88,3 +88,15 @@ def test_stats_and_balance(client: TestClient, couple) -> None:
     assert len(stats["weeks"]) == 8  # four weeks, two people
     assert client.get("/api/stats?weeks=0").status_code == 422
     assert client.get("/api/history?limit=0").status_code == 422
+
+
+def test_a_profile_the_planner_could_not_use_is_refused_and_not_stored(client: TestClient) -> None:
+    reply = client.post("/api/people", json={"name": "Fay", "conditions": ["recent-injury"]})
+    assert reply.status_code == 400 and "--avoid" in reply.json()["error"]
+    assert client.get("/api/people").json() == []
+    client.post(
+        "/api/people", json={"name": "Gus", "conditions": ["recent-injury"], "avoid": ["calves"]}
+    )
+    reply = client.patch("/api/people/Gus", json={"avoid": []})
+    assert reply.status_code == 400
+    assert client.get("/api/people/gus").json()["avoid"] == ["calves"]
