@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rubdown.cli.options import catalogue_for, plan_options, request_from
+from rubdown.cli.options import catalogue_for, plan_options, plan_with_profile
 
 if TYPE_CHECKING:
     from rubdown.cli.guide_runner import Display, Journal, Keys, Sound
@@ -47,27 +47,14 @@ def new_plan(
     store: Store, cat: Catalogue, giver: str | None, receiver: str | None, options: dict[str, Any]
 ) -> Plan:
     """Plan for the receiver's stored and learned profile plus today's options."""
-    from dataclasses import replace
-
-    from rubdown.core.planner import plan_session
     from rubdown.store.errors import StoreError
     from rubdown.store.people import PeopleRepo, name_key
-    from rubdown.store.profiles import profile_for
 
     if giver and receiver and name_key(giver) == name_key(receiver):
         raise StoreError("the giver and the receiver must be two different people")
     if giver:
         PeopleRepo(store).get(giver)  # fail before planning, naming who is known
-    request = request_from(**options)
-    profile = profile_for(
-        store,
-        receiver,
-        pressure=options["pressure"],
-        focus=options["focus"],
-        avoid=options["avoid"],
-        conditions=options["conditions"],
-    )
-    return plan_session(cat, replace(request, profile=profile))
+    return plan_with_profile(cat, store, receiver, options)
 
 
 def introduce(plan: Plan, giver: str | None, receiver: str | None, at_s: float) -> None:

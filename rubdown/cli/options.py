@@ -10,6 +10,7 @@ import click
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue, Plan, PlanRequest
+    from rubdown.store.db import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,23 +138,29 @@ def plan_for(
     cat: Catalogue, receiver: str | None, db_url: str | None, options: dict[str, Any]
 ) -> Plan:
     """Plan from the options, merged with the receiver's stored profile when one is named."""
+    if receiver is None:
+        return plan_with_profile(cat, None, None, options)
+    from rubdown.store.db import open_store
+
+    with open_store(db_url) as store:
+        return plan_with_profile(cat, store, receiver, options)
+
+
+def plan_with_profile(
+    cat: Catalogue, store: Store | None, receiver: str | None, options: dict[str, Any]
+) -> Plan:
+    """Plan from the options plus the receiver's stored and learned profile, if any."""
     from dataclasses import replace
 
     from rubdown.core.planner import plan_session
-
-    request = request_from(**options)
-    if receiver is None:
-        return plan_session(cat, request)
-    from rubdown.store.db import open_store
     from rubdown.store.profiles import profile_for
 
-    with open_store(db_url) as store:
-        profile = profile_for(
-            store,
-            receiver,
-            pressure=options["pressure"],
-            focus=options["focus"],
-            avoid=options["avoid"],
-            conditions=options["conditions"],
-        )
-    return plan_session(cat, replace(request, profile=profile))
+    profile = profile_for(
+        store,
+        receiver,
+        pressure=options["pressure"],
+        focus=options["focus"],
+        avoid=options["avoid"],
+        conditions=options["conditions"],
+    )
+    return plan_session(cat, replace(request_from(**options), profile=profile))
