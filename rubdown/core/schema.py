@@ -9,9 +9,9 @@ from rubdown.core.models import Catalogue
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 
 
-def routine_schema(cat: Catalogue) -> dict[str, Any]:
-    """The schema of one routine file, with the known ids as enumerations."""
-    step = {
+def _step_schema(cat: Catalogue) -> dict[str, Any]:
+    """The schema of one routine step."""
+    return {
         "type": "object",
         "additionalProperties": False,
         "required": ["technique", "region"],
@@ -39,6 +39,10 @@ def routine_schema(cat: Catalogue) -> dict[str, Any]:
             },
         },
     }
+
+
+def routine_schema(cat: Catalogue) -> dict[str, Any]:
+    """The schema of one routine file, with the known ids as enumerations."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://rubdown.local/schema/routine.json",
@@ -52,6 +56,6 @@ def routine_schema(cat: Catalogue) -> dict[str, Any]:
             "position": {"enum": sorted(cat.positions)},
             "minutes": {"type": "integer", "minimum": 5, "maximum": 90},
             "description": {"type": "string"},
-            "steps": {"type": "array", "minItems": 1, "items": step},
+            "steps": {"type": "array", "minItems": 1, "items": _step_schema(cat)},
         },
     }
