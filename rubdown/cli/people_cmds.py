@@ -55,14 +55,7 @@ def check_names(
 
 def person_json(person: PersonRecord) -> dict[str, Any]:
     """A person as plain JSON."""
-    return {
-        "name": person.name,
-        "pressure": person.pressure,
-        "conditions": list(person.conditions),
-        "focus": list(person.focus),
-        "avoid": list(person.avoid),
-        "added": person.created_at.isoformat(),
-    }
+    return person.to_json()
 
 
 @click.group("people")

@@ -55,18 +55,7 @@ def event_json(event: Any) -> dict[str, Any]:
 
 def session_json(record: SessionRecord, events: list[Any]) -> dict[str, Any]:
     """A session and its journal as JSON."""
-    return {
-        "id": record.id,
-        "started_at": record.started_at.isoformat(),
-        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
-        "giver": record.giver,
-        "receiver": record.receiver,
-        "planned_minutes": record.planned_minutes,
-        "done_minutes": record.done_minutes,
-        "status": record.status,
-        "rating": record.rating,
-        "events": [event_json(e) for e in events],
-    }
+    return {**record.to_json(), "events": [event_json(e) for e in events]}
 
 
 def check_chart_path(path: Path) -> None:

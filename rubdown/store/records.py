@@ -42,6 +42,17 @@ class PersonRecord:
     avoid: tuple[str, ...]
     created_at: datetime
 
+    def to_json(self) -> dict[str, Any]:
+        """The profile as plain JSON (the CLI and the web API share it)."""
+        return {
+            "name": self.name,
+            "pressure": self.pressure,
+            "conditions": list(self.conditions),
+            "focus": list(self.focus),
+            "avoid": list(self.avoid),
+            "created_at": self.created_at.isoformat(),
+        }
+
 
 @dataclass(frozen=True)
 class SessionRecord:
@@ -75,6 +86,24 @@ class SessionRecord:
     def planned_minutes(self) -> float:
         """Minutes the plan asked for, to one decimal."""
         return round(self.planned_seconds / 60, 1)
+
+    def to_json(self) -> dict[str, Any]:
+        """The session without its plan, as plain JSON (the CLI and the web API share it)."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "giver": self.giver,
+            "receiver": self.receiver,
+            "planned_seconds": self.planned_seconds,
+            "done_seconds": self.done_seconds,
+            "planned_minutes": self.planned_minutes,
+            "done_minutes": self.done_minutes,
+            "status": self.status,
+            "position_s": self.position_s,
+            "segment_index": self.segment_index,
+            "rating": self.rating,
+        }
 
 
 @dataclass(frozen=True)

@@ -9,33 +9,12 @@ from rubdown.store.records import PersonRecord, SessionRecord, Stats, TurnAnswer
 
 def session_json(record: SessionRecord) -> dict[str, Any]:
     """One session without its plan."""
-    return {
-        "id": record.id,
-        "started_at": record.started_at.isoformat(),
-        "ended_at": record.ended_at.isoformat() if record.ended_at else None,
-        "giver": record.giver,
-        "receiver": record.receiver,
-        "planned_seconds": record.planned_seconds,
-        "done_seconds": record.done_seconds,
-        "planned_minutes": record.planned_minutes,
-        "done_minutes": record.done_minutes,
-        "status": record.status,
-        "position_s": record.position_s,
-        "segment_index": record.segment_index,
-        "rating": record.rating,
-    }
+    return record.to_json()
 
 
 def person_json(record: PersonRecord) -> dict[str, Any]:
     """One person's profile."""
-    return {
-        "name": record.name,
-        "pressure": record.pressure,
-        "conditions": list(record.conditions),
-        "focus": list(record.focus),
-        "avoid": list(record.avoid),
-        "created_at": record.created_at.isoformat(),
-    }
+    return record.to_json()
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
