@@ -66,6 +66,8 @@ def introduce(plan: Plan, giver: str | None, receiver: str | None, at_s: float) 
     echo(f"{plan.minutes}-minute session, {plan.position}{who}{start}.")
     for note in plan.notes:
         echo(f"  • {note}")
+    for warning in plan.warnings:
+        echo(f"  ! Safety: {warning}")
 
 
 def surface(

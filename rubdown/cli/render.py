@@ -77,3 +77,7 @@ def print_plan(plan: Plan) -> None:
         out.print("\nWhy it looks like this:")
         for note in plan.notes:
             out.print(f"  • {note}")
+    if plan.warnings:
+        out.print("\nSafety:")
+        for warning in plan.warnings:
+            out.print(f"  ! {warning}")

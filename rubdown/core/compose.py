@@ -21,6 +21,7 @@ FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5
 FOCUS_TECHNIQUES = 3
 FOCUS_REPS_FACTOR = 2
+MIN_STEP_S = 50.0  # a short session gets fewer, fuller steps rather than many token ones
 # Regions are added until their default lengths fill this share of the time; the fit stretches
 # them (focus first) to the rest, so a session goes deeper rather than touching everything.
 FILL_WITH_DEFAULTS = 0.7
@@ -183,22 +184,69 @@ def from_catalogue(
     regions = [r for r in _region_order(cat, reachable, profile.focus) if options[r]]
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
-    chosen: dict[str, list[Technique]] = {}
-    planned = 0.0
-    for region in regions:
-        take = FOCUS_TECHNIQUES if region in profile.focus else 1
-        chosen[region] = options[region][:take]
-        # Count a focus region at its weighted length, so it keeps room to grow.
-        share = FOCUS_WEIGHT if region in profile.focus else 1.0
-        planned += share * sum(
-            t.reps.default * t.seconds_per_rep * (1 + t.per_side) for t in chosen[region]
-        )
-        if planned >= FILL_WITH_DEFAULTS * (window - _overhead(window, len(chosen))):
-            break
+    chosen = _choose_regions(profile, options, regions, window)
+    _fit_short_session(cat, chosen, profile, window, notes)
     _grow(cat, chosen, options, regions, position, profile, limits, window)
     specs = _specs(cat, chosen, position, profile, limits)
     _note_focus(cat, profile, specs, notes)
     return _with_light_ends(cat, position, specs, profile, limits)
+
+
+def _seconds(t: Technique, reps: int) -> float:
+    return reps * t.seconds_per_rep * (1 + t.per_side)
+
+
+def _choose_regions(
+    profile: Profile, options: dict[str, list[Technique]], regions: list[str], window: float
+) -> dict[str, list[Technique]]:
+    """Every focus region, then the most wanted others until their usual lengths fill the time."""
+    chosen: dict[str, list[Technique]] = {}
+    planned = 0.0
+    for region in regions:
+        focus = region in profile.focus
+        if not focus and planned >= FILL_WITH_DEFAULTS * (window - _overhead(window, len(chosen))):
+            break
+        chosen[region] = options[region][: FOCUS_TECHNIQUES if focus else 1]
+        # Count a focus region at its weighted length, so it keeps room to grow.
+        share = FOCUS_WEIGHT if focus else 1.0
+        planned += share * sum(_seconds(t, t.reps.default) for t in chosen[region])
+    return chosen
+
+
+def _fit_short_session(
+    cat: Catalogue,
+    chosen: dict[str, list[Technique]],
+    profile: Profile,
+    window: float,
+    notes: list[str],
+) -> None:
+    """When a short session cannot give each step half its usual count, trim extras, then regions.
+
+    Below half its usual count a step is a token gesture; fewer, fuller steps feel better.
+    """
+
+    def least() -> float:
+        steps = sum(
+            _seconds(t, max(t.reps.min, t.reps.default // 2)) for ts in chosen.values() for t in ts
+        )
+        return steps + _overhead(window, len(chosen))
+
+    def too_full() -> bool:
+        count = sum(len(ts) for ts in chosen.values())
+        return least() > window or count > window / MIN_STEP_S
+
+    for keep in (2, 1):
+        for region in chosen:
+            if too_full():
+                chosen[region] = chosen[region][:keep]
+    dropped = []
+    while too_full() and len(chosen) > 1:
+        region = next(reversed(chosen))  # the least wanted, since regions come most wanted first
+        dropped.append(region)
+        del chosen[region]
+    if dropped:
+        names = ", ".join(cat.regions[r].name.lower() for r in reversed(dropped))
+        notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
 
 
 def _grow(

@@ -146,7 +146,6 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     touched = {s.region.id for s in specs}
     notes = limits.notes + cap_notes(cat, limits, touched) + notes
     notes += list(request.profile.learned_notes)
-    notes += [f"Safety: {w}" for w in limits.warnings]
     return Plan(
         minutes=minutes,
         position=position.id,

@@ -141,11 +141,16 @@ def sheet_context(plan: Plan, cat: Catalogue) -> dict[str, Any]:
         "minutes": plan.minutes,
         "position": position,
         "conditions": conditions,
-        "notes": list(plan.notes),
+        "notes": [*plan.notes, *(f"Safety: {w}" for w in plan.warnings)],
         "setup": setup,
         "steps": steps,
         "maps": maps,
-        "focus": [cat.regions[r].name for r in plan.request.profile.focus if r in cat.regions],
+        # Only focus areas the plan really works on: a short session may leave one out.
+        "focus": [
+            cat.regions[r].name
+            for r in plan.request.profile.focus
+            if r in cat.regions and any(s.region == r for s in plan.steps)
+        ],
         "avoid": [cat.regions[r].name for r in plan.request.profile.avoid if r in cat.regions],
     }
 
