@@ -209,3 +209,33 @@ def test_every_invariant_catches_what_it_is_named_for():
     assert any(v.startswith("gentle_pressure_ramps") for v in violations)
     assert any(v.startswith("within_safety_limits") for v in violations)
     assert len(INVARIANTS) >= 10
+
+
+def test_every_focus_area_gets_in_even_a_short_session():
+    focus = ("shoulders", "neck", "shoulder-blades")
+    plan = plan_session(
+        CAT, PlanRequest(minutes=5, position="seated", profile=Profile(focus=focus))
+    )
+    assert set(focus) <= {s.region for s in plan.steps}
+
+
+def test_focus_areas_that_cannot_fit_are_named_in_the_notes():
+    focus = (
+        "skull-base",
+        "neck",
+        "shoulders",
+        "upper-arms",
+        "forearms",
+        "hands",
+        "shoulder-blades",
+        "upper-back",
+        "mid-back",
+        "lower-back",
+    )
+    plan = plan_session(
+        CAT, PlanRequest(minutes=5, position="seated", profile=Profile(focus=focus))
+    )
+    missing = [r for r in focus if r not in {s.region for s in plan.steps}]
+    assert missing
+    note = next(n for n in plan.notes if n.startswith("No time for"))
+    assert all(CAT.regions[r].name.lower() in note for r in missing)
