@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,30 @@ def _templates(version: str, cat: Catalogue) -> Jinja2Templates:
     names = {c.id: c.name for c in cat.conditions.values()}
     names.update({r.id: r.name for r in cat.regions.values()})
     templates.env.filters["label"] = lambda key: names.get(key, key)
+    templates.env.filters["day"] = friendly_day
+    templates.env.tests["startingwith"] = lambda text, prefix: str(text).startswith(prefix)
+    templates.env.filters["minutes"] = whole_minutes
     return templates
+
+
+def friendly_day(stamp: str | None) -> str:
+    """An ISO date or timestamp as a day people read ("Tue 24 Nov 2026"), in local time."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)[:10]
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return f"{when:%a} {when.day} {when:%b %Y}"
+
+
+def whole_minutes(value: float | None) -> str:
+    """Minutes without a pointless ".0" (5.0 -> "5", 2.5 -> "2.5")."""
+    if value is None:
+        return "0"
+    return f"{round(float(value), 1):g}"
 
 
 def create_app(

@@ -8,8 +8,9 @@ from html import escape
 from rubdown.store.records import Stats
 
 # A small canvas: on a phone the labels then come out at a readable size.
-WIDTH, HEIGHT = 360, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 44
+WIDTH, HEIGHT = 360, 200
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 12, 26
+LEGEND_ROW = 22  # the colour key runs down below the plot, one person a row
 # Distinct, colour-blind-friendly hues that stay readable on the dark page.
 PALETTE = ("#7cc4ff", "#ffb86b", "#b8e986", "#f4a3d7", "#c9b6ff")
 
@@ -37,14 +38,14 @@ def _grid(top: int, plot_h: float) -> list[str]:
 
 
 def _legend(people: list[str]) -> list[str]:
-    """A colour key, one entry per person."""
+    """A colour key, one person a row under the plot (long names never collide)."""
     parts = []
     for i, name in enumerate(people):
-        x = LEFT + i * 130
+        y = HEIGHT + i * LEGEND_ROW
         parts.append(
-            f'<rect x="{x}" y="{HEIGHT - 14}" width="10" height="10" '
-            f'fill="{PALETTE[i % len(PALETTE)]}"/><text class="tick" x="{x + 14}" '
-            f'y="{HEIGHT - 5}">{escape(name)} gave</text>'
+            f'<rect x="{LEFT}" y="{y + 4}" width="14" height="14" '
+            f'fill="{PALETTE[i % len(PALETTE)]}"/><text class="tick" x="{LEFT + 20}" '
+            f'y="{y + 16}">{escape(name)} gave</text>'
         )
     return parts
 
@@ -81,8 +82,9 @@ def weekly_chart(stats: Stats) -> str:
         if weeks
         else "No weeks to show."
     )
+    height = HEIGHT + LEGEND_ROW * len(people) + 4
     return (
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-title">Minutes given per week</title>'
         f'<desc id="chart-desc">{escape(summary)}</desc>{"".join(parts)}</svg>'

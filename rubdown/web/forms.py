@@ -35,10 +35,25 @@ def _validate(model: type[M], data: Mapping[str, Any]) -> M:
     try:
         return model.model_validate(dict(data))
     except ValidationError as err:
-        parts = [
-            f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in err.errors()
-        ]
-        raise FormError("; ".join(parts)) from None
+        raise FormError(" ".join(_sentence(e) for e in err.errors())) from None
+
+
+# Field names as a person would say them.
+FIELD_WORDS = {"name": "name", "rename": "name", "minutes": "length", "pressure": "pressure"}
+
+
+def _sentence(error: Any) -> str:
+    """One pydantic error as a plain sentence ("Please enter a name.")."""
+    field = str(error["loc"][0]) if error["loc"] else "form"
+    word = FIELD_WORDS.get(field, field.replace("_", " "))
+    if error["type"] in ("missing", "string_too_short"):
+        return f"Please enter a {word}."
+    if error["type"] == "string_too_long":
+        return f"The {word} is too long."
+    if error["type"] == "value_error":
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return f"The {word}: {message}." if word != "name" else f"A name {message[7:]}."
+    return f"The {word}: {str(error['msg']).lower()}."
 
 
 def plan_in(form: Any) -> PlanIn:

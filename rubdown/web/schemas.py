@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
 
@@ -24,6 +24,23 @@ PlayerEvent = Literal[
     "back",
 ]
 Name = Field(min_length=1, max_length=80)
+# A name is part of page addresses (/people/NAME): characters that break a URL path are refused.
+UNSAFE_IN_NAMES = frozenset("/\\?#%")
+
+
+def check_name(value: str | None) -> str | None:
+    """The name, stripped; ValueError with a plain sentence if a URL could not carry it."""
+    if value is None:
+        return None
+    value = value.strip()
+    bad = sorted({c for c in value if c in UNSAFE_IN_NAMES or not c.isprintable()})
+    if bad:
+        shown = " ".join(repr(c)[1:-1] for c in bad)
+        raise ValueError(f"a name cannot contain {shown}; please use letters, digits or spaces")
+    return value
+
+
+SafeName = Annotated[str, AfterValidator(check_name)]
 
 
 class Strict(BaseModel):
@@ -89,9 +106,10 @@ class FeedbackIn(Strict):
 class PersonIn(Strict):
     """A new person."""
 
-    name: str = Name
+    name: SafeName = Name
     pressure: Pressure | None = None
     conditions: list[str] = Field(default_factory=list)
+
     focus: list[str] = Field(default_factory=list)
     avoid: list[str] = Field(default_factory=list)
 
@@ -99,8 +117,9 @@ class PersonIn(Strict):
 class PersonPatch(Strict):
     """Changes to a person; a list given replaces the stored one, pressure null clears it."""
 
-    rename: str | None = Field(None, min_length=1, max_length=80)
+    rename: SafeName | None = Field(None, min_length=1, max_length=80)
     pressure: Pressure | None = None
+
     conditions: list[str] | None = None
     focus: list[str] | None = None
     avoid: list[str] | None = None

@@ -106,13 +106,15 @@ def test_space_pauses_and_resumes(server, browser) -> None:
     context = browser.new_context(viewport=PHONE)
     page = open_player(context, server["url"], new_session(server)["id"], speed=10)
     page.click("#play-btn")
+    # Starting is asynchronous (audio is unlocked first): wait until it is really playing.
+    wait_until(page, "() => document.querySelector('#play-btn').innerText === 'Pause'")
     page.keyboard.press("Space")
-    assert page.inner_text("#play-btn") == "Resume"
+    wait_until(page, "() => document.querySelector('#play-btn').innerText === 'Resume'")
     frozen = page.inner_text("#countdown")
     time.sleep(0.4)
     assert page.inner_text("#countdown") == frozen
     page.keyboard.press("Space")
-    assert page.inner_text("#play-btn") == "Pause"
+    wait_until(page, "() => document.querySelector('#play-btn').innerText === 'Pause'")
     context.close()
 
 
@@ -280,4 +282,59 @@ def test_reduced_motion_keeps_the_arrows_still(server, browser) -> None:
         spots.add(transform.split("scale")[0])  # where the arrow sits, whichever way it points
         time.sleep(0.1)
     assert len(spots) == 1
+    context.close()
+
+
+def test_changes_while_paused_show_at_once(server, browser) -> None:
+    session = new_session(server)
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=4)
+    page.click("#play-btn")
+    wait_until(
+        page, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+    )
+    page.keyboard.press("Space")
+    before = int(current(page)["pressure"])
+    page.click("button[data-action=lighter]")
+    wait_until(
+        page, f"() => document.getElementById('pressure-value').textContent === '{before - 1}'"
+    )
+    assert f"pressure {before - 1} of 10" in page.inner_text("#instruction")
+    wait_until(page, "() => document.getElementById('say').textContent.length > 0")
+    what, count = page.inner_text("#step-what"), page.inner_text("#step-count")
+    page.click("button[data-action=skip]")
+    wait_until(
+        page,
+        f"() => document.getElementById('step-what').textContent !== {what!r} || "
+        f"document.getElementById('step-count').textContent !== {count!r}",
+        5,
+    )
+    assert page.inner_text("#countdown") != "0:00"
+    assert page.inner_text("#play-btn") == "Resume"
+    context.close()
+
+
+def test_an_offline_reload_resumes_where_it_was(server, browser) -> None:
+    session = new_session(server)
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=20)
+    wait_until(
+        page,
+        "() => document.body.dataset.offline === 'ready' && "
+        "navigator.serviceWorker.controller !== null",
+        30,
+    )
+    page.click("#play-btn")
+    wait_until(page, "() => window.__rubdown.clock.time() > 30", 10)
+    page.keyboard.press("Space")
+    paused_at = page.evaluate("window.__rubdown.clock.time()")
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]", timeout=20_000)
+    assert abs(page.evaluate("window.__rubdown.clock.time()") - paused_at) < 1
+    assert page.inner_text("#play-btn") == "Continue"
+    home = context.new_page()
+    home.goto(server["url"] + "/history")
+    assert "You're offline" in home.inner_text("h1")
+    context.set_offline(False)
     context.close()

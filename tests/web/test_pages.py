@@ -161,3 +161,24 @@ def test_player_and_all_its_assets_stay_under_100_kb(client: TestClient) -> None
     assets = sum(p.stat().st_size for d in ("js", "css") for p in (STATIC / d).iterdir())
     ticks = sum(len(client.get(f"/api/ticks/{k}.wav").content) for k in ("down", "up"))
     assert len(page) + assets + ticks < 100_000
+
+
+def test_people_form_errors_are_plain_and_keep_what_was_typed(client: TestClient) -> None:
+    blank = client.post("/people", data={"name": "", "pressure": "firm", "focus": "neck"})
+    assert blank.status_code == 400
+    assert "Please enter a name." in blank.text and "Field required" not in blank.text
+    assert 'name="pressure" value="firm" checked' in blank.text
+    assert 'name="focus" value="neck" checked' in blank.text
+    slash = client.post("/people", data={"name": "Ann/Ben"})
+    assert slash.status_code == 400 and "cannot contain /" in slash.text
+    assert 'value="Ann/Ben"' in slash.text
+    assert client.post("/api/people", json={"name": "a/b"}).status_code == 422
+
+
+def test_a_condition_needing_leave_out_says_so_in_words(client: TestClient, cat) -> None:
+    needs = next(c for c in cat.conditions.values() if c.requires_avoid)
+    reply = client.post("/people", data={"name": "Cat", "conditions": needs.id})
+    assert reply.status_code == 400
+    assert "under &#39;Leave out&#39;" in reply.text
+    assert "--avoid" not in reply.text and "regions:" not in reply.text
+    assert 'value="Cat"' in reply.text

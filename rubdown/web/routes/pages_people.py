@@ -65,25 +65,49 @@ def people(request: Request, state: State) -> HTMLResponse:
 @router.post("/people", response_model=None)
 async def add_from_form(request: Request, state: State) -> Response:
     """Add a person, then show the list again."""
+    form = await request.form()
     try:
-        person = add_person(state, person_in(await request.form()))
+        person = add_person(state, person_in(form))
     except (FormError, PlanError, StoreError) as err:
-        return _people_page(request, state, 400, error=_message(err))
+        # The form comes back as it was typed, with the problem said plainly above it.
+        return _people_page(request, state, 400, error=_message(err), typed=_typed(form))
     return RedirectResponse(f"/people?saved={person.name}", status_code=303)
 
 
 @router.post("/people/{name}", response_model=None)
 async def edit_from_form(name: str, request: Request, state: State) -> Response:
     """Save a person's edit form."""
+    form = await request.form()
     try:
-        person = edit_person(state, name, person_patch(await request.form()))
+        person = edit_person(state, name, person_patch(form))
     except (FormError, PlanError, StoreError) as err:
-        return _people_page(request, state, 400, error=_message(err))
+        return _people_page(
+            request, state, 400, error=_message(err), edited=name, typed=_typed(form)
+        )
     return RedirectResponse(f"/people?saved={person.name}", status_code=303)
 
 
+def _typed(form: Any) -> dict[str, Any]:
+    """What was submitted, to fill the form in again after an error."""
+    return {
+        "name": form.get("name") or "",
+        "rename": form.get("rename"),
+        "pressure": form.get("pressure") or None,
+        **{key: list(form.getlist(key)) for key in ("conditions", "focus", "avoid")},
+    }
+
+
+# Phrases meant for the command line, and what a form should say instead.
+CLI_HINTS = {
+    "--avoid": "That health condition needs the injured or sore area ticked under "
+    "'Leave out', so the plan keeps off it.",
+}
+
+
 def _message(err: Exception) -> str:
-    """The sentence to show for a form error."""
-    if isinstance(err, PlanError):
-        return f"{err.message} (valid: {', '.join(err.choices)})" if err.choices else err.message
-    return str(err)
+    """The sentence to show for a form error: plain words, no command-line hints or id lists."""
+    text = err.message if isinstance(err, PlanError) else str(err)
+    for hint, sentence in CLI_HINTS.items():
+        if hint in text:
+            return sentence
+    return text

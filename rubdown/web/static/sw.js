@@ -39,8 +39,22 @@ async function networkFirst(request) {
   } catch (error) {
     const hit = (await caches.match(request)) || (await caches.match(request, { ignoreSearch: true }));
     if (hit) return hit;
+    if (request.mode === "navigate") return offlinePage();
     throw error;
   }
+}
+
+// A page never loaded while online: a short note instead of the browser's error page.
+function offlinePage() {
+  const css = SHELL.find((url) => url.startsWith("/static/css/app.css"));
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · rubdown</title>
+<link rel="stylesheet" href="${css}"></head><body class="page"><main id="main">
+<h1>You're offline</h1>
+<p class="card">This page needs the connection to rubdown. A session you already opened keeps
+working: the player plays it from this phone and sends what happened once the connection is back.</p>
+<p><a class="button quiet" href="/">Try again</a></p></main></body></html>`;
+  return new Response(html, { status: 503, headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
 self.addEventListener("fetch", (event) => {

@@ -1,7 +1,8 @@
 // Small helpers shared by every page: JSON calls, settings, clock text.
 
 const SETTINGS_KEY = "rubdown-settings";
-const DEFAULTS = { voice: "server", ticks: true, light: false };
+// light: null follows the phone's light/dark mode; true or false is the in-app choice.
+const DEFAULTS = { voice: "server", ticks: true, light: null };
 
 export class ApiError extends Error {
   constructor(message, status, data) {
@@ -49,8 +50,17 @@ export function saveSettings(settings) {
   localStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
 }
 
+// The player is for a dim room, so it stays dark unless light was chosen in its settings;
+// the other pages follow the phone's light or dark mode.
+export function playerPage() {
+  return document.body?.classList.contains("player-page") ?? false;
+}
+
 export function applyTheme(settings) {
-  document.documentElement.classList.toggle("light", Boolean(settings.light));
+  const root = document.documentElement;
+  const light = settings.light ?? (playerPage() ? false : undefined);
+  root.classList.toggle("light", light === true);
+  root.classList.toggle("dark", light === false);
 }
 
 // Seconds as m:ss, rounding up so "0:00" shows only when the time is really up.

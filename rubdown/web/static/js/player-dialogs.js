@@ -12,11 +12,13 @@ function bindSettings({ settings, saveSettings, applyTheme, onChange }) {
   const form = document.getElementById("settings-form");
   form.elements.voice.value = settings.voice;
   form.elements.ticks.checked = settings.ticks;
-  form.elements.light.checked = settings.light;
+  form.elements.light.checked = settings.light ?? false; // the player starts dark
+  let lightTouched = false; // left alone, the player keeps its dark default
+  form.elements.light.addEventListener("change", () => { lightTouched = true; });
   dialog.addEventListener("close", () => {
     settings.voice = form.elements.voice.value;
     settings.ticks = form.elements.ticks.checked;
-    settings.light = form.elements.light.checked;
+    if (lightTouched) settings.light = form.elements.light.checked;
     saveSettings(settings);
     applyTheme(settings);
     onChange();

@@ -46,10 +46,48 @@ function adopt(payload) {
   state.cues = payload.cues;
   state.version = payload.version;
   scheduler.setPlan(state.plan, state.cues);
-  view.index = -1; // redraw the step even when its index did not move
   const { version, plan, cues } = payload;
   cacheSession(payload.voice ? payload : { version, plan, cues });
+  redraw();
   return true;
+}
+
+// Show the plan as it now stands at the clock's position, paused or not: the step, its
+// instruction, its pressure, the step counter, the "Next" line and the time left.
+function redraw() {
+  if (!state.plan) return;
+  const total = state.plan.total_seconds;
+  const t = Math.min(clock.time(), total);
+  const i = segmentAt(state.plan, Math.min(t, total - 1e-6));
+  enterSegment(i);
+  view.frame(state.plan, i, t);
+}
+
+// Where the clock stands, kept on this phone so a reload without the server resumes there.
+const POSITION_KEY = `rubdown-position-${sessionId}`;
+let savedAt = 0;
+
+function savePosition(force = false) {
+  const now = Date.now();
+  if (!force && now - savedAt < 1000) return;
+  savedAt = now;
+  try {
+    localStorage.setItem(POSITION_KEY, JSON.stringify({ clock_s: clock.time(), version: state.version }));
+  } catch {
+    // Storage full or refused: the server still has the journal.
+  }
+}
+
+function savedPosition() {
+  try {
+    return Number(JSON.parse(localStorage.getItem(POSITION_KEY) || "{}").clock_s) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+function forgetPosition() {
+  try { localStorage.removeItem(POSITION_KEY); } catch { /* nothing kept */ }
 }
 
 // Keep the session as it now stands in the offline cache, so a reload without network plays it.
@@ -62,14 +100,15 @@ async function cacheSession(payload) {
 }
 
 function onFrame() {
+  requestAnimationFrame(onFrame); // first, so one failed frame cannot stop the loop
   if (state.plan && !state.done) {
     const t = clock.time();
-    if (clock.running && t >= state.plan.total_seconds) finish();
+    if (clock.running && t >= state.plan.total_seconds) { finish(); return; }
     const i = segmentAt(state.plan, Math.min(t, state.plan.total_seconds - 1e-6));
     if (i !== view.index) enterSegment(i);
     view.frame(state.plan, i, Math.min(t, state.plan.total_seconds));
+    if (clock.running) savePosition();
   }
-  requestAnimationFrame(onFrame);
 }
 
 // Redraw for a new segment; journal it once the clock really moved into another one.
@@ -79,6 +118,7 @@ function enterSegment(i) {
   const same = last && last.index === i && Math.abs(last.start_s - seg.start_s) < 1e-6;
   const text = view.showSegment(state.plan, i, !same);
   if (!same) announce(text);
+  if (!state.started) return;
   if (!clock.running || same) return;
   const t = clock.time();
   if (last && t >= last.end_s - 0.05) record("segment-finished", last.end_s, last.index);
@@ -111,6 +151,7 @@ function pause(journalIt = true) {
   if (!clock.running) return;
   clock.pause();
   scheduler.stop();
+  savePosition(true);
   if (journalIt) record("paused", clock.time(), view.index);
   showRunning(false);
 }
@@ -121,6 +162,12 @@ async function resume() {
   clock.start(START_LEAD_MS);
   scheduler.start();
   record("resumed", clock.time(), view.index);
+  // A skip or back while paused moved to another segment: it starts now.
+  const seg = segment(view.index);
+  const last = state.current;
+  if (!last || last.index !== view.index || Math.abs(last.start_s - seg.start_s) > 1e-6) {
+    markStarted(view.index, Math.max(clock.time(), seg.start_s));
+  }
   showRunning(true);
 }
 
@@ -140,6 +187,7 @@ async function finish() {
   state.done = true;
   clock.pause();
   scheduler.stop();
+  forgetPosition();
   const total = state.plan.total_seconds;
   const last = state.plan.segments.length - 1;
   record("segment-finished", total, last);
@@ -156,6 +204,7 @@ async function quit() {
   state.done = true;
   const t = clock.time();
   pause(false);
+  forgetPosition();
   releaseWakeLock();
   await journal.finish("quit", t);
   location.href = "/history";
@@ -182,15 +231,23 @@ function offlineControl(action) {
   note.textContent = "No connection: the change is kept on this phone and sent later.";
   if (action === "lighter" || action === "firmer") {
     const changed = changePressure(state.plan, i, action === "lighter" ? -1 : 1);
-    if (changed) { state.plan = changed; view.index = -1; scheduler.setPlan(state.plan, state.cues); }
+    if (changed) {
+      state.plan = changed;
+      scheduler.setPlan(state.plan, state.cues);
+      // Kept with the cached session, so a reload without the server keeps the change.
+      cacheSession({ version: state.version, plan: state.plan, cues: state.cues });
+      redraw();
+    }
     record(action, t, i, { offline: true, pressure: segment(i).pressure });
-    say(`${action === "lighter" ? "Lighter" : "Firmer"}: pressure ${segment(i).pressure}.`);
+    say(`${action === "lighter" ? "Lighter" : "Firmer"}: pressure ${segment(i).pressure} from now on.`);
   } else if (action === "skip" || action === "back") {
     const target = jumpTarget(i, action);
     if (target == null) return;
     record(action === "skip" ? "segment-skipped" : "back", t, i, { offline: true });
     clock.seek(state.plan.segments[target].start_s);
     scheduler.rewind();
+    savePosition(true);
+    redraw();
   } else {
     say("More time needs the connection to rubdown.");
   }
@@ -217,7 +274,10 @@ function say(text, key, urgent = false) {
 function handle(message, own) {
   if (!own) window.__rubdown.arrivals.push({ type: message.type, by: message.by, at: performance.timeOrigin + performance.now() });
   if (message.type === "plan") {
-    if (adopt(message) && (own || message.by === "receiver")) say(message.say, message.say_key);
+    // The live stream may bring our own change before the answer does: adopt whichever comes
+    // first, and show the note once, from our own answer (or from the receiver's press).
+    adopt(message);
+    if (own || message.by === "receiver") say(message.say, message.say_key);
   } else if (message.type === "note") {
     if (own || message.by === "receiver") say(message.say, message.say_key);
   } else if (message.type === "pause") {
@@ -304,11 +364,12 @@ async function boot() {
   if (payload.error) { view.el["step-what"].textContent = "This session cannot be loaded right now."; return; }
   adopt(payload);
   state.status = payload.status;
-  const resumeAt = ["running", "interrupted"].includes(payload.status) ? payload.position_s || 0 : 0;
+  const live = ["running", "interrupted"].includes(payload.status);
+  // Offline, the cached session is as old as its last load: this phone knows better where it was.
+  const resumeAt = live ? Math.max(payload.position_s || 0, savedPosition()) : 0;
   if (resumeAt > 0 && resumeAt < payload.plan.total_seconds) clock.seek(resumeAt);
-  state.done = !["running", "interrupted"].includes(payload.status);
-  view.showSegment(state.plan, segmentAt(state.plan, clock.time()));
-  view.frame(state.plan, view.index, clock.time());
+  state.done = !live;
+  redraw();
   await audio.loadTicks(payload.voice.ticks);
   await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + 30 * speed), new Promise((r) => setTimeout(r, 4000))]);
   playButton.disabled = state.done;

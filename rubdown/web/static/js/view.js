@@ -10,9 +10,10 @@ const KIND_TITLES = {
   closing: ["Closing", "Rest your hands, then cover up"],
 };
 const STROKE_WORDS = {
-  "firm-down-light-up": ["Firm stroke down", "Light stroke back up"],
-  even: ["Even stroke down", "Even stroke back up"],
-  growing: ["Down, a touch firmer each time", "Back up lightly"],
+  // Direction-neutral: some techniques stroke outward or along a limb, not down and up.
+  "firm-down-light-up": ["Firm stroke", "Light return"],
+  even: ["Even stroke", "Even return"],
+  growing: ["A touch firmer each time", "Light return"],
   "press-release": ["Press and hold", "Release"],
 };
 const SIDES = { left: "left side", right: "right side" };
@@ -22,7 +23,7 @@ export class PlayerView {
     this.root = root;
     this.step = root.querySelector('[data-testid="current-step"]');
     this.el = Object.fromEntries(["step-count", "step-what", "step-where", "countdown", "reps",
-      "pressure", "pressure-value", "stroke", "next", "progress", "total-left", "say"]
+      "pressure", "pressure-value", "stroke", "next", "progress", "total-left", "say", "instruction"]
       .map((id) => [id, document.getElementById(id)]));
     this.bars = [...root.querySelectorAll(".pressure-bar span")];
     const map = document.getElementById("player-map");
@@ -50,7 +51,10 @@ export class PlayerView {
     this.el["step-what"].textContent = step ? seg.technique_name : title;
     const side = SIDES[seg.side] ? `, ${SIDES[seg.side]}` : "";
     this.el["step-where"].textContent = seg.region_name ? `${seg.region_name}${side}` : "";
-    if (fresh) this.el.say.textContent = seg.say; // else keep a note just shown there
+    // The instruction always comes from the plan in force (a change rewrites its pressure);
+    // a note shown under it stays until the session moves to another segment.
+    this.el.instruction.textContent = seg.say || "";
+    if (fresh) this.el.say.textContent = "";
     this.showPressure(seg.pressure);
     this.el.next.textContent = this.nextText(plan, i);
     this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
