@@ -9,12 +9,17 @@ export function segmentAt(plan, t) {
 }
 
 // Which repetition is under way, and whether it is in its first (down) or second (up) half.
-export function repAt(seg, t) {
+export function repAt(seg, t, plan = null) {
   if (!seg || seg.kind !== "step" || !seg.seconds_per_rep || !seg.reps) return null;
   const elapsed = Math.max(0, t - seg.start_s) / seg.seconds_per_rep;
   const rep = Math.min(Math.floor(elapsed), seg.reps - 1);
   const frac = Math.min(elapsed - rep, 1);
-  return { rep: rep + 1, of: seg.reps, down: frac < 0.5, half: frac < 0.5 ? frac * 2 : frac * 2 - 1 };
+  // A step split around a check-in counts on across its parts, as the spoken intro does.
+  const parts = plan ? plan.segments.filter(
+    (s) => s.kind === "step" && s.step_index === seg.step_index && s.side === seg.side) : [seg];
+  const before = parts.filter((s) => s.start_s < seg.start_s).reduce((n, s) => n + s.reps, 0);
+  const of = parts.reduce((n, s) => n + s.reps, 0);
+  return { rep: before + rep + 1, of, down: frac < 0.5, half: frac < 0.5 ? frac * 2 : frac * 2 - 1 };
 }
 
 // Rhythm ticks in [from, to): "down" at each repetition's start, "up" halfway through it.

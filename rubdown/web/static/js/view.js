@@ -110,7 +110,7 @@ export class PlayerView {
     const left = clockText(seg.start_s + seg.duration_s - t);
     this.el.countdown.textContent = left;
     this.el.countdown.classList.toggle("long", left.length > 4);
-    const rep = repAt(seg, t);
+    const rep = repAt(seg, t, plan);
     this.el.reps.textContent = rep ? `Stroke ${rep.rep} of ${rep.of}` : "";
     const words = rep && STROKE_WORDS[seg.stroke_rule];
     this.el.stroke.textContent = words ? words[rep.down ? 0 : 1] : "";
