@@ -30,13 +30,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}"
 fi
 
-# The virtualenv is rebuilt only when pyproject.toml changes.
+# The virtualenv is rebuilt only when pyproject.toml or constraints.txt changes.
 stamp=".venv/.rubdown-installed"
-if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
+  || [ constraints.txt -nt "$stamp" ]; then
   echo "setup: installing rubdown into .venv"
   python3 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  # constraints.txt pins the versions the suite last passed with, so a new release elsewhere
+  # cannot break a fresh machine; refresh it with `pip freeze --exclude-editable`.
+  .venv/bin/pip install -q -c constraints.txt -e '.[dev]'
   touch "$stamp"
 fi
 
