@@ -1,8 +1,24 @@
-"""Helpers shared by the guide tests: a simulated clock and scripted keys."""
+"""Helpers shared by the guide tests: a simulated clock, scripted keys and a scripted run."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
+
+# `rubdown guide` as a child process, quick and silent, for the kill and signal tests.
+GUIDE_COMMAND = [
+    sys.executable,
+    "-c",
+    "from rubdown.cli.main import main; main()",
+    "guide",
+    "--minutes",
+    "5",
+    "--speed",
+    "30",
+    "--voice",
+    "none",
+    "--no-ticks",
+]
 
 
 class FakeClock:
@@ -61,3 +77,24 @@ class ListDisplay:
 
     def refresh(self, state: Any, force: bool) -> None:
         pass
+
+
+def run_scripted(store, cat, plan, presses, receiver=None, display=None):
+    """Run a whole plan on a simulated clock with keys pressed at session seconds.
+
+    Returns (session id, runner, sessions repository, seconds the clock moved).
+    """
+    from rubdown.cli.guide_runner import GuideRunner, Journal
+    from rubdown.core.planjson import plan_to_json
+    from rubdown.store.repos import SessionsRepo
+
+    sessions = SessionsRepo(store)
+    sid = sessions.start(plan_to_json(plan), None, receiver)
+    clock = FakeClock()
+    keys = ScriptedKeys(clock, presses)
+    runner = GuideRunner(
+        plan, cat, Journal(sessions, sid), display or ListDisplay(), keys=keys, clock=clock
+    )
+    start = clock.now
+    runner.run()
+    return sid, runner, sessions, clock.now - start

@@ -6,10 +6,10 @@ import json
 import os
 import re
 import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
+from guide_helpers import GUIDE_COMMAND
 
 from rubdown.cli.main import cli
 
@@ -70,21 +70,8 @@ def test_bad_guide_input_is_a_message_and_exit_2(data_dir, args, message):
 
 def test_kill_9_loses_no_shown_event_and_resume_finishes(data_dir):
     env = {**os.environ, "RUBDOWN_DATA_DIR": str(data_dir)}
-    command = [
-        sys.executable,
-        "-c",
-        "from rubdown.cli.main import main; main()",
-        "guide",
-        "--minutes",
-        "5",
-        "--speed",
-        "30",
-        "--voice",
-        "none",
-        "--no-ticks",
-    ]
     proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env
+        GUIDE_COMMAND, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env
     )
     shown = []
     try:
@@ -228,21 +215,8 @@ def test_stats_table_and_chart(data_dir, tmp_path, suffix):
 
 def test_a_live_guide_is_left_running_and_sigterm_leaves_it_interrupted(data_dir):
     env = {**os.environ, "RUBDOWN_DATA_DIR": str(data_dir)}
-    command = [
-        sys.executable,
-        "-c",
-        "from rubdown.cli.main import main; main()",
-        "guide",
-        "--minutes",
-        "5",
-        "--speed",
-        "30",
-        "--voice",
-        "none",
-        "--no-ticks",
-    ]
     proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env
+        GUIDE_COMMAND, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env
     )
     try:
         seen = 0

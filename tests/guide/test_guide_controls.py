@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from guide_helpers import FakeClock, ListDisplay, ScriptedKeys
+from guide_helpers import FakeClock, ScriptedKeys, run_scripted
 
 from rubdown.cli.guide_runner import GuideRunner, Journal
 from rubdown.core.models import PlanRequest
@@ -25,20 +25,8 @@ def step_time(plan, nth=1, into=3.0):
 
 def run_with_keys(store, plan, cat, presses):
     """Run the whole plan with keys pressed at clock offsets; returns runner, events, clock."""
-    sessions = SessionsRepo(store)
-    sid = sessions.start(plan_to_json(plan), None, None)
-    clock = FakeClock()
-    runner = GuideRunner(
-        plan,
-        cat,
-        Journal(sessions, sid),
-        ListDisplay(),
-        keys=ScriptedKeys(clock, presses),
-        clock=clock,
-    )
-    start = clock.now
-    runner.run()
-    return runner, sessions.events(sid), clock.now - start, sessions.get(sid)
+    sid, runner, sessions, elapsed = run_scripted(store, cat, plan, presses)
+    return runner, sessions.events(sid), elapsed, sessions.get(sid)
 
 
 @pytest.mark.parametrize(

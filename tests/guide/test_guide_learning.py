@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from guide_helpers import FakeClock, ListDisplay, ScriptedKeys
+from guide_helpers import run_scripted
 
 from rubdown.cli.guide_cmd import new_plan
-from rubdown.cli.guide_runner import GuideRunner, Journal
 from rubdown.cli.guide_view import ask_feedback
 from rubdown.cli.main import cli
-from rubdown.core.planjson import plan_to_json
-from rubdown.store.repos import FeedbackRepo, PeopleRepo, SessionsRepo
+from rubdown.store.repos import FeedbackRepo, PeopleRepo
 
 OPTIONS = {
     "minutes": 10,
@@ -30,18 +28,7 @@ def shoulders(plan):
 
 
 def guided(store, cat, plan, receiver, presses):
-    sessions = SessionsRepo(store)
-    sid = sessions.start(plan_to_json(plan), None, receiver)
-    clock = FakeClock()
-    runner = GuideRunner(
-        plan,
-        cat,
-        Journal(sessions, sid),
-        ListDisplay(),
-        keys=ScriptedKeys(clock, presses),
-        clock=clock,
-    )
-    runner.run()
+    sid, _, sessions, _ = run_scripted(store, cat, plan, presses, receiver=receiver)
     return sid, sessions.events(sid)
 
 

@@ -6,15 +6,13 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from guide_helpers import FakeClock, ScriptedKeys
+from guide_helpers import run_scripted
 
 from rubdown.cli.guide_cmd import feedback
-from rubdown.cli.guide_runner import GuideRunner, Journal
 from rubdown.cli.guide_view import _next_text, ask_feedback, describe
 from rubdown.core.models import PlanRequest
-from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
-from rubdown.store.repos import FeedbackRepo, SessionsRepo
+from rubdown.store.repos import FeedbackRepo
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +42,8 @@ class TextDisplay:
 
 
 def guided(store, cat, plan, presses):
-    sessions = SessionsRepo(store)
-    sid = sessions.start(plan_to_json(plan), None, None)
-    clock = FakeClock()
     display = TextDisplay()
-    keys = ScriptedKeys(clock, presses)
-    runner = GuideRunner(plan, cat, Journal(sessions, sid), display, keys=keys, clock=clock)
-    runner.run()
+    sid, runner, _, _ = run_scripted(store, cat, plan, presses, display=display)
     return sid, runner, display
 
 

@@ -77,3 +77,13 @@ def csp_errors(page: Any) -> list[str]:
 def current(page: Any) -> dict[str, str]:
     """The current-step element's data attributes."""
     return page.eval_on_selector('[data-testid="current-step"]', "el => ({...el.dataset})")
+
+
+def wait_offline_ready(page: Any) -> None:
+    """Wait until the service worker controls the page and the session is cached."""
+    wait_until(
+        page,
+        "() => document.body.dataset.offline === 'ready' && "
+        "navigator.serviceWorker.controller !== null",
+        30,
+    )

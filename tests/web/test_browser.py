@@ -19,6 +19,7 @@ from browser_helpers import (
     current,
     launch,
     open_player,
+    wait_offline_ready,
     wait_until,
 )
 from web_helpers import QuickEngine, step_sequence
@@ -162,12 +163,7 @@ def test_a_loaded_session_plays_offline(server, browser) -> None:
     session = new_session(server)
     context = browser.new_context(viewport=PHONE)
     page = open_player(context, server["url"], session["id"], speed=20)
-    wait_until(
-        page,
-        "() => document.body.dataset.offline === 'ready' && "
-        "navigator.serviceWorker.controller !== null",
-        30,
-    )
+    wait_offline_ready(page)
     context.set_offline(True)
     page.reload()
     page.wait_for_selector("body[data-ready=true]", timeout=20_000)
@@ -318,12 +314,7 @@ def test_an_offline_reload_resumes_where_it_was(server, browser) -> None:
     session = new_session(server)
     context = browser.new_context(viewport=PHONE)
     page = open_player(context, server["url"], session["id"], speed=20)
-    wait_until(
-        page,
-        "() => document.body.dataset.offline === 'ready' && "
-        "navigator.serviceWorker.controller !== null",
-        30,
-    )
+    wait_offline_ready(page)
     page.click("#play-btn")
     wait_until(page, "() => window.__rubdown.clock.time() > 30", 10)
     page.keyboard.press("Space")
