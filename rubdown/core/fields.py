@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from rubdown.core.names import control_characters
 from rubdown.core.source import Pos, Problem, pos_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ONE_LINE = frozenset({"id", "name", "item", "technique", "region", "position", "kind"})
 
 
 def _type_name(value: Any) -> str:
@@ -59,6 +61,11 @@ class Fields:
             return default
         if not isinstance(value, str):
             self.add(key, f"'{key}' must be text, not {_type_name(value)}")
+            return default
+        # Names and ids are one line; longer texts may break lines, but nothing else unseen.
+        bad = control_characters(value.strip(), "" if key in ONE_LINE else "\n\t")
+        if bad:
+            self.add(key, f"'{key}' must not contain control characters ({' '.join(bad)})")
             return default
         return value.strip()
 
@@ -115,10 +122,14 @@ class Fields:
             return ()
         out = []
         for i, item in enumerate(value):
-            if isinstance(item, str) and item.strip():
+            where = pos_of(value, i, self.at(key))
+            bad = control_characters(item, "\n\t") if isinstance(item, str) else []
+            if bad:
+                message = f"'{key}' items must not contain control characters ({' '.join(bad)})"
+                self.problems.append(where.problem(message))
+            elif isinstance(item, str) and item.strip():
                 out.append(item.strip())
             else:
-                where = pos_of(value, i, self.at(key))
                 self.problems.append(where.problem(f"'{key}' items must be text"))
         if required and not out and value == []:
             self.add(key, f"'{key}' must not be empty")

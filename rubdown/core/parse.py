@@ -181,7 +181,9 @@ def _step(
     return RoutineStep(tid, region, reps, pressure, position)
 
 
-def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any) -> None:
+def _check_routine_shape(
+    f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any, minutes: int | None
+) -> None:
     positions = [s.position for s in steps]
     changes = sum(1 for a, b in itertools.pairwise(positions) if a != b)
     if changes > 1:
@@ -199,10 +201,12 @@ def _check_routine_shape(f: Fields, steps: list[RoutineStep], cat: Catalogue, ra
                     f"so the session starts and ends gently; this one is a {t.kind} at {pressure}"
                 )
             )
-    _check_routine_flow(f, steps, cat, raw)
+    _check_routine_flow(f, steps, cat, raw, minutes)
 
 
-def _check_routine_flow(f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any) -> None:
+def _check_routine_flow(
+    f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any, minutes: int | None
+) -> None:
     """Inner steps run head to toe, and the steps can fill the routine's minutes."""
     inner = list(enumerate(steps))[1:-1]
     for (_, a), (i, b) in itertools.pairwise(inner):
@@ -212,8 +216,7 @@ def _check_routine_flow(f: Fields, steps: list[RoutineStep], cat: Catalogue, raw
                     f"steps should run head to toe: '{b.region}' comes after '{a.region}'"
                 )
             )
-    minutes = f.data.get("minutes")
-    if not isinstance(minutes, int) or isinstance(minutes, bool):
+    if minutes is None:  # missing or out of range: already reported, never used unchecked
         return
     most = sum(
         cat.techniques[s.technique].reps.max
@@ -249,7 +252,7 @@ def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.add("steps", "a routine needs at least one step")
     f.done()
     if steps and len(steps) == len(raw or []):
-        _check_routine_shape(f, steps, cat, raw)
+        _check_routine_shape(f, steps, cat, raw, minutes)
     if f.ok and rid and position and minutes and steps:
         yield "routines", Routine(rid, name, position, minutes, description, tuple(steps)), f.pos
 
