@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 
 def echo(text: str) -> None:
-    """A plain line, flushed at once (click.echo flushes) so a reading process sees it."""
-    click.echo(text)
+    """A plain line, flushed at once (click.echo flushes), with no control sequences from data."""
+    from rubdown.core.names import printable
+
+    click.echo(printable(text))
 
 
 @contextmanager

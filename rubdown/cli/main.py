@@ -54,7 +54,9 @@ def report_error(err: Exception, as_json: bool = False) -> int:
         return err.exit_code
     store_error = _store_error_type()
     if store_error is not None and isinstance(err, store_error):
-        click.echo(f"Error: {err}", err=True)
+        from rubdown.core.names import printable
+
+        click.echo(printable(f"Error: {err}"), err=True)
         return 2
     raise err
 

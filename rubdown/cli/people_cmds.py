@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rubdown.cli.options import LIBRARY_OPTION, catalogue_for, json_option
+from rubdown.core.names import printable
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue
@@ -19,6 +20,11 @@ PRESSURE = click.Choice(["light", "medium", "firm"])
 DB_OPTION = click.option(
     "--db", "db_url", default=None, help="Database URL (default: SQLite in the data folder)."
 )
+
+
+def say(text: str) -> None:
+    """Print a line made from stored data, with any control sequences in it removed."""
+    click.echo(printable(text))
 
 
 def open_db(db_url: str | None) -> Store:
@@ -89,7 +95,7 @@ def add_command(
     with open_db(db_url) as store:
         repo = PeopleRepo(store)
         person = repo.add(name, pressure, conditions, focus, avoid, check=profile_checker(cat))
-    click.echo(f"Added {person.name}.")
+    say(f"Added {person.name}.")
 
 
 @people_group.command("list")
@@ -141,13 +147,13 @@ def show_command(name: str, as_json: bool, db_url: str | None) -> None:
     for key in ("name", "pressure", "conditions", "focus", "avoid"):
         value = data[key]
         shown = ", ".join(value) if isinstance(value, list) else value
-        click.echo(f"{key.capitalize():<11} {shown or '-'}")
+        say(f"{key.capitalize():<11} {shown or '-'}")
     pressures = ", ".join(f"{r} {p}" for r, p in sorted(learned.region_pressure.items()))
-    click.echo(f"{'Learned':<11} {pressures or 'nothing yet'}")
+    say(f"{'Learned':<11} {pressures or 'nothing yet'}")
     if learned.favourite_techniques:
-        click.echo(f"{'Favourites':<11} {', '.join(learned.favourite_techniques)}")
+        say(f"{'Favourites':<11} {', '.join(learned.favourite_techniques)}")
     for note in learned.notes:
-        click.echo(f"  • {note}")
+        say(f"  • {note}")
 
 
 def summary(person: PersonRecord) -> str:
@@ -207,7 +213,7 @@ def edit_command(
             remove_avoid=lists["remove_avoid"],
             check=profile_checker(cat),
         )
-    click.echo(f"Updated {person.name}: {summary(person)}.")
+    say(f"Updated {person.name}: {summary(person)}.")
 
 
 @click.command("turn")
@@ -234,8 +240,8 @@ def turn_command(names: tuple[str, ...], db_url: str | None) -> None:
                 )
             names = (people[0].name, people[1].name)
         answer = whose_turn(store, names[0], names[1])
-    click.echo(f"{answer.giver} gives, {answer.receiver} receives.")
-    click.echo(answer.reason)
+    say(f"{answer.giver} gives, {answer.receiver} receives.")
+    say(answer.reason)
 
 
 @click.command("history")

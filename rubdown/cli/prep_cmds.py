@@ -18,6 +18,7 @@ from rubdown.cli.options import (
     plan_options,
     receiver_options,
 )
+from rubdown.core.names import printable
 
 SHEET_SUFFIXES = (".pdf", ".html", ".htm")
 
@@ -248,7 +249,8 @@ def schedule_command(
     from rubdown.paper.calendar import schedule_ics, schedule_sessions
 
     for name in _unknown_givers(givers, db_url):
-        click.echo(f"Warning: {name} is not among the people added with `people add`.", err=True)
+        warning = f"Warning: {name} is not among the people added with `people add`."
+        click.echo(printable(warning), err=True)
 
     try:
         sessions = schedule_sessions(weekly, givers, weeks, zone, day)
@@ -259,7 +261,7 @@ def schedule_command(
     if str(output) == "-":
         return
     for session in sessions:
-        click.echo(f"{session.start:%a %d %b %Y %H:%M}  {session.title}")
+        click.echo(printable(f"{session.start:%a %d %b %Y %H:%M}  {session.title}"))
     click.echo(f"Saved {len(sessions)} sessions to {output} (time zone {zone.key}).")
 
 

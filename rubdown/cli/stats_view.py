@@ -29,12 +29,13 @@ def show_table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     from rich.table import Table
 
     from rubdown.cli.render import console
+    from rubdown.core.names import printable
 
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*("" if v is None else printable(str(v)) for v in row))
     console().print(table)
 
 

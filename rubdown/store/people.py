@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rubdown.core.names import NameRefused, person_name
 from rubdown.store.db import Store
 from rubdown.store.errors import StoreError
 from rubdown.store.models import PersonRow
 from rubdown.store.records import PRESSURES, PersonRecord
-
-MAX_NAME = 80
 
 
 class _Unset:
@@ -34,13 +33,11 @@ def name_key(name: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A display name with spaces tidied, or StoreError if empty or too long."""
-    tidy = " ".join(name.split())
-    if not tidy:
-        raise StoreError("a person needs a name")
-    if len(tidy) > MAX_NAME:
-        raise StoreError(f"a name can be at most {MAX_NAME} characters")
-    return tidy
+    """A display name by the one name rule (rubdown.core.names), or StoreError saying why not."""
+    try:
+        return person_name(name)
+    except NameRefused as err:
+        raise StoreError(str(err)) from None
 
 
 def check_pressure(pressure: str | None) -> str | None:

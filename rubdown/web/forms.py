@@ -52,7 +52,9 @@ def _sentence(error: Any) -> str:
         return f"The {word} is too long."
     if error["type"] == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
-        return f"The {word}: {message}." if word != "name" else f"A name {message[7:]}."
+        if word == "name":
+            return message[0].upper() + message[1:] + "."
+        return f"The {word}: {message}."
     return f"The {word}: {str(error['msg']).lower()}."
 
 

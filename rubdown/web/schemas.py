@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
+from rubdown.core.names import MAX_NAME, person_name
 
 Pressure = Literal["light", "medium", "firm"]
 Verdict = Literal["right", "too-light", "too-firm"]
@@ -23,21 +24,12 @@ PlayerEvent = Literal[
     "more-time",
     "back",
 ]
-Name = Field(min_length=1, max_length=80)
-# A name is part of page addresses (/people/NAME): characters that break a URL path are refused.
-UNSAFE_IN_NAMES = frozenset("/\\?#%")
+Name = Field(min_length=1, max_length=MAX_NAME)
 
 
 def check_name(value: str | None) -> str | None:
-    """The name, stripped; ValueError with a plain sentence if a URL could not carry it."""
-    if value is None:
-        return None
-    value = value.strip()
-    bad = sorted({c for c in value if c in UNSAFE_IN_NAMES or not c.isprintable()})
-    if bad:
-        shown = " ".join(repr(c)[1:-1] for c in bad)
-        raise ValueError(f"a name cannot contain {shown}; please use letters, digits or spaces")
-    return value
+    """The name by the library's one rule; ValueError with a plain sentence if refused."""
+    return None if value is None else person_name(value)
 
 
 SafeName = Annotated[str, AfterValidator(check_name)]

@@ -106,3 +106,28 @@ def test_turn_with_fewer_than_two_people_says_how_to_add_them(data_dir, people):
     assert result.exit_code == 2, result.output
     assert "rubdown people add NAME" in result.output
     assert "people are stored" not in result.output
+
+
+@pytest.mark.parametrize("name", ["Ann/Bo", "Ann\x1b[31m", "Nul\x00"])
+def test_the_cli_refuses_the_names_the_web_refuses(data_dir, name):
+    from fastapi.testclient import TestClient
+
+    from rubdown.web import create_app
+
+    result = run("people", "add", name)
+    assert result.exit_code == 2 and "a name cannot contain" in result.output
+    with TestClient(create_app()) as web:
+        reply = web.post("/api/people", json={"name": name})
+    assert reply.status_code == 422 and "a name cannot contain" in reply.text
+
+
+def test_control_sequences_stored_in_a_name_never_reach_the_terminal(store):
+    from sqlalchemy import text
+
+    run("people", "add", "Ann")
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE people SET name = :n"), {"n": "Ann\x1b[2J\x1b]0;x\x07"})
+    for args in (("people", "list"), ("people", "show", "ann"), ("people", "show", "Bo")):
+        result = run(*args)
+        assert "Ann" in result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
