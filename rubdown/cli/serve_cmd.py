@@ -113,8 +113,14 @@ def serve_command(
 
     plan = serve_plan(host, port, lan)
     check_port_free(plan.host, plan.port)
+    from rubdown.web.security import served_hosts
+
     app = create_app(
-        db_url, catalogue_for(library), plan.token, base_url=plan.url.rstrip("/") if lan else None
+        db_url,
+        catalogue_for(library),
+        plan.token,
+        base_url=plan.url.rstrip("/") if plan.token else None,
+        hosts=served_hosts(plan.host, plan.url),
     )
     announce(plan)
     uvicorn.run(app, host=plan.host, port=plan.port, log_level="warning")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rubdown.core.catalogue import default_library_dirs, load_catalogue
 from rubdown.core.models import Catalogue
@@ -23,7 +24,8 @@ from rubdown.web.cues import CueLibrary
 from rubdown.web.errors import install_error_handlers
 from rubdown.web.hub import Hub
 from rubdown.web.live import LiveSessions
-from rubdown.web.security import Guard
+from rubdown.web.pairing import Pairings
+from rubdown.web.security import LOOPBACK_HOSTS, Guard, SameOrigin
 from rubdown.web.state import WebState
 
 HERE = Path(__file__).resolve().parent
@@ -87,8 +89,10 @@ def create_app(
     base_url: str | None = None,
     voice_engine: SpeechEngine | None = None,
     cue_dir: Path | None = None,
+    hosts: Sequence[str] | None = None,
 ) -> FastAPI:
-    """Build the web app; lan_token makes every request need the pairing token."""
+    """Build the web app; lan_token makes every request need pairing; hosts are the Host names
+    answered (default: loopback only; see security.served_hosts)."""
     store = open_store(store_url)
     cat = catalogue if catalogue is not None else load_catalogue(default_library_dirs())
     cues = CueLibrary(CueAudioCache(cue_dir, voice_engine or find_engine("espeak")))
@@ -104,6 +108,7 @@ def create_app(
         lan_token=lan_token,
         base_url=base_url,
         asset_version=version,
+        pairings=Pairings(),
     )
 
     app = FastAPI(
@@ -114,7 +119,9 @@ def create_app(
     app.add_middleware(
         GZipMiddleware, minimum_size=1000, compresslevel=6, exclude_content_types=GZIP_SKIPS
     )
-    app.add_middleware(Guard, token=lan_token)
+    app.add_middleware(SameOrigin)
+    app.add_middleware(Guard, token=lan_token, pairings=state.pairings)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or LOOPBACK_HOSTS))
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _include_routes(app)
     return app

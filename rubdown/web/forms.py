@@ -19,7 +19,9 @@ class FormError(ValueError):
 
 
 def _values(form: Any, scalars: tuple[str, ...], lists: tuple[str, ...]) -> dict[str, Any]:
-    """Non-empty scalars and de-duplicated lists from a multi-dict."""
+    """Non-empty scalars and de-duplicated lists from a multi-dict (text only, never files)."""
+    if any(not isinstance(value, str) for _, value in form.multi_items()):
+        raise FormError("This form takes typed answers only, not files.")
     out: dict[str, Any] = {}
     for name in scalars:
         value = (form.get(name) or "").strip()

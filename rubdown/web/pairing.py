@@ -1,9 +1,11 @@
-"""Pairing a second phone: the remote's link, as a QR code in the page or in the terminal."""
+"""Pairing a second phone: a token per session, its link as a QR code (page or terminal)."""
 
 from __future__ import annotations
 
 import io
 import re
+import secrets
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,10 +19,49 @@ def origin(state: WebState, request: Request) -> str:
     return (state.base_url or str(request.base_url)).rstrip("/")
 
 
+class Pairings:
+    """Remote tokens, each good for one session's remote only, until that session ends."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, session_id: int) -> str:
+        """The session's remote token (the same one while the session lasts)."""
+        with self._lock:
+            for token, paired in self._sessions.items():
+                if paired == session_id:
+                    return token
+            token = secrets.token_urlsafe(16)
+            self._sessions[token] = session_id
+            return token
+
+    def session_for(self, token: str | None) -> int | None:
+        """The session a remote token steers, or None for an unknown or revoked one."""
+        if not token:
+            return None
+        with self._lock:
+            for known, session_id in self._sessions.items():
+                if secrets.compare_digest(known.encode(), token.encode()):
+                    return session_id
+        return None
+
+    def revoke(self, session_id: int) -> None:
+        """End every remote pairing of a session (it is over)."""
+        with self._lock:
+            self._sessions = {t: s for t, s in self._sessions.items() if s != session_id}
+
+
+def remote_link(state: WebState, request: Request, session_id: int) -> str:
+    """The remote's address as a page may show it: never with a token."""
+    return f"{origin(state, request)}/remote/{session_id}"
+
+
 def remote_url(state: WebState, request: Request, session_id: int) -> str:
-    """The link that opens the receiver's remote, with the pairing token in LAN mode."""
-    token = f"?token={state.lan_token}" if state.lan_token else ""
-    return f"{origin(state, request)}/remote/{session_id}{token}"
+    """The link that pairs the receiver's phone (in LAN mode with a token for this session)."""
+    if not state.lan_token:
+        return remote_link(state, request, session_id)
+    return f"{remote_link(state, request, session_id)}?pair={state.pairings.issue(session_id)}"
 
 
 def qr_svg(text: str) -> str:

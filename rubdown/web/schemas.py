@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
@@ -25,6 +26,17 @@ PlayerEvent = Literal[
     "back",
 ]
 Name = Field(min_length=1, max_length=MAX_NAME)
+# Every number from a request is bounded before it reaches the database or any arithmetic.
+MAX_ID = 2**63 - 1
+MAX_CLOCK_S = MAX_MINUTES * 60 * 4
+SessionId = Annotated[int, Path(ge=1, le=MAX_ID, description="A session's number.")]
+DataValue = (
+    Annotated[str, Field(max_length=200)]
+    | Annotated[int, Field(ge=-(2**53), le=2**53)]
+    | Annotated[float, Field(ge=-1e15, le=1e15)]
+    | bool
+    | None
+)
 
 
 def check_name(value: str | None) -> str | None:
@@ -38,7 +50,7 @@ SafeName = Annotated[str, AfterValidator(check_name)]
 class Strict(BaseModel):
     """Unknown fields are an error, so a typo is reported instead of ignored."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class PlanIn(Strict):
@@ -53,7 +65,9 @@ class PlanIn(Strict):
     focus: list[str] = Field(default_factory=list, description="Regions to spend longer on.")
     avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
     conditions: list[str] = Field(default_factory=list, description="Health conditions.")
-    vary: int | None = Field(None, description="Seed for another mix of techniques.")
+    vary: int | None = Field(
+        None, ge=0, le=2**31 - 1, description="Seed for another mix of techniques."
+    )
     giver: str | None = Field(None, max_length=80)
     receiver: str | None = Field(
         None, max_length=80, description="Plan with this person's stored profile."
@@ -65,10 +79,10 @@ class EventIn(Strict):
 
     kind: PlayerEvent
     clock_s: float = Field(ge=0, le=MAX_MINUTES * 60 + 60)
-    segment_index: int | None = Field(None, ge=0)
+    segment_index: int | None = Field(None, ge=0, le=10_000)
     region: str | None = Field(None, max_length=80)
     technique: str | None = Field(None, max_length=80)
-    data: dict[str, str | int | float | bool | None] | None = None
+    data: dict[Annotated[str, Field(max_length=40)], DataValue] | None = Field(None, max_length=20)
     speed: float | None = Field(None, gt=0, le=1000, description="The player's clock speed.")
 
 
@@ -77,14 +91,16 @@ class ControlIn(Strict):
 
     action: Action
     by: By = "giver"
-    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+    clock_s: float | None = Field(
+        None, ge=0, le=MAX_CLOCK_S, description="The player's clock; else estimated."
+    )
 
 
 class FinishIn(Strict):
     """How the session ended."""
 
     status: Literal["finished", "quit"]
-    clock_s: float | None = Field(None, ge=0)
+    clock_s: float | None = Field(None, ge=0, le=MAX_CLOCK_S)
 
 
 class FeedbackIn(Strict):

@@ -1,16 +1,26 @@
-"""Security for every response: the LAN pairing token, and headers that keep pages local."""
+"""Security for every request: pairing (owner and per-session remotes), same-origin changes,
+and headers that keep pages local."""
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
-from http.cookies import SimpleCookie
+import socket
+from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
+
+from rubdown.web.pairing import Pairings
 
 COOKIE = "rubdown_token"
+REMOTE_COOKIE = "rubdown_remote"
 COOKIE_MAX_AGE = 30 * 24 * 3600
+# Query parameters that carry a token: exchanged for a cookie, then dropped from the address.
+TOKEN_PARAMS = ("token", "pair")
 # Everything comes from this server: no CDN, no inline script, nothing leaves the machine.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -25,13 +35,42 @@ HEADERS = {
     "x-frame-options": "DENY",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), screen-wake-lock=(self)",
 }
-REFUSED = (
-    b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pairing needed'
-    b"</title></head><body><main><h1>Pairing needed</h1><p>This rubdown runs on the local "
-    b"network and only opens for paired devices. Scan the QR code shown where "
-    b"<code>rubdown serve --lan</code> runs, or open the link printed there.</p></main>"
-    b"</body></html>"
+PAIRING_NEEDED = (
+    "This rubdown runs on the local network and only opens for paired devices. Scan the QR "
+    "code shown where <code>rubdown serve --lan</code> runs, or open the link printed there."
 )
+REMOTE_ONLY = "This phone is paired as the remote of one session: it can only steer that session."
+CROSS_SITE = (
+    "This change came from another site, so it was refused: rubdown only accepts changes made "
+    "on its own pages."
+)
+# What a remote may reach besides its own session: the page's look, sounds and offline shell.
+REMOTE_SHARED = re.compile(r"^/(static/.*|sw\.js|manifest\.webmanifest|api/ticks/\w+\.wav)$")
+REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control)?)$")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FINISH = re.compile(r"^/api/sessions/(\d+)/finish$")
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+EVERY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+def served_hosts(bind: str, public_url: str | None = None, extra: Iterable[str] = ()) -> list[str]:
+    """The Host names this server answers to; any other (DNS rebinding) gets 400.
+
+    Loopback names always; on the network also the bind address, the address handed out,
+    and this machine's name (plain and `.local`). `extra` adds names (a certificate's, say).
+    """
+    hosts = list(LOOPBACK_HOSTS)
+    if bind not in LOOPBACK_HOSTS:
+        name = socket.gethostname()
+        hosts += [name, f"{name}.local"] if name else []
+        if bind not in EVERY_ADDRESS:
+            hosts.append(bind)
+    if public_url:
+        hosts.append(urlsplit(public_url).hostname or "")
+    hosts += extra
+    return list(dict.fromkeys(h.lower() for h in hosts if h))
 
 
 def new_token() -> str:
@@ -39,67 +78,152 @@ def new_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _cookie_token(scope: dict[str, Any]) -> str | None:
-    """The pairing token from the request's cookie header, if any."""
-    for name, value in scope.get("headers", ()):
-        if name == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            jar.load(value.decode("latin-1"))
-            if COOKIE in jar:
-                return jar[COOKIE].value
-    return None
-
-
-def _query_token(scope: dict[str, Any]) -> str | None:
-    """The pairing token from ?token=, if any."""
-    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
-    return values[0] if values else None
-
-
 def _matches(given: str | None, token: str) -> bool:
     return given is not None and secrets.compare_digest(given.encode(), token.encode())
 
 
-class Guard:
-    """ASGI middleware: in LAN mode, 401 without the token; security headers on every reply."""
+def remote_allows(path: str, method: str, session_id: int) -> bool:
+    """Whether a remote paired with session_id may make this request (its actions only)."""
+    if REMOTE_SHARED.match(path):
+        return method in ("GET", "HEAD")
+    found = REMOTE_OWN.match(path)
+    if found is None or int(found.group(2) or found.group(3)) != session_id:
+        return False
+    return method == "POST" if found.group(4) == "/control" else method in ("GET", "HEAD")
 
-    def __init__(self, app: Any, token: str | None = None) -> None:
+
+class Guard:
+    """ASGI middleware: in LAN mode, the owner's token or a session's remote token is needed;
+    a token in the address becomes an HttpOnly cookie and leaves the address; security headers
+    go on every reply."""
+
+    def __init__(self, app: Any, token: str | None = None, pairings: Pairings | None = None):
         self.app, self.token = app, token
+        self.pairings = pairings if pairings is not None else Pairings()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        remember = False
-        if self.token is not None:
-            remember = _matches(_query_token(scope), self.token)
-            if not remember and not _matches(_cookie_token(scope), self.token):
-                await _refuse(send)
-                return
+        if self.token is None:
+            await self._pass(scope, receive, send)
+            return
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        cookies = cookie_parser(Headers(scope=scope).get("cookie", ""))
+        if _matches(query.get("token"), self.token):
+            await _exchange(scope, send, COOKIE, self.token)
+            return
+        paired = self.pairings.session_for(query.get("pair"))
+        if paired is not None:
+            await _exchange(scope, send, REMOTE_COOKIE, query["pair"])
+            return
+        if _matches(cookies.get(COOKIE), self.token):
+            await self._pass(scope, receive, send)
+            return
+        remote = self.pairings.session_for(cookies.get(REMOTE_COOKIE))
+        if remote is None:
+            await _refuse(scope, send, 401, "Pairing needed", PAIRING_NEEDED)
+        elif not remote_allows(scope["path"], scope["method"], remote):
+            await _refuse(scope, send, 403, "Remote only", REMOTE_ONLY)
+        else:
+            await self._pass(scope, receive, send)
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
-            """Add the headers (and the pairing cookie) to the response as it starts."""
+    async def _pass(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """Serve the request; a session that finishes loses its remote pairings."""
+        ended = FINISH.match(scope["path"]) if scope["method"] == "POST" else None
+        status: list[int] = []
+
+        async def sender(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                if remember and self.token is not None:
-                    headers.append(
-                        "set-cookie",
-                        f"{COOKIE}={self.token}; Path=/; HttpOnly; "
-                        f"SameSite=Lax; Max-Age={COOKIE_MAX_AGE}",
-                    )
+                status.append(message["status"])
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, _with_headers(sender))
+        if ended is not None and status and status[0] < 300:
+            self.pairings.revoke(int(ended.group(1)))
 
 
-async def _refuse(send: Any) -> None:
-    """Answer 401 with a short page saying how to pair."""
+class SameOrigin:
+    """ASGI middleware: a change (POST, PATCH, ...) must come from this server's own pages.
+
+    Browsers say where a request comes from (Sec-Fetch-Site, else Origin); a request without
+    either is not from a browser page (curl, scripts, tests) and cannot carry a victim's session.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in UNSAFE and _cross_site(scope):
+            await _refuse(scope, send, 403, "Refused", CROSS_SITE)
+            return
+        await self.app(scope, receive, send)
+
+
+def _cross_site(scope: dict[str, Any]) -> bool:
+    """Whether a browser says this request was made by a page of another origin."""
+    headers = Headers(scope=scope)
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    scheme = scope.get("scheme", "http")
+    return origin.lower() != f"{scheme}://{headers.get('host', '')}".lower()
+
+
+def _with_headers(send: Any) -> Any:
+    """A send that adds the security headers to the response as it starts."""
+
+    async def sender(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(scope=message)
+            for name, value in HEADERS.items():
+                headers.setdefault(name, value)
+        await send(message)
+
+    return sender
+
+
+async def _exchange(scope: dict[str, Any], send: Any, cookie: str, token: str) -> None:
+    """Set the token as a cookie and send the browser to the same address without it."""
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        if k not in TOKEN_PARAMS
+    ]
+    target = scope["path"] + (f"?{urlencode(kept)}" if kept else "")
     headers = [
-        (b"content-type", b"text/html; charset=utf-8"),
-        (b"content-length", str(len(REFUSED)).encode()),
+        (b"location", target.encode("latin-1")),
+        (b"cache-control", b"no-store"),
+        (b"content-length", b"0"),
+        (
+            b"set-cookie",
+            f"{cookie}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}".encode(),
+        ),
         *((k.encode(), v.encode()) for k, v in HEADERS.items()),
     ]
-    await send({"type": "http.response.start", "status": 401, "headers": headers})
-    await send({"type": "http.response.body", "body": REFUSED})
+    await send({"type": "http.response.start", "status": 303, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _refuse(scope: dict[str, Any], send: Any, status: int, title: str, text: str) -> None:
+    """Answer with a short page (or JSON for the API) saying why and what to do."""
+    if scope["path"].startswith("/api/"):
+        plain = re.sub(r"</?code>", "`", text)
+        body, kind = json.dumps({"error": plain}).encode(), b"application/json"
+    else:
+        body = (
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}'
+            f"</title></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
+        ).encode()
+        kind = b"text/html; charset=utf-8"
+    headers = [
+        (b"content-type", kind),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        *((k.encode(), v.encode()) for k, v in HEADERS.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

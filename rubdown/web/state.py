@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rubdown.web.cues import CueLibrary
     from rubdown.web.hub import Hub
     from rubdown.web.live import LiveSessions
+    from rubdown.web.pairing import Pairings
 
 
 @dataclass
@@ -31,6 +32,7 @@ class WebState:
     lan_token: str | None
     base_url: str | None
     asset_version: str
+    pairings: Pairings
 
 
 def get_state(request: Request) -> WebState:

@@ -116,7 +116,7 @@ def test_the_cli_refuses_the_names_the_web_refuses(data_dir, name):
 
     result = run("people", "add", name)
     assert result.exit_code == 2 and "a name cannot contain" in result.output
-    with TestClient(create_app()) as web:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as web:
         reply = web.post("/api/people", json={"name": name})
     assert reply.status_code == 422 and "a name cannot contain" in reply.text
 

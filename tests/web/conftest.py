@@ -31,7 +31,7 @@ def client(
 ) -> Iterator[TestClient]:
     """A test client of an app with no pairing token."""
     app = create_app(db_url, cat, voice_engine=engine, cue_dir=tmp_path / "cues")
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 

@@ -173,7 +173,10 @@ def test_adjusted_plan_survives_a_restart(cat, db_url: str, tmp_path, engine) ->
     from rubdown.web import create_app
 
     def app() -> TestClient:
-        return TestClient(create_app(db_url, cat, voice_engine=engine, cue_dir=tmp_path / "c"))
+        return TestClient(
+            create_app(db_url, cat, voice_engine=engine, cue_dir=tmp_path / "c"),
+            base_url="http://127.0.0.1",
+        )
 
     with app() as first:
         body = start(first)

@@ -12,7 +12,7 @@ from rubdown.web.hub import sse_stream
 from rubdown.web.pairing import qr_svg, remote_url
 from rubdown.web.planning import start_session, voice_info
 from rubdown.web.routes.api_plan import PLAN_ERRORS
-from rubdown.web.schemas import ControlIn, EventIn, FeedbackIn, FinishIn, PlanIn
+from rubdown.web.schemas import ControlIn, EventIn, FeedbackIn, FinishIn, PlanIn, SessionId
 from rubdown.web.state import State
 from rubdown.web.views import session_json
 
@@ -34,7 +34,7 @@ def post_session(body: PlanIn, state: State) -> dict[str, Any]:
 
 
 @router.get("/{session_id}", summary="A session with its live plan and cues", responses=MISSING)
-def get_session(session_id: int, state: State) -> dict[str, Any]:
+def get_session(session_id: SessionId, state: State) -> dict[str, Any]:
     """Everything the player needs to play (or carry on) a session."""
     live = state.live.get(session_id)
     record = SessionsRepo(state.store).get(session_id)
@@ -44,7 +44,7 @@ def get_session(session_id: int, state: State) -> dict[str, Any]:
 @router.post(
     "/{session_id}/events", status_code=201, summary="Journal a player event", responses=MISSING
 )
-def post_event(session_id: int, body: EventIn, state: State) -> dict[str, Any]:
+def post_event(session_id: SessionId, body: EventIn, state: State) -> dict[str, Any]:
     """Write one event to the journal as it happens, committed before the answer."""
     event = SessionsRepo(state.store).record(
         session_id,
@@ -64,7 +64,7 @@ def post_event(session_id: int, body: EventIn, state: State) -> dict[str, Any]:
     summary="Lighter, firmer, more, skip, back or stop",
     responses={**MISSING, 409: {"description": "The session has ended."}},
 )
-def post_control(session_id: int, body: ControlIn, state: State) -> dict[str, Any]:
+def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[str, Any]:
     """Change the live plan with rubdown.core.adjust; every open page hears of it at once."""
     outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
     return state.live.message(state.live.get(session_id), outcome)
@@ -77,7 +77,7 @@ def post_control(session_id: int, body: ControlIn, state: State) -> dict[str, An
     responses=MISSING,
 )
 async def get_stream(
-    session_id: int,
+    session_id: SessionId,
     request: Request,
     state: State,
     limit: Annotated[int | None, Query(ge=1, le=1000, description=LIMIT)] = None,
@@ -99,7 +99,7 @@ async def get_stream(
 
 
 @router.post("/{session_id}/finish", summary="End a session as finished or quit", responses=MISSING)
-def post_finish(session_id: int, body: FinishIn, state: State) -> dict[str, Any]:
+def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str, Any]:
     """Journal the end and mark the session over."""
     record = SessionsRepo(state.store).finish(session_id, body.status, body.clock_s)
     state.live.end(session_id, body.status, body.clock_s)
@@ -107,7 +107,7 @@ def post_finish(session_id: int, body: FinishIn, state: State) -> dict[str, Any]
 
 
 @router.post("/{session_id}/resume", summary="Carry on an interrupted session", responses=MISSING)
-def post_resume(session_id: int, state: State) -> dict[str, Any]:
+def post_resume(session_id: SessionId, state: State) -> dict[str, Any]:
     """Set an interrupted session running again (journalling resumed)."""
     record = SessionsRepo(state.store).resume(session_id)
     state.live.resume(session_id)
@@ -115,7 +115,7 @@ def post_resume(session_id: int, state: State) -> dict[str, Any]:
 
 
 @router.post("/{session_id}/feedback", summary="The receiver's verdict", responses=MISSING)
-def post_feedback(session_id: int, body: FeedbackIn, state: State) -> dict[str, Any]:
+def post_feedback(session_id: SessionId, body: FeedbackIn, state: State) -> dict[str, Any]:
     """Store overall rating, pressure verdict and favourite step; the next plan learns from it."""
     saved = FeedbackRepo(state.store).save(
         session_id, body.overall, body.pressure_verdict, body.favourite_technique
@@ -131,7 +131,12 @@ def post_feedback(session_id: int, body: FeedbackIn, state: State) -> dict[str, 
 @router.get(
     "/{session_id}/pair.svg", summary="QR code of the receiver's remote link", responses=MISSING
 )
-def get_pair_qr(session_id: int, request: Request, state: State) -> Response:
+def get_pair_qr(session_id: SessionId, request: Request, state: State) -> Response:
     """A QR code the receiver's phone scans to open the remote."""
     SessionsRepo(state.store).get(session_id)
-    return Response(qr_svg(remote_url(state, request, session_id)), media_type="image/svg+xml")
+    # The code carries the remote's token: never cached, never kept by the service worker.
+    return Response(
+        qr_svg(remote_url(state, request, session_id)),
+        media_type="image/svg+xml",
+        headers={"cache-control": "no-store"},
+    )

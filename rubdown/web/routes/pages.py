@@ -12,11 +12,11 @@ from rubdown.store.errors import StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
 from rubdown.web import downloads
 from rubdown.web.forms import FormError, plan_in, plan_query
-from rubdown.web.pairing import remote_url
+from rubdown.web.pairing import remote_link
 from rubdown.web.people import turn
 from rubdown.web.planning import choices, make_plan, start_session
 from rubdown.web.present import arrow_anchors, bodymap_markup, plan_rows
-from rubdown.web.schemas import PlanIn
+from rubdown.web.schemas import PlanIn, SessionId
 from rubdown.web.state import State, WebState, get_state
 from rubdown.web.views import person_json, session_json
 
@@ -127,7 +127,7 @@ async def start_from_form(request: Request, state: State) -> Response:
 
 
 @router.get("/play/{session_id}", response_class=HTMLResponse)
-def player(session_id: int, request: Request, state: State) -> HTMLResponse:
+def player(session_id: SessionId, request: Request, state: State) -> HTMLResponse:
     """The full-screen guided player."""
     record = SessionsRepo(state.store).get(session_id)
     return render(
@@ -137,12 +137,12 @@ def player(session_id: int, request: Request, state: State) -> HTMLResponse:
         session=session_json(record),
         bodymap=bodymap_markup(),
         anchors=arrow_anchors(),
-        remote_url=remote_url(state, request, session_id),
+        remote_url=remote_link(state, request, session_id),
     )
 
 
 @router.get("/remote/{session_id}", response_class=HTMLResponse)
-def remote(session_id: int, request: Request, state: State) -> HTMLResponse:
+def remote(session_id: SessionId, request: Request, state: State) -> HTMLResponse:
     """The receiver's four big buttons."""
     record = SessionsRepo(state.store).get(session_id)
     return render(request, "remote.html", page="remote", session=session_json(record))

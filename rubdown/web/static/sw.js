@@ -32,7 +32,7 @@ async function cacheFirst(request, cacheName) {
 async function networkFirst(request) {
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === "basic") {
+    if (response.ok && response.type === "basic" && !response.redirected) {
       (await caches.open(DATA_CACHE)).put(request, response.clone());
     }
     return response;
@@ -62,6 +62,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.endsWith("/stream") || url.pathname.startsWith("/downloads/")) return;
+  // Pairing links and codes carry a token: the browser fetches them, nothing keeps them.
+  if (url.searchParams.has("token") || url.searchParams.has("pair")) return;
+  if (url.pathname.endsWith("/pair.svg")) return;
   if (url.pathname.startsWith("/api/cues/")) {
     event.respondWith(cacheFirst(request, CUE_CACHE));
   } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/api/ticks/")) {
