@@ -4,7 +4,8 @@
 setup:
 	bash scripts/setup.sh
 
-run: setup
+run:
+	bash scripts/setup.sh --run
 	.venv/bin/rubdown serve
 
 test: setup

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Install everything rubdown needs on a Debian or Ubuntu machine: system packages (speech,
-# audio tools, PostgreSQL for the storage tests, Chromium for browser tests, Pango for PDFs),
-# a virtualenv in .venv with rubdown and its dev tools, and axe-core for accessibility tests.
+# Install what rubdown needs on a Debian or Ubuntu machine, and nothing more.
+#   bash scripts/setup.sh --run   what running needs (`make run`): speech and audio tools, Pango
+#                                 for PDF sheets, and rubdown with its 'pdf' extra in .venv.
+#   bash scripts/setup.sh         everything for development and `make test`: also PostgreSQL,
+#                                 Chromium, poppler, every extra, the dev tools and axe-core.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+mode=dev
+[ "${1:-}" = "--run" ] && mode=run
+
 APT_PACKAGES=(
   python3-venv espeak-ng sox alsa-utils
-  postgresql chromium poppler-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 )
+if [ "$mode" = dev ]; then
+  APT_PACKAGES+=(postgresql chromium poppler-utils)
+fi
+PIP_TARGET='.[pdf]'
+[ "$mode" = dev ] && PIP_TARGET='.[dev]'
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -22,7 +31,7 @@ for package in "${APT_PACKAGES[@]}"; do
     || missing+=("$package")
 done
 # Node may come from elsewhere (NodeSource ships npm inside its nodejs package).
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "$mode" = dev ]; then command -v npm >/dev/null 2>&1 || missing+=(npm); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   as_root apt-get update -q
@@ -30,21 +39,23 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}"
 fi
 
-# The virtualenv is rebuilt only when pyproject.toml or constraints.txt changes.
-stamp=".venv/.rubdown-installed"
+# The virtualenv is rebuilt only when pyproject.toml or constraints.txt changes; a development
+# install also serves `make run`.
+stamp=".venv/.rubdown-installed-$mode"
+[ "$mode" = run ] && [ -f .venv/.rubdown-installed-dev ] && stamp=".venv/.rubdown-installed-dev"
 if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] \
   || [ constraints.txt -nt "$stamp" ]; then
-  echo "setup: installing rubdown into .venv"
+  echo "setup: installing rubdown ($mode) into .venv"
   python3 -m venv .venv
   .venv/bin/pip install -q --upgrade pip
   # constraints.txt pins the versions the suite last passed with, so a new release elsewhere
   # cannot break a fresh machine; refresh it with `pip freeze --exclude-editable`.
-  .venv/bin/pip install -q -c constraints.txt -e '.[dev]'
+  .venv/bin/pip install -q -c constraints.txt -e "$PIP_TARGET"
   touch "$stamp"
 fi
 
 # axe-core for the accessibility checks of the web pages (from the npm registry).
-if [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+if [ "$mode" = dev ] && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
   echo "setup: installing axe-core"
   mkdir -p .cache/axe
   npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null

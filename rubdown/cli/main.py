@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from typing import Any
 
@@ -52,12 +53,17 @@ def report_error(err: Exception, as_json: bool = False) -> int:
         if err.choices:
             click.echo(f"Valid choices: {', '.join(err.choices)}", err=True)
         return err.exit_code
+    from rubdown.extras import MissingExtra
+
+    if isinstance(err, MissingExtra):
+        click.echo(f"Error: {err}", err=True)
+        return err.exit_code
     store_error = _store_error_type()
     if store_error is not None and isinstance(err, store_error):
         from rubdown.core.names import printable
 
         click.echo(printable(f"Error: {err}"), err=True)
-        return 2
+        return int(getattr(err, "exit_code", 2))
     raise err
 
 
@@ -66,10 +72,27 @@ def _store_error_type() -> type[Exception] | None:
     return getattr(module, "StoreError", None) if module else None
 
 
+class NoteHandler(logging.Handler):
+    """The library's notes (say, a data file made private) as 'Note: ...' on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from rubdown.core.names import printable
+
+        click.echo(printable(f"Note: {record.getMessage()}"), err=True)
+
+
+def _notes_to_stderr() -> None:
+    logger = logging.getLogger("rubdown")
+    if not any(isinstance(h, NoteHandler) for h in logger.handlers):
+        logger.addHandler(NoteHandler(logging.WARNING))
+        logger.propagate = False
+
+
 class RubdownGroup(click.Group):
     """A click group that turns rubdown's own errors into messages and exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _notes_to_stderr()
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):

@@ -61,6 +61,9 @@ def session_json(record: SessionRecord, events: list[Any]) -> dict[str, Any]:
 
 def check_chart_path(path: Path) -> None:
     """Refuse (exit 2) a chart file that cannot be written, before anything is drawn."""
+    from rubdown.extras import require
+
+    require("plot")
     if path.suffix.lower() not in CHART_SUFFIXES:
         raise click.BadParameter("the chart file must end in .png or .svg", param_hint="--plot")
     folder = path.parent

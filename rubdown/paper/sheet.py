@@ -173,9 +173,12 @@ def sheet_html(plan: Plan, cat: Catalogue) -> str:
 
 
 def sheet_pdf(plan: Plan, cat: Catalogue) -> bytes:
-    """The sheet rendered to PDF by weasyprint."""
+    """The sheet rendered to PDF by weasyprint (the 'pdf' extra)."""
     import logging
 
+    from rubdown.extras import require
+
+    require("pdf")
     from weasyprint import HTML
 
     # weasyprint logs every CSS property it skips; that is noise for a command-line user.

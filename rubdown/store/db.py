@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -14,21 +17,77 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rubdown.store.errors import StoreError
+from rubdown.store.errors import DISK_FULL, READ_ONLY, StorageUnavailable, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 URL_ENV = "RUBDOWN_DATABASE_URL"
 DATA_DIR_ENV = "RUBDOWN_DATA_DIR"
+# Health data is for the one user: the folder and the database files are theirs alone.
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
+SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+log = logging.getLogger("rubdown")
 
 
 def data_dir() -> Path:
-    """The folder for rubdown's own files, created if missing."""
+    """The folder for rubdown's own files, created private (0700) if missing."""
     folder = Path(os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("rubdown"))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
     except OSError as exc:
         raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    tighten(folder, FOLDER_MODE)
     return folder
+
+
+def tighten(path: Path, mode: int) -> None:
+    """Make path no wider than mode for group and others, with a note if it was wider."""
+    try:
+        current = stat.S_IMODE(path.stat().st_mode)
+        if current & 0o077:
+            path.chmod(mode)
+            log.warning("made %s private (it was %04o, now %04o)", path, current, mode)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        log.warning("could not make %s private: %s", path, exc.strerror)
+
+
+def _private_sqlite_file(url: Any) -> None:
+    """Create the SQLite file 0600 (whatever the umask) and tighten its side files."""
+    name = url.database
+    if url.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return
+    path = Path(name)
+    if not path.exists() and path.parent.is_dir():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        except OSError:
+            return  # SQLite will say why it cannot open the file
+        path.chmod(FILE_MODE)
+    for suffix in SQLITE_SIDE_FILES:
+        tighten(path.with_name(path.name + suffix), FILE_MODE)
+
+
+def _on_read_only_disk(url: Any) -> bool:
+    """Whether a SQLite file's folder is on a read-only file system (it cannot be opened)."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    try:
+        return bool(os.statvfs(Path(url.database).parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _storage_trouble(context: Any) -> None:
+    """A full disk or a read-only database as StorageUnavailable, from SQLite or PostgreSQL."""
+    original = context.original_exception
+    code = (getattr(original, "sqlite_errorcode", 0) or 0) & 0xFF
+    state = getattr(original, "sqlstate", None)
+    text = str(original).lower()
+    if code == sqlite3.SQLITE_FULL or state == "53100" or "no space left" in text:
+        raise StorageUnavailable(DISK_FULL) from None
+    if code == sqlite3.SQLITE_READONLY or state == "25006" or "read-only file system" in text:
+        raise StorageUnavailable(READ_ONLY) from None
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -99,9 +158,15 @@ def _create_engine(url: str) -> Engine:
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError(f"cannot use database URL {safe!r}: {exc}") from None
     except ImportError as exc:
+        if parsed.get_backend_name() == "postgresql":
+            from rubdown.extras import MissingExtra
+
+            raise StoreError(str(MissingExtra("postgres"))) from None
         raise StoreError(f"the database driver for {safe!r} is not installed: {exc}") from None
     if engine.dialect.name == "sqlite":
+        _private_sqlite_file(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "handle_error", _storage_trouble)
     return engine
 
 
@@ -140,5 +205,9 @@ def open_store(url: str | None = None) -> Store:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
+        if _on_read_only_disk(engine.url):
+            raise StorageUnavailable(READ_ONLY) from None
         raise StoreError(f"cannot open the database at {safe}: {_first_line(exc)}") from None
+    if engine.dialect.name == "sqlite":
+        _private_sqlite_file(engine.url)  # the WAL files exist now
     return Store(engine=engine, sessionmaker=sessionmaker(engine, expire_on_commit=False))

@@ -22,11 +22,13 @@ def links_for(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
     """Download links for a plan, given its form fields."""
     if not available():
         return {}
+    from rubdown.extras import has
+
     query = urlencode(list(pairs))
-    return {
-        "sheet_pdf": f"/downloads/sheet.pdf?{query}",
-        "sheet_html": f"/downloads/sheet.html?{query}",
-    }
+    links = {"sheet_html": f"/downloads/sheet.html?{query}"}
+    if has("pdf"):  # PDFs need the 'pdf' extra (weasyprint)
+        links["sheet_pdf"] = f"/downloads/sheet.pdf?{query}"
+    return links
 
 
 def sheet(state: WebState, body: PlanIn, pdf: bool) -> bytes:

@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
 from rubdown.core.models import PlanError, Refusal
-from rubdown.store.errors import StoreError
+from rubdown.extras import MissingExtra
+from rubdown.store.errors import StorageUnavailable, StoreError
 from rubdown.web.live import SessionEnded
 
 if TYPE_CHECKING:
@@ -77,6 +78,18 @@ def install_error_handlers(app: FastAPI) -> None:
         # Sessions are only ever named in the path; a missing one is "not found".
         status = 404 if str(err).startswith("there is no session") else 400
         return _reply(request, status, {"error": str(err)})
+
+    @app.exception_handler(StorageUnavailable)
+    async def unavailable(request: Request, err: StorageUnavailable) -> Any:
+        """Disk full or read-only: 503 with the same words as the terminal; nothing was lost."""
+        reply = _reply(request, 503, {"error": str(err)})
+        reply.headers["retry-after"] = "30"
+        return reply
+
+    @app.exception_handler(MissingExtra)
+    async def not_installed(request: Request, err: MissingExtra) -> Any:
+        """An optional part (PDF output, say) is not installed here: 501 saying which."""
+        return _reply(request, 501, {"error": str(err)})
 
     @app.exception_handler(SessionEnded)
     async def ended(request: Request, err: SessionEnded) -> Any:

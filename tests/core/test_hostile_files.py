@@ -98,7 +98,7 @@ def test_reading_stops_when_the_time_budget_is_spent() -> None:
     data, problems = parse_yaml("a: [1, 2, 3]\n", "slow.yaml", clock=lambda: next(ticks))
     assert data is None
     assert [str(p) for p in problems] == [
-        "slow.yaml:1:1: file takes too long to read (over 1 s): make it smaller"
+        "slow.yaml:1:1: file takes too long to read (over 2 s): make it smaller"
     ]
 
 

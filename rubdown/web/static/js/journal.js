@@ -44,7 +44,8 @@ export class Journal {
         this.save();
       }
     } catch (error) {
-      if (error.status === 0) {
+      // Offline, or the server's disk is full (503): keep the entry and try again later.
+      if (error.status === 0 || error.status === 503) {
         setTimeout(() => this.flush(), RETRY_MS);
       } else {
         // The server refused this entry for good (say, the session was ended elsewhere).
