@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Segment
+from rubdown.core.safety import safety_limits
 
 MORE_TIME_S = 45.0
 RAMP = 2
@@ -85,6 +86,10 @@ def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpe
         first = group[0]
         assert first.technique and first.region and first.position
         reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
+        position = cat.positions[first.position]
+        sides = {s.side for s in group}
+        # Half a turning position already done: only the other side is left for this step.
+        only = first.side if position.turns and len(sides) == 1 else None
         low = min(first.min_reps or 1, reps)  # a step already begun may finish short
         high = max(first.max_reps or reps, reps)
         specs.append(
@@ -98,20 +103,29 @@ def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpe
                 high,
                 reps,
                 first.weight,
+                only,
             )
         )
     return specs
 
 
 def _fit_tail(
-    plan: Plan, done: list[Segment], specs: list[StepSpec], keep_first: bool
+    plan: Plan, done: list[Segment], specs: list[StepSpec], keep_first: bool, oil: str
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few."""
     end, cursor = plan.total_seconds, _cursor(done)
     stretched = False
     while True:
         try:
-            tail = fit_steps(specs, cursor, end, plan.warnings, opening=False, closing=LIVE_CLOSING)
+            tail = fit_steps(
+                specs,
+                cursor,
+                end,
+                plan.warnings,
+                opening=False,
+                closing=LIVE_CLOSING,
+                oil=oil,
+            )
             if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
                 raise TooMuchWork("the closing cannot shrink enough to end on time")
             return tail
@@ -135,7 +149,8 @@ def refit_after(
     """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
-        tail = _fit_tail(plan, done, specs, keep_first)
+        oil = safety_limits(cat, plan.request.profile).oil
+        tail = _fit_tail(plan, done, specs, keep_first, oil)
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
         tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]

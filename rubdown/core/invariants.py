@@ -98,6 +98,8 @@ def flows_head_to_toe(plan: Plan, cat: Catalogue) -> list[str]:
     out = []
     for a, b in itertools.pairwise(inner):
         same_block = a.position == b.position
+        if same_block and cat.positions[a.position or ""].turns:
+            same_block = a.side == b.side  # after turning over, the work starts again at the top
         if same_block and cat.region_order(b.region or "") < cat.region_order(a.region or ""):
             out.append(f"goes back up from {a.region} to {b.region}")
     return out

@@ -17,6 +17,8 @@ ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
 OIL_EVERY_S = 600.0
 FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
+# Side-lying starts on the left side, so the right side (facing up) is worked first.
+TURN_SIDES = ("right", "left")
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,14 @@ class StepSpec:
     max_reps: int
     default_reps: int
     weight: float = 1.0
+    only_side: str | None = None  # in a turning position: the one side still to do
 
     @property
     def sides(self) -> int:
-        """Two for techniques done on each side in turn."""
-        return 2 if self.technique.per_side else 1
+        """Two for techniques done on each side in turn, or in a position worked side by side."""
+        if self.only_side is not None:
+            return 1
+        return 2 if self.technique.per_side or self.position.turns else 1
 
     def slot(self) -> Slot:
         """The step as the solver sees it."""
@@ -104,9 +109,10 @@ Row = tuple[float, str, object]
 class _Layout:
     """Builds the rows (duration, kind, words, fields) for one set of repetitions."""
 
-    def __init__(self, cursor: Cursor, warnings: Sequence[str]) -> None:
+    def __init__(self, cursor: Cursor, warnings: Sequence[str], oil: str = "") -> None:
         self.c = replace(cursor)
         self.warnings = tuple(warnings)
+        self.oil = oil
         self.rows: list[Row] = []
 
     def add(self, duration: float, kind: str, say: str | _Chunk, **fields: object) -> None:
@@ -128,25 +134,30 @@ class _Layout:
         oil_due = self.c.since_oil >= OIL_EVERY_S
         need = (POSITION_S if moved else ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
         if moved:
-            self.add(
-                POSITION_S,
-                "announce",
-                wording.change_position(spec.position),
-                region=spec.region.id,
-                position=spec.position.id,
-            )
+            self.move(spec, wording.change_position(spec.position))
         elif changed and self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
             self.check_in(spec.region)
         elif changed:
             self.add(ANNOUNCE_S, "announce", wording.announce(spec.region), region=spec.region.id)
         if (changed or moved) and oil_due:
-            self.add(OIL_S, "oil", wording.MORE_OIL)
+            self.add(OIL_S, "oil", wording.more_oil(self.oil))
             self.c.since_oil = 0.0
 
-    def step(self, spec: StepSpec, reps: int, index: int) -> None:
+    def turn(self, spec: StepSpec) -> None:
+        """The receiver turns over: a cued pause, then the same work on the other side."""
+        if self.c.since_checkin + POSITION_S + spec.technique.seconds_per_rep > CHECKIN_EVERY_S:
+            self.check_in()
+        self.move(spec, wording.turn_over(spec.position))
+        self.c.region, self.c.position = spec.region.id, spec.position.id
+
+    def move(self, spec: StepSpec, say: str) -> None:
+        """A pause for the receiver to move (a new position, or turning over)."""
+        self.add(POSITION_S, "announce", say, region=spec.region.id, position=spec.position.id)
+
+    def step(self, spec: StepSpec, reps: int, index: int, sides: Sequence[str]) -> None:
         seconds = spec.technique.seconds_per_rep
         self.before_step(spec, seconds * min(reps, 3))
-        for side in ("left", "right") if spec.sides == 2 else ("both",):
+        for side in sides:
             self._chunks(spec, reps, side, index, seconds)
         self.c.region, self.c.position = spec.region.id, spec.position.id
 
@@ -168,20 +179,54 @@ class _Layout:
             first = False
 
 
+Order = list[tuple[int, tuple[str, ...], bool]]
+
+
+def _turning_block(specs: Sequence[StepSpec], block: range) -> Order:
+    """A position worked one side at a time: every step on one side, a turn, then the other."""
+    first, second = TURN_SIDES
+    one = [k for k in block if specs[k].only_side in (None, first)]
+    two = [k for k in block if specs[k].only_side in (None, second)]
+    out: Order = [(k, (first,), False) for k in one]
+    return out + [(k, (second,), n == 0 and bool(one)) for n, k in enumerate(two)]
+
+
+def step_order(specs: Sequence[StepSpec]) -> Order:
+    """(step, sides to do, whether the receiver turns over first) in the order they are done."""
+    out: Order = []
+    i = 0
+    while i < len(specs):
+        position = specs[i].position
+        j = i + 1
+        while j < len(specs) and specs[j].position.id == position.id:
+            j += 1
+        if position.turns:
+            out += _turning_block(specs, range(i, j))
+        else:
+            for k in range(i, j):
+                both = specs[k].technique.per_side
+                out.append((k, ("left", "right") if both else ("both",), False))
+        i = j
+    return out
+
+
 def lay_out(
     specs: Sequence[StepSpec],
     reps: Sequence[int],
     cursor: Cursor,
     warnings: Sequence[str],
     opening: bool,
+    oil: str = "",
 ) -> list[Row]:
     """Rows for the given repetitions, ending with the closing pause."""
-    layout = _Layout(cursor, warnings)
+    layout = _Layout(cursor, warnings, oil)
     if opening:
-        layout.add(OIL_S, "oil", wording.OPENING_OIL)
+        layout.add(OIL_S, "oil", wording.opening_oil(oil))
         layout.c.since_oil = 0.0
-    for offset, (spec, count) in enumerate(zip(specs, reps, strict=True)):
-        layout.step(spec, count, cursor.step_index + offset)
+    for k, sides, turn in step_order(specs):
+        if turn:
+            layout.turn(specs[k])
+        layout.step(specs[k], reps[k], cursor.step_index + k, sides)
     layout.add(CLOSING_S, "closing", wording.closing(layout.c.position))
     return layout.rows
 
@@ -274,15 +319,19 @@ def fit_steps(
     warnings: Sequence[str] = (),
     opening: bool = True,
     closing: Flex = CLOSING_FLEX,
+    oil: str = "",
 ) -> list[Segment]:
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
     window = end_s - cursor.t
     slots = [s.slot() for s in specs]
-    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
-    overhead = estimate_overhead(window, moves, opening)
+    order = step_order(specs)
+    done = [specs[k].region.id for k, _, _ in order]
+    moves = sum(1 for a, b in itertools.pairwise(done) if a != b)
+    turns = sum(1 for _, _, turn in order if turn)
+    overhead = estimate_overhead(window, moves, opening) + turns * POSITION_S
     _check_capacity(slots, window, overhead)
     budget = window - overhead
-    best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+    best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening, oil)
     rows = best
     for attempt in range(8):
         miss = _miss(rows, window, closing)
@@ -293,7 +342,7 @@ def fit_steps(
         # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
         gap = window - _total(rows)
         budget += gap if attempt < 2 else gap / 2
-        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening)
+        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening, oil)
     fitted = _flex(best, window - _total(best), cursor.t, closing)
     if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
         raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")

@@ -23,6 +23,7 @@ def is_light(kind: str | None, pressure: int | None) -> bool:
 
 
 MIN_MINUTES, MAX_MINUTES = 5, 90
+VIEWS: tuple[str, ...] = ("back", "front")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,13 @@ class Position:
     setup: str
     reaches: tuple[str, ...]
     needs: tuple[Need, ...]
+    view: str = "back"  # which body-map drawing shows this position: "back" or "front"
+    turn: str = ""  # non-empty: the receiver turns over halfway, and this is the cue to do it
+
+    @property
+    def turns(self) -> bool:
+        """Whether the work is done on one side, then again after the receiver turns over."""
+        return bool(self.turn)
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,12 @@ class Condition:
     avoid_regions: tuple[str, ...] = ()
     requires_avoid: bool = False
     warnings: tuple[str, ...] = ()
+    prefer_positions: tuple[str, ...] = ()
+    ask_first: str = ""
+    suggest_minutes: int | None = None
+    position_minutes: tuple[tuple[str, int], ...] = ()
+    widespread_at: int | None = None
+    oil: str = ""
 
 
 @dataclass(frozen=True)

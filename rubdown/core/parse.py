@@ -12,6 +12,7 @@ from rubdown.core.models import (
     KINDS,
     PARTNER_MAX_PRESSURE,
     STROKE_RULES,
+    VIEWS,
     Cap,
     Catalogue,
     Condition,
@@ -78,11 +79,13 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
             _need(n, pos_of(raw_needs, i, f.at("needs")), problems)
             for i, n in enumerate(raw_needs if isinstance(raw_needs, list) else [])
         ]
+        view = f.choice("view", VIEWS, required=False) or "back"
+        turn = f.text("turn", False)
         f.done()
         if f.ok and pid:
             yield (
                 "positions",
-                Position(pid, name, setup, reaches, tuple(n for n in needs if n)),
+                Position(pid, name, setup, reaches, tuple(n for n in needs if n), view, turn),
                 f.pos,
             )
 
@@ -221,7 +224,7 @@ def _check_routine_flow(
     most = sum(
         cat.techniques[s.technique].reps.max
         * cat.techniques[s.technique].seconds_per_rep
-        * (2 if cat.techniques[s.technique].per_side else 1)
+        * (2 if cat.techniques[s.technique].per_side or _turns(cat, s.position) else 1)
         for s in steps
     )
     moves = sum(1 for a, b in itertools.pairwise(steps) if a.region != b.region)
@@ -231,6 +234,10 @@ def _check_routine_flow(
             f"the steps fill at most {most / 60:.0f} minutes of massage, too few "
             f"for {minutes} minutes: add steps or lower 'minutes'",
         )
+
+
+def _turns(cat: Catalogue, position: str | None) -> bool:
+    return position in cat.positions and cat.positions[position or ""].turns
 
 
 def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
@@ -280,8 +287,9 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
         forbid = f.refs("forbid_positions", cat.positions, "position")
         avoid = f.refs("avoid_regions", cat.regions, "region")
         requires_avoid, warnings = f.flag("requires_avoid"), f.texts("warnings")
+        extra = _condition_extras(f, cat)
         f.done()
-        if refuse and not instead:
+        if (refuse or extra["widespread_at"]) and not instead:
             f.add("refuse", "a refusing condition must say what to do 'instead'")
         if f.ok and cid:
             yield (
@@ -298,9 +306,34 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
                     avoid,
                     requires_avoid,
                     warnings,
+                    **extra,
                 ),
                 f.pos,
             )
+
+
+def _condition_extras(f: Fields, cat: Catalogue) -> dict[str, Any]:
+    """The optional rules a condition may add: preferred positions, questions, limits, oil."""
+    raw_minutes = f.raw("position_minutes") or {}
+    limits: list[tuple[str, int]] = []
+    if not isinstance(raw_minutes, dict):
+        f.add("position_minutes", "'position_minutes' must map a position to minutes")
+    else:
+        for position, value in raw_minutes.items():
+            if position not in cat.positions:
+                f.add("position_minutes", f"unknown position '{position}'")
+            elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 90:
+                f.add("position_minutes", f"minutes for '{position}' must be 1 to 90")
+            else:
+                limits.append((str(position), value))
+    return {
+        "prefer_positions": f.refs("prefer_positions", cat.positions, "position"),
+        "ask_first": f.text("ask_first", False),
+        "suggest_minutes": f.integer("suggest_minutes", 5, 90, False),
+        "position_minutes": tuple(limits),
+        "widespread_at": f.integer("widespread_at", 1, 40, False),
+        "oil": f.text("oil", False),
+    }
 
 
 READERS: dict[str, Reader] = {

@@ -21,8 +21,10 @@ from rubdown.core.safety import Limits, cap_notes, safety_limits
 SHORT_SESSION_MINUTES = 20
 DEFAULT_MINUTES = 30
 POSITION_PREFERENCE = {
-    True: ("seated", "seated-forearms", "lying"),  # short sessions: no undressing, quick set-up
-    False: ("lying", "seated", "seated-forearms"),  # longer: lying reaches the whole back and legs
+    # Short sessions: no undressing, quick set-up.
+    True: ("seated", "seated-forearms", "face-up", "lying", "side-lying"),
+    # Longer: lying reaches the whole back and legs; on the side reaches nearly as much.
+    False: ("lying", "side-lying", "seated", "seated-forearms", "face-up"),
 }
 
 
@@ -37,9 +39,22 @@ def _check_request(cat: Catalogue, request: PlanRequest, minutes: int) -> None:
         raise PlanError(f"unknown routine '{request.routine}'", tuple(cat.routines))
 
 
+def _preferred(cat: Catalogue, limits: Limits) -> tuple[Position, str] | None:
+    """The first position a condition prefers that nothing rules out, and why."""
+    for position, reason in limits.preferred_positions:
+        if position in cat.positions and position not in limits.forbidden_positions:
+            return cat.positions[position], f"the kindest position with {reason}"
+    return None
+
+
 def _auto_position(
     cat: Catalogue, request: PlanRequest, minutes: int, limits: Limits, notes: list[str]
 ) -> Position:
+    preferred = _preferred(cat, limits)
+    if preferred is not None:
+        kindest, why = preferred
+        notes.append(f"Position: {kindest.name.lower()} ({why}).")
+        return kindest
     order = [p for p in POSITION_PREFERENCE[minutes < SHORT_SESSION_MINUTES] if p in cat.positions]
     order += [p for p in cat.positions if p not in order]
     allowed = [p for p in order if p not in limits.forbidden_positions]
@@ -79,10 +94,13 @@ def choose_position(
         wanted = _routine_position(cat, request, limits)
     if wanted in limits.forbidden_positions:
         reason = limits.forbidden_positions[wanted]
-        chosen = _auto_position(cat, replace(request, position="any"), minutes, limits, [])
+        why: list[str] = []
+        chosen = _auto_position(cat, replace(request, position="any"), minutes, limits, why)
+        preferred = _preferred(cat, limits)
+        because = f" ({preferred[1]})" if preferred and preferred[0] == chosen else ""
         notes.append(
             f"Not {cat.positions[wanted].name.lower()}: {reason} rules it out, so "
-            f"{chosen.name.lower()} instead."
+            f"{chosen.name.lower()} instead{because}."
         )
         return chosen
     if wanted == "any":
@@ -127,8 +145,12 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
         minutes = routine.minutes if routine else DEFAULT_MINUTES
     _check_request(cat, request, minutes)
     limits = safety_limits(cat, request.profile)
+    limits.rule_out_long_stays(minutes)
     notes: list[str] = []
     position = choose_position(cat, request, minutes, limits, notes)
+    if limits.suggest_minutes is not None and minutes > limits.suggest_minutes[0]:
+        most, reason = limits.suggest_minutes
+        notes.append(f"A shorter session, about {most} minutes, is often kinder with {reason}.")
     if routine is not None and (
         position.id != routine.position
         or any(s.position in limits.forbidden_positions for s in routine.steps)
@@ -142,7 +164,7 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     else:
         specs = compose.from_catalogue(cat, position, request.profile, limits, window, rng, notes)
     specs = _ramped(specs, notes)
-    segments = fit_steps(specs, Cursor(), window, limits.warnings)
+    segments = fit_steps(specs, Cursor(), window, limits.warnings, oil=limits.oil)
     touched = {s.region.id for s in specs}
     notes = limits.notes + cap_notes(cat, limits, touched) + notes
     notes += list(request.profile.learned_notes)

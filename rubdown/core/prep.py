@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from rubdown.core.models import Catalogue, Need, Plan, Position
+from rubdown.core.safety import safety_limits
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -79,6 +80,16 @@ SETTLING: dict[str, tuple[str, str]] = {
         "over your lap",
         "an upright back lets the giver lean in with the forearms",
     ),
+    "side-lying": (
+        "Receiver: undress to your underwear and lie on your left side, a pillow under "
+        "your head, one between your knees and, if pregnant, a folded towel under the bump",
+        "with the top knee bent forward on its pillow the back and hips can let go",
+    ),
+    "face-up": (
+        "Receiver: undress to your underwear and lie on your back, a thin pillow under "
+        "your head and a firm one under your knees, the warm towels over you",
+        "the pillow under the knees lets the lower back rest flat",
+    ),
 }
 SETTLE_MINUTES = 2
 FETCH_MINUTES = 3
@@ -116,6 +127,16 @@ def merged_needs(positions: list[Position]) -> list[Need]:
     return list(merged.values())
 
 
+def _with_oil(needs: list[Need], oil: str) -> list[Need]:
+    """The oil a condition asks for (nut-free with a nut allergy) instead of any oil."""
+    if not oil:
+        return needs
+    return [
+        replace(n, item=oil) if "oil" in n.item.casefold() or "lotion" in n.item.casefold() else n
+        for n in needs
+    ]
+
+
 def need_action(need: Need) -> str:
     """An instruction for a need, e.g. "Put 2 towels in the dryer"."""
     item, count = need.item, need.count
@@ -137,7 +158,7 @@ def need_action(need: Need) -> str:
 def _raw_steps(cat: Catalogue, plan: Plan) -> list[tuple[int, str, str]]:
     """Every set-up step as (minutes before, what, why), in the order they were gathered."""
     positions = plan_positions(cat, plan)
-    needs = merged_needs(positions)
+    needs = _with_oil(merged_needs(positions), safety_limits(cat, plan.request.profile).oil)
     steps = [(n.lead_minutes, need_action(n), n.note) for n in needs]
     for position in positions[1:]:
         steps.append(

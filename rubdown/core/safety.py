@@ -33,6 +33,19 @@ class Limits:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     capped: list[tuple[Condition, Cap]] = field(default_factory=list)
+    preferred_positions: list[tuple[str, str]] = field(default_factory=list)
+    position_minutes: dict[str, tuple[int, str]] = field(default_factory=dict)
+    ask_first: list[str] = field(default_factory=list)
+    suggest_minutes: tuple[int, str] | None = None
+    oil: str = ""
+
+    def rule_out_long_stays(self, minutes: int) -> None:
+        """A position some condition limits in time is ruled out for a longer session."""
+        for position, (most, reason) in self.position_minutes.items():
+            if minutes > most:
+                self.forbidden_positions.setdefault(
+                    position, f"{reason} (at most {most} minutes there)"
+                )
 
     def cap_for(self, region: str, no_press: bool = False) -> int:
         """The highest pressure allowed on a region."""
@@ -137,6 +150,53 @@ def avoid_regions(cond: Condition, profile: Profile, cat: Catalogue, limits: Lim
         )
 
 
+def prefer_positions(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions have a best position (side-lying when pregnant)."""
+    for position in cond.prefer_positions:
+        limits.preferred_positions.append((position, cond.name.lower()))
+
+
+def limit_position_minutes(
+    cond: Condition, profile: Profile, cat: Catalogue, limits: Limits
+) -> None:
+    """Some conditions allow a position only for a while (not long face down)."""
+    for position, most in cond.position_minutes:
+        old = limits.position_minutes.get(position)
+        if old is None or most < old[0]:
+            limits.position_minutes[position] = (most, cond.name.lower())
+
+
+def ask_first(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions need a word with someone before the first touch; said before the plan."""
+    if cond.ask_first:
+        limits.ask_first.append(f"Before you start ({cond.name.lower()}): {cond.ask_first}")
+
+
+def suggest_shorter(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions are kinder with shorter sessions; the planner says so."""
+    most = cond.suggest_minutes
+    if most is not None and (limits.suggest_minutes is None or most < limits.suggest_minutes[0]):
+        limits.suggest_minutes = (most, cond.name.lower())
+
+
+def refuse_widespread(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Left out here and there is fine; when too much must be left out, no massage today."""
+    if cond.widespread_at is not None and len(profile.avoid) >= cond.widespread_at:
+        raise Refusal(
+            f"No massage today: {cond.name.lower()} over {len(profile.avoid)} areas. "
+            f"{cond.explain}",
+            cond.instead,
+            cond.id,
+        )
+
+
+def name_the_oil(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
+    """Some conditions need a particular oil (nut-free with a nut allergy)."""
+    if cond.oil:
+        limits.oil = cond.oil
+        limits.notes.append(f"Oil: {cond.oil}, because of the {cond.name.lower()}.")
+
+
 def pass_on_warnings(cond: Condition, profile: Profile, cat: Catalogue, limits: Limits) -> None:
     """Warnings the giver must hear (stop if pain spreads down a leg)."""
     limits.warnings.extend(cond.warnings)
@@ -144,10 +204,16 @@ def pass_on_warnings(cond: Condition, profile: Profile, cat: Catalogue, limits: 
 
 CONDITION_RULES: dict[str, ConditionRule] = {
     "refuse": refuse_session,
+    "widespread": refuse_widespread,
     "requires-avoid": require_avoided_region,
     "caps": cap_pressure,
     "positions": forbid_positions,
     "avoid": avoid_regions,
+    "prefer-positions": prefer_positions,
+    "position-minutes": limit_position_minutes,
+    "ask-first": ask_first,
+    "suggest-shorter": suggest_shorter,
+    "oil": name_the_oil,
     "warnings": pass_on_warnings,
 }
 
@@ -172,11 +238,15 @@ def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
     limits = Limits(pressure_cap=min(PRESSURE_WORDS[word], PARTNER_MAX_PRESSURE))
     limits.avoid.update(profile.avoid)
     # Refusals first, so a fever is reported even alongside other conditions.
-    ordered = sorted(profile.conditions, key=lambda c: not cat.conditions[c].refuse)
+    ordered = sorted(
+        profile.conditions,
+        key=lambda c: not (cat.conditions[c].refuse or cat.conditions[c].widespread_at),
+    )
     for cid in ordered:
         for rule in CONDITION_RULES.values():
             rule(cat.conditions[cid], profile, cat, limits)
     if profile.avoid:
         limits.notes.insert(0, f"Not touching the {region_names(cat, profile.avoid)}, as asked.")
     limits.notes.insert(0, f"Pressure kept at or under {limits.pressure_cap} ({word} preference).")
+    limits.notes[:0] = limits.ask_first
     return limits

@@ -11,9 +11,35 @@ OPENING_OIL = (
     "so never pour it straight onto the skin."
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
+
+
+def opening_oil(oil: str = "") -> str:
+    """The first words: warm the oil, naming the one to use when a condition asks for it."""
+    if not oil:
+        return OPENING_OIL
+    return (
+        f"Use {oil} today. Warm a little between your palms first. Cold oil makes "
+        "muscles tense, so never pour it straight onto the skin."
+    )
+
+
+def more_oil(oil: str = "") -> str:
+    """A top-up of oil, naming the one to use when a condition asks for it."""
+    if not oil:
+        return MORE_OIL
+    return f"Time for a little more of the {oil}. Warm it in your hands before it touches skin."
+
+
+def turn_over(position: Position) -> str:
+    """Said halfway through a position worked one side at a time."""
+    return f"{position.turn} Then the same again on this side."
+
+
 CLOSING_REST = {
     "lying": "cover your partner with the warm towels and let them lie quietly for a minute",
     "seated": "wrap the warm towel round your partner's shoulders and let them sit quietly",
+    "side-lying": "cover your partner with the warm towels and let them rest on their side",
+    "face-up": "cover your partner with the warm towels and let them lie quietly for a minute",
 }
 
 

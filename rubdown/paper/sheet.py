@@ -43,6 +43,7 @@ class SheetStep:
     rule: str
     direction: str | None
     cautions: tuple[str, ...]
+    view: str = "back"
 
 
 def clock(seconds: float) -> str:
@@ -109,6 +110,9 @@ def sheet_steps(plan: Plan, cat: Catalogue) -> list[SheetStep]:
                 rule=RULE_TEXT.get(first.stroke_rule or "", ""),
                 direction=direction_of(first.technique, first.stroke_rule),
                 cautions=technique.cautions if technique else (),
+                view=cat.positions[first.position].view
+                if first.position in cat.positions
+                else "back",
             )
         )
     return steps
@@ -129,7 +133,9 @@ def sheet_context(plan: Plan, cat: Catalogue) -> dict[str, Any]:
     setup = prep_timeline(cat, plan, datetime(2000, 1, 1, 12, 0))
     steps = sheet_steps(plan, cat)
     maps = {
-        s.number: bodymap_svg(s.region, s.direction, MAP_HEIGHT, id_prefix=f"step{s.number}-")
+        s.number: bodymap_svg(
+            s.region, s.direction, MAP_HEIGHT, id_prefix=f"step{s.number}-", view=s.view
+        )
         if s.region in cat.regions
         else ""
         for s in steps

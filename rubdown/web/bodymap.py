@@ -1,4 +1,4 @@
-"""The body-map SVG, with one region marked and a stroke-direction arrow drawn over it."""
+"""The body-map SVGs (back and front), with one region marked and a stroke-direction arrow."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ VIEW_HEIGHT = 420
 # Where to draw the arrow for each region: (x, y, length) in viewBox units. Paired regions list
 # the left side only; the right side is mirrored about the middle line, as in the drawing.
 REGION_CENTRES: dict[str, tuple[float, float, float]] = {
+    "scalp": (100, 24, 14),
     "skull-base": (100, 47, 16),
     "neck": (100, 64, 18),
     "shoulders": (74, 86, 16),
@@ -29,14 +30,46 @@ REGION_CENTRES: dict[str, tuple[float, float, float]] = {
     "calves": (88, 370, 36),
     "feet": (89, 408, 12),
 }
-SINGLE_REGIONS = frozenset({"skull-base", "neck", "spine"})
+FRONT_CENTRES: dict[str, tuple[float, float, float]] = {
+    "scalp": (100, 17, 12),
+    "eyes": (100, 34, 8),
+    "face": (100, 44, 14),
+    "skull-base": (84, 50, 10),
+    "neck": (91, 64, 16),
+    "front-neck": (100, 65, 14),
+    "shoulders": (74, 86, 16),
+    "upper-arms": (56, 127, 34),
+    "forearms": (52, 191, 34),
+    "hands": (51, 242, 20),
+    "front-thighs": (88, 300, 44),
+    "knees": (88.5, 341, 10),
+    "shins": (88, 372, 34),
+    "feet": (89, 408, 12),
+}
+CENTRES: dict[str, dict[str, tuple[float, float, float]]] = {
+    "back": REGION_CENTRES,
+    "front": FRONT_CENTRES,
+}
+SINGLE_REGIONS = frozenset({"skull-base", "neck", "spine", "scalp", "eyes", "face", "front-neck"})
+# On the front view the neck and skull base are worked from underneath, on both sides.
+PAIRED_ON_FRONT = frozenset({"skull-base", "neck"})
 DIRECTIONS = ("down", "up")
+FILES = {"back": "static/bodymap.svg", "front": "static/bodymap-front.svg"}
+
+
+def is_single(region: str, view: str = "back") -> bool:
+    """Whether a region is drawn once, on the middle line, rather than on both sides."""
+    if view == "front" and region in PAIRED_ON_FRONT:
+        return False
+    return region in SINGLE_REGIONS
 
 
 @cache
-def base_svg() -> str:
-    """The body-map drawing as shipped in the web app's static folder."""
-    return resources.files("rubdown.web").joinpath("static/bodymap.svg").read_text("utf-8")
+def base_svg(view: str = "back") -> str:
+    """The body-map drawing for a view as shipped in the web app's static folder."""
+    if view not in FILES:
+        raise ValueError(f"body-map view must be one of {', '.join(FILES)}")
+    return resources.files("rubdown.web").joinpath(FILES[view]).read_text("utf-8")
 
 
 def bodymap_svg(
@@ -44,17 +77,18 @@ def bodymap_svg(
     direction: str | None = None,
     size: int | None = None,
     id_prefix: str = "",
+    view: str = "back",
 ) -> str:
     """The SVG text with `highlight` marked "current" and an optional arrow; size = height in px."""
-    if highlight is not None and highlight not in REGION_CENTRES:
-        raise ValueError(f"unknown body-map region: {highlight!r}")
+    svg = base_svg(view)
+    if highlight is not None and highlight not in CENTRES[view]:
+        raise ValueError(f"unknown body-map region on the {view} view: {highlight!r}")
     if direction is not None and direction not in DIRECTIONS:
         raise ValueError(f"stroke direction must be one of {', '.join(DIRECTIONS)}")
-    svg = base_svg()
     if highlight is not None:
         svg = _mark_current(svg, highlight)
         if direction is not None:
-            svg = svg.replace("</svg>", arrows_svg(highlight, direction) + "</svg>")
+            svg = svg.replace("</svg>", arrows_svg(highlight, direction, view) + "</svg>")
     if size is not None:
         width = round(size * VIEW_WIDTH / VIEW_HEIGHT)
         svg = svg.replace(
@@ -68,15 +102,19 @@ def bodymap_svg(
 
 def _mark_current(svg: str, region: str) -> str:
     """Add the "current" class to the region's element."""
-    marker = f'id="region-{region}" class="region"'
-    return svg.replace(marker, f'id="region-{region}" class="region current"', 1)
+    return re.sub(
+        rf'id="region-{re.escape(region)}" class="region([^"]*)"',
+        rf'id="region-{region}" class="region\1 current"',
+        svg,
+        count=1,
+    )
 
 
-def arrows_svg(region: str, direction: str) -> str:
+def arrows_svg(region: str, direction: str, view: str = "back") -> str:
     """A <g> holding one arrow per side of the region, pointing down or up."""
-    x, y, length = REGION_CENTRES[region]
+    x, y, length = CENTRES[view][region]
     points = [(x, y)]
-    if region not in SINGLE_REGIONS:
+    if not is_single(region, view):
         points.append((VIEW_WIDTH - x, y))
     paths = "".join(
         f'<path class="arrow" d="{_arrow_path(px, py, length, direction)}"/>' for px, py in points

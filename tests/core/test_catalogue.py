@@ -62,7 +62,8 @@ def test_spine_is_a_no_press_zone_touched_only_by_light_glides(cat):
 def test_seated_cannot_reach_glutes_or_legs(cat):
     reach = set(cat.positions["seated"].reaches)
     assert not reach & {"glutes", "thighs", "calves", "feet"}
-    assert set(cat.positions["lying"].reaches) == set(cat.regions)
+    back_of_body = {r for r in cat.regions if r not in cat.positions["face-up"].reaches}
+    assert back_of_body - {"scalp"} <= set(cat.positions["lying"].reaches)
 
 
 def test_every_condition_cites_a_source(cat):

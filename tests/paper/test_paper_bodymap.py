@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from rubdown.web.bodymap import REGION_CENTRES, base_svg, bodymap_svg
+from rubdown.web.bodymap import CENTRES, REGION_CENTRES, base_svg, bodymap_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -16,23 +16,43 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)
 
 
-def test_every_region_has_an_element_with_a_title(cat):
-    root = parse(base_svg())
+@pytest.mark.parametrize("view", ["back", "front"])
+def test_every_region_a_view_shows_has_an_element_with_a_title(cat, view):
+    root = parse(base_svg(view))
     assert root.get("viewBox") == "0 0 200 420"
-    for region in cat.regions.values():
+    shown = {r for p in cat.positions.values() if p.view == view for r in p.reaches}
+    for region in (cat.regions[r] for r in shown):
         element = root.find(f".//*[@id='region-{region.id}']")
         assert element is not None, region.id
-        assert element.get("class") == "region"
+        classes = (element.get("class") or "").split()
+        assert classes[0] == "region" and ("no-press" in classes) == region.no_press, region.id
         assert element.get("data-region") == region.id
         title = element.find(f"{SVG}title")
-        assert title is not None and title.text == region.name
-    assert set(REGION_CENTRES) == set(cat.regions)
+        assert title is not None and (title.text or "").startswith(region.name)
+    assert set(CENTRES[view]) == {
+        r for r in cat.regions if root.find(f".//*[@id='region-{r}']") is not None
+    }
 
 
-def test_no_inline_colours_or_external_references():
-    svg = base_svg()
+def test_every_region_is_on_some_view(cat):
+    assert set(cat.regions) == set(CENTRES["back"]) | set(CENTRES["front"])
+    assert set(REGION_CENTRES) == set(CENTRES["back"])
+
+
+@pytest.mark.parametrize("view", ["back", "front"])
+def test_no_inline_colours_or_external_references(view):
+    svg = base_svg(view)
     assert " fill=" not in svg and " stroke=" not in svg and "style=" not in svg
     assert "href" not in svg and "url(" not in svg and "@import" not in svg
+
+
+def test_front_view_marks_a_face_up_region_with_arrows_on_both_legs():
+    root = parse(bodymap_svg("shins", "up", view="front"))
+    current = [e.get("id") for e in root.iter() if "current" in (e.get("class") or "").split()]
+    assert current == ["region-shins"]
+    assert len(root.findall(f".//{SVG}g[@class='arrows']/{SVG}path")) == 2
+    with pytest.raises(ValueError, match="front view"):
+        bodymap_svg("glutes", view="front")
 
 
 def test_highlight_marks_one_region_current():

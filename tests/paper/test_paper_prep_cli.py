@@ -63,9 +63,9 @@ def test_prep_for_a_stored_person_uses_their_condition(clock):
     result = run("prep", "--at", "20:00", "--for", "Ben", "--json")
     assert result.exit_code == 0, result.output
     steps = " ".join(i["what"] for i in json.loads(result.output)["items"])
-    assert "sit on the blankets" in steps and "lie face down" not in steps
+    assert "lie on your left side" in steps and "lie face down" not in steps
     text = run("prep", "--at", "20:00", "--for", "Ben").output
-    assert "seated" in text.splitlines()[0] and "never face down" in text
+    assert "lying on the side" in text.splitlines()[0] and "never face down" in text
 
 
 def test_sheet_for_a_stored_person_mentions_their_condition(tmp_path):
