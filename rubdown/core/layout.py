@@ -134,6 +134,8 @@ class _Layout:
         oil_due = self.c.since_oil >= OIL_EVERY_S
         need = (POSITION_S if moved else ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
         if moved:
+            if self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
+                self.check_in()
             self.move(spec, wording.change_position(spec.position))
         elif changed and self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
             self.check_in(spec.region)
