@@ -203,9 +203,12 @@ def guide(
     """Plan or pick up a session, prepare its sound, play it, then ask for feedback."""
     from rubdown.cli.guide_runner import Journal
     from rubdown.cli.guide_sound import make_sound
+    from rubdown.cli.screen_cmd import screen_before_session
     from rubdown.store.repos import SessionsRepo
 
     plan, resume_id, at_s, (giver, receiver) = pick_plan(store, cat, people, resume, options)
+    if resume_id is None:
+        screen_before_session(store, receiver, settings["interactive"])
     if resume and settings["ignored"]:
         echo(
             f"Note: {', '.join(settings['ignored'])} ignored: resuming goes on with the "

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "rubdown.cli.plan_cmd",
     "rubdown.cli.guide_cmd",
     "rubdown.cli.people_cmds",
+    "rubdown.cli.screen_cmd",
     "rubdown.cli.prep_cmds",
     "rubdown.cli.serve_cmd",
 )

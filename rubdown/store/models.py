@@ -79,6 +79,10 @@ class PersonRow(Base):
     focus: Mapped[list[str]] = mapped_column(JSON)
     avoid: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The red-flag screen: when it was last answered, the conditions then, and any yes.
+    screened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    screen_conditions: Mapped[list[str] | None] = mapped_column(JSON)
+    red_flags: Mapped[list[str] | None] = mapped_column(JSON)
 
     __table_args__ = (CheckConstraint("pressure IN ('light', 'medium', 'firm')", name="pressure"),)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Final
 
 from sqlalchemy import select
@@ -87,6 +88,9 @@ def to_record(row: PersonRow) -> PersonRecord:
         focus=tuple(row.focus),
         avoid=tuple(row.avoid),
         created_at=row.created_at,
+        screened_at=row.screened_at,
+        screen_conditions=None if row.screen_conditions is None else tuple(row.screen_conditions),
+        red_flags=tuple(row.red_flags or ()),
     )
 
 
@@ -190,6 +194,16 @@ class PeopleRepo:
             session.flush()
             if check is not None:
                 check(to_record(row))
+            return to_record(row)
+
+    def record_screen(self, name: str, flags: Iterable[str], at: datetime) -> PersonRecord:
+        """Store a red-flag screen's answers: any flag raised, and the conditions it covered."""
+        with self.store.sessionmaker.begin() as session:
+            row = find_row(session, name)
+            row.screened_at = at
+            row.screen_conditions = list(row.conditions)
+            row.red_flags = list(flags)
+            session.flush()
             return to_record(row)
 
     @staticmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rubdown.core.models import Catalogue, Profile
@@ -103,3 +104,27 @@ def profile_checker(cat: Catalogue) -> Callable[[PersonRecord], None]:
                 conditions.remove(refusal.condition)
 
     return check
+
+
+def screen_gate(store: Store | None, receiver: str | None) -> None:
+    """Before a session for a stored person: a stored red flag refuses, a due screen waits."""
+    if store is None or receiver is None:
+        return
+    from rubdown.core.screen import gate
+    from rubdown.store.people import PeopleRepo
+
+    person = PeopleRepo(store).get(receiver)
+    gate(person.name, person.screen_conditions, person.red_flags, person.conditions)
+
+
+def answer_screen(
+    store: Store | None, person: str | None, answers: Mapping[str, bool], at: datetime
+) -> None:
+    """Check the red-flag answers, store them on the person, and refuse on any yes."""
+    from rubdown.core.screen import raised, refuse_if_raised
+    from rubdown.store.people import PeopleRepo
+
+    flags = [f.id for f in raised(answers)]
+    if store is not None and person is not None:
+        PeopleRepo(store).record_screen(person, flags, at)
+    refuse_if_raised(flags)

@@ -41,6 +41,16 @@ class PersonRecord:
     focus: tuple[str, ...]
     avoid: tuple[str, ...]
     created_at: datetime
+    screened_at: datetime | None = None
+    screen_conditions: tuple[str, ...] | None = None
+    red_flags: tuple[str, ...] = ()
+
+    @property
+    def screen_due(self) -> bool:
+        """Whether the red-flag screen must be answered before the next session."""
+        from rubdown.core.screen import screen_due
+
+        return screen_due(self.screen_conditions, self.conditions)
 
     def to_json(self) -> dict[str, Any]:
         """The profile as plain JSON (the CLI and the web API share it)."""
@@ -51,6 +61,11 @@ class PersonRecord:
             "focus": list(self.focus),
             "avoid": list(self.avoid),
             "created_at": self.created_at.isoformat(),
+            "screen": {
+                "answered_at": self.screened_at.isoformat() if self.screened_at else None,
+                "due": self.screen_due,
+                "red_flags": list(self.red_flags),
+            },
         }
 
 

@@ -150,7 +150,9 @@ def _include_routes(app: FastAPI) -> None:
         pages,
         pages_people,
         pwa,
+        screen,
     )
 
-    for module in (api_plan, api_sessions, api_people, downloads, pages, pages_people, pwa):
+    modules = (api_plan, api_sessions, api_people, screen, downloads, pages, pages_people, pwa)
+    for module in modules:
         app.include_router(module.router)

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
 from rubdown.core.models import PlanError, Refusal
+from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
 from rubdown.store.errors import StorageUnavailable, StoreError
 from rubdown.web.live import SessionEnded
@@ -18,13 +19,17 @@ if TYPE_CHECKING:
 
 
 def refusal_json(err: Refusal) -> dict[str, Any]:
-    """A refusal as the API reports it."""
-    return {
+    """A refusal as the API reports it; a red flag also says which, and whether it is urgent."""
+    body = {
         "refused": True,
         "reason": err.reason,
         "instead": err.instead,
         "condition": err.condition,
     }
+    if isinstance(err, ScreenRefusal):
+        body["red_flags"] = [f.id for f in err.flags]
+        body["emergency"] = err.emergency
+    return body
 
 
 def plan_error_json(err: PlanError) -> dict[str, Any]:
@@ -66,6 +71,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def refused(request: Request, err: Refusal) -> Any:
         """A safety refusal: 409 with reason and what to do instead."""
         return _reply(request, 409, refusal_json(err))
+
+    @app.exception_handler(ScreenNeeded)
+    async def screen_needed(request: Request, err: ScreenNeeded) -> Any:
+        """The red-flag screen comes first: 409, with where to answer it."""
+        from rubdown.web.routes.screen import screen_url
+
+        url = screen_url(err.person)
+        return _reply(request, 409, {"error": err.message, "screen_needed": True, "screen": url})
 
     @app.exception_handler(PlanError)
     async def bad_plan(request: Request, err: PlanError) -> Any:

@@ -9,7 +9,7 @@ from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
 from rubdown.core.safety import check_profile_ids
 from rubdown.core.timeline import spoken_texts
-from rubdown.store.profiles import profile_for
+from rubdown.store.profiles import profile_for, screen_gate
 from rubdown.store.records import PRESSURES
 from rubdown.store.repos import SessionsRepo
 
@@ -62,7 +62,11 @@ def voice_info(state: WebState) -> dict[str, Any]:
 
 
 def start_session(state: WebState, body: PlanIn) -> tuple[int, Plan]:
-    """Plan, then open a running session for it (journalling session-started)."""
+    """Plan, then open a running session for it (journalling session-started).
+
+    A stored receiver must have a clear red-flag screen (ScreenRefusal or ScreenNeeded if not).
+    """
+    screen_gate(state.store, body.receiver or None)
     plan = make_plan(state, body)
     session_id = SessionsRepo(state.store).start(
         plan_to_json(plan), body.giver or None, body.receiver or None

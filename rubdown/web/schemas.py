@@ -111,6 +111,12 @@ class FeedbackIn(Strict):
     favourite_technique: str | None = Field(None, max_length=80)
 
 
+class ScreenIn(Strict):
+    """Answers to the red-flag screen: every question's id with true (yes) or false (no)."""
+
+    answers: dict[str, bool] = Field(description="Question id to yes (true) or no (false).")
+
+
 class PersonIn(Strict):
     """A new person."""
 

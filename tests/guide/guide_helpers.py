@@ -98,3 +98,10 @@ def run_scripted(store, cat, plan, presses, receiver=None, display=None):
     start = clock.now
     runner.run()
     return sid, runner, sessions, clock.now - start
+
+
+def all_clear() -> tuple[str, ...]:
+    """`rubdown screen` options answering no to every red-flag question."""
+    from rubdown.core.screen import RED_FLAGS
+
+    return tuple(arg for flag in RED_FLAGS for arg in ("--answer", f"{flag.id}=no"))

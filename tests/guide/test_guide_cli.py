@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-from guide_helpers import GUIDE_COMMAND
+from guide_helpers import GUIDE_COMMAND, all_clear
 
 from rubdown.cli.main import cli
 
@@ -106,8 +106,9 @@ def test_kill_9_loses_no_shown_event_and_resume_finishes(data_dir):
 
 
 def test_history_lists_sessions_newest_first_with_people(data_dir):
-    run("people", "add", "Ann")
-    run("people", "add", "Bo")
+    for name in ("Ann", "Bo"):
+        run("people", "add", name)
+        run("screen", "--for", name, *all_clear())
     run("guide", "--minutes", "5", *FAST, "--giver", "Ann", "--for", "Bo")
     run("guide", "--minutes", "6", *FAST, "--giver", "Bo", "--receiver", "Ann")
     sessions = history()
@@ -122,6 +123,7 @@ def test_history_lists_sessions_newest_first_with_people(data_dir):
 def test_turn_goes_to_whoever_received_last(data_dir):
     for name in ("Ann", "Bo"):
         run("people", "add", name)
+        run("screen", "--for", name, *all_clear())
     first = run("turn")
     assert first.exit_code == 0 and first.output.startswith("Ann gives, Bo receives.")
     run("guide", "--minutes", "5", *FAST, "--giver", "Ann", "--for", "Bo")
@@ -203,6 +205,7 @@ def test_bad_people_input_is_a_message_and_exit_2(data_dir, args, message):
 def test_stats_table_and_chart(data_dir, tmp_path, suffix):
     run("people", "add", "Ann")
     run("people", "add", "Bo")
+    run("screen", "--for", "Bo", *all_clear())
     run("guide", "--minutes", "5", *FAST, "--giver", "Ann", "--for", "Bo")
     chart = tmp_path / f"chart.{suffix}"
     result = run("stats", "--weeks", "2", "--plot", str(chart))

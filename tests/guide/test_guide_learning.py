@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from click.testing import CliRunner
 from guide_helpers import run_scripted
@@ -34,6 +36,7 @@ def guided(store, cat, plan, receiver, presses):
 
 def test_firmer_on_the_shoulders_makes_the_next_plan_start_firmer_there(store, cat):
     PeopleRepo(store).add("Ann")
+    PeopleRepo(store).record_screen("Ann", [], datetime.now(UTC))
     first = new_plan(store, cat, None, "Ann", OPTIONS)
     step = shoulders(first)[0]
     assert step.pressure < step.max_pressure
@@ -67,6 +70,7 @@ def test_firmer_on_the_shoulders_makes_the_next_plan_start_firmer_there(store, c
 
 def test_lighter_lowers_it_and_a_too_firm_verdict_lowers_every_region(store, cat):
     PeopleRepo(store).add("Ann")
+    PeopleRepo(store).record_screen("Ann", [], datetime.now(UTC))
     first = new_plan(store, cat, None, "Ann", OPTIONS)
     step = shoulders(first)[0]
     sid, _ = guided(store, cat, first, "Ann", [(step.start_s + 2.0, "l")])

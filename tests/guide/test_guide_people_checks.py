@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from guide_helpers import all_clear
 
 from rubdown.cli.main import cli
 
@@ -33,6 +34,7 @@ def test_removing_the_injured_area_is_refused_and_the_profile_kept(data_dir):
     assert result.exit_code == 2, result.output
     assert "needs the affected area" in result.output
     assert stored("Gus")["avoid"] == ["calves"]
+    run("screen", "--for", "Gus", *all_clear())
     guided = run("guide", "--for", "Gus", "--minutes", "5", *FAST)
     assert guided.exit_code == 0, guided.output
 

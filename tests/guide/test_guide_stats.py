@@ -6,6 +6,7 @@ import warnings
 
 import pytest
 from click.testing import CliRunner
+from guide_helpers import all_clear
 
 from rubdown.cli.main import cli
 from rubdown.cli.stats_view import draw_chart
@@ -21,6 +22,7 @@ def run(*args):
 def ann_gives_bo_five_minutes():
     run("people", "add", "Ann")
     run("people", "add", "Bo")
+    run("screen", "--for", "Bo", *all_clear())
     result = run("guide", "--minutes", "5", *FAST, "--giver", "Ann", "--for", "Bo")
     assert result.exit_code == 0, result.output
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import QuickEngine
+from web_helpers import QuickEngine, all_no
 
 from rubdown.core.models import Catalogue
 from rubdown.web import create_app
@@ -40,4 +40,6 @@ def couple(client: TestClient) -> tuple[str, str]:
     """Two people: Ann (firm) and Ben (light, likes the shoulders)."""
     client.post("/api/people", json={"name": "Ann", "pressure": "firm"})
     client.post("/api/people", json={"name": "Ben", "pressure": "light", "focus": ["shoulders"]})
+    for name in ("Ann", "Ben"):
+        client.post(f"/api/people/{name}/screen", json={"answers": all_no()})
     return "Ann", "Ben"

@@ -22,7 +22,7 @@ from browser_helpers import (
     wait_offline_ready,
     wait_until,
 )
-from web_helpers import QuickEngine, step_sequence
+from web_helpers import QuickEngine, all_no, step_sequence
 
 from rubdown.store.db import open_store
 from rubdown.store.repos import SessionsRepo
@@ -47,6 +47,8 @@ def server(cat, tmp_path_factory) -> Iterator[dict[str, Any]]:
     with httpx.Client(base_url=running.url) as api:
         api.post("/api/people", json={"name": "Ann"})
         api.post("/api/people", json={"name": "Ben"})
+        for name in ("Ann", "Ben"):
+            api.post(f"/api/people/{name}/screen", json={"answers": all_no()})
         yield {"url": running.url, "db": db_url, "api": api}
     running.stop()
 

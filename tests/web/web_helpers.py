@@ -48,3 +48,10 @@ def step_sequence(plan: dict[str, Any]) -> list[tuple[str, str]]:
         if seg["kind"] == "step" and (not out or out[-1] != pair):
             out.append(pair)
     return out
+
+
+def all_no() -> dict[str, bool]:
+    """Answers to the red-flag screen with no flag raised."""
+    from rubdown.core.screen import RED_FLAGS
+
+    return {flag.id: False for flag in RED_FLAGS}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rubdown.core.models import PlanError, Refusal
+from rubdown.core.screen import ScreenNeeded
 from rubdown.store.errors import StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
 from rubdown.web import downloads
@@ -120,6 +122,11 @@ async def start_from_form(request: Request, state: State) -> Response:
         session_id, _ = start_session(state, body)
     except FormError as err:
         return render(request, "plan.html", 422, **_plan_context(state, None), error=str(err))
+    except ScreenNeeded as err:
+        from rubdown.web.routes.screen import screen_url
+
+        back = f"/plan?{urlencode(plan_query(body))}#result"
+        return RedirectResponse(screen_url(err.person, back), 303)
     except (PlanError, StoreError):
         status, preview = _preview(state, body)
         return render(request, "plan.html", status, **_plan_context(state, body), **preview)
