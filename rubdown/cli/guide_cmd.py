@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rubdown.cli.options import catalogue_for, plan_options, plan_with_profile
+from rubdown.cli.voice_cmds import check_voice, mix_options, mix_settings, voice_options
 
 if TYPE_CHECKING:
     from rubdown.cli.guide_runner import Display, Journal, Keys, Sound
@@ -215,7 +216,7 @@ def guide(
             "interrupted session's own plan and people."
         )
     introduce(plan, giver, receiver, at_s)
-    sound = make_sound(settings["voice"], settings["ticks"], plan, echo)
+    sound = make_sound(settings, plan, echo)
     if settings["interactive"]:
         click.pause("Press any key to start…")
     session_id, first = start(store, plan, resume_id, giver, receiver)
@@ -283,13 +284,8 @@ def quiet_stdout() -> None:
     default=None,
     help="Who receives: the plan uses their stored and learned preferences.",
 )
-@click.option(
-    "--voice",
-    type=click.Choice(["espeak", "none"]),
-    default="espeak",
-    show_default=True,
-    help="Speak the cues (offline), or stay silent.",
-)
+@voice_options
+@mix_options
 @click.option("--no-ticks", is_flag=True, help="No rhythm ticks.")
 @click.option(
     "--speed",
@@ -310,6 +306,11 @@ def guide_command(
     giver: str | None,
     receiver: str | None,
     voice: str,
+    rate_wpm: int,
+    less_talk: bool,
+    volume: float,
+    balance: float,
+    background: str,
     no_ticks: bool,
     speed: float,
     resume: bool,
@@ -327,7 +328,10 @@ def guide_command(
     cat = catalogue_for(library)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     settings = {
-        "voice": voice,
+        "voice": check_voice(voice),
+        "rate_wpm": rate_wpm,
+        "less": less_talk,
+        "mix": mix_settings(volume, balance, background),
         "ticks": not no_ticks,
         "speed": speed,
         "interactive": interactive,

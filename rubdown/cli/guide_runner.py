@@ -127,7 +127,9 @@ class GuideRunner:
         self.sound = sound or SilentSound()
         self.keys = keys or NoKeys()
         self.clock = clock
-        self.sched = CueScheduler(plan, clock, speed, ticks=ticks)
+        # The sound decides which cues are spoken and when (less talking, fitted durations).
+        cues = getattr(self.sound, "cue_source", None)
+        self.sched = CueScheduler(plan, clock, speed, ticks=ticks, cues=cues)
         self.open: tuple[int, Segment] | None = None
         self.outcome: str | None = None
         self.confirm_quit = False

@@ -1,49 +1,65 @@
-"""The guide's voice and rhythm ticks: prepared before the session, played without blocking."""
+"""The guide's voice, ticks and background: made in play order, mixed, played without blocking."""
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rubdown.cli.guide_runner import SilentSound, Sound
 
 if TYPE_CHECKING:
     from rubdown.core.models import Plan
+    from rubdown.core.timeline import Cue
     from rubdown.voice import CueAudioCache, Player
+    from rubdown.voice.mix import MixSettings, Playing, StreamMixer
 
 # Said in answer to keys; synthesised up front so the answer is instant.
 CONTROL_PHRASES = ("Paused.", "Quit? Press q again to quit.", "Next step.")
 
 
-class VoiceSound:
-    """Plays cached cue recordings and tick clips; never synthesises on the session's clock."""
+class TextOnly(SilentSound):
+    """No sound at all, but the same cues (less talking included) on the screen."""
 
-    def __init__(self, player: Player, cache: CueAudioCache | None, ticks: dict[str, Path]):
-        self.player, self.cache, self.ticks = player, cache, ticks
-        # Background synthesis threads play too; the player's process list is not thread-safe.
-        self._lock = threading.Lock()
+    def __init__(self, less: bool = False) -> None:
+        self.less = less
 
-    def _play(self, path: Path) -> None:
-        """Start a clip; never raises."""
-        # A player that vanished mid-session must not stop the session.
-        with self._lock, contextlib.suppress(OSError):
-            self.player.play(path)
+    def cue_source(self, plan: Plan) -> list[Cue]:
+        """The cues the guide shows, at their timeline times."""
+        from rubdown.core.cuefit import plan_cues
+
+        return plan_cues(plan, less=self.less)
+
+
+class VoiceSound(TextOnly, abc.ABC):
+    """Plays cached cue recordings and ticks; never synthesises on the session's clock."""
+
+    def __init__(self, cache: CueAudioCache | None, less: bool = False) -> None:
+        super().__init__(less)
+        self.cache = cache
+
+    def cue_source(self, plan: Plan) -> list[Cue]:
+        """The cues placed with their measured (or estimated) durations: none talks over another."""
+        from rubdown.core.cuefit import plan_cues
+        from rubdown.voice.prepare import durations
+
+        if self.cache is None:
+            return super().cue_source(plan)
+        return plan_cues(plan, less=self.less, seconds=durations(self.cache))
 
     def speak(self, text: str) -> None:
         """Play the cue if its recording is ready; a missing one is skipped, never awaited."""
         if self.cache is not None:
             path = self.cache.path_for(text)
             if path.is_file():
-                self._play(path)
+                self._play(path, text)
 
-    def tick(self, kind: str) -> None:
-        """Play the down or up tick."""
-        path = self.ticks.get(kind)
-        if path is not None:
-            self._play(path)
+    @abc.abstractmethod
+    def _play(self, path: Path, label: str) -> None:
+        """Start a recording; never raises."""
 
     def say_soon(self, text: str) -> None:
         """Say an answer to a key as soon as it is synthesised, off the session's thread."""
@@ -57,26 +73,45 @@ class VoiceSound:
         assert self.cache is not None
         try:
             path = self.cache.ensure(text)
-        except (SynthesisError, OSError, ValueError):
+        except (SynthesisError, OSError, ValueError, RuntimeError):
             return
         if path is not None:
-            self._play(path)
+            self._play(path, text)
 
     def learn(self, plan: Plan) -> None:
-        """Synthesise an adjusted plan's new sentences in the background."""
+        """Synthesise an adjusted plan's new sentences in the background, in play order."""
         if self.cache is not None:
-            from rubdown.core.timeline import spoken_texts
+            from rubdown.voice.prepare import plan_texts
 
-            texts = spoken_texts(plan)
+            texts = plan_texts(plan, self.less)
             threading.Thread(target=self._prefetch, args=(texts,), daemon=True).start()
 
     def _prefetch(self, texts: Iterable[str]) -> None:
-        """Synthesise texts; failures stay silent."""
-        from rubdown.voice import SynthesisError
-
+        """Synthesise texts; failures stay silent (speak() skips what is missing)."""
         assert self.cache is not None
-        with contextlib.suppress(SynthesisError, OSError):  # speak() skips what is missing
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
             self.cache.prefetch(texts)
+
+
+class PlayerSound(VoiceSound):
+    """Each clip started as its own player process (paplay or sox's play): no mix, no ducking."""
+
+    def __init__(self, player: Player, cache: CueAudioCache | None, ticks: dict[str, Path], less):
+        super().__init__(cache, less)
+        self.player, self.ticks = player, ticks
+        # Background synthesis threads play too; the player's process list is not thread-safe.
+        self._lock = threading.Lock()
+
+    def _play(self, path: Path, label: str) -> None:
+        """Start a clip; a player that vanished mid-session must not stop the session."""
+        with self._lock, contextlib.suppress(OSError):
+            self.player.play(path)
+
+    def tick(self, kind: str) -> None:
+        """Play the down or up tick."""
+        path = self.ticks.get(kind)
+        if path is not None:
+            self._play(path, kind)
 
     def close(self) -> None:
         """Stop whatever is still playing."""
@@ -84,43 +119,108 @@ class VoiceSound:
             self.player.stop()
 
 
-def _voice_cache(voice: str, plan: Plan, say: Callable[[str], None]) -> CueAudioCache | None:
-    """A cache holding every sentence of the plan, or None (said once) without a voice."""
-    from rubdown.core.timeline import spoken_texts
-    from rubdown.voice import CueAudioCache, SynthesisError, find_engine
+class MixedSound(VoiceSound):
+    """Voice, ticks and background mixed into one stream: volume, balance and ducking apply."""
 
-    engine = find_engine(voice)
-    if not engine.available():
-        say("No speech engine found (install espeak-ng): going on silent, with text only.")
+    def __init__(self, mixer: StreamMixer, cache: CueAudioCache | None, ticks: bool, less: bool):
+        from rubdown.voice.mix import read_wav
+        from rubdown.voice.ticks import TICK_KINDS, tick_samples
+
+        super().__init__(cache, less)
+        self.mixer = mixer
+        self.ticks = {k: _floats(tick_samples(k)) for k in TICK_KINDS} if ticks else {}
+        self._read = read_wav
+        self._clips: dict[Path, Any] = {}
+
+    def _play(self, path: Path, label: str) -> None:
+        """Mix a recording in now; a file that cannot be read is skipped."""
+        samples = self._clips.get(path)
+        if samples is None:
+            try:
+                samples = self._clips[path] = self._read(path, self.mixer.rate)
+            except (OSError, EOFError, ValueError):
+                return
+        self.mixer.play(samples, "voice", label)
+
+    def tick(self, kind: str) -> None:
+        """Mix the down or up tick in now."""
+        samples = self.ticks.get(kind)
+        if samples is not None:
+            self.mixer.play(samples, "tick", kind)
+
+    def speaking(self) -> Playing | None:
+        """The cue sounding right now, if any (for voice commands, which must not hear it)."""
+        return self.mixer.speaking()
+
+    def close(self) -> None:
+        """Stop the stream."""
+        self.mixer.close()
+
+
+def _floats(samples: Any) -> Any:
+    """16-bit samples as floats in -1..1."""
+    import numpy as np
+
+    return np.asarray(samples, dtype=float) / 32768.0
+
+
+def _voice_cache(settings: dict[str, Any], plan: Plan, say: Callable[[str], None]):
+    """A cache with the plan's first cues made (the rest coming in play order), or None."""
+    from rubdown.voice.prepare import VoiceSettings, open_cache, plan_texts, synthesise
+
+    wanted = VoiceSettings(settings["voice"], settings.get("rate_wpm", 150), "wav")
+    cache, note = open_cache(wanted)
+    if note:
+        say(note)
+    if not cache.engine_available():
         return None
-    cache = CueAudioCache(None, engine)
-    texts = [*spoken_texts(plan), *CONTROL_PHRASES]
+    texts = [*plan_texts(plan, settings.get("less", False)), *CONTROL_PHRASES]
     missing = sum(not cache.path_for(text).is_file() for text in texts)
     if missing:
-        say(f"Preparing the voice ({missing} new sentences)…")
+        say(f"Preparing the voice with {cache.engine.name} ({missing} new sentences)…")
     try:
-        cache.prefetch(texts, workers=4)
-    except (SynthesisError, OSError) as exc:
+        prep = synthesise(cache, texts)
+    except (OSError, RuntimeError, ValueError) as exc:
         say(f"Speech failed ({exc}): going on silent, with text only.")
         return None
+    if not prep.done.is_set():
+        say(f"Voice: {prep.ready} of {len(prep.texts)} ready; the rest are made as you go.")
     return cache
 
 
-def make_sound(voice: str, ticks: bool, plan: Plan, say: Callable[[str], None]) -> Sound:
-    """Voice and ticks for this plan, prepared now; says once what is missing."""
-    if voice == "none" and not ticks:
-        return SilentSound()
+def _mixer(player: Player, mix: MixSettings) -> StreamMixer | None:
+    """A live mixer on the player's ALSA device, when the player is aplay."""
+    from rubdown.voice.mix import StreamMixer
+
+    binary = getattr(player, "binary", None)
+    if binary is None or Path(binary).name != "aplay":
+        return None
+    mixer = StreamMixer(mix, getattr(player, "device", None))
+    return mixer if mixer.start() else None
+
+
+def make_sound(settings: dict[str, Any], plan: Plan, say: Callable[[str], None]) -> Sound:
+    """Voice, ticks and background for this plan, prepared now; says once what is missing."""
+    from rubdown.voice.mix import MixSettings
+
+    less = settings.get("less", False)
+    mix = settings.get("mix") or MixSettings()
+    if settings["voice"] == "none" and not settings["ticks"] and mix.background == "off":
+        return TextOnly(less)
     from rubdown.voice import default_cache_root, find_player, write_ticks
 
     player = find_player()
     if not player.available():
         say("No audio device found: going on without sound.")
-        return SilentSound()
-    cache = _voice_cache(voice, plan, say) if voice != "none" else None
+        return TextOnly(less)
+    cache = _voice_cache(settings, plan, say) if settings["voice"] != "none" else None
+    mixer = _mixer(player, mix)
+    if mixer is not None:
+        return MixedSound(mixer, cache, settings["ticks"], less)
     tick_paths: dict[str, Path] = {}
-    if ticks:
+    if settings["ticks"]:
         try:
             tick_paths = write_ticks(default_cache_root().parent / "ticks")
         except OSError as exc:
             say(f"Cannot write the tick sounds ({exc.strerror}): going on without ticks.")
-    return VoiceSound(player, cache, tick_paths)
+    return PlayerSound(player, cache, tick_paths, less)

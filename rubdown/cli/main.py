@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "rubdown.cli.screen_cmd",
     "rubdown.cli.prep_cmds",
     "rubdown.cli.serve_cmd",
+    "rubdown.cli.voice_cmds",
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from rubdown.cli.options import LIBRARY_OPTION, catalogue_for
+from rubdown.cli.voice_cmds import RATE_OPTION, VOICE_OPTION, check_voice
 
 LOOPBACK = "127.0.0.1"
 EVERYWHERE = "0.0.0.0"
@@ -102,9 +103,17 @@ def check_port_free(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--lan", is_flag=True, help="Open to the local network, behind a pairing token.")
 @click.option("--db", "db_url", default=None, help="Database URL (default: your rubdown data).")
+@VOICE_OPTION
+@RATE_OPTION
 @LIBRARY_OPTION
 def serve_command(
-    host: str | None, port: int, lan: bool, db_url: str | None, library: tuple[Path, ...]
+    host: str | None,
+    port: int,
+    lan: bool,
+    db_url: str | None,
+    voice: str,
+    rate_wpm: int,
+    library: tuple[Path, ...],
 ) -> None:
     """Run the web app: plan, play with voice and body map, pair a remote, see the history."""
     import uvicorn
@@ -121,7 +130,10 @@ def serve_command(
         plan.token,
         base_url=plan.url.rstrip("/") if plan.token else None,
         hosts=served_hosts(plan.host, plan.url),
+        voice=check_voice(voice),
+        rate_wpm=rate_wpm,
     )
+    click.echo(app.state.rubdown.cues.describe())
     announce(plan)
     uvicorn.run(app, host=plan.host, port=plan.port, log_level="warning")
 

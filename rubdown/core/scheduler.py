@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rubdown.core.models import Plan, Segment
-from rubdown.core.timeline import index_at, next_step, segment_cues, segment_ticks
+from rubdown.core.timeline import Cue, index_at, next_step, segment_cues, segment_ticks
 
 SEGMENT, CUE, TICK, END = "segment", "cue", "tick", "end"
 # At one instant: start the segment, then speak, then tick; the end comes last.
@@ -22,6 +22,8 @@ RANK = {SEGMENT: 0, CUE: 1, TICK: 2, END: 3}
 EPS = 0.01
 
 Clock = Callable[[], float]
+# Turns a plan into the cues actually spoken (less talking, fitted to measured durations).
+CueSource = Callable[[Plan], list[Cue]]
 
 
 @dataclass(frozen=True, order=True)
@@ -36,12 +38,17 @@ class Due:
     text: str = field(default="", compare=False)
 
 
-def segment_events(plan: Plan, index: int, ticks: bool = True) -> list[Due]:
-    """The start, cues and (optionally) ticks of one segment."""
+def segment_events(
+    plan: Plan, index: int, ticks: bool = True, spoken: list[Cue] | None = None
+) -> list[Due]:
+    """The start, cues and (optionally) ticks of one segment; `spoken` are the plan's cues."""
     seg = plan.segments[index]
     events = [Due(seg.start_s, RANK[SEGMENT], index, SEGMENT)]
-    following = next_step(plan, index) if seg.kind == "step" else None
-    cues = segment_cues(index, seg, following)
+    if spoken is None:
+        following = next_step(plan, index) if seg.kind == "step" else None
+        cues = segment_cues(index, seg, following)
+    else:
+        cues = [c for c in spoken if c.segment == index]
     events += [Due(c.at_s, RANK[CUE], index, CUE, c.kind, c.text) for c in cues]
     if ticks:
         events += [Due(t.at_s, RANK[TICK], index, TICK, t.kind) for t in segment_ticks(seg)]
@@ -67,10 +74,20 @@ def identity(seg: Segment) -> tuple[object, ...]:
 class CueScheduler:
     """Yields a plan's due events against absolute monotonic times, at any speed."""
 
-    def __init__(self, plan: Plan, clock: Clock, speed: float = 1.0, *, ticks: bool = True):
+    def __init__(
+        self,
+        plan: Plan,
+        clock: Clock,
+        speed: float = 1.0,
+        *,
+        ticks: bool = True,
+        cues: CueSource | None = None,
+    ):
         if not speed > 0:
             raise ValueError(f"speed must be positive, not {speed}")
         self.plan, self.clock, self.speed, self.ticks = plan, clock, float(speed), ticks
+        self.cue_source = cues
+        self._spoken: list[Cue] | None = None
         self.origin: float | None = None
         self.current: int | None = None
         self._paused_at: float | None = None
@@ -166,11 +183,12 @@ class CueScheduler:
     def _load(self, at_s: float, entering: bool) -> None:
         """Queue what is still to come from at_s: the rest of this segment, then later ones."""
         plan, index = self.plan, index_at(self.plan, at_s)
+        self._spoken = self.cue_source(plan) if self.cue_source is not None else None
         events = [end_event(plan)]
         if index < len(plan.segments):
             events += self._current_events(index, at_s, entering)
             for later in range(index + 1, len(plan.segments)):
-                events += segment_events(plan, later, self.ticks)
+                events += segment_events(plan, later, self.ticks, self._spoken)
         if entering:
             self.current, self._said = None, set()
         self._queue, self._next = sorted(events), 0
@@ -178,7 +196,7 @@ class CueScheduler:
     def _current_events(self, index: int, at_s: float, entering: bool) -> list[Due]:
         """The running segment's remaining events; its start and intro again if it is new here."""
         keep = []
-        for event in segment_events(self.plan, index, self.ticks):
+        for event in segment_events(self.plan, index, self.ticks, self._spoken):
             if event.kind == SEGMENT or (event.kind == CUE and event.name == "intro"):
                 # Entering mid-segment (resume, re-fit): announce it now, not in the past.
                 if entering:

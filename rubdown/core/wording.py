@@ -87,3 +87,9 @@ def halfway() -> str:
 def last_three() -> str:
     """Said three repetitions before a step ends."""
     return "Last three."
+
+
+def step_brief(region_name: str, side: str | None, technique_name: str, reps: int) -> str:
+    """A step whose technique the giver already heard explained: only the area and the count."""
+    where = f"{region_name}, {side} side" if side in ("left", "right") else region_name
+    return f"{where}: {technique_name.lower()}, {reps} times."

@@ -19,7 +19,7 @@ from rubdown.core.catalogue import default_library_dirs, load_catalogue
 from rubdown.core.models import Catalogue
 from rubdown.store.db import open_store
 from rubdown.voice.cache import CueAudioCache
-from rubdown.voice.engines import SpeechEngine, find_engine
+from rubdown.voice.engines import DEFAULT_RATE_WPM, SpeechEngine
 from rubdown.web.cues import CueLibrary
 from rubdown.web.errors import install_error_handlers
 from rubdown.web.hub import Hub
@@ -31,8 +31,9 @@ from rubdown.web.state import WebState
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
-# Spoken cues are plain WAV with pauses: gzip saves about a third of a phone's download.
-GZIP_SKIPS = tuple(t for t in DEFAULT_EXCLUDED_CONTENT_TYPES if t != "audio/*")
+# Ticks (and cues where no MP3 encoder is installed) are plain WAV, which gzip shrinks;
+# MP3 cues are compressed already.
+GZIP_SKIPS = (*(t for t in DEFAULT_EXCLUDED_CONTENT_TYPES if t != "audio/*"), "audio/mpeg")
 DESCRIPTION = (
     "Plan a partner massage, be guided through it on a phone, steer it from a second phone, "
     "and keep the history. Everything stays on this machine."
@@ -90,12 +91,14 @@ def create_app(
     voice_engine: SpeechEngine | None = None,
     cue_dir: Path | None = None,
     hosts: Sequence[str] | None = None,
+    voice: str = "auto",
+    rate_wpm: int = DEFAULT_RATE_WPM,
 ) -> FastAPI:
     """Build the web app; lan_token makes every request need pairing; hosts are the Host names
     answered (default: loopback only; see security.served_hosts)."""
     store = open_store(store_url)
     cat = catalogue if catalogue is not None else load_catalogue(default_library_dirs())
-    cues = CueLibrary(CueAudioCache(cue_dir, voice_engine or find_engine("espeak")))
+    cues = cue_library(voice_engine, cue_dir, voice, rate_wpm)
     hub = Hub()
     version = asset_version()
     state = WebState(
@@ -125,6 +128,27 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _include_routes(app)
     return app
+
+
+def cue_library(
+    engine: SpeechEngine | None, cue_dir: Path | None, voice: str, rate_wpm: int
+) -> CueLibrary:
+    """The server's voices: the one asked for (Piper by default) and espeak-ng beside it."""
+
+    from rubdown.voice.encode import audio_format, can_encode
+    from rubdown.voice.prepare import VoiceSettings, open_cache
+
+    if engine is not None:
+        fmt = "mp3" if can_encode(audio_format("mp3")) else "wav"
+        return CueLibrary(CueAudioCache(cue_dir, engine, rate_wpm=rate_wpm, fmt=fmt))
+    cache, note = open_cache(VoiceSettings(voice, rate_wpm), cue_dir)
+    others: tuple[CueAudioCache, ...] = ()
+    if cache.engine.name == "piper":
+        espeak, _ = open_cache(VoiceSettings("espeak", rate_wpm), cue_dir)
+        others = (espeak,)
+    library = CueLibrary(cache, others)
+    library.note = note
+    return library
 
 
 def _closing(state: WebState) -> Any:

@@ -8,7 +8,6 @@ from rubdown.core.models import MAX_MINUTES, MIN_MINUTES, Catalogue, Plan, PlanR
 from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
 from rubdown.core.safety import check_profile_ids
-from rubdown.core.timeline import spoken_texts
 from rubdown.store.profiles import profile_for, screen_gate
 from rubdown.store.records import PRESSURES
 from rubdown.store.repos import SessionsRepo
@@ -56,7 +55,8 @@ def voice_info(state: WebState) -> dict[str, Any]:
     """Whether the server speaks, and where the rhythm ticks are."""
     return {
         "server": state.cues.available,
-        "cue_url": "/api/cues/{key}.wav",
+        **state.cues.info(),
+        "progress_url": "/api/voice/progress",
         "ticks": {"down": "/api/ticks/down.wav", "up": "/api/ticks/up.wav"},
     }
 
@@ -71,7 +71,7 @@ def start_session(state: WebState, body: PlanIn) -> tuple[int, Plan]:
     session_id = SessionsRepo(state.store).start(
         plan_to_json(plan), body.giver or None, body.receiver or None
     )
-    state.cues.prefetch(spoken_texts(plan))
+    state.cues.prefetch_plan(plan)
     return session_id, plan
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import wave
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -67,3 +68,28 @@ class _AlwaysPlayer:
 
     def stop(self):
         pass
+
+
+needs_aplay = pytest.mark.skipif(shutil.which("aplay") is None, reason="alsa-utils missing")
+
+
+@needs_espeak
+@needs_aplay
+def test_the_guide_mixes_voice_ticks_and_background_into_the_alsa_device(
+    store, tmp_path, monkeypatch
+):
+    out = tmp_path / "out.raw"
+    (tmp_path / ".asoundrc").write_text(
+        f'pcm.rubdown_file {{\n type file\n slave.pcm "null"\n file "{out}"\n format "raw"\n}}\n'
+    )
+    monkeypatch.setenv("HOME", str(tmp_path))  # ALSA reads ~/.asoundrc
+    monkeypatch.setenv("RUBDOWN_AUDIO_DEVICE", "rubdown_file")
+    monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["guide", "--minutes", "5", "--speed", "150", "--voice", "espeak", "--less-talk"]
+    result = CliRunner().invoke(cli, [*args, "--background", "noise", "--volume", "0.6"])
+    assert result.exit_code == 0, result.output
+    assert "No audio device" not in result.output
+    assert "Preparing the voice with espeak" in result.output
+    pcm = np.frombuffer(out.read_bytes(), dtype="<i2") / 32768.0
+    assert len(pcm) > 22050, "the session streamed to the device"
+    assert float(np.sqrt(np.mean(pcm**2))) > 0.005, "something was heard"

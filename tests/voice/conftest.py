@@ -60,3 +60,36 @@ def wav_info() -> Callable[[Path], WavInfo]:
 def espeak() -> EspeakEngine:
     """Return the real espeak-ng engine; tests using it carry the needs_espeak mark."""
     return EspeakEngine()
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a real decoder (sox) reads from an audio file of any format."""
+
+    channels: int
+    sample_rate: int
+    seconds: float
+
+
+def decode(path: Path) -> Decoded:
+    """Decode a WAV or MP3 file with sox (libsox-fmt-mp3 for MP3) and report what it holds."""
+    import subprocess
+
+    def soxi(flag: str) -> str:
+        done = subprocess.run(["soxi", flag, str(path)], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    # Decoding to raw samples (not just reading the header) proves the whole file is readable.
+    raw = subprocess.run(
+        ["sox", str(path), "-t", "raw", "-e", "signed", "-b", "16", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    channels, rate = int(soxi("-c")), int(soxi("-r"))
+    return Decoded(channels, rate, len(raw) / 2 / channels / rate)
+
+
+@pytest.fixture
+def decoder() -> Callable[[Path], Decoded]:
+    """Return the sox-based decoder."""
+    return decode

@@ -30,8 +30,8 @@ CUES = [
 
 
 def wav_files(root: Path) -> list[Path]:
-    """Return every file in the cache folder, temp files included."""
-    return sorted(root.iterdir()) if root.exists() else []
+    """Return every entry in the cache folder but the duration notes, temp files included."""
+    return sorted(p for p in root.iterdir() if p.suffix != ".json") if root.exists() else []
 
 
 @needs_espeak

@@ -9,6 +9,7 @@ import pytest
 
 from rubdown.voice.engines import (
     EspeakEngine,
+    PiperEngine,
     SilentEngine,
     SpeechEngine,
     SynthesisError,
@@ -112,8 +113,8 @@ def test_find_engine_by_name(name: str, expected: type) -> None:
     assert isinstance(find_engine(name), expected)
 
 
-def test_find_engine_defaults_to_espeak_when_installed() -> None:
-    expected = SilentEngine if shutil.which("espeak-ng") is None else EspeakEngine
+def test_find_engine_defaults_to_piper_when_installed() -> None:
+    expected = PiperEngine if PiperEngine().available() else EspeakEngine
     assert isinstance(find_engine(), expected)
 
 
@@ -123,7 +124,7 @@ def test_find_engine_falls_back_to_silent_without_binary(monkeypatch, tmp_path: 
 
 
 def test_unknown_engine_name_lists_choices() -> None:
-    with pytest.raises(ValueError, match="espeak, none") as caught:
+    with pytest.raises(ValueError, match="auto, espeak, none, piper") as caught:
         find_engine("festival-deluxe")
     assert "festival-deluxe" in str(caught.value)
-    assert engine_names() == ["espeak", "none"]
+    assert engine_names() == ["espeak", "none", "piper"]

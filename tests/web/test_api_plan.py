@@ -26,19 +26,27 @@ def test_same_sentence_same_key(client: TestClient) -> None:
     assert [c["key"] for c in first] == [c["key"] for c in again]
 
 
-def test_cue_audio_is_served_by_key(client: TestClient, engine) -> None:
-    cue = client.post("/api/plan", json={"minutes": 5}).json()["cues"][0]
-    reply = client.get(f"/api/cues/{cue['key']}.wav")
+def cue_url(body: dict, key: str) -> str:
+    voice = body["voice"]
+    return voice["cue_url"].format(voice=voice["default"], key=key)
+
+
+def test_cue_audio_is_served_by_key_as_compressed_mp3(client: TestClient, engine) -> None:
+    body = client.post("/api/plan", json={"minutes": 5}).json()
+    cue = body["cues"][0]
+    reply = client.get(cue_url(body, cue["key"]))
     assert reply.status_code == 200
-    assert reply.headers["content-type"] == "audio/wav"
-    assert reply.content[:4] == b"RIFF"
+    assert reply.headers["content-type"] == "audio/mpeg"
+    assert reply.content[:3] == b"ID3" or reply.content[0] == 0xFF  # an MP3 stream
     assert "immutable" in reply.headers["cache-control"]
     assert engine.spoken.count(cue["text"]) <= 1
 
 
 def test_unknown_cue_is_404(client: TestClient) -> None:
-    assert client.get(f"/api/cues/{'0' * 64}.wav").status_code == 404
-    assert client.get("/api/cues/not-a-key.wav").status_code == 404
+    voice = client.post("/api/plan", json={"minutes": 5}).json()["voice"]["default"]
+    assert client.get(f"/api/cues/{voice}/{'0' * 64}.mp3").status_code == 404
+    assert client.get(f"/api/cues/{voice}/not-a-key.mp3").status_code == 404
+    assert client.get(f"/api/cues/no-such-voice/{'0' * 64}.mp3").status_code == 404
 
 
 def test_ticks(client: TestClient) -> None:
@@ -118,7 +126,8 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         "/api/history",
         "/api/stats",
         "/api/turn",
-        "/api/cues/{key}.wav",
+        "/api/cues/{voice}/{name}",
+        "/api/voice/progress",
     ):
         assert path in paths, path
     assert "/play/{session_id}" not in paths  # pages are not API

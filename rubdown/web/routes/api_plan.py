@@ -45,17 +45,25 @@ def _planned(state: WebState, body: PlanIn) -> dict[str, Any]:
 
 
 @router.get(
-    "/cues/{key}.wav",
-    summary="One spoken cue (WAV), by the key listed in a plan",
+    "/cues/{voice}/{name}",
+    summary="One spoken cue (MP3) in one voice, by the key listed in a plan",
     response_class=FileResponse,
 )
-def get_cue(key: str, state: State) -> FileResponse:
+def get_cue(voice: str, name: str, state: State) -> FileResponse:
     """The recording of a cue; made on first request, then served from the cache."""
-    path = state.cues.path(key)
+    key, _, _suffix = name.partition(".")
+    path = state.cues.path(voice, key)
     if path is None:
         reason = "no speech engine on the server" if not state.cues.available else "unknown cue"
-        raise HTTPException(404, f"{reason}: {key}")
-    return FileResponse(path, media_type="audio/wav", headers={"cache-control": IMMUTABLE})
+        raise HTTPException(404, f"{reason}: {voice}/{name}")
+    media = state.cues.media_type(voice)
+    return FileResponse(path, media_type=media, headers={"cache-control": IMMUTABLE})
+
+
+@router.get("/voice/progress", summary="How many cues of the latest plan are synthesised")
+def get_voice_progress(state: State) -> dict[str, Any]:
+    """Ready and total cue counts, for the player's "preparing the voice" line."""
+    return state.cues.progress()
 
 
 @cache

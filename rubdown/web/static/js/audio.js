@@ -1,10 +1,14 @@
 // Sound for the player: cue audio made by the server and the rhythm ticks, scheduled on the
 // Web Audio clock so they start exactly on time; or the device's own voice if chosen.
+// The mix: master volume, voice against ticks, and a generated background that ducks under cues.
 
-const CUE_URL = (key) => `/api/cues/${key}.wav`;
 const TICK_GAIN = { down: 0.55, up: 0.35 };
 const DECODE_SPARE = 3; // cues decoded beyond the window, in case the clock jumps ahead
 const KEEP_DECODED = 24; // decoded cues kept in memory at most (a phone has little to spare)
+const BACKGROUND_LEVEL = 0.12;
+const DUCK_TO = 0.3; // share of the background left while a cue speaks
+const DUCK_RAMP_S = 0.3;
+export const MIX_DEFAULTS = { volume: 0.8, balance: 0.5, background: "off", less: false };
 
 export class AudioOut {
   constructor(settings) {
@@ -17,6 +21,100 @@ export class AudioOut {
     this.timers = new Set();
     // Lateness (ms) per sound kind; "ahead" is how early each cue was handed to the audio clock.
     this.stats = { cue: [], tick: [], note: [], speech: [], ahead: [], missing: 0 };
+    this.requests = []; // every cue fetched: the clock then, the cue's time, for the tests
+    this.info = { cue_url: "/api/cues/{voice}/{key}.mp3", default: null };
+    this.playing = []; // [cue, start, end] on the audio clock, for voice commands
+  }
+
+  setVoice(info) {
+    this.info = info || this.info;
+  }
+
+  // The cue's sentence and key for the "less talking" setting.
+  spoken(cue) {
+    return this.settings.less && cue.brief ? cue.brief : cue;
+  }
+
+  url(cue) {
+    const voice = this.settings.speaker || this.info.default || "";
+    return this.info.cue_url.replace("{voice}", voice).replace("{key}", this.spoken(cue).key);
+  }
+
+  // Voice and tick levels from the master volume and the balance (0 ticks only, 1 voice only).
+  levels() {
+    const volume = this.settings.volume ?? MIX_DEFAULTS.volume;
+    const balance = this.settings.balance ?? MIX_DEFAULTS.balance;
+    return { voice: volume * Math.min(1, 2 * balance), tick: volume * Math.min(1, 2 * (1 - balance)), volume };
+  }
+
+  bus(name) {
+    const ctx = this.context();
+    if (!this.buses) {
+      this.buses = { voice: ctx.createGain(), tick: ctx.createGain(), background: ctx.createGain() };
+      for (const node of Object.values(this.buses)) node.connect(ctx.destination);
+      this.applyMix();
+    }
+    return this.buses[name];
+  }
+
+  // Set the levels now; the background starts, changes or stops to match the settings.
+  applyMix() {
+    if (!this.buses) return;
+    const level = this.levels();
+    this.buses.voice.gain.value = level.voice;
+    this.buses.tick.gain.value = level.tick;
+    this.buses.background.gain.value = level.volume * BACKGROUND_LEVEL;
+    const kind = this.settings.background || "off";
+    if (this.bgKind !== kind) this.startBackground(kind);
+  }
+
+  startBackground(kind) {
+    this.bgNodes?.forEach((node) => node.stop());
+    this.bgNodes = [];
+    this.bgKind = kind;
+    const ctx = this.ctx;
+    if (kind === "off" || !ctx) return;
+    const out = this.bus("background");
+    if (kind === "noise") {
+      const buffer = ctx.createBuffer(1, ctx.sampleRate * 8, ctx.sampleRate);
+      const data = buffer.getChannelData(0);
+      for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
+      const source = ctx.createBufferSource();
+      source.buffer = buffer;
+      source.loop = true;
+      const soft = ctx.createBiquadFilter();
+      soft.type = "lowpass";
+      soft.frequency.value = 400;
+      source.connect(soft).connect(out);
+      source.start();
+      this.bgNodes.push(source);
+    } else {
+      for (const [freq, amp] of [[110, 0.5], [165, 0.25], [220, 0.12]]) {
+        const osc = ctx.createOscillator();
+        osc.frequency.value = freq;
+        const gain = ctx.createGain();
+        gain.gain.value = amp;
+        osc.connect(gain).connect(out);
+        osc.start();
+        this.bgNodes.push(osc);
+      }
+    }
+  }
+
+  // The background dips under a cue from `at` for `seconds` on the audio clock.
+  duck(at, seconds) {
+    if (!this.buses || this.bgKind === "off") return;
+    const gain = this.buses.background.gain;
+    const full = this.levels().volume * BACKGROUND_LEVEL;
+    gain.setTargetAtTime(full * DUCK_TO, Math.max(this.ctx.currentTime, at - DUCK_RAMP_S), DUCK_RAMP_S / 3);
+    gain.setTargetAtTime(full, at + seconds, DUCK_RAMP_S / 3);
+  }
+
+  // The cue sounding at an audio-clock time (now by default), if any.
+  speaking(at) {
+    const t = at ?? this.ctx?.currentTime ?? 0;
+    const found = this.playing.filter(([, start, end]) => start <= t && t < end);
+    return found.length ? found[found.length - 1][0] : null;
   }
 
   context() {
@@ -52,20 +150,6 @@ export class AudioOut {
     return Promise.all(["down", "up"].map((kind) => this.load(`tick-${kind}`, urls[kind])));
   }
 
-  // Fetch every cue once so the service worker keeps it; decoding waits until it is near.
-  async fetchAll(keys, onProgress) {
-    let done = 0;
-    const unique = [...new Set(keys)];
-    const worker = async () => {
-      while (unique.length) {
-        const key = unique.shift();
-        await fetch(CUE_URL(key), { credentials: "same-origin" }).catch(() => null);
-        onProgress?.(++done);
-      }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-  }
-
   // Decode the cues due in [from, to) and a few more; forget others once memory fills up.
   prepare(cues, from, to) {
     if (!this.context() || this.settings.voice !== "server") return Promise.resolve([]);
@@ -73,8 +157,11 @@ export class AudioOut {
     if (first < 0) return Promise.resolve([]);
     let last = first;
     while (last < cues.length && cues[last].at_s < to) last++;
-    const wanted = new Set(cues.slice(first, last + DECODE_SPARE).map((c) => c.key));
-    const jobs = [...wanted].map((key) => this.load(key, CUE_URL(key)));
+    const wanted = new Map(cues.slice(first, last + DECODE_SPARE).map((c) => [this.url(c), c]));
+    for (const [url, cue] of wanted) {
+      if (!this.buffers.has(url) && !this.loading.has(url)) this.requests.push({ clock_s: from, cue_s: cue.at_s, url });
+    }
+    const jobs = [...wanted.keys()].map((url) => this.load(url, url));
     for (const name of this.buffers.keys()) {
       if (this.buffers.size <= KEEP_DECODED) break;
       if (!name.startsWith("tick-") && !wanted.has(name)) this.buffers.delete(name);
@@ -92,7 +179,7 @@ export class AudioOut {
     return ctx.currentTime + (perfMs - performance.now()) / 1000;
   }
 
-  start(buffer, perfMs, gainValue, kind) {
+  start(buffer, perfMs, gainValue, kind, bus = "voice") {
     const ctx = this.ctx;
     const wanted = this.audioTime(perfMs);
     const at = Math.max(wanted, ctx.currentTime);
@@ -102,7 +189,7 @@ export class AudioOut {
     source.buffer = buffer;
     const gain = ctx.createGain();
     gain.gain.value = gainValue;
-    source.connect(gain).connect(ctx.destination);
+    source.connect(gain).connect(this.bus(bus));
     source.startAt = at;
     source.onended = () => this.sources.delete(source);
     source.start(at);
@@ -113,20 +200,22 @@ export class AudioOut {
   tick(kind, perfMs) {
     const buffer = this.buffers.get(`tick-${kind}`);
     if (!this.settings.ticks || !buffer || !this.running()) return;
-    this.start(buffer, perfMs, TICK_GAIN[kind], "tick");
+    this.start(buffer, perfMs, TICK_GAIN[kind], "tick", "tick");
   }
 
   cue(cue, perfMs) {
     if (this.settings.voice === "off") return;
-    const buffer = this.buffers.get(cue.key);
+    const buffer = this.buffers.get(this.url(cue));
     if (this.settings.voice === "server" && buffer && this.running()) {
       const source = this.start(buffer, perfMs, 1, "cue");
       if (this.voice && this.voice.startAt < source.startAt) this.voice.stop(source.startAt);
       this.voice = source;
+      this.duck(source.startAt, buffer.duration);
+      this.playing = [...this.playing.slice(-20), [cue, source.startAt, source.startAt + buffer.duration]];
       return;
     }
     if (this.settings.voice === "server") this.stats.missing++;
-    this.speakAt(cue.text, perfMs);
+    this.speakAt(this.spoken(cue).text, perfMs);
   }
 
   running() {
@@ -149,10 +238,12 @@ export class AudioOut {
   async sayNow(text, key) {
     if (this.settings.voice === "off") return;
     if (this.settings.voice === "server" && key && this.running()) {
-      const buffer = await Promise.race([this.load(key, CUE_URL(key)), wait(1500)]);
+      const url = this.url({ key });
+      const buffer = await Promise.race([this.load(url, url), wait(1500)]);
       if (buffer) {
         if (this.voice) this.voice.stop();
         this.voice = this.start(buffer, performance.now(), 1, "note");
+        this.duck(this.voice.startAt, buffer.duration);
         return;
       }
     }
@@ -179,4 +270,43 @@ export class AudioOut {
 
 function wait(ms) {
   return new Promise((resolve) => setTimeout(() => resolve(null), ms));
+}
+
+// The mix controls added to the player's settings dialog; `onChange` applies them at once.
+export function mixPanel(form, settings, onChange) {
+  const set = document.createElement("fieldset");
+  set.className = "stack";
+  set.innerHTML = `<legend>Mix</legend>
+<label>Server voice <select name="speaker"></select></label>
+<label>Volume <input type="range" name="volume" min="0" max="1" step="0.05"></label>
+<label>Voice or ticks <input type="range" name="balance" min="0" max="1" step="0.05"></label>
+<label><input type="checkbox" name="less"> Less talking: explain each technique once</label>
+<label>Background <select name="background"><option value="off">None</option>
+<option value="noise">Soft surf (filtered noise)</option><option value="drone">Low drone</option></select></label>`;
+  form.querySelector("button")?.before(set);
+  const read = () => {
+    const el = form.elements;
+    Object.assign(settings, { volume: Number(el.volume.value), balance: Number(el.balance.value),
+      less: el.less.checked, background: el.background.value, speaker: el.speaker.value || null });
+    onChange();
+  };
+  const fill = () => {
+    const el = form.elements;
+    const now = { ...MIX_DEFAULTS, ...settings };
+    el.volume.value = now.volume;
+    el.balance.value = now.balance;
+    el.less.checked = now.less;
+    el.background.value = now.background;
+  };
+  fill();
+  set.addEventListener("input", read);
+  set.addEventListener("change", read);
+  return {
+    voices(info) {
+      const select = form.elements.speaker;
+      select.replaceChildren(...(info?.voices || []).map((v) => new Option(v.label, v.id)));
+      select.value = settings.speaker || info?.default || "";
+      select.closest("label").hidden = !(info?.voices || []).length;
+    },
+  };
 }

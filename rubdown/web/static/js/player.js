@@ -2,7 +2,7 @@
 // takes the giver's buttons and keys and the receiver's remote, and keeps the screen awake.
 import { api, applyTheme, loadSettings, saveSettings } from "./common.js";
 import { SessionClock } from "./clock.js";
-import { AudioOut } from "./audio.js";
+import { AudioOut, mixPanel } from "./audio.js";
 import { Scheduler } from "./schedule.js";
 import { Journal } from "./journal.js";
 import { PlayerView } from "./view.js";
@@ -12,6 +12,7 @@ import { bindDialogs, fillFavourites } from "./player-dialogs.js";
 const root = document.querySelector("main.player");
 const sessionId = Number(root.dataset.session);
 const START_LEAD_MS = 120; // the first cue is scheduled ahead, not started late
+const FIRST_AUDIO_S = 20; // real seconds of cue audio fetched before Begin is offered (the decode window)
 const speed = Math.min(Math.max(Number(new URLSearchParams(location.search).get("speed")) || 1, 0.1), 1000);
 const settings = loadSettings();
 const clock = new SessionClock(speed);
@@ -351,7 +352,8 @@ async function keepOffline(payload) {
   try {
     const data = await caches.open("rubdown-data");
     await data.add(location.pathname);
-    await audio.fetchAll(payload.cues.map((c) => c.key));
+    // Cue audio is fetched a little ahead of the clock as the session plays (audio.prepare),
+    // and the service worker keeps each file once fetched.
     await navigator.serviceWorker?.ready;
     document.body.dataset.offline = "ready";
   } catch {
@@ -370,16 +372,37 @@ async function boot() {
   if (resumeAt > 0 && resumeAt < payload.plan.total_seconds) clock.seek(resumeAt);
   state.done = !live;
   redraw();
+  audio.setVoice(payload.voice);
+  panel.voices(payload.voice);
+  showVoiceProgress(payload.voice);
   await audio.loadTicks(payload.voice.ticks);
-  await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + 30 * speed), new Promise((r) => setTimeout(r, 4000))]);
+  // Begin waits for the first cues (made first on the server), never for the whole session.
+  await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + FIRST_AUDIO_S * speed), new Promise((r) => setTimeout(r, 8000))]);
   playButton.disabled = state.done;
   playButton.textContent = state.done ? "Ended" : clock.time() > 0 ? "Continue" : "Begin";
   document.body.dataset.ready = "true";
   keepOffline(payload);
 }
 
+// "Preparing the voice: 12 of 47" while the server makes the rest in the background.
+async function showVoiceProgress(voice) {
+  if (!voice?.server || !voice.progress_url) return;
+  const line = document.createElement("p");
+  line.id = "voice-progress";
+  line.className = "quiet";
+  line.setAttribute("aria-live", "polite");
+  playButton.after(line);
+  for (;;) {
+    const status = await api(voice.progress_url).catch(() => null);
+    if (!status || status.done || status.ready >= status.total) { line.remove(); return; }
+    line.textContent = `Preparing the voice: ${status.ready} of ${status.total} sentences ready`;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
 bindControls();
-// A changed voice or tick setting applies from now on: what was queued is planned again.
+// Mix settings apply at once; a changed voice, talk or tick setting also re-plans what is queued.
+const panel = mixPanel(document.getElementById("settings-form"), settings, () => { audio.applyMix(); saveSettings(settings); scheduler.rewind(); });
 bindDialogs({ settings, saveSettings, applyTheme, quit, sessionId, onChange: () => scheduler.rewind() });
 listen();
 requestAnimationFrame(onFrame);
