@@ -131,3 +131,9 @@ def spoken(plan: Plan, *, less: bool = False) -> list[str]:
     """Every distinct sentence the plan may speak, in the order it is first spoken."""
     cues = less_talking(plan, build_cues(plan)) if less else build_cues(plan)
     return list(dict.fromkeys(c.text for c in cues))
+
+
+def speaking_at(placed: Sequence[PlacedCue], clock_s: float) -> PlacedCue | None:
+    """The cue being spoken at a time on the session clock, if any (voice commands ignore it)."""
+    found = [c for c in placed if c.at_s <= clock_s < c.at_s + c.seconds]
+    return found[-1] if found else None

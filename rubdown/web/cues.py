@@ -50,6 +50,10 @@ class CueLibrary:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="web-cues")
         self.job: Preparation | None = None
         self.note: str | None = None  # set when the voice asked for had to fall back
+        # Load the neural voice while the first plan is being made, not when it is needed.
+        warm = getattr(cache.engine, "model", None)
+        if warm is not None and self.available:
+            self._pool.submit(warm)
 
     def describe(self) -> str:
         """One line saying who speaks: the voice, or why there is none."""

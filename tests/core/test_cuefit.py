@@ -103,3 +103,16 @@ def test_no_cue_talks_over_the_next_whatever_the_durations(
             assert not any(cue.at_s <= t < cue.at_s + cue.seconds + GAP_S for t in majors)
     kept_majors = [c for c in placed if c.kind not in OPTIONAL_KINDS]
     assert len(kept_majors) == sum(c.kind not in OPTIONAL_KINDS for c in cues)
+
+
+@pytest.mark.parametrize(
+    ("clock_s", "expected"), [(0.5, "a"), (2.5, None), (10.2, "b"), (30, None)]
+)
+def test_speaking_at_names_the_cue_being_said(clock_s: float, expected: str | None) -> None:
+    from rubdown.core.cuefit import speaking_at
+
+    placed = fit_cues(
+        [Cue(0.0, 0, "intro", "a"), Cue(10.0, 1, "intro", "b")], {"a": 2.0, "b": 1.0}.get, 40.0
+    )
+    found = speaking_at(placed, clock_s)
+    assert (found.text if found else None) == expected

@@ -94,3 +94,22 @@ def test_measured_seconds_are_kept_beside_each_cue(tmp_path: Path, decoder) -> N
     seconds = cache.seconds_for("Lean in gently, then ease off.")
     assert seconds is not None and abs(decoder(path).seconds - seconds) < 0.12
     assert cache.seconds_for("Never made.") is None
+
+
+@needs_tools
+def test_estimates_are_generous_against_measured_durations(tmp_path: Path) -> None:
+    from rubdown.voice.engines import choose_engine
+    from rubdown.voice.prepare import estimate_seconds
+
+    texts = [
+        "Halfway.",
+        "Next, the neck. Tell your partner where your hands are going.",
+        "Hips: Palm strokes over low back, hips and buttocks. Add fresh oil, then use your "
+        "palms in long flowing strokes up and down the low back. 11 times, pressure 4 of 10.",
+    ]
+    for engine in {EspeakEngine(), choose_engine("auto")[0]}:
+        cache = CueAudioCache(tmp_path, engine)
+        cache.prefetch(texts)
+        for text in texts:
+            measured = cache.seconds_for(text)
+            assert measured is not None and measured <= estimate_seconds(text), (engine, text)

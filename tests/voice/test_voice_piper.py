@@ -101,3 +101,27 @@ def test_an_unknown_voice_on_the_command_line_is_a_usage_error(tmp_path: Path) -
     assert result.exit_code == 2
     assert "unknown speech engine 'festival'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_without_piper_the_commands_say_so_once(tmp_path: Path, monkeypatch) -> None:
+    missing = PiperVoicePackage("no_such_voice_package", "no-such", "en_US", "CC0-1.0")
+    monkeypatch.setitem(engines.PIPER_VOICES, "joe", missing)
+    monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(cli, ["cues", "--minutes", "5", "--out", str(tmp_path / "out")])
+    if shutil.which("espeak-ng"):
+        assert result.exit_code == 0, result.output
+        assert result.output.count("speaking with espeak-ng") == 1
+        assert "with espeak en-us" in result.output
+    from rubdown.web.app import cue_library
+
+    line = cue_library(None, tmp_path / "web", "auto", 150).describe()
+    assert line.count("Piper voice is not installed") == 1
+
+
+@needs_piper
+def test_the_server_speaks_with_piper_and_offers_espeak_beside_it(tmp_path: Path) -> None:
+    from rubdown.web.app import cue_library
+
+    library = cue_library(None, tmp_path, "auto", 150)
+    assert library.describe() == "Voice: piper joe, cues as mp3."
+    assert [v["id"] for v in library.info()["voices"]] == ["piper-joe", "espeak-en-us"]
