@@ -59,15 +59,20 @@ class CueAudioCache:
         self._available: bool | None = None
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._keys: dict[str, str] = {}
         self.synth_seconds = 0.0  # time spent making cues in this process
         self.made = 0
 
     def key_for(self, text: str) -> str:
         """Return the hex digest naming `text` spoken with this engine and settings."""
+        known = self._keys.get(text)
+        if known is not None:
+            return known
         # JSON keeps the fields apart, so ("ab", "c") and ("a", "bc") never collide.
         fields = [KEY_VERSION, self.engine.name, self.engine.voice, self.rate_wpm]
         payload = json.dumps([*fields, self.format.name, normalize_cue(text)], ensure_ascii=False)
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        key = self._keys[text] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        return key
 
     def path_for(self, text: str) -> Path:
         """Return where the recording of `text` lives, whether or not it exists yet."""
@@ -138,6 +143,11 @@ class CueAudioCache:
             return {}
         done = 0
         paths: dict[str, Path] = {}
+        if all(self.path_for(t).is_file() for t in unique):  # all made: no threads needed
+            paths = {t: self.path_for(t) for t in unique}
+            if on_ready is not None:
+                on_ready(len(unique), len(unique))
+            return paths
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cue-tts") as pool:
             # map() submits in order, so the first cues are made first, on every core.
             for text, path in zip(unique, pool.map(self.ensure, unique), strict=True):

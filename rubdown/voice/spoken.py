@@ -7,6 +7,7 @@ engine gets the same spelled-out sentence, and the cache key is made from it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ONES = [
     "zero",
@@ -119,6 +120,7 @@ def _number(text: str) -> str:
     return words
 
 
+@lru_cache(maxsize=4096)
 def speakable(text: str) -> str:
     """Return `text` with every number, time, ordinal and unit written out as words."""
     text = " ".join(text.split())
