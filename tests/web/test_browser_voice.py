@@ -66,3 +66,31 @@ def test_the_player_fetches_cues_ahead_of_the_clock_not_all_at_load(server, brow
     assert max(r["cue_s"] for r in requests) <= horizon
     wait_until(page, "() => !document.getElementById('voice-progress')", 60)
     context.close()
+
+
+def test_the_mix_settings_reach_the_audio_graph(server, browser) -> None:
+    session = httpx.post(f"{server}/api/sessions", json={"minutes": 10}).json()
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server, session["id"], speed=SPEED)
+    page.click("#play-btn")
+    page.click("#settings-btn")
+    page.eval_on_selector(
+        "input[name=volume]",
+        "el => { el.value = 0.4; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+    )
+    page.eval_on_selector(
+        "input[name=balance]",
+        "el => { el.value = 1; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+    )
+    page.select_option("select[name=background]", "drone")
+    page.check("input[name=less]")
+    levels = page.evaluate(
+        "(() => { const a = window.__rubdown.audio; return { voice: a.buses.voice.gain.value,"
+        " tick: a.buses.tick.gain.value, background: a.bgKind, nodes: a.bgNodes.length,"
+        " less: a.settings.less }; })()"
+    )
+    assert levels["voice"] == pytest.approx(0.4) and levels["tick"] == pytest.approx(0.0)
+    assert levels["background"] == "drone" and levels["nodes"] == 3 and levels["less"]
+    saved = page.evaluate("JSON.parse(localStorage.getItem('rubdown-settings'))")
+    assert saved["volume"] == 0.4 and saved["background"] == "drone"
+    context.close()
