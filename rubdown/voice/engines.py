@@ -6,10 +6,13 @@ when Piper or its voice is not installed; `none` never speaks.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -103,6 +106,8 @@ class SilentEngine:
 
 
 DEFAULT_PIPER_VOICE = "joe"
+CORES = max(1, min(2, os.cpu_count() or 1))
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class PiperEngine:
@@ -114,6 +119,9 @@ class PiperEngine:
         self.voice = voice
         self._model: Any = None
         self._lock = threading.Lock()
+        # Sentences of one cue are spoken in parallel, one model call per core: the first cue
+        # is ready in half the time, and concurrent cues share the same two threads.
+        self._sentences = ThreadPoolExecutor(max_workers=CORES, thread_name_prefix="piper")
 
     def available(self) -> bool:
         """Return whether piper-tts and this voice's package are installed (imports nothing)."""
@@ -137,11 +145,22 @@ class PiperEngine:
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=PIPER_NATURAL_WPM / rate_wpm)
+        voice = self.model()
+
+        def speak(sentence: str) -> bytes:
+            # Piper speaks each sentence on its own anyway, so splitting changes nothing heard.
+            return b"".join(c.audio_int16_bytes for c in voice.synthesize(sentence, config))
+
+        sentences = [p for p in SENTENCE_END.split(text) if p.strip()] or [text]
         try:
-            with wave.open(str(out), "wb") as wav:
-                self.model().synthesize_wav(text, wav, syn_config=config)
+            pcm = b"".join(self._sentences.map(speak, sentences))
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise SynthesisError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
+        with wave.open(str(out), "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(voice.config.sample_rate)
+            wav.writeframes(pcm)
 
 
 @dataclass(frozen=True)
