@@ -162,8 +162,12 @@ def screenshot(browser: Any, url: str, api: httpx.Client, path: Path) -> None:
     """The player at phone size, a little way into a step, for the docs."""
     from browser_helpers import PHONE, open_player, wait_until
 
+    from rubdown.core.screen import RED_FLAGS
+
     api.post("/api/people", json={"name": "Sam"})
     api.post("/api/people", json={"name": "Alex", "focus": ["shoulders"]})
+    clear = {flag.id: False for flag in RED_FLAGS}
+    api.post("/api/people/Alex/screen", json={"answers": clear})
     session = api.post(
         "/api/sessions", json={"minutes": 20, "giver": "Sam", "receiver": "Alex"}
     ).json()

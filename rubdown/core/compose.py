@@ -182,6 +182,10 @@ def from_catalogue(
             )
     options = {r: _rank(_candidates(cat, r, position, limits), profile, rng) for r in reachable}
     regions = [r for r in _region_order(cat, reachable, profile.focus) if options[r]]
+    for region in profile.focus:
+        if region in options and not options[region]:
+            name = cat.regions[region].name.lower()
+            notes.append(f"No technique here works the {name} safely, so they are left out.")
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
     chosen = _choose_regions(profile, options, regions, window)

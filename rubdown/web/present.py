@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-from rubdown.core.models import Plan
+from rubdown.core.models import Catalogue, Plan
 
 KIND_LABELS = {
     "check-in": "Check in with your partner",
@@ -50,24 +50,34 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
 
 
 @cache
-def bodymap_markup() -> str:
-    """The shared body-map drawing for inline use, with its own print colours left out."""
+def bodymap_markup(view: str = "back") -> str:
+    """A body-map drawing for inline use, with its own print colours left out.
+
+    The back view keeps its plain ids; the front view's are prefixed "front-" so both can sit
+    on one page. Every region also carries data-region, which is what the scripts use.
+    """
     from rubdown.web.bodymap import bodymap_svg
 
-    svg = bodymap_svg()
+    svg = bodymap_svg(view=view, id_prefix="front-" if view == "front" else "")
     # The page's stylesheet colours the map for the dark theme, and a strict CSP forbids
     # inline <style> anyway.
     svg = re.sub(r"<style>.*?</style>", "", svg, flags=re.S)
-    return re.sub(r' width="\d+" height="\d+"', "", svg, count=1)
+    svg = re.sub(r' width="\d+" height="\d+"', "", svg, count=1)
+    return svg.replace("<svg ", f'<svg data-view="{view}" ', 1)
 
 
 @cache
-def arrow_anchors() -> str:
-    """Where stroke arrows go on each region, as JSON for the player script."""
-    from rubdown.web.bodymap import REGION_CENTRES, SINGLE_REGIONS, VIEW_WIDTH
+def arrow_anchors(view: str = "back") -> str:
+    """Where stroke arrows go on each region of a view, as JSON for the player script."""
+    from rubdown.web.bodymap import CENTRES, VIEW_WIDTH, is_single
 
     anchors = {}
-    for region, (x, y, length) in REGION_CENTRES.items():
-        xs = [x] if region in SINGLE_REGIONS else [x, VIEW_WIDTH - x]
+    for region, (x, y, length) in CENTRES[view].items():
+        xs = [x] if is_single(region, view) else [x, VIEW_WIDTH - x]
         anchors[region] = {"xs": xs, "y": y, "len": length}
     return json.dumps(anchors, separators=(",", ":"))
+
+
+def map_views(cat: Catalogue) -> str:
+    """Which drawing shows each position, as JSON: the player switches with the step."""
+    return json.dumps({p.id: p.view for p in cat.positions.values()}, separators=(",", ":"))

@@ -38,6 +38,19 @@ AXE_RUN = """async () => {
 }"""
 
 
+def axe_problems(page: Any, base: str, paths: Any) -> dict[str, Any]:
+    """axe's violations on each page path (an empty dict when there are none)."""
+    problems = {}
+    for path in paths:
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        found = page.evaluate(AXE_RUN)
+        if found:
+            problems[path] = found
+    return problems
+
+
 def launch(playwright: Any) -> Any:
     """Debian's chromium, headless, with no calls home."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from browser_helpers import (
     AXE,
-    AXE_RUN,
     CHROMIUM,
     PHONE,
     WATCH_STEPS,
+    axe_problems,
     current,
     launch,
     open_player,
@@ -210,15 +210,7 @@ def test_axe_finds_no_violations(server, browser, theme: str) -> None:
     page.goto(server["url"] + "/")
     light = "true" if theme == "light" else "false"
     page.evaluate(f"localStorage.setItem('rubdown-settings', '{{\"light\": {light}}}')")
-    problems = {}
-    for path in axe_pages(server):
-        page.goto(server["url"] + path)
-        page.wait_for_load_state("networkidle")
-        page.add_script_tag(path=str(AXE))
-        found = page.evaluate(AXE_RUN)
-        if found:
-            problems[path] = found
-    assert problems == {}
+    assert axe_problems(page, server["url"], axe_pages(server)) == {}
     context.close()
 
 

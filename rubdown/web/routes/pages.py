@@ -17,7 +17,7 @@ from rubdown.web.forms import FormError, plan_in, plan_query
 from rubdown.web.pairing import remote_link
 from rubdown.web.people import turn
 from rubdown.web.planning import choices, make_plan, start_session
-from rubdown.web.present import arrow_anchors, bodymap_markup, plan_rows
+from rubdown.web.present import arrow_anchors, bodymap_markup, map_views, plan_rows
 from rubdown.web.schemas import PlanIn, SessionId
 from rubdown.web.state import State, WebState, get_state
 from rubdown.web.views import person_json, session_json
@@ -75,6 +75,7 @@ def _plan_context(state: WebState, body: PlanIn | None) -> dict[str, Any]:
         "stored": stored,
         "form": body or PlanIn(),
         "bodymap": bodymap_markup(),
+        "bodymap_front": bodymap_markup("front"),
         "downloads": downloads.available(),
     }
 
@@ -143,7 +144,10 @@ def player(session_id: SessionId, request: Request, state: State) -> HTMLRespons
         page="play",
         session=session_json(record),
         bodymap=bodymap_markup(),
+        bodymap_front=bodymap_markup("front"),
         anchors=arrow_anchors(),
+        front_anchors=arrow_anchors("front"),
+        views=map_views(state.cat),
         remote_url=remote_link(state, request, session_id),
     )
 

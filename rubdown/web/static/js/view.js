@@ -27,12 +27,17 @@ export class PlayerView {
       .map((id) => [id, document.getElementById(id)]));
     this.bars = [...root.querySelectorAll(".pressure-bar span")];
     const map = document.getElementById("player-map");
-    this.svg = map.querySelector("svg");
-    this.anchors = JSON.parse(map.dataset.anchors || "{}");
+    // One drawing per view (back, front); the one shown follows the position of the segment.
+    this.views = JSON.parse(map.dataset.views || "{}");
+    const anchors = { back: map.dataset.anchors, front: map.dataset.frontAnchors };
+    this.maps = Object.fromEntries([...map.querySelectorAll("svg[data-view]")].map((svg) => {
+      const layer = document.createElementNS(SVG, "g");
+      layer.setAttribute("aria-hidden", "true");
+      svg.appendChild(layer);
+      return [svg.dataset.view, { svg, layer, anchors: JSON.parse(anchors[svg.dataset.view] || "{}") }];
+    }));
     this.reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
-    this.layer = document.createElementNS(SVG, "g");
-    this.layer.setAttribute("aria-hidden", "true");
-    this.svg?.appendChild(this.layer);
+    this.useView("back");
     this.index = -1;
     this.pressure = null;
   }
@@ -57,6 +62,8 @@ export class PlayerView {
     if (fresh) this.el.say.textContent = "";
     this.showPressure(seg.pressure);
     this.el.next.textContent = this.nextText(plan, i);
+    this.useView(this.views[positionAt(plan, i)]);
+    for (const m of Object.values(this.maps)) m.layer.replaceChildren();
     this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
     this.drawArrows(step ? seg : null);
     const where = seg.region_name ? ` on the ${seg.region_name.toLowerCase()}` : "";
@@ -83,9 +90,20 @@ export class PlayerView {
     }
   }
 
+  // Show the drawing for a view; the others are hidden.
+  useView(view) {
+    const shown = this.maps[view] || this.maps.back || Object.values(this.maps)[0];
+    if (!shown) return;
+    for (const m of Object.values(this.maps)) m.svg.toggleAttribute("hidden", m !== shown);
+    ({ svg: this.svg, layer: this.layer, anchors: this.anchors } = shown);
+    this.view = shown.svg.dataset.view;
+  }
+
   highlight(region) {
-    this.svg?.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
-    if (region) document.getElementById(`region-${region}`)?.classList.add("current");
+    for (const m of Object.values(this.maps)) {
+      m.svg.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
+    }
+    if (region) this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
   }
 
   drawArrows(seg) {
@@ -140,6 +158,14 @@ export class PlayerView {
       shape.setAttribute("transform", `translate(${x} ${(y + dir * slide).toFixed(2)}) scale(${grow} ${dir * grow})`);
     }
   }
+}
+
+// The position the receiver is in at segment i: its own, the last one's, else the next one's.
+export function positionAt(plan, i) {
+  const segs = plan.segments;
+  for (let k = i; k >= 0; k -= 1) if (segs[k].position) return segs[k].position;
+  for (let k = i; k < segs.length; k += 1) if (segs[k].position) return segs[k].position;
+  return plan.position;
 }
 
 // A downward arrow centred on (0, 0); flipped vertically for an upward stroke.
