@@ -138,7 +138,7 @@ def play_and_measure(browser: Any, url: str, api: httpx.Client, seconds: float) 
     remote_context = browser.new_context(viewport=PHONE)
     remote = remote_context.new_page()
     remote.goto(f"{url}/remote/{session['id']}")
-    wait_until(remote, "() => document.getElementById('remote-now').textContent.length > 12")
+    wait_until(remote, "() => document.getElementById('remote-detail').textContent.length > 12")
     for action in ("lighter", "firmer", "lighter", "firmer"):
         player.wait_for_timeout(seconds * 1000 / 6)
         remote.click(f"button[data-action={action}]")

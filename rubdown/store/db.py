@@ -137,6 +137,8 @@ class Store:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL + synchronous=FULL make each commit survive kill -9 and power loss."""
+    # SQLAlchemy then emits BEGIN itself (see _begin_immediate) instead of the driver.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -144,6 +146,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # A second process (a web view beside the guide) waits rather than failing at once.
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Take the write lock at BEGIN: two requests journalling at once get seq numbers in turn."""
+    # A deferred transaction reads max(seq) on a snapshot another writer may overtake.
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except StorageUnavailable as exc:
+        if str(exc) != READ_ONLY:
+            raise
+        # A read-only database can still be read; writing then fails with its own message.
+        connection.exec_driver_sql("BEGIN")
 
 
 def _create_engine(url: str) -> Engine:
@@ -166,6 +180,7 @@ def _create_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         _private_sqlite_file(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
     event.listen(engine, "handle_error", _storage_trouble)
     return engine
 

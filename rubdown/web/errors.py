@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
+from rubdown.core.checkin import NotACheckIn
 from rubdown.core.models import PlanError, Refusal
 from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
@@ -107,6 +108,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionEnded)
     async def ended(request: Request, err: SessionEnded) -> Any:
         """The session is over: 409."""
+        return _reply(request, 409, {"error": str(err)})
+
+    @app.exception_handler(NotACheckIn)
+    async def not_now(request: Request, err: NotACheckIn) -> Any:
+        """An answer outside a check-in: 409."""
         return _reply(request, 409, {"error": str(err)})
 
     @app.exception_handler(RequestValidationError)

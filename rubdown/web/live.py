@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rubdown.core import adjust
+from rubdown.core import adjust, checkin
 from rubdown.core.models import Catalogue, Plan
 from rubdown.core.planjson import plan_from_json, plan_to_json
 from rubdown.core.timeline import segment_at, spoken_texts
@@ -73,6 +73,13 @@ class LiveSession:
             self.paused = paused
         if speed is not None and speed > 0:
             self.speed = speed
+
+    def where(self, clock_s: float | None) -> tuple[float, int]:
+        """The clock reading to act at (the player's, else the estimate) and its segment."""
+        if self.status != "running":
+            raise SessionEnded(f"session {self.session_id} has ended ({self.status})")
+        now = self.now_s() if clock_s is None else min(clock_s, self.plan.total_seconds)
+        return now, segment_at(self.plan, now)
 
     def state(self) -> dict[str, Any]:
         """A summary for the remote: where the session is and at what pressure."""
@@ -166,10 +173,7 @@ class LiveSessions:
         """Apply a button press to the live plan, journal it, store the plan and tell the pages."""
         live = self.get(session_id)
         with live.lock:
-            if live.status != "running":
-                raise SessionEnded(f"session {session_id} has ended ({live.status})")
-            now = live.now_s() if clock_s is None else min(clock_s, live.plan.total_seconds)
-            index = segment_at(live.plan, now)
+            now, index = live.where(clock_s)
             seg = live.plan.segments[index]
             new, note = apply_action(live.plan, self.cat, action, index, now)
             changed = new is not live.plan
@@ -191,6 +195,34 @@ class LiveSessions:
                 live.observe(now, paused=True)
         outcome = Outcome(action, by, index, round(now, 3), note, say, changed)
         self.hub.publish(session_id, self.message(live, outcome))
+        return outcome
+
+    def answer(self, session_id: int, answer: str, by: str, clock_s: float | None) -> Outcome:
+        """A check-in answer: the change it asks for (core.checkin), journalled and sent to all."""
+        live = self.get(session_id)
+        with live.lock:
+            now, index = live.where(clock_s)
+            new, note = checkin.apply_answer(live.plan, self.cat, answer, index, now)
+            changed = new is not live.plan
+            change = checkin.ANSWERS[answer]
+            if changed and change is not None:
+                target = checkin.answer_target(new, index) or index
+                seg = new.segments[target]
+                data = _event_data(change, by, note, new, target, changed)
+                self.repo.record(
+                    session_id,
+                    EVENT_OF[change],
+                    now,
+                    target,
+                    seg.region,
+                    seg.technique,
+                    {**data, "answer": answer},
+                )
+                live.plan, live.version = new, live.version + 1
+                self.cues.prefetch(spoken_texts(new))
+        outcome = Outcome(f"answer-{answer}", by, index, round(now, 3), note, note, changed)
+        message = self.message(live, outcome)
+        self.hub.publish(session_id, {**message, "type": "answer", "answer": answer})
         return outcome
 
     def message(self, live: LiveSession, outcome: Outcome) -> dict[str, Any]:

@@ -96,6 +96,14 @@ class ControlIn(Strict):
     )
 
 
+class AnswerIn(Strict):
+    """The receiver's answer to a check-in."""
+
+    answer: Literal["good", "lighter", "firmer", "stay"]
+    by: By = "receiver"
+    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+
+
 class FinishIn(Strict):
     """How the session ended."""
 

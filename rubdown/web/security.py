@@ -46,7 +46,7 @@ CROSS_SITE = (
 )
 # What a remote may reach besides its own session: the page's look, sounds and offline shell.
 REMOTE_SHARED = re.compile(r"^/(static/.*|sw\.js|manifest\.webmanifest|api/ticks/\w+\.wav)$")
-REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control)?)$")
+REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control|/answer)?)$")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FINISH = re.compile(r"^/api/sessions/(\d+)/finish$")
 
@@ -89,7 +89,9 @@ def remote_allows(path: str, method: str, session_id: int) -> bool:
     found = REMOTE_OWN.match(path)
     if found is None or int(found.group(2) or found.group(3)) != session_id:
         return False
-    return method == "POST" if found.group(4) == "/control" else method in ("GET", "HEAD")
+    if found.group(4) in ("/control", "/answer"):
+        return method == "POST"
+    return method in ("GET", "HEAD")
 
 
 class Guard:

@@ -100,3 +100,32 @@ def wait_offline_ready(page: Any) -> None:
         "navigator.serviceWorker.controller !== null",
         30,
     )
+
+
+def new_session(server: dict[str, Any], minutes: int = 5) -> dict[str, Any]:
+    """A running session for Ann giving to Ben, started over the API."""
+    reply = server["api"].post(
+        "/api/sessions", json={"minutes": minutes, "giver": "Ann", "receiver": "Ben"}
+    )
+    assert reply.status_code == 201, reply.text
+    result: dict[str, Any] = reply.json()
+    return result
+
+
+def journal(server: dict[str, Any], session_id: int) -> list[Any]:
+    """The session's journal as the database holds it now."""
+    from rubdown.store.db import open_store
+    from rubdown.store.repos import SessionsRepo
+
+    with open_store(server["db"]) as store:
+        return SessionsRepo(store).events(session_id)
+
+
+def journal_until(
+    server: dict[str, Any], session_id: int, done: Any, timeout: float = 10
+) -> list[Any]:
+    """The journal once done(events) holds: the player posts its last events a moment later."""
+    deadline = time.monotonic() + timeout
+    while not done(events := journal(server, session_id)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return events

@@ -197,3 +197,37 @@ def test_pairing_qr_code(client: TestClient) -> None:
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("image/svg+xml")
     assert reply.text.startswith("<svg") or "<svg" in reply.text[:200]
+
+
+def a_check_in(plan: dict[str, Any]) -> dict[str, Any]:
+    return next(s for s in plan["segments"] if s["kind"] == "check-in")
+
+
+def test_a_check_in_answer_changes_the_next_step_and_is_journalled(
+    client: TestClient, db_url: str
+) -> None:
+    body = start(client)
+    seg = a_check_in(body["plan"])
+    assert body["checkin_wait_s"] > 0
+    reply = client.post(
+        f"/api/sessions/{body['id']}/answer",
+        json={"answer": "lighter", "clock_s": seg["start_s"] + 1},
+    )
+    assert reply.status_code == 200, reply.text
+    message = reply.json()
+    assert message["type"] == "answer" and message["answer"] == "lighter"
+    assert "lighter" in message["say"].lower()
+    assert "lighter" in kinds(db_url, body["id"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [({"answer": "good", "clock_s": 9}, 409), ({"answer": "meh"}, 422), ({"answer": 3}, 422)],
+)
+def test_bad_answers_are_refused_plainly(
+    client: TestClient, payload: dict[str, Any], status: int
+) -> None:
+    body = start(client)
+    reply = client.post(f"/api/sessions/{body['id']}/answer", json=payload)
+    assert reply.status_code == status
+    assert reply.json()["error"]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from browser_helpers import (
     AXE,
@@ -17,71 +15,18 @@ from browser_helpers import (
     WATCH_STEPS,
     axe_problems,
     current,
-    launch,
+    journal_until,
+    new_session,
     open_player,
     wait_offline_ready,
     wait_until,
 )
-from web_helpers import QuickEngine, all_no, step_sequence
-
-from rubdown.store.db import open_store
-from rubdown.store.repos import SessionsRepo
-from rubdown.voice.engines import EspeakEngine
-from rubdown.web import create_app
-from rubdown.web.background import serve_in_thread
+from web_helpers import step_sequence
 
 pytestmark = pytest.mark.browser
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server(cat, tmp_path_factory) -> Iterator[dict[str, Any]]:
-    folder = tmp_path_factory.mktemp("web")
-    db_url = f"sqlite:///{folder / 'web.sqlite3'}"
-    espeak = EspeakEngine()
-    engine = espeak if espeak.available() else QuickEngine()
-    app = create_app(db_url, cat, voice_engine=engine, cue_dir=folder / "cues")
-    running = serve_in_thread(app)
-    with httpx.Client(base_url=running.url) as api:
-        api.post("/api/people", json={"name": "Ann"})
-        api.post("/api/people", json={"name": "Ben"})
-        for name in ("Ann", "Ben"):
-            api.post(f"/api/people/{name}/screen", json={"answers": all_no()})
-        yield {"url": running.url, "db": db_url, "api": api}
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-def new_session(server: dict[str, Any], minutes: int = 5) -> dict[str, Any]:
-    reply = server["api"].post(
-        "/api/sessions", json={"minutes": minutes, "giver": "Ann", "receiver": "Ben"}
-    )
-    assert reply.status_code == 201, reply.text
-    return reply.json()
-
-
-def journal(server: dict[str, Any], session_id: int) -> list[Any]:
-    with open_store(server["db"]) as store:
-        return SessionsRepo(store).events(session_id)
-
-
-def journal_until(
-    server: dict[str, Any], session_id: int, done: Any, timeout: float = 10
-) -> list[Any]:
-    """The journal once done(events) holds: the player posts its last events a moment later."""
-    deadline = time.monotonic() + timeout
-    while not done(events := journal(server, session_id)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return events
+pytest.importorskip("playwright.sync_api")
 
 
 def test_player_moves_through_the_plan(server, browser) -> None:
@@ -133,7 +78,11 @@ def test_lighter_from_the_remote_reaches_the_player(server, browser) -> None:
     receiver = browser.new_context(viewport=PHONE)
     remote = receiver.new_page()
     remote.goto(f"{server['url']}/remote/{session['id']}")
-    wait_until(remote, "() => document.getElementById('remote-now').textContent.startsWith('Now')")
+    wait_until(
+        remote,
+        "() => document.querySelector('main.remote').dataset.mode === 'steer' && "
+        "document.getElementById('remote-detail').textContent.includes('pressure')",
+    )
     pressed = time.monotonic()
     remote.click("button[data-action=lighter]")
     wait_until(

@@ -131,6 +131,8 @@ def test_the_end_of_a_session_revokes_its_remote(lan: TestClient) -> None:
         ("/api/sessions/3", "GET", True),
         ("/api/sessions/3/stream", "GET", True),
         ("/api/sessions/3/control", "POST", True),
+        ("/api/sessions/3/answer", "POST", True),
+        ("/api/sessions/4/answer", "POST", False),
         ("/static/js/remote.js", "GET", True),
         ("/api/sessions/3/control", "GET", False),
         ("/api/sessions/3/events", "POST", False),

@@ -7,12 +7,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from rubdown.core.checkin import WAIT_LIMIT_S
 from rubdown.store.repos import FeedbackRepo, SessionsRepo
 from rubdown.web.hub import sse_stream
 from rubdown.web.pairing import qr_svg, remote_url
 from rubdown.web.planning import start_session, voice_info
 from rubdown.web.routes.api_plan import PLAN_ERRORS
-from rubdown.web.schemas import ControlIn, EventIn, FeedbackIn, FinishIn, PlanIn, SessionId
+from rubdown.web.schemas import (
+    AnswerIn,
+    ControlIn,
+    EventIn,
+    FeedbackIn,
+    FinishIn,
+    PlanIn,
+    SessionId,
+)
 from rubdown.web.state import State
 from rubdown.web.views import session_json
 
@@ -38,7 +47,12 @@ def get_session(session_id: SessionId, state: State) -> dict[str, Any]:
     """Everything the player needs to play (or carry on) a session."""
     live = state.live.get(session_id)
     record = SessionsRepo(state.store).get(session_id)
-    return {**session_json(record), **state.live.payload(live), "voice": voice_info(state)}
+    return {
+        **session_json(record),
+        **state.live.payload(live),
+        "voice": voice_info(state),
+        "checkin_wait_s": WAIT_LIMIT_S,
+    }
 
 
 @router.post(
@@ -68,6 +82,18 @@ def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[s
     """Change the live plan with rubdown.core.adjust; every open page hears of it at once."""
     outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
     return state.live.message(state.live.get(session_id), outcome)
+
+
+@router.post(
+    "/{session_id}/answer",
+    summary="Answer a check-in: good, lighter, firmer or stay",
+    responses={**MISSING, 409: {"description": "Not at a check-in, or the session has ended."}},
+)
+def post_answer(session_id: SessionId, body: AnswerIn, state: State) -> dict[str, Any]:
+    """The receiver's answer ends the check-in's wait; lighter, firmer and stay change the plan."""
+    outcome = state.live.answer(session_id, body.answer, body.by, body.clock_s)
+    message = state.live.message(state.live.get(session_id), outcome)
+    return {**message, "type": "answer", "answer": body.answer}
 
 
 @router.get(

@@ -1,6 +1,6 @@
 // The guided player: plays a session from the server's live plan, journals every event,
 // takes the giver's buttons and keys and the receiver's remote, and keeps the screen awake.
-import { api, applyTheme, loadSettings, saveSettings } from "./common.js";
+import { api, applyTheme, clockText, loadSettings, saveSettings } from "./common.js";
 import { SessionClock } from "./clock.js";
 import { AudioOut, mixPanel } from "./audio.js";
 import { Scheduler } from "./schedule.js";
@@ -8,6 +8,9 @@ import { Journal } from "./journal.js";
 import { PlayerView } from "./view.js";
 import { changePressure, segmentAt } from "./timeline.js";
 import { bindDialogs, fillFavourites } from "./player-dialogs.js";
+import { Screen, guardLeaving, warnIfInsecure } from "./floor.js";
+import { CheckIn } from "./checkin.js";
+import { Position, WakeLock, keepOffline } from "./player-keep.js";
 
 const root = document.querySelector("main.player");
 const sessionId = Number(root.dataset.session);
@@ -20,11 +23,16 @@ const audio = new AudioOut(settings);
 const scheduler = new Scheduler(clock, audio);
 const journal = new Journal(sessionId);
 const view = new PlayerView(root);
+const screen = new Screen(root);
+const checkin = new CheckIn({ speed, hold: holdForAnswer, release: goOnAfterAnswer, skipTo: goOnAfterAnswer });
 const playButton = document.getElementById("play-btn");
+const playWord = document.getElementById("play-word");
 const announcer = document.getElementById("announce");
-const state = { plan: null, cues: [], version: -1, status: root.dataset.status, started: false, done: false, lock: null, current: null, payload: {} };
+const position = new Position(sessionId);
+const wake = new WakeLock();
+const state = { plan: null, cues: [], version: -1, status: root.dataset.status, started: false, done: false, current: null, payload: {} };
 // Exposed for the browser tests and bench/web.py (arrival times of live messages included).
-window.__rubdown = { clock, audio, state, scheduler, arrivals: [] };
+window.__rubdown = { clock, audio, state, scheduler, checkin, arrivals: [], screens: [] };
 
 function announce(text) {
   announcer.textContent = text;
@@ -64,33 +72,6 @@ function redraw() {
   view.frame(state.plan, i, t);
 }
 
-// Where the clock stands, kept on this phone so a reload without the server resumes there.
-const POSITION_KEY = `rubdown-position-${sessionId}`;
-let savedAt = 0;
-
-function savePosition(force = false) {
-  const now = Date.now();
-  if (!force && now - savedAt < 1000) return;
-  savedAt = now;
-  try {
-    localStorage.setItem(POSITION_KEY, JSON.stringify({ clock_s: clock.time(), version: state.version }));
-  } catch {
-    // Storage full or refused: the server still has the journal.
-  }
-}
-
-function savedPosition() {
-  try {
-    return Number(JSON.parse(localStorage.getItem(POSITION_KEY) || "{}").clock_s) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-function forgetPosition() {
-  try { localStorage.removeItem(POSITION_KEY); } catch { /* nothing kept */ }
-}
-
 // Keep the session as it now stands in the offline cache, so a reload without network plays it.
 async function cacheSession(payload) {
   state.payload = { ...state.payload, ...payload };
@@ -106,9 +87,45 @@ function onFrame() {
     const t = clock.time();
     if (clock.running && t >= state.plan.total_seconds) { finish(); return; }
     const i = segmentAt(state.plan, Math.min(t, state.plan.total_seconds - 1e-6));
+    // The segment shown last frame: a fast clock may have passed the check-in's end already.
+    if (clock.running && view.index >= 0 && checkin.check(state.plan, view.index, t)) return;
     if (i !== view.index) enterSegment(i);
     view.frame(state.plan, i, Math.min(t, state.plan.total_seconds));
-    if (clock.running) savePosition();
+    if (checkin.waiting) showWaiting();
+    if (clock.running) position.save(clock.time(), state.version);
+  }
+}
+
+// The check-in's own time is up: the clock holds until an answer comes, or the limit passes.
+function holdForAnswer(at, i) {
+  clock.pause();
+  clock.seek(at);
+  scheduler.stop();
+  record("paused", at, i, { reason: "check-in" });
+  playWord.textContent = "Go on";
+}
+
+function showWaiting() {
+  view.el.countdown.textContent = clockText(checkin.remaining());
+  view.el["step-count"].textContent = "Waiting for an answer";
+}
+
+// An answer (or the limit): on from the end of the check-in.
+function goOnAfterAnswer(end, i, answer) {
+  clock.seek(end);
+  scheduler.rewind();
+  if (clock.running || !state.started) { redraw(); return; }
+  resume({ answer });
+}
+
+async function answer(choice) {
+  if (!state.plan || state.done) return;
+  try {
+    const message = await api(`/api/sessions/${sessionId}/answer`, { method: "POST", body: { answer: choice, by: "giver", clock_s: clock.time() } });
+    handle(message, true);
+  } catch (error) {
+    if (error.status === 0) { showOffline(true); checkin.finish(choice, state.plan, view.index); }
+    else say(error.message);
   }
 }
 
@@ -119,6 +136,7 @@ function enterSegment(i) {
   const same = last && last.index === i && Math.abs(last.start_s - seg.start_s) < 1e-6;
   const text = view.showSegment(state.plan, i, !same);
   if (!same) announce(text);
+  showCheckIn(seg.kind === "check-in" && state.started && !state.done);
   if (!state.started) return;
   if (!clock.running || same) return;
   const t = clock.time();
@@ -134,7 +152,7 @@ function markStarted(i, at) {
 
 async function begin() {
   await audio.unlock();
-  keepAwake();
+  wake.keep();
   if (state.status === "interrupted") {
     await api(`/api/sessions/${sessionId}/resume`, { method: "POST" }).catch(() => null);
     state.status = "running";
@@ -152,17 +170,17 @@ function pause(journalIt = true) {
   if (!clock.running) return;
   clock.pause();
   scheduler.stop();
-  savePosition(true);
+  position.save(clock.time(), state.version, true);
   if (journalIt) record("paused", clock.time(), view.index);
   showRunning(false);
 }
 
-async function resume() {
+async function resume(data) {
   await audio.unlock();
-  keepAwake();
+  wake.keep();
   clock.start(START_LEAD_MS);
   scheduler.start();
-  record("resumed", clock.time(), view.index);
+  record("resumed", clock.time(), segmentAt(state.plan, clock.time()), data);
   // A skip or back while paused moved to another segment: it starts now.
   const seg = segment(view.index);
   const last = state.current;
@@ -175,27 +193,42 @@ async function resume() {
 function toggle() {
   if (state.done || !state.plan) return;
   if (!state.started) begin();
+  else if (checkin.waiting) checkin.finish("none");
   else if (clock.running) pause();
   else resume();
 }
 
 function showRunning(running) {
-  playButton.textContent = running ? "Pause" : "Resume";
+  playWord.textContent = running ? "Pause" : "Resume";
+  root.classList.add("started");
   root.classList.toggle("paused", !running);
+  screen.set("paused", !running);
+  if (running) screen.set("stopped", false);
+}
+
+// A check-in turns the screen and swaps the pressure zones for the receiver's answers.
+function showCheckIn(on) {
+  screen.set("check-in", on);
+  document.getElementById("answers").hidden = !on;
+  root.querySelector(".zones").hidden = on;
+}
+
+function showOffline(on) {
+  screen.set("offline", on);
 }
 
 async function finish() {
   state.done = true;
   clock.pause();
   scheduler.stop();
-  forgetPosition();
+  position.forget();
   const total = state.plan.total_seconds;
   const last = state.plan.segments.length - 1;
   record("segment-finished", total, last);
   announce("The session is over. Well done.");
-  playButton.textContent = "Done";
+  playWord.textContent = "Done";
   playButton.disabled = true;
-  releaseWakeLock();
+  wake.release();
   await journal.finish("finished", total);
   fillFavourites(state.plan);
   document.getElementById("end-dialog").showModal();
@@ -205,8 +238,8 @@ async function quit() {
   state.done = true;
   const t = clock.time();
   pause(false);
-  forgetPosition();
-  releaseWakeLock();
+  position.forget();
+  wake.release();
   await journal.finish("quit", t);
   location.href = "/history";
 }
@@ -228,8 +261,8 @@ function offlineControl(action) {
   const t = clock.time();
   const i = segmentAt(state.plan, t);
   const note = document.getElementById("offline-note");
-  note.hidden = false;
   note.textContent = "No connection: the change is kept on this phone and sent later.";
+  showOffline(true);
   if (action === "lighter" || action === "firmer") {
     const changed = changePressure(state.plan, i, action === "lighter" ? -1 : 1);
     if (changed) {
@@ -247,7 +280,7 @@ function offlineControl(action) {
     record(action === "skip" ? "segment-skipped" : "back", t, i, { offline: true });
     clock.seek(state.plan.segments[target].start_s);
     scheduler.rewind();
-    savePosition(true);
+    position.save(clock.time(), state.version, true);
     redraw();
   } else {
     say("More time needs the connection to rubdown.");
@@ -281,8 +314,13 @@ function handle(message, own) {
     if (own || message.by === "receiver") say(message.say, message.say_key);
   } else if (message.type === "note") {
     if (own || message.by === "receiver") say(message.say, message.say_key);
+  } else if (message.type === "answer") {
+    if (message.plan) adopt(message);
+    if (own || message.by === "receiver") say(message.say, message.say_key);
+    checkin.finish(message.answer, state.plan, segmentAt(state.plan, clock.time()));
   } else if (message.type === "pause") {
     pause(false);
+    screen.set("stopped", true);
     say(message.say, message.say_key, true);
   } else if (message.type === "state" && message.version > state.version) {
     reload();
@@ -306,23 +344,17 @@ async function reload() {
 function listen() {
   if (!("EventSource" in window)) return;
   const stream = new EventSource(`/api/sessions/${sessionId}/stream`);
+  let lost = null;
   stream.onmessage = (event) => handle(JSON.parse(event.data), false);
-  stream.onerror = () => showRemote(0);
-}
-
-async function keepAwake() {
-  if (!("wakeLock" in navigator) || state.lock) return;
-  try {
-    state.lock = await navigator.wakeLock.request("screen");
-    state.lock.addEventListener("release", () => { state.lock = null; });
-  } catch {
-    // Refused (battery saver, or not a secure context): the session still plays.
-  }
-}
-
-function releaseWakeLock() {
-  state.lock?.release().catch(() => {});
-  state.lock = null;
+  stream.onopen = () => { clearTimeout(lost); showOffline(!navigator.onLine); };
+  // A dropped stream reconnects by itself; only a lasting loss is "offline".
+  stream.onerror = () => {
+    showRemote(0);
+    clearTimeout(lost);
+    lost = setTimeout(() => showOffline(stream.readyState !== EventSource.OPEN), 2500);
+  };
+  window.addEventListener("offline", () => showOffline(true));
+  window.addEventListener("online", () => showOffline(stream.readyState !== EventSource.OPEN));
 }
 
 const ACTIONS = { toggle, lighter: () => control("lighter"), firmer: () => control("firmer"),
@@ -332,6 +364,9 @@ const KEYS = { " ": "toggle", l: "lighter", f: "firmer", m: "more", s: "skip", n
 function bindControls() {
   root.querySelectorAll("[data-action]").forEach((button) => {
     button.addEventListener("click", () => ACTIONS[button.dataset.action]());
+  });
+  root.querySelectorAll("[data-answer]").forEach((button) => {
+    button.addEventListener("click", () => answer(button.dataset.answer));
   });
   const handler = (event) => {
     const action = KEYS[event.key.toLowerCase()];
@@ -343,32 +378,19 @@ function bindControls() {
   document.addEventListener("keydown", handler);
   document.addEventListener("keyup", handler);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && clock.running) keepAwake();
+    if (document.visibilityState === "visible" && clock.running) wake.keep();
   });
-}
-
-async function keepOffline(payload) {
-  if (!("caches" in window)) return;
-  try {
-    const data = await caches.open("rubdown-data");
-    await data.add(location.pathname);
-    // Cue audio is fetched a little ahead of the clock as the session plays (audio.prepare),
-    // and the service worker keeps each file once fetched.
-    await navigator.serviceWorker?.ready;
-    document.body.dataset.offline = "ready";
-  } catch {
-    // Caching is a bonus: without it the session still plays while the server is up.
-  }
 }
 
 async function boot() {
   const payload = await api(`/api/sessions/${sessionId}`).catch((error) => ({ error }));
   if (payload.error) { view.el["step-what"].textContent = "This session cannot be loaded right now."; return; }
   adopt(payload);
+  if (payload.checkin_wait_s) checkin.limitS = payload.checkin_wait_s;
   state.status = payload.status;
   const live = ["running", "interrupted"].includes(payload.status);
   // Offline, the cached session is as old as its last load: this phone knows better where it was.
-  const resumeAt = live ? Math.max(payload.position_s || 0, savedPosition()) : 0;
+  const resumeAt = live ? Math.max(payload.position_s || 0, position.saved()) : 0;
   if (resumeAt > 0 && resumeAt < payload.plan.total_seconds) clock.seek(resumeAt);
   state.done = !live;
   redraw();
@@ -379,9 +401,9 @@ async function boot() {
   // Begin waits for the first cues (made first on the server), never for the whole session.
   await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + FIRST_AUDIO_S * speed), new Promise((r) => setTimeout(r, 8000))]);
   playButton.disabled = state.done;
-  playButton.textContent = state.done ? "Ended" : clock.time() > 0 ? "Continue" : "Begin";
+  playWord.textContent = state.done ? "Ended" : clock.time() > 0 ? "Continue" : "Begin";
   document.body.dataset.ready = "true";
-  keepOffline(payload);
+  keepOffline();
 }
 
 // "Preparing the voice: 12 of 47" while the server makes the rest in the background.
@@ -403,6 +425,8 @@ async function showVoiceProgress(voice) {
 bindControls();
 // Mix settings apply at once; a changed voice, talk or tick setting also re-plans what is queued.
 const panel = mixPanel(document.getElementById("settings-form"), settings, () => { audio.applyMix(); saveSettings(settings); scheduler.rewind(); });
+warnIfInsecure();
+guardLeaving(() => state.started && !state.done, () => clock.running, () => { pause(); position.save(clock.time(), state.version, true); });
 bindDialogs({ settings, saveSettings, applyTheme, quit, sessionId, onChange: () => scheduler.rewind() });
 listen();
 requestAnimationFrame(onFrame);

@@ -1,6 +1,7 @@
 // Drawing the player: the current step, the body map with its moving stroke arrow, the clock.
 import { clockText } from "./common.js";
 import { nextAfter, repAt, stepNumbers } from "./timeline.js";
+import { applyBox, arrowLength, arrowPath, zoomBox } from "./zoom.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const KIND_TITLES = {
@@ -23,7 +24,7 @@ export class PlayerView {
     this.root = root;
     this.step = root.querySelector('[data-testid="current-step"]');
     this.el = Object.fromEntries(["step-count", "step-what", "step-where", "countdown", "reps",
-      "pressure", "pressure-value", "stroke", "next", "progress", "total-left", "say", "instruction"]
+      "pressure", "pressure-value", "stroke", "next", "progress", "total-left", "say", "instruction", "caution"]
       .map((id) => [id, document.getElementById(id)]));
     this.bars = [...root.querySelectorAll(".pressure-bar span")];
     const map = document.getElementById("player-map");
@@ -40,6 +41,8 @@ export class PlayerView {
     this.useView("back");
     this.index = -1;
     this.pressure = null;
+    this.seg = null;
+    window.addEventListener("resize", () => this.seg !== null && this.zoom(this.seg));
   }
 
   // Everything that changes only when the segment (or the plan) changes; returns what to announce.
@@ -49,6 +52,7 @@ export class PlayerView {
     const step = seg.kind === "step";
     Object.assign(this.step.dataset, { region: seg.region || "", technique: seg.technique || "",
       kind: seg.kind, pressure: seg.pressure ?? "" });
+    this.root.dataset.kind = seg.kind;
     const steps = stepNumbers(plan);
     const [label, title] = KIND_TITLES[seg.kind] || ["", seg.kind];
     this.el["step-count"].textContent = step
@@ -64,8 +68,10 @@ export class PlayerView {
     this.el.next.textContent = this.nextText(plan, i);
     this.useView(this.views[positionAt(plan, i)]);
     for (const m of Object.values(this.maps)) m.layer.replaceChildren();
+    this.showCaution(seg);
     this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
-    this.drawArrows(step ? seg : null);
+    this.seg = seg;
+    this.zoom(seg);
     const where = seg.region_name ? ` on the ${seg.region_name.toLowerCase()}` : "";
     const pressure = step ? `, pressure ${seg.pressure} of 10` : "";
     return step ? `Now: ${seg.technique_name}${where}${pressure}.` : `${label}: ${title}.`;
@@ -99,6 +105,25 @@ export class PlayerView {
     this.view = shown.svg.dataset.view;
   }
 
+  // The step's caution, from the plan (a list of cautions or one line).
+  showCaution(seg) {
+    const list = Array.isArray(seg.cautions) ? seg.cautions : seg.caution ? [seg.caution] : [];
+    const text = list.map((c) => (typeof c === "string" ? c : c.text || c.say || "")).filter(Boolean).join(" ");
+    this.el.caution.textContent = text ? `Careful: ${text}` : "";
+    this.el.caution.hidden = !text;
+  }
+
+  // Zoom the map onto the area (the whole body between steps) and draw its arrows to scale.
+  zoom(seg) {
+    if (!this.svg) return;
+    const region = seg.kind === "step" || seg.kind === "announce" ? seg.region : null;
+    const anchor = region && this.anchors[region];
+    const rect = this.svg.getBoundingClientRect();
+    const box = zoomBox(anchor, rect.height > 0 ? rect.width / rect.height : 0);
+    applyBox(this.svg, box);
+    this.drawArrows(seg.kind === "step" ? seg : null, box, rect.height);
+  }
+
   highlight(region) {
     for (const m of Object.values(this.maps)) {
       m.svg.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
@@ -106,19 +131,20 @@ export class PlayerView {
     if (region) this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
   }
 
-  drawArrows(seg) {
+  drawArrows(seg, box, heightPx) {
     this.layer.replaceChildren();
     this.shapes = [];
     const anchor = seg && this.anchors[seg.region];
     if (!anchor) return;
+    const len = arrowLength(anchor, box, heightPx);
     for (const x of anchor.xs) {
       const press = seg.stroke_rule === "press-release";
       const shape = document.createElementNS(SVG, press ? "circle" : "path");
-      if (press) shape.setAttribute("r", "4");
-      else shape.setAttribute("d", arrowPath(anchor.len));
+      if (press) shape.setAttribute("r", (len / 2.2).toFixed(2));
+      else shape.setAttribute("d", arrowPath(len));
       shape.setAttribute("class", press ? "press-dot" : "arrow");
       this.layer.appendChild(shape);
-      this.shapes.push({ shape, x, y: anchor.y, len: anchor.len, press });
+      this.shapes.push({ shape, x, y: anchor.y, len, press });
     }
   }
 
@@ -147,11 +173,12 @@ export class PlayerView {
       if (press) {
         const grow = still ? 0.6 : rep.half;
         shape.setAttribute("cx", x); shape.setAttribute("cy", y);
-        shape.setAttribute("r", (rep.down ? 3 + 5 * grow : 8 - 5 * grow).toFixed(2));
+        const r = len / 2.2;
+        shape.setAttribute("r", (rep.down ? r * (0.6 + 0.4 * grow) : r * (1 - 0.4 * grow)).toFixed(2));
         continue;
       }
       const dir = rep.down ? 1 : -1;
-      const slide = still ? 0 : (rep.half - 0.5) * len * 0.6;
+      const slide = still ? 0 : (rep.half - 0.5) * len * 0.35;
       const firm = rep.down && seg.stroke_rule !== "even";
       const grow = seg.stroke_rule === "growing" ? 0.8 + 0.4 * (rep.rep / rep.of) : 1;
       shape.setAttribute("class", `arrow ${firm ? "firm" : "light-stroke"}`);
@@ -166,12 +193,4 @@ export function positionAt(plan, i) {
   for (let k = i; k >= 0; k -= 1) if (segs[k].position) return segs[k].position;
   for (let k = i; k < segs.length; k += 1) if (segs[k].position) return segs[k].position;
   return plan.position;
-}
-
-// A downward arrow centred on (0, 0); flipped vertically for an upward stroke.
-function arrowPath(length) {
-  const half = length / 2;
-  const head = Math.min(9, length * 0.5);
-  const neck = half - head;
-  return `M-2 ${-half} L2 ${-half} L2 ${neck} L6 ${neck} L0 ${half} L-6 ${neck} L-2 ${neck} Z`;
 }
