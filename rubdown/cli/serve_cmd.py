@@ -5,11 +5,15 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rubdown.cli.options import LIBRARY_OPTION, catalogue_for
 from rubdown.cli.voice_cmds import RATE_OPTION, VOICE_OPTION, check_voice
+
+if TYPE_CHECKING:
+    from rubdown.web.tls import ServerCert
 
 LOOPBACK = "127.0.0.1"
 EVERYWHERE = "0.0.0.0"
@@ -23,6 +27,8 @@ class ServePlan:
     port: int
     url: str
     token: str | None
+    # In LAN mode: the plain-HTTP port that shows how to trust rubdown's certificate.
+    trust_port: int | None = None
 
 
 def lan_address() -> str:
@@ -62,22 +68,58 @@ def serve_plan(host: str | None, port: int, lan: bool) -> ServePlan:
     from rubdown.web.security import new_token
 
     bind = host or EVERYWHERE
-    shown = lan_address() if bind == EVERYWHERE else bind
-    return ServePlan(bind, port, f"http://{shown}:{port}/", new_token())
+    shown = lan_address() if bind in (EVERYWHERE, "::") else bind
+    where = f"[{shown}]" if ":" in shown else shown
+    trust_port = port + 1 if port < 65535 else port - 1
+    return ServePlan(bind, port, f"https://{where}:{port}/", new_token(), trust_port)
 
 
-def announce(plan: ServePlan) -> None:
+def trust_link(plan: ServePlan) -> str:
+    """The plain-HTTP address of the /trust page, going on to the app with the pairing token."""
+    from urllib.parse import quote, urlsplit
+
+    host = urlsplit(plan.url).netloc.rsplit(":", 1)[0]
+    return f"http://{host}:{plan.trust_port}/trust?next={quote(f'/?token={plan.token}', safe='')}"
+
+
+def announce(plan: ServePlan, cert: ServerCert | None = None) -> None:
     """Print where to open rubdown, with a QR code for phones in LAN mode."""
     if plan.token is None:
         click.echo(f"rubdown is running at {plan.url}  (this machine only; Ctrl+C stops it)")
+        click.echo("To use phones as well, start it with --lan.")
         return
     from rubdown.web.pairing import terminal_qr
 
-    link = f"{plan.url}?token={plan.token}"
-    click.echo("rubdown is open to your local network, for paired devices only.")
-    click.echo(f"Open this on your phone (or scan the code): {link}")
+    link = trust_link(plan)
+    click.echo("rubdown is open to your home network over HTTPS, for paired devices only.")
+    click.echo(f"On your phone, scan this code (or open {link}):")
     click.echo(terminal_qr(link))
-    click.echo("Anyone without this link gets 'pairing needed'. Ctrl+C stops the server.")
+    click.echo("It shows how to trust rubdown's certificate once, then opens rubdown.")
+    click.echo(f"Already trusted: {plan.url}?token={plan.token}")
+    if cert is not None:
+        click.echo(f"The certificate names {', '.join((*cert.names, *cert.addresses))}.")
+        if cert.left_out:
+            click.echo(f"Left out (not a home-network address): {', '.join(cert.left_out)}.")
+    click.echo("Anyone without the link gets 'pairing needed'. Ctrl+C stops the server.")
+
+
+def lan_certificate(plan: ServePlan) -> ServerCert:
+    """The local CA (made on first use) and a fresh server certificate for every address."""
+    from urllib.parse import urlsplit
+
+    from rubdown.store.db import data_dir
+    from rubdown.web import lan, tls
+
+    folder = tls.tls_dir(data_dir())
+    shown = urlsplit(plan.url).hostname or LOOPBACK
+    try:
+        tls.ensure_ca(folder, label=socket.gethostname())
+        return tls.issue_server_cert(
+            folder, lan.local_names(), lan.listen_addresses(plan.host, shown)
+        )
+    except (tls.CertificateError, OSError, ValueError) as err:
+        click.echo(f"Error: cannot prepare the HTTPS certificate in {folder}: {err}", err=True)
+        raise click.exceptions.Exit(2) from None
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -101,7 +143,11 @@ def check_port_free(host: str, port: int) -> None:
     "--host", default=None, help="Address to listen on (default 127.0.0.1; 0.0.0.0 with --lan)."
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--lan", is_flag=True, help="Open to the local network, behind a pairing token.")
+@click.option(
+    "--lan",
+    is_flag=True,
+    help="Open to the home network over HTTPS (rubdown's own certificate), behind pairing.",
+)
 @click.option("--db", "db_url", default=None, help="Database URL (default: your rubdown data).")
 @VOICE_OPTION
 @RATE_OPTION
@@ -119,23 +165,38 @@ def serve_command(
     import uvicorn
 
     from rubdown.web.app import create_app
+    from rubdown.web.security import served_hosts
 
     plan = serve_plan(host, port, lan)
     check_port_free(plan.host, plan.port)
-    from rubdown.web.security import served_hosts
+    speech = {"voice": check_voice(voice), "rate_wpm": rate_wpm}
+    if plan.token is None:
+        app = create_app(
+            db_url, catalogue_for(library), hosts=served_hosts(plan.host, plan.url), **speech
+        )
+        click.echo(app.state.rubdown.cues.describe())
+        announce(plan)
+        uvicorn.run(app, host=plan.host, port=plan.port, log_level="warning")
+        return
+    from rubdown.web import lan as lan_serving
+    from rubdown.web.tls import Trust
 
+    assert plan.trust_port is not None
+    check_port_free(plan.host, plan.trust_port)
+    cert = lan_certificate(plan)
+    trust = Trust(cert.ca_cert, plan.url, trust_link(plan).split("/trust")[0] + "/")
     app = create_app(
         db_url,
         catalogue_for(library),
         plan.token,
-        base_url=plan.url.rstrip("/") if plan.token else None,
-        hosts=served_hosts(plan.host, plan.url),
-        voice=check_voice(voice),
-        rate_wpm=rate_wpm,
+        base_url=plan.url.rstrip("/"),
+        hosts=served_hosts(plan.host, plan.url, extra=(*cert.names, *cert.addresses)),
+        trust=trust,
+        **speech,
     )
     click.echo(app.state.rubdown.cues.describe())
-    announce(plan)
-    uvicorn.run(app, host=plan.host, port=plan.port, log_level="warning")
+    announce(plan, cert)
+    lan_serving.run_both(app, plan.host, plan.port, plan.trust_port, cert, plan.url)
 
 
 def register(group: click.Group) -> None:

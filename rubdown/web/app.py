@@ -27,6 +27,7 @@ from rubdown.web.live import LiveSessions
 from rubdown.web.pairing import Pairings
 from rubdown.web.security import LOOPBACK_HOSTS, Guard, SameOrigin
 from rubdown.web.state import WebState
+from rubdown.web.tls import Trust
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -93,6 +94,7 @@ def create_app(
     hosts: Sequence[str] | None = None,
     voice: str = "auto",
     rate_wpm: int = DEFAULT_RATE_WPM,
+    trust: Trust | None = None,
 ) -> FastAPI:
     """Build the web app; lan_token makes every request need pairing; hosts are the Host names
     answered (default: loopback only; see security.served_hosts)."""
@@ -112,6 +114,7 @@ def create_app(
         base_url=base_url,
         asset_version=version,
         pairings=Pairings(),
+        trust=trust,
     )
 
     app = FastAPI(
@@ -175,8 +178,11 @@ def _include_routes(app: FastAPI) -> None:
         pages_people,
         pwa,
         screen,
+        trust,
     )
 
-    modules = (api_plan, api_sessions, api_people, screen, downloads, pages, pages_people, pwa)
+    modules = (
+        api_plan, api_sessions, api_people, screen, downloads, pages, pages_people, pwa, trust,
+    )  # fmt: skip
     for module in modules:
         app.include_router(module.router)

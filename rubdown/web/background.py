@@ -26,9 +26,15 @@ class BackgroundServer:
 
 
 def serve_in_thread(
-    app: Any, host: str = "127.0.0.1", log_level: str = "warning"
+    app: Any,
+    host: str = "127.0.0.1",
+    log_level: str = "warning",
+    tls: tuple[str, str] | None = None,
 ) -> BackgroundServer:
-    """Start app on a free port of host and return once it accepts connections."""
+    """Start app on a free port of host and return once it accepts connections.
+
+    tls: (certificate file, key file) to serve HTTPS instead of plain HTTP.
+    """
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -36,7 +42,10 @@ def serve_in_thread(
     sock.bind((host, 0))
     port = sock.getsockname()[1]
     # Live streams stay open; a short grace period keeps shutdown quick.
-    config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="on")
+    files = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]} if tls else {}
+    config = uvicorn.Config(
+        app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="on", **files
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="rubdown-web"
@@ -47,4 +56,5 @@ def serve_in_thread(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the web server did not start")
         time.sleep(0.02)
-    return BackgroundServer(f"http://{host}:{port}", server, thread)
+    scheme = "https" if tls else "http"
+    return BackgroundServer(f"{scheme}://{host}:{port}", server, thread)

@@ -64,6 +64,18 @@ def remote_url(state: WebState, request: Request, session_id: int) -> str:
     return f"{remote_link(state, request, session_id)}?pair={state.pairings.issue(session_id)}"
 
 
+def pairing_link(state: WebState, request: Request, session_id: int) -> str:
+    """What the receiver's phone opens: on the home network the /trust page first, then the
+    remote (a phone that already trusts rubdown just taps on)."""
+    url = remote_url(state, request, session_id)
+    if state.trust is None:
+        return url
+    from urllib.parse import quote
+
+    path = url[len(origin(state, request)) :]
+    return f"{state.trust.http_url}trust?next={quote(path, safe='')}"
+
+
 def qr_svg(text: str) -> str:
     """A QR code as a standalone SVG with a white quiet zone, readable on a dark page."""
     import qrcode

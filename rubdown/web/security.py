@@ -47,6 +47,8 @@ CROSS_SITE = (
 # What a remote may reach besides its own session: the page's look, sounds and offline shell.
 REMOTE_SHARED = re.compile(r"^/(static/.*|sw\.js|manifest\.webmanifest|api/ticks/\w+\.wav)$")
 REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control|/answer)?)$")
+# Open to every device on the network without pairing: how to trust rubdown (its own style).
+PUBLIC = re.compile(r"^/trust(/[\w.-]+)?$")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FINISH = re.compile(r"^/api/sessions/(\d+)/finish$")
 
@@ -107,7 +109,8 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.token is None:
+        public = PUBLIC.match(scope["path"]) and scope["method"] in ("GET", "HEAD")
+        if self.token is None or public:
             await self._pass(scope, receive, send)
             return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))

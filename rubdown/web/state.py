@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rubdown.web.hub import Hub
     from rubdown.web.live import LiveSessions
     from rubdown.web.pairing import Pairings
+    from rubdown.web.tls import Trust
 
 
 @dataclass
@@ -33,6 +34,7 @@ class WebState:
     base_url: str | None
     asset_version: str
     pairings: Pairings
+    trust: Trust | None = None
 
 
 def get_state(request: Request) -> WebState:

@@ -23,11 +23,14 @@ def test_lan_binds_everywhere_with_a_fresh_token() -> None:
     assert first.host == "0.0.0.0"
     assert first.token and len(first.token) >= 16 and first.token != second.token
     assert first.url.endswith(":8000/") and "0.0.0.0" not in first.url
+    assert first.url.startswith("https://") and first.trust_port == 8001
 
 
 @pytest.fixture
 def ran(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
     import uvicorn
+
+    from rubdown.web import lan
 
     calls: dict[str, Any] = {}
 
@@ -35,7 +38,9 @@ def ran(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
         calls.update(options, app=app)
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(lan, "run_both", lambda app, host, port, *rest: fake_run(app, host=host))
     monkeypatch.setenv("RUBDOWN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RUBDOWN_DATA_DIR", str(tmp_path / "data"))
     calls["db"] = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     return calls
 
@@ -53,7 +58,7 @@ def test_serve_lan_prints_link_and_qr(ran: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
     token = ran["app"].state.rubdown.lan_token
     assert ran["host"] == "0.0.0.0" and token
-    assert f"?token={token}" in result.output
+    assert "https://" in result.output and f"?token={token}" in result.output
     assert "█" in result.output  # the QR code, drawn with block characters
 
 

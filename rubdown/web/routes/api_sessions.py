@@ -10,7 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 from rubdown.core.checkin import WAIT_LIMIT_S
 from rubdown.store.repos import FeedbackRepo, SessionsRepo
 from rubdown.web.hub import sse_stream
-from rubdown.web.pairing import qr_svg, remote_url
+from rubdown.web.pairing import pairing_link, qr_svg
 from rubdown.web.planning import start_session, voice_info
 from rubdown.web.routes.api_plan import PLAN_ERRORS
 from rubdown.web.schemas import (
@@ -162,7 +162,7 @@ def get_pair_qr(session_id: SessionId, request: Request, state: State) -> Respon
     SessionsRepo(state.store).get(session_id)
     # The code carries the remote's token: never cached, never kept by the service worker.
     return Response(
-        qr_svg(remote_url(state, request, session_id)),
+        qr_svg(pairing_link(state, request, session_id)),
         media_type="image/svg+xml",
         headers={"cache-control": "no-store"},
     )

@@ -230,8 +230,15 @@ async function finish() {
   playButton.disabled = true;
   wake.release();
   await journal.finish("finished", total);
+  await drained();
   fillFavourites(state.plan);
   document.getElementById("end-dialog").showModal();
+}
+
+// The end reaches the server before the page moves on (a busy journal sends it a moment later).
+async function drained(limitMs = 5000) {
+  const until = performance.now() + limitMs;
+  while (journal.queue.length && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
 
 async function quit() {
@@ -241,6 +248,7 @@ async function quit() {
   position.forget();
   wake.release();
   await journal.finish("quit", t);
+  await drained();
   location.href = "/history";
 }
 
