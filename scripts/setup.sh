@@ -18,7 +18,8 @@ APT_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 )
 if [ "$mode" = dev ]; then
-  APT_PACKAGES+=(postgresql chromium poppler-utils)
+  # libnss3-tools: certutil, for the browser test that trusts rubdown's HTTPS certificate.
+  APT_PACKAGES+=(postgresql chromium poppler-utils libnss3-tools)
 fi
 PIP_TARGET='.[pdf]'
 [ "$mode" = dev ] && PIP_TARGET='.[dev]'
