@@ -8,6 +8,7 @@ export class Screen {
     this.root = root;
     this.word = document.getElementById("state-word");
     this.flags = new Set();
+    this.shown = null;
   }
 
   set(flag, on) {
@@ -29,8 +30,9 @@ export class Screen {
     }
     this.root.dataset.screen = now ?? "";
     this.word.textContent = now ? WORDS[now] : "";
-    // The change is marked for the browser tests (how fast a remote stop shows).
-    window.__rubdown?.screens.push({ screen: now, at: performance.timeOrigin + performance.now() });
+    // Each change of screen is marked for the browser tests (how fast a remote stop shows).
+    if (now !== this.shown) window.__rubdown?.screens.push({ screen: now, at: performance.timeOrigin + performance.now() });
+    this.shown = now;
   }
 }
 
