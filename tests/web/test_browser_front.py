@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 from browser_helpers import AXE, PHONE, axe_problems, open_player, wait_until
-from test_browser import browser, server  # noqa: F401  (module-scoped fixtures, shared)
 
 pytestmark = pytest.mark.browser
 SHOWN = "(v) => !document.querySelector(`#player-map svg[data-view=${v}]`).hasAttribute('hidden')"
 
 
-def face_up_session(server: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
+def face_up_session(server: dict[str, Any]) -> dict[str, Any]:
     reply = server["api"].post(
         "/api/sessions",
         json={"minutes": 5, "position": "face-up", "giver": "Ann", "receiver": "Ben"},
@@ -21,7 +20,7 @@ def face_up_session(server: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
     return reply.json()
 
 
-def test_the_player_shows_the_front_map_for_a_face_up_step(server, browser) -> None:  # noqa: F811
+def test_the_player_shows_the_front_map_for_a_face_up_step(server, browser) -> None:
     session = face_up_session(server)
     context = browser.new_context(viewport=PHONE)
     page = open_player(context, server["url"], session["id"], speed=30)
@@ -44,7 +43,7 @@ def test_the_player_shows_the_front_map_for_a_face_up_step(server, browser) -> N
     context.close()
 
 
-def test_the_player_keeps_the_back_map_for_a_back_position(server, browser) -> None:  # noqa: F811
+def test_the_player_keeps_the_back_map_for_a_back_position(server, browser) -> None:
     reply = server["api"].post(
         "/api/sessions", json={"minutes": 5, "position": "lying", "receiver": "Ben"}
     )
@@ -54,7 +53,7 @@ def test_the_player_keeps_the_back_map_for_a_back_position(server, browser) -> N
     context.close()
 
 
-def test_tapping_the_front_map_focuses_then_avoids(server, browser) -> None:  # noqa: F811
+def test_tapping_the_front_map_focuses_then_avoids(server, browser) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(server["url"] + "/plan")
@@ -74,7 +73,7 @@ def test_tapping_the_front_map_focuses_then_avoids(server, browser) -> None:  # 
 
 
 @pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE}")
-def test_axe_finds_no_violations_on_front_map_and_screen_pages(server, browser) -> None:  # noqa: F811
+def test_axe_finds_no_violations_on_front_map_and_screen_pages(server, browser) -> None:
     sid = face_up_session(server)["id"]
     server["api"].post("/api/people", json={"name": "Cy"})
     context = browser.new_context(viewport=PHONE, bypass_csp=True)
