@@ -25,7 +25,7 @@ PLAN_OPTIONS = (
         "--position",
         default="any",
         show_default=True,
-        help="seated, lying, seated-forearms or any.",
+        help="seated, lying (face down), side-lying, face-up, seated-forearms or any.",
     ),
     click.option("--routine", default=None, help="Follow a routine (see `rubdown routines`)."),
     click.option("--focus", multiple=True, help="Region to spend more time on (repeatable)."),

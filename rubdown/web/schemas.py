@@ -59,7 +59,9 @@ class PlanIn(Strict):
     minutes: int | None = Field(
         None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Length; default 30, or the routine's."
     )
-    position: str = Field("any", description="seated, lying, seated-forearms or any.")
+    position: str = Field(
+        "any", description="seated, lying, seated-forearms, side-lying, face-up or any."
+    )
     routine: str | None = None
     pressure: Pressure | None = Field(None, description="Today's wish; overrides the stored one.")
     focus: list[str] = Field(default_factory=list, description="Regions to spend longer on.")
