@@ -53,8 +53,11 @@ def failing_audits(report: Path) -> list[str]:
 
 def pages(api: Any) -> dict[str, str]:
     """The pages measured: home, a planned session, and its player."""
-    api.post("/api/people", json={"name": "Sam"})
-    api.post("/api/people", json={"name": "Alex"})
+    from web_helpers import all_no
+
+    for name in ("Sam", "Alex"):
+        api.post("/api/people", json={"name": name})
+        api.post(f"/api/people/{name}/screen", json={"answers": all_no()})
     session = api.post("/api/sessions", json={"minutes": 20, "giver": "Sam", "receiver": "Alex"})
     return {
         "home": "/",

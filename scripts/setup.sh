@@ -63,4 +63,11 @@ if [ "$mode" = dev ] && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; th
   mkdir -p .cache/axe
   npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
 fi
+# Lighthouse for bench/lighthouse.py (npm; 12.2.3 is the last release for Node 20), run
+# against Debian's chromium through CHROME_PATH.
+if [ "$mode" = dev ] && [ ! -f .cache/lighthouse/node_modules/lighthouse/cli/index.js ]; then
+  echo "setup: installing lighthouse"
+  mkdir -p .cache/lighthouse
+  npm install --silent --no-audit --no-fund --prefix .cache/lighthouse -E lighthouse@12.2.3 >/dev/null
+fi
 echo "setup: ready (.venv/bin/rubdown)"

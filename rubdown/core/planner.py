@@ -76,8 +76,8 @@ def _routine_position(cat: Catalogue, request: PlanRequest, limits: Limits) -> s
     routine = cat.routines[request.routine]
     if request.position not in ("any", routine.position):
         raise PlanError(
-            f"routine '{routine.id}' is done {routine.position}; "
-            f"drop --position or pick another routine"
+            f"the routine '{routine.name}' is done {routine.position}: let rubdown choose the "
+            f"position, or pick another routine"
         )
     used = {routine.position, *(s.position for s in routine.steps if s.position)}
     if used & set(limits.forbidden_positions):

@@ -247,6 +247,10 @@ def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
             rule(cat.conditions[cid], profile, cat, limits)
     if profile.avoid:
         limits.notes.insert(0, f"Not touching the {region_names(cat, profile.avoid)}, as asked.")
-    limits.notes.insert(0, f"Pressure kept at or under {limits.pressure_cap} ({word} preference).")
+    # A condition that keeps everywhere lighter says so itself; the preference would contradict it.
+    everywhere = [cap.max_pressure for _, cap in limits.capped if "all" in cap.regions]
+    if not everywhere or min(everywhere) >= limits.pressure_cap:
+        note = f"Pressure kept at or under {limits.pressure_cap} ({word} preference)."
+        limits.notes.insert(0, note)
     limits.notes[:0] = limits.ask_first
     return limits

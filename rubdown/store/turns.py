@@ -82,9 +82,9 @@ def whose_turn(store: Store, a: str, b: str) -> TurnAnswer:
     last_day = together[-1].day
     receivers = {d.receiver_id for d in together if d.day == last_day}
     if len(receivers) == 2:
-        return _by_giving(together, pa, pb, f"You both received on {last_day.isoformat()}; ")
+        return _by_giving(together, pa, pb, f"You both received on {readable_day(last_day)}; ")
     receiver, giver = (pa, pb) if receivers == {pa.id} else (pb, pa)
-    reason = f"{receiver.name} received last time ({last_day.isoformat()}), so gives today."
+    reason = f"{receiver.name} received last time ({readable_day(last_day)}), so gives today."
     return TurnAnswer(giver=receiver.name, receiver=giver.name, reason=reason)
 
 
@@ -136,3 +136,8 @@ def _person_stats(person: PersonRow, done: list[Done]) -> PersonStats:
 
 
 __all__ = ["counted", "stats", "whose_turn"]
+
+
+def readable_day(day: date) -> str:
+    """A day as people say it ("Tue 4 Nov 2025"), not as a computer stores it."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

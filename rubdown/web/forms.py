@@ -57,7 +57,29 @@ def _sentence(error: Any) -> str:
         if word == "name":
             return message[0].upper() + message[1:] + "."
         return f"The {word}: {message}."
-    return f"The {word}: {str(error['msg']).lower()}."
+    return _bound_sentence(word, field, error)
+
+
+UNITS = {"minutes": " minutes"}
+BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
+
+def _bound_sentence(word: str, field: str, error: Any) -> str:
+    """Numbers out of range or not numbers, as a person would say it."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in BOUNDS:
+        key, phrase = BOUNDS[kind]
+        return f"The {word} must be {phrase} {ctx.get(key)}{UNITS.get(field, '')}."
+    if kind in ("int_parsing", "int_from_float", "float_parsing"):
+        return f"The {word} must be a whole number."
+    if kind == "literal_error":
+        return f"The {word} must be one of {ctx.get('expected', 'the choices offered')}."
+    return f"The {word} is not one rubdown can use."
 
 
 def plan_in(form: Any) -> PlanIn:

@@ -49,6 +49,27 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
+def plan_summary(plan: Plan, cat: Catalogue) -> dict[str, Any]:
+    """What the plan page shows first: the position and why, the total, the areas, the cautions."""
+    position = cat.positions.get(plan.position)
+    why = next((n for n in plan.notes if n.startswith("Position:")), "")
+    reason = why[why.find("(") + 1 : why.rfind(")")] if "(" in why else ""
+    areas = list(dict.fromkeys(s.region_name for s in plan.segments if s.kind == "step"))
+    cautions = list(plan.warnings)
+    for seg in plan.segments:
+        for caution in getattr(seg, "cautions", ()) or ():
+            text = caution if isinstance(caution, str) else getattr(caution, "text", "")
+            if text and text not in cautions:
+                cautions.append(text)
+    return {
+        "position": position.name if position else plan.position,
+        "reason": reason,
+        "total": f"{round(plan.total_seconds / 60)} minutes",
+        "areas": [a for a in areas if a],
+        "cautions": cautions,
+    }
+
+
 @cache
 def bodymap_markup(view: str = "back") -> str:
     """A body-map drawing for inline use, with its own print colours left out.

@@ -24,7 +24,7 @@ def test_the_one_who_received_last_gives_next(
     run_session("Ann", "Bo", TUE)
     answer = whose_turn(store, a, b)
     assert (answer.giver, answer.receiver) == ("Bo", "Ann")
-    assert answer.reason == "Bo received last time (2025-11-04), so gives today."
+    assert answer.reason == "Bo received last time (Tue 4 Nov 2025), so gives today."
 
 
 def test_with_no_history_the_first_named_gives(store: Store, people: PeopleRepo) -> None:
@@ -64,7 +64,7 @@ def test_a_tie_on_the_last_day_goes_to_the_one_who_has_given_less(
         run_session("Bo", "Ann", MON, seconds=seconds)
     answer = whose_turn(store, "Ann", "Bo")
     assert answer.giver == giver
-    assert answer.reason.startswith("You both received on 2025-11-03; ")
+    assert answer.reason.startswith("You both received on Mon 3 Nov 2025; ")
 
 
 def test_running_and_empty_sessions_do_not_decide_the_turn(

@@ -216,3 +216,27 @@ def test_a_lighter_answer_softens_the_next_step(server, browser) -> None:
     assert int(current(page)["pressure"]) == after["pressure"] - 1
     assert "lighter" in page.inner_text("#say").lower()
     context.close()
+
+
+def test_planning_fits_a_thumb(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{server['url']}/plan?minutes=20&giver=Ann&receiver=Ben")
+    start = page.locator(".start-form button").bounding_box()
+    assert start["y"] < page.locator(".timeline-fold").bounding_box()["y"], "Start comes first"
+    assert not page.locator(".timeline-fold").evaluate("el => el.open"), "the timeline is folded"
+    assert "Position" in page.inner_text(".summary") and "Areas" in page.inner_text(".summary")
+    sizes = page.eval_on_selector_all(
+        ".area-chip", "els => els.map((e) => [e.offsetWidth, e.offsetHeight])"
+    )
+    assert sizes and all(w >= 44 and h >= 44 for w, h in sizes)
+    chip = page.locator(".area-chip[data-region=neck]")
+    chip.focus()
+    page.keyboard.press("Enter")
+    assert chip.get_attribute("aria-label") == "Neck: longer"
+    assert page.inner_text(".area-chip[data-region=neck] .chip-state") == "Longer"
+    page.select_option("select[name=receiver]", "Ann")
+    page.wait_for_url("**keep=1**")
+    assert page.locator("input[name=focus][value=neck]").is_checked(), "choices kept"
+    assert page.input_value("#minutes") == "20"
+    context.close()

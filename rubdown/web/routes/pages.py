@@ -17,7 +17,13 @@ from rubdown.web.forms import FormError, plan_in, plan_query
 from rubdown.web.pairing import remote_link
 from rubdown.web.people import turn
 from rubdown.web.planning import choices, make_plan, start_session
-from rubdown.web.present import arrow_anchors, bodymap_markup, map_views, plan_rows
+from rubdown.web.present import (
+    arrow_anchors,
+    bodymap_markup,
+    map_views,
+    plan_rows,
+    plan_summary,
+)
 from rubdown.web.schemas import PlanIn, SessionId
 from rubdown.web.state import State, WebState, get_state
 from rubdown.web.views import person_json, session_json
@@ -93,6 +99,7 @@ def _preview(state: WebState, body: PlanIn) -> tuple[int, dict[str, Any]]:
     return 200, {
         "plan": plan,
         "rows": plan_rows(plan),
+        "summary": plan_summary(plan, state.cat),
         "carry": plan_query(body),
         "links": downloads.links_for(plan_query(body)),
     }
@@ -108,7 +115,8 @@ def plan_page(request: Request, state: State) -> HTMLResponse:
         return render(request, "plan.html", 422, **_plan_context(state, None), error=str(err))
     context = _plan_context(state, body)
     status = 200
-    if "minutes" in query or "routine" in query:
+    # keep=1: the form reloaded for another receiver, with its choices kept but not planned yet.
+    if ("minutes" in query or "routine" in query) and "keep" not in query:
         status, preview = _preview(state, body)
         context.update(preview)
     return render(request, "plan.html", status, **context)
