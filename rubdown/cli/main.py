@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "rubdown.cli.prep_cmds",
     "rubdown.cli.serve_cmd",
     "rubdown.cli.voice_cmds",
+    "rubdown.cli.hear_cmd",
 )
 
 

@@ -1,0 +1,247 @@
+"""Measure the voice-command recogniser on generated speech it was not tuned on.
+
+Run from the repository root: `.venv/bin/python -m bench.listen [--quick] [--tune]`.
+Prints recall on command utterances, false accepts per 10 minutes of ordinary conversation
+and of rubdown's own cues, the time from the end of a command to its effect, and CPU use.
+`--tune` instead searches the rejection settings on the tuning voices only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import tempfile
+import time
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from bench.listen_set import (
+    HELD_OUT_VOICES,
+    RATE,
+    TUNING_VOICES,
+    SetBuilder,
+    Stream,
+    command_lines,
+    conversation_lines,
+    cue_texts,
+    write_wav,
+)
+from rubdown.voice.commands import COMMAND_OF_PHRASE, Heard
+from rubdown.voice.listen import Listener, Playback, Tuning
+from rubdown.voice.segment import FRAME_SAMPLES
+
+CUE_VOICE = "en-us"  # rubdown's own default voice
+TEN_MIN = 600.0
+# A command counts as heard when the recogniser acts on it this soon around its end.
+MATCH_BEFORE_S, MATCH_AFTER_S = 0.3, 1.0
+
+
+@dataclasses.dataclass
+class Run:
+    """What the listener did over one stream."""
+
+    heard: list[tuple[Heard, float]]  # with latency from the end of speech to the decision
+    cpu_s: float
+    seconds: float
+
+    @property
+    def cpu_share(self) -> float:
+        """CPU time per second of audio (1.0 is one whole core)."""
+        return self.cpu_s / self.seconds
+
+
+def listen(stream: Stream, tuning: Tuning, told: bool = False) -> Run:
+    """Feed the stream in real-time-sized chunks, as a microphone would."""
+    playing = None
+    if told:
+        spans = [Playback(i.start_s, i.end_s, i.text) for i in stream.items]
+
+        def playing(start: float, end: float) -> Playback | None:
+            return next((p for p in spans if p.start_s < end and start < p.end_s), None)
+
+    heard: list[tuple[Heard, float]] = []
+    chunk_started = [0.0]
+
+    def on_heard(h: Heard) -> None:
+        compute = time.perf_counter() - chunk_started[0]
+        heard.append((h, listener.position_s - h.at_s + compute))
+
+    listener = Listener(on_heard, tuning=tuning, playing=playing)
+    samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
+    cpu = time.process_time()
+    for i in range(0, len(samples), FRAME_SAMPLES):
+        chunk_started[0] = time.perf_counter()
+        listener.feed(samples[i : i + FRAME_SAMPLES])
+    listener.close()
+    return Run(heard, time.process_time() - cpu, stream.seconds)
+
+
+def score_commands(stream: Stream, run: Run) -> tuple[int, int, int, list[float]]:
+    """(right, wrong command, missed, latencies) over the command items."""
+    right = wrong = 0
+    latencies: list[float] = []
+    for item in stream.items:
+        near = [
+            (h, lat)
+            for h, lat in run.heard
+            if item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
+        ]
+        want = COMMAND_OF_PHRASE[item.text]
+        if any(h.command == want for h, _ in near):
+            right += 1
+            # The effect happens at the decision: from the end of the spoken command to then.
+            h, lat = next((h, lat) for h, lat in near if h.command == want)
+            latencies.append(lat + (h.at_s - item.end_s))
+        elif near:
+            wrong += 1
+    return right, wrong, len(stream.items) - right - wrong, latencies
+
+
+def per_ten_minutes(run: Run) -> float:
+    """Commands acted on per 10 minutes of a stream that has none."""
+    return len(run.heard) * TEN_MIN / run.seconds
+
+
+def build(work: Path, voices: tuple[str, ...], seed: int, quick: bool) -> dict[str, Stream]:
+    """The command, conversation and own-cue streams for these voices."""
+    builder = SetBuilder(work, seed)
+    cues = cue_texts(12 if quick else 120)
+    beds = [builder.utterance(t, CUE_VOICE, False, True) for t in cues[:8]]
+    repeats = 1 if quick else 2
+    commands = builder.stream(
+        command_lines(voices, repeats), (1.0, 2.5), ("plain", "reverb", "cue"), beds
+    )
+    talk = conversation_lines(voices[:1] if quick else voices)
+    conversation = builder.stream(talk, (0.3, 1.5), ("plain", "reverb"))
+    own = builder.stream(
+        [(t, CUE_VOICE) for t in cues], (0.8, 3.0), ("plain", "reverb"), natural=True
+    )
+    return {"commands": commands, "conversation": conversation, "cues": own}
+
+
+def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
+    """Print every figure the issue asks for."""
+    for name, stream in streams.items():
+        write_wav(work / f"{name}.wav", stream.samples)
+    cmd = listen(streams["commands"], tuning)
+    right, wrong, missed, lat = score_commands(streams["commands"], cmd)
+    total = len(streams["commands"].items)
+    conv = listen(streams["conversation"], tuning)
+    own = listen(streams["cues"], tuning)
+    told = listen(streams["cues"], tuning, told=True)
+    print(f"recall on commands: {right / total:.1%} ({right}/{total}; {wrong} heard as another")
+    print(f"  command, {missed} missed)  target >= 95 %")
+    by_cond: dict[str, list[int]] = {}
+    for item in streams["commands"].items:
+        got = any(
+            h.command == COMMAND_OF_PHRASE[item.text]
+            and item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
+            for h, _ in cmd.heard
+        )
+        by_cond.setdefault(item.condition, []).append(int(got))
+    for cond, hits in sorted(by_cond.items()):
+        print(f"  {cond:7s}: {sum(hits) / len(hits):.1%} of {len(hits)}")
+    print(
+        f"false accepts, ordinary conversation: {per_ten_minutes(conv):.2f} per 10 min "
+        f"({len(conv.heard)} in {conv.seconds / 60:.1f} min)  target <= 1"
+    )
+    print(
+        f"false accepts, rubdown's own cues: {per_ten_minutes(told):.2f} per 10 min with the "
+        f"playback gate, {per_ten_minutes(own):.2f} without it "
+        f"({own.seconds / 60:.1f} min)  target <= 1"
+    )
+    for h, _ in conv.heard + own.heard:
+        print(f"    heard {h.command!r} at {h.at_s:.1f} s (confidence {h.confidence:.2f})")
+    if lat:
+        p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
+        print(
+            f"end of command to effect: median {p50 * 1000:.0f} ms, 95th percentile "
+            f"{p95 * 1000:.0f} ms, worst {max(lat) * 1000:.0f} ms  target <= 600 ms"
+        )
+    busiest = max(cmd.cpu_share, conv.cpu_share, own.cpu_share)
+    print(
+        f"CPU while listening: {busiest:.1%} of one core at the busiest (commands "
+        f"{cmd.cpu_share:.1%}, conversation {conv.cpu_share:.1%}, cues {own.cpu_share:.1%})"
+        "  target <= 25 %"
+    )
+
+
+def tune(streams: dict[str, Stream]) -> None:
+    """Grid-search the rejection settings on the tuning streams; print the best few."""
+    loose = Tuning(score_per_frame=-1e9, coverage=0.0, max_s=9.0, min_s=0.0)
+    found = {name: _features(s, loose) for name, s in streams.items()}
+    results = []
+    grid = itertools.product(
+        (-30.0, -40.0, -50.0, -60.0, -70.0, -85.0, -100.0),
+        (0.45, 0.55, 0.65, 0.75),
+        (1.2, 1.6, 2.0),
+    )
+    for score, coverage, max_s in grid:
+        keep = lambda f: f[2] >= score and f[3] >= coverage and 0.25 <= f[4] <= max_s  # noqa: E731
+        cmd = [f for f in found["commands"] if keep(f)]
+        right = sum(
+            any(
+                f[0] == COMMAND_OF_PHRASE[i.text]
+                and i.start_s - MATCH_BEFORE_S <= f[1] <= i.end_s + MATCH_AFTER_S
+                for f in cmd
+            )
+            for i in streams["commands"].items
+        )
+        recall = right / len(streams["commands"].items)
+        fa = sum(keep(f) for f in found["conversation"]) * TEN_MIN / streams["conversation"].seconds
+        results.append((recall, -fa, score, coverage, max_s))
+    for recall, fa, score, coverage, max_s in sorted(results, reverse=True)[:12]:
+        print(f"recall {recall:.1%} fa/10min {-fa:.2f}  score {score} coverage {coverage} max {max_s}")
+
+
+def _features(stream: Stream, loose: Tuning) -> list[tuple[str, float, float, float, float]]:
+    """(command, at_s, score, coverage, seconds) of every utterance the loose listener took."""
+    out = []
+    listener = Listener(lambda h: None, tuning=loose, keep=True)
+    samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
+    listener.feed(samples)
+    listener.close()
+    for utt in listener.utterances:
+        cand = listener.spot(utt)
+        if cand is not None:
+            phrase = cand.phrase.removeprefix("rubdown ")
+            cover = (cand.end_s - cand.start_s) / max(utt.seconds, 0.03)
+            out.append((COMMAND_OF_PHRASE[phrase], utt.end_s, cand.score, cover, utt.seconds))
+    return out
+
+
+def main() -> None:
+    """Build the set, then tune or report."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a small set (a smoke run)")
+    parser.add_argument("--tune", action="store_true", help="search settings on tuning voices")
+    parser.add_argument("--work", type=Path, default=None, help="keep the WAVs here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rubdown-listen-") as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        voices = TUNING_VOICES if args.tune else HELD_OUT_VOICES
+        if not args.tune:
+            voices = (*voices, *_piper_voices())
+        streams = build(work, voices, 1 if args.tune else 2, args.quick)
+        print(f"voices: {', '.join(voices)}; {RATE} Hz; work folder {work}")
+        if args.tune:
+            tune(streams)
+        else:
+            report(streams, Tuning(), work)
+
+
+def _piper_voices() -> tuple[str, ...]:
+    """Piper, when rubdown's engines include it and it runs here."""
+    from rubdown.voice.engines import engine_names, find_engine
+
+    if "piper" in engine_names() and find_engine("piper").name == "piper":
+        return ("piper",)
+    return ()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,253 @@
+"""The listening test set: generated speech, varied and mixed with sox, as 16 kHz streams.
+
+Every utterance is spoken by an offline engine (espeak-ng voices; Piper when rubdown has it),
+then sox changes its speed (±20 %), its pitch (±3 semitones) and, for some, adds room reverb.
+Streams join utterances with pauses over background noise at 15 dB SNR; in some command
+utterances one of rubdown's own cue sentences plays underneath, 10 dB below the speaker.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rubdown.voice.commands import phrases
+
+RATE = 16000
+SNR_DB = 15.0
+CUE_BED_DB = -10.0
+# Voices fitted on (tuning) and voices never seen while tuning (held out).
+TUNING_VOICES = ("en-us", "en-gb")
+HELD_OUT_VOICES = ("en-us+f3", "en-gb-x-rp", "en-029", "en-gb-scotland+m3", "en-us+f5")
+
+# Ordinary things people say during and around a massage, written for this bench.
+CONVERSATION = (
+    "Yes.",
+    "Okay.",
+    "Mm hmm.",
+    "Oh, that feels nice.",
+    "A little to the left.",
+    "Can you pass me the towel?",
+    "Did you remember to lock the front door?",
+    "I'm getting a bit cold, actually.",
+    "Good morning.",
+    "We should drop by the shop after this.",
+    "Not too bad at all.",
+    "Is it still raining outside?",
+    "I'll be right back.",
+    "That last one was great.",
+    "Keep going just like that.",
+    "Oh wow.",
+    "Sure.",
+    "I really like this song.",
+    "Where did I leave my keys?",
+    "Go ahead.",
+    "Good night.",
+    "Just a second.",
+    "Look at that.",
+    "Right there.",
+    "Lower down, please.",
+    "It's fine.",
+    "Thank you so much.",
+    "No worries.",
+    "A bit higher.",
+    "My neck has been stiff all week from the new desk.",
+    "Did your mother call back about Sunday?",
+    "The oil smells like lavender, doesn't it?",
+    "I think the kettle just switched off.",
+    "Remind me to water the plants tomorrow.",
+    "How long have we got left?",
+    "That spot is a little tender.",
+    "I could fall asleep like this.",
+    "The neighbours are loud again tonight.",
+    "Should we order pizza later?",
+    "My shoulders always carry the stress.",
+    "Hold on, the cat wants to join in.",
+    "I like the music you picked.",
+    "Was that the doorbell?",
+    "You have warm hands today.",
+    "Let's do this again next week.",
+    "Hmm, I'm not sure.",
+    "Can you turn the light down?",
+    "What time is it?",
+    "Honestly, that is the best part.",
+    "Oh, I forgot to tell you about the meeting.",
+    "It's a bit ticklish there.",
+    "I went for a long run this morning.",
+    "Slowly, slowly.",
+    "That reminds me of the holiday.",
+    "Mm, lovely.",
+    "Is the window open?",
+    "Yes, exactly.",
+    "I'm comfortable, thanks.",
+    "Maybe a cushion under my ankles.",
+    "We need more milk.",
+    "Your turn next time.",
+    "The heater is on, right?",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One utterance placed in a stream."""
+
+    text: str
+    voice: str
+    start_s: float  # where its speech starts and ends in the stream
+    end_s: float
+    condition: str
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A 16 kHz mono recording and what is in it."""
+
+    samples: np.ndarray
+    items: tuple[Item, ...]
+
+    @property
+    def seconds(self) -> float:
+        """How long it lasts."""
+        return len(self.samples) / RATE
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """A 16-bit mono WAV as floats."""
+    with wave.open(str(path), "rb") as wav:
+        data = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    return data.astype(np.float64)
+
+
+def write_wav(path: Path, samples: np.ndarray) -> None:
+    """Floats to a 16-bit mono 16 kHz WAV."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(np.clip(samples, -32768, 32767).astype("<i2").tobytes())
+
+
+def speak(text: str, voice: str, out: Path) -> None:
+    """Synthesise `text` with an espeak-ng voice, or Piper ("piper:" voices)."""
+    if voice.startswith("piper"):
+        from rubdown.voice.engines import find_engine
+
+        find_engine("piper").synthesize(text, out)
+        return
+    cmd = ["espeak-ng", "-v", voice, "-w", str(out), "--stdin"]
+    subprocess.run(cmd, input=text.encode(), check=True, capture_output=True)
+
+
+def vary(src: Path, out: Path, rng: random.Random, reverb: bool, natural: bool) -> None:
+    """Speed ±20 %, pitch ±3 semitones (unless natural), optional room reverb; 16 kHz mono."""
+    tempo = f"{rng.uniform(0.8, 1.2):.3f}"
+    cents = f"{rng.uniform(-300, 300):.0f}"
+    effects = [] if natural else ["tempo", "-s", tempo, "pitch", cents]
+    if reverb:
+        effects += ["reverb", f"{rng.uniform(30, 70):.0f}", "50", f"{rng.uniform(40, 90):.0f}"]
+    cmd = ["sox", str(src), "-r", str(RATE), "-c", "1", "-b", "16", str(out), *effects]
+    subprocess.run([*cmd, "channels", "1"], check=True, capture_output=True)
+
+
+def rms(x: np.ndarray) -> float:
+    """The level of the loud part (speech), ignoring quiet edges."""
+    loud = x[np.abs(x) > 0.05 * (np.abs(x).max() + 1e-9)]
+    return float(np.sqrt(np.mean(loud**2))) if loud.size else 1.0
+
+
+def noise(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Pink-ish background noise (a fan, a room), unit level."""
+    white = rng.standard_normal(n)
+    pink = np.convolve(white, np.ones(8) / 8, mode="same") + 0.3 * white
+    return pink / np.sqrt(np.mean(pink**2))
+
+
+class SetBuilder:
+    """Makes utterances and streams in a work folder (cached per text, voice and seed)."""
+
+    def __init__(self, work: Path, seed: int) -> None:
+        self.work, self.seed = work, seed
+        self.rng = random.Random(seed)
+        self.np_rng = np.random.default_rng(seed)
+        self.count = 0
+
+    def utterance(self, text: str, voice: str, reverb: bool, natural: bool) -> np.ndarray:
+        """One varied utterance as floats."""
+        self.count += 1
+        raw = self.work / f"raw-{self.seed}-{self.count}.wav"
+        out = self.work / f"var-{self.seed}-{self.count}.wav"
+        speak(text, voice, raw)
+        vary(raw, out, self.rng, reverb, natural)
+        return read_wav(out)
+
+    def stream(
+        self,
+        lines: list[tuple[str, str]],
+        gaps: tuple[float, float],
+        conditions: tuple[str, ...],
+        beds: list[np.ndarray] | None = None,
+        natural: bool = False,
+    ) -> Stream:
+        """Utterances (text, voice) with pauses, each under one condition, over noise."""
+        parts, items, t, level = [], [], 0.0, 3000.0
+        for text, voice in lines:
+            condition = self.rng.choice(conditions)
+            x = self.utterance(text, voice, condition == "reverb", natural)
+            x *= level / rms(x)
+            loud = np.nonzero(np.abs(x) > 0.05 * np.abs(x).max())[0]
+            edges = (loud[0] / RATE, (loud[-1] + 1) / RATE) if loud.size else (0.0, 0.0)
+            if condition == "cue" and beds:
+                x = x + self._bed(beds, len(x), level)
+            gap = np.zeros(round(self.rng.uniform(*gaps) * RATE))
+            t += len(gap) / RATE
+            items.append(Item(text, voice, t + edges[0], t + edges[1], condition))
+            t += len(x) / RATE
+            parts += [gap, x]
+        parts.append(np.zeros(RATE))
+        signal = np.concatenate(parts)
+        scale = level / 10 ** (SNR_DB / 20)
+        return Stream(signal + scale * noise(len(signal), self.np_rng), tuple(items))
+
+    def _bed(self, beds: list[np.ndarray], n: int, level: float) -> np.ndarray:
+        """A stretch of cue speech 10 dB under the speaker, starting before and ending after."""
+        bed = beds[self.rng.randrange(len(beds))]
+        while len(bed) < n + RATE:
+            bed = np.concatenate([bed, bed])
+        start = self.rng.randrange(0, len(bed) - n)
+        part = bed[start : start + n]
+        return part * (level * 10 ** (CUE_BED_DB / 20) / rms(part))
+
+
+def command_lines(voices: tuple[str, ...], repeats: int) -> list[tuple[str, str]]:
+    """Every phrase, in every voice, `repeats` times."""
+    return [(p, v) for v in voices for p in phrases() for _ in range(repeats)]
+
+
+def conversation_lines(voices: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Every conversation sentence in every voice."""
+    return [(s, v) for v in voices for s in CONVERSATION]
+
+
+def cue_texts(minimum: int) -> list[str]:
+    """Sentences rubdown itself speaks, from real plans, at least `minimum` of them."""
+    from rubdown.core.catalogue import load_catalogue
+    from rubdown.core.models import PlanRequest
+    from rubdown.core.planner import plan_session
+    from rubdown.core.timeline import spoken_texts
+
+    cat, texts = load_catalogue(), []
+    for vary_seed in range(1, 40):
+        for position in ("any", "seated", "side-lying"):
+            try:
+                plan = plan_session(cat, PlanRequest(minutes=20, position=position, vary=vary_seed))
+            except Exception:  # a position some plans cannot use: try the next
+                continue
+            texts += [t for t in spoken_texts(plan) if t not in texts]
+        if len(texts) >= minimum:
+            break
+    return texts
