@@ -169,35 +169,45 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
     )
 
 
+Feature = tuple[str, float, float, float, float]  # command, at_s, score, coverage, seconds
+
+
+def kept(found: list[Feature], score: float, coverage: float, max_s: float) -> list[Feature]:
+    """The utterances these settings would act on."""
+    return [f for f in found if f[2] >= score and f[3] >= coverage and 0.25 <= f[4] <= max_s]
+
+
 def tune(streams: dict[str, Stream]) -> None:
     """Grid-search the rejection settings on the tuning streams; print the best few."""
     loose = Tuning(score_per_frame=-1e9, coverage=0.0, max_s=9.0, min_s=0.0)
     found = {name: _features(s, loose) for name, s in streams.items()}
+    items = streams["commands"].items
     results = []
     grid = itertools.product(
-        (-30.0, -40.0, -50.0, -60.0, -70.0, -85.0, -100.0),
-        (0.45, 0.55, 0.65, 0.75),
+        (-40.0, -60.0, -80.0, -100.0, -120.0, -140.0, -160.0, -200.0),
+        (0.0, 0.3, 0.45, 0.6, 0.75),
         (1.2, 1.6, 2.0),
     )
-    for score, coverage, max_s in grid:
-        keep = lambda f: f[2] >= score and f[3] >= coverage and 0.25 <= f[4] <= max_s  # noqa: E731
-        cmd = [f for f in found["commands"] if keep(f)]
+    for setting in grid:
+        cmd = kept(found["commands"], *setting)
         right = sum(
             any(
                 f[0] == COMMAND_OF_PHRASE[i.text]
                 and i.start_s - MATCH_BEFORE_S <= f[1] <= i.end_s + MATCH_AFTER_S
                 for f in cmd
             )
-            for i in streams["commands"].items
+            for i in items
         )
-        recall = right / len(streams["commands"].items)
-        fa = sum(keep(f) for f in found["conversation"]) * TEN_MIN / streams["conversation"].seconds
-        results.append((recall, -fa, score, coverage, max_s))
+        talk = len(kept(found["conversation"], *setting))
+        fa = talk * TEN_MIN / streams["conversation"].seconds
+        results.append((right / len(items), -fa, *setting))
     for recall, fa, score, coverage, max_s in sorted(results, reverse=True)[:12]:
-        print(f"recall {recall:.1%} fa/10min {-fa:.2f}  score {score} coverage {coverage} max {max_s}")
+        print(
+            f"recall {recall:.1%}  fa/10 min {-fa:.2f}  score {score} cover {coverage} max {max_s}"
+        )
 
 
-def _features(stream: Stream, loose: Tuning) -> list[tuple[str, float, float, float, float]]:
+def _features(stream: Stream, loose: Tuning) -> list[Feature]:
     """(command, at_s, score, coverage, seconds) of every utterance the loose listener took."""
     out = []
     listener = Listener(lambda h: None, tuning=loose, keep=True)

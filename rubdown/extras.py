@@ -10,6 +10,7 @@ EXTRAS = {
     "pdf": ("weasyprint", "PDF output"),
     "postgres": ("psycopg", "a PostgreSQL database"),
     "plot": ("matplotlib", "a chart (stats --plot)"),
+    "listen": ("pocketsphinx", "voice commands (hear, guide --listen)"),
 }
 
 

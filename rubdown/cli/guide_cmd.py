@@ -103,6 +103,10 @@ def play(
     try:
         with ExitStack() as stack, signals_interrupt():
             display, keys = surface(stack, settings["interactive"], cat, settings["speed"])
+            if settings.get("heard") is not None:
+                from rubdown.cli.guide_listen import VoiceKeys
+
+                keys = VoiceKeys(keys, settings["heard"])
             runner = GuideRunner(
                 plan,
                 cat,
@@ -217,6 +221,7 @@ def guide(
         )
     introduce(plan, giver, receiver, at_s)
     sound = make_sound(settings, plan, echo)
+    mic = start_listening(sound, settings) if settings["listen"] else None
     if settings["interactive"]:
         click.pause("Press any key to start…")
     session_id, first = start(store, plan, resume_id, giver, receiver)
@@ -226,6 +231,8 @@ def guide(
         outcome, final = play(plan, cat, journal, sound, first, at_s, settings)
     finally:
         getattr(sound, "close", lambda: None)()
+        if mic is not None:
+            mic.stop()
     if outcome != "interrupted" and settings["interactive"]:
         feedback(store, session_id, final)
     done = sessions.get(session_id)
@@ -233,6 +240,24 @@ def guide(
         f"Session {session_id} {done.status}: {done.done_minutes:g} of "
         f"{done.planned_minutes:g} minutes."
     )
+
+
+def start_listening(sound: Sound, settings: dict[str, Any]) -> Any:
+    """Open the microphone (ClickException saying why and how when there is none)."""
+    from rubdown.cli.guide_listen import open_microphone, playback_of
+    from rubdown.voice.listen import ListenError
+
+    playback = playback_of(sound)  # the recogniser ignores what rubdown itself plays
+    try:
+        mic, settings["heard"] = open_microphone(settings["wake"], playback)
+    except ListenError as err:
+        raise click.ClickException(f"cannot listen: {err}") from None
+    wake = '"rubdown", then ' if settings["wake"] else ""
+    echo(
+        f"Listening: say {wake}lighter, firmer, more here, skip, go back, pause, go on or stop. "
+        "Audio stays in memory on this computer; nothing is recorded or sent."
+    )
+    return mic
 
 
 # Options that shape a new plan; --resume goes on with the stored one instead.
@@ -288,6 +313,12 @@ def quiet_stdout() -> None:
 @mix_options
 @click.option("--no-ticks", is_flag=True, help="No rhythm ticks.")
 @click.option(
+    "--listen",
+    is_flag=True,
+    help="Take spoken commands from the microphone (offline; $RUBDOWN_CAPTURE_DEVICE).",
+)
+@click.option("--wake", is_flag=True, help='With --listen: only after "rubdown" is said.')
+@click.option(
     "--speed",
     type=click.FloatRange(min=0.1, max=1000.0),
     default=1.0,
@@ -312,6 +343,8 @@ def guide_command(
     balance: float,
     background: str,
     no_ticks: bool,
+    listen: bool,
+    wake: bool,
     speed: float,
     resume: bool,
     db_url: str | None,
@@ -333,6 +366,8 @@ def guide_command(
         "less": less_talk,
         "mix": mix_settings(volume, balance, background),
         "ticks": not no_ticks,
+        "listen": listen,
+        "wake": wake,
         "speed": speed,
         "interactive": interactive,
         "ignored": given_plan_options(),

@@ -254,6 +254,9 @@ class GuideRunner:
         if self.confirm_quit:
             self._confirm(key)
             return
+        if key.startswith(VOICE):
+            self.voice(key.removeprefix(VOICE))
+            return
         action = CONTROLS.get(key.lower() if key.isalpha() else key)
         if action is None:
             self.pause()
@@ -281,23 +284,29 @@ class GuideRunner:
         self.note = question
         self.sound.say_soon("Quit? Press q again to quit.")
 
-    def pause(self, logged: str = "press space to go on", spoken: str | None = "Paused.") -> None:
+    def pause(
+        self,
+        logged: str = "press space to go on",
+        spoken: str | None = "Paused.",
+        by: str | None = None,
+    ) -> None:
         """Stop the clock (again is harmless), logging why and saying spoken."""
         if self.sched.paused:
             return
         self.sched.pause()
         pos = self.sched.position_s
-        self._show("paused", pos, logged, *self._where())
+        self._show("paused", pos, logged, *self._where(), data=_by(by))
         self.note = "Paused: press space to go on."
         if spoken is not None:
             self.sound.say_soon(spoken)
 
-    def resume(self) -> None:
+    def resume(self, by: str | None = None) -> None:
         """Start the clock again where it stopped."""
         if not self.sched.paused:
             return
         pos = self.sched.position_s
-        self._show("resumed", pos, "going on", *self._where(), data={"after": "pause"})
+        data = {"after": "pause", **(_by(by) or {})}
+        self._show("resumed", pos, "going on", *self._where(), data=data)
         self.sched.resume()
         self.note = ""
 
@@ -312,7 +321,18 @@ class GuideRunner:
         """The segment in progress, if any."""
         return self.open if self.open is not None else (None, None)
 
-    def adjust(self, kind: str) -> None:
+    def voice(self, command: str) -> None:
+        """A spoken command: the same control as its key, journaled as by voice, echoed."""
+        action = VOICE_CONTROLS.get(command)
+        if action is None:
+            return
+        before = self.note
+        self.sound.tick("up")  # a short sound: heard
+        action(self)
+        said = self.note if self.note != before else VOICE_ECHO.get(command, "")
+        self.display.message(f"Heard “{command}”: {said}" if said else f"Heard “{command}”.")
+
+    def adjust(self, kind: str, by: str | None = None) -> None:
         """Lighter, firmer, more time, skip, next or back: re-fit, journal, reschedule."""
         if self.open is None:
             self.note = "Wait for the first step to start."
@@ -330,7 +350,7 @@ class GuideRunner:
             self.note = note
             return
         extra = {"pressure": new.segments[index].pressure} if kind in ("lighter", "firmer") else {}
-        data = plan_data(new, note, **extra)
+        data = plan_data(new, note, **extra, **(_by(by) or {}))
         if kind in ("segment-skipped", "segment-finished"):
             self._close_open(now, kind, data)
         else:
@@ -346,6 +366,26 @@ class GuideRunner:
         new, note = adjust.apply_change(self.plan, self.cat, change, index, now)
         return new, ("Next step." if kind == "segment-finished" else note)
 
+
+def _by(by: str | None) -> dict[str, Any] | None:
+    """Event data naming who asked for a change, when it was not the giver's keys."""
+    return {"by": by} if by else None
+
+
+# Spoken commands arrive as keys with this prefix ("voice:lighter").
+VOICE = "voice:"
+VOICE_CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
+    "lighter": lambda r: r.adjust("lighter", by="voice"),
+    "firmer": lambda r: r.adjust("firmer", by="voice"),
+    "more": lambda r: r.adjust("more-time", by="voice"),
+    "skip": lambda r: r.adjust("segment-skipped", by="voice"),
+    "back": lambda r: r.adjust("back", by="voice"),
+    "pause": lambda r: r.pause(by="voice"),
+    "resume": lambda r: r.resume(by="voice"),
+    "stop": lambda r: r.pause(spoken="Stopping. Rest your hands.", by="voice"),
+    "good": lambda r: None,
+}
+VOICE_ECHO = {"good": "good, carrying on as it is.", "resume": "going on."}
 
 CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
     " ": GuideRunner.toggle,

@@ -15,10 +15,22 @@ if TYPE_CHECKING:
     from rubdown.core.models import Plan
     from rubdown.core.timeline import Cue
     from rubdown.voice import CueAudioCache, Player
+    from rubdown.voice.capture import PlaybackLog
     from rubdown.voice.mix import MixSettings, Playing, StreamMixer
 
 # Said in answer to keys; synthesised up front so the answer is instant.
 CONTROL_PHRASES = ("Paused.", "Quit? Press q again to quit.", "Next step.")
+
+
+def wav_seconds(path: Path) -> float:
+    """How long a WAV clip lasts (0 when it cannot be read)."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes() / max(1, wav.getframerate())
+    except (OSError, wave.Error, EOFError):
+        return 0.0
 
 
 class TextOnly(SilentSound):
@@ -99,6 +111,8 @@ class PlayerSound(VoiceSound):
     def __init__(self, player: Player, cache: CueAudioCache | None, ticks: dict[str, Path], less):
         super().__init__(cache, less)
         self.player, self.ticks = player, ticks
+        # Set by `guide --listen`: what is played is logged so that it is never obeyed.
+        self.playback: PlaybackLog | None = None
         # Background synthesis threads play too; the player's process list is not thread-safe.
         self._lock = threading.Lock()
 
@@ -106,6 +120,8 @@ class PlayerSound(VoiceSound):
         """Start a clip; a player that vanished mid-session must not stop the session."""
         with self._lock, contextlib.suppress(OSError):
             self.player.play(path)
+            if self.playback is not None:
+                self.playback.played(wav_seconds(path), label)
 
     def tick(self, kind: str) -> None:
         """Play the down or up tick."""

@@ -14,6 +14,7 @@ import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rubdown.voice.commands import (
     COMMAND_OF_PHRASE,
@@ -25,6 +26,8 @@ from rubdown.voice.segment import FRAME_S, FRAME_SAMPLES, Segmenter, Utterance
 
 # The keyword search reports everything above this; the tuning below decides.
 SPOT_THRESHOLD = "1e-60"
+# After "rubdown" alone, a command said within this long is taken.
+WAKE_WINDOW_S = 4.0
 
 
 class ListenError(RuntimeError):
@@ -38,8 +41,8 @@ class Tuning:
     min_s: float = 0.25
     max_s: float = 1.6
     max_s_wake: float = 2.6
-    coverage: float = 0.55  # the phrase must span this share of the utterance's speech
-    score_per_frame: float = -30.0  # log-1.0001 keyword-minus-loop score per 10 ms frame
+    coverage: float = 0.3  # the phrase must span this share of the utterance's speech
+    score_per_frame: float = -150.0  # log-1.0001 keyword-minus-loop score per 10 ms frame
     margin_db: float = 6.0
     echo_tail_s: float = 0.4  # a cue's sound lingers in the room this long after it ends
 
@@ -65,26 +68,27 @@ class Candidate:
 
 def model_dir() -> str:
     """The English model that ships inside the pocketsphinx wheel."""
-    try:
-        from pocketsphinx import get_model_path
-    except ImportError as exc:
-        raise ListenError(
-            "speech recognition needs the pocketsphinx package (run scripts/setup.sh)"
-        ) from exc
+    from rubdown.extras import require
+
+    require("listen")
+    from pocketsphinx import get_model_path
+
     return str(get_model_path("en-us"))
 
 
 def keyword_lines(wake: bool) -> list[str]:
-    """One keyword-search line per phrase (prefixed by the wake word when it is required)."""
-    prefix = f"{WAKE_WORD} " if wake else ""
-    return [f"{prefix}{phrase} /{SPOT_THRESHOLD}/" for phrase in COMMAND_OF_PHRASE]
+    """One keyword-search line per phrase (and, with a wake word, it alone and before each)."""
+    wanted = list(COMMAND_OF_PHRASE)
+    if wake:
+        wanted += [WAKE_WORD, *(f"{WAKE_WORD} {p}" for p in COMMAND_OF_PHRASE)]
+    return [f"{phrase} /{SPOT_THRESHOLD}/" for phrase in wanted]
 
 
 def grammar(wake: bool) -> str:
-    """A JSGF grammar that is exactly one command phrase (after the wake word if required)."""
-    choices = " | ".join(COMMAND_OF_PHRASE)
-    prefix = f"{WAKE_WORD} " if wake else ""
-    return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {prefix}({choices});\n"
+    """A JSGF grammar: exactly one command phrase (or, with a wake word, it and/or a phrase)."""
+    choices = f"({' | '.join(COMMAND_OF_PHRASE)})"
+    rule = f"[{WAKE_WORD}] {choices} | {WAKE_WORD}" if wake else choices
+    return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {rule};\n"
 
 
 def make_decoder(wake: bool) -> object:
@@ -136,6 +140,7 @@ class Listener:
     _segmenter: Segmenter | None = None
     _pending: array[int] = field(default_factory=lambda: array("h"))
     _seed: list[int] = field(default_factory=lambda: [12345])
+    _armed_until: float = -1.0
     keep: bool = False  # keep every utterance (bench and diagnostics)
     utterances: list[Utterance] = field(default_factory=list)
     rejected: list[tuple[Utterance, str]] = field(default_factory=list)
@@ -197,10 +202,21 @@ class Listener:
         margin = cand.score - t.score_per_frame
         if margin < 0:
             return None, f"{cand.phrase!r} too unsure ({cand.score:.1f})"
+        if self.wake and not self._woken(cand.phrase, utt):
+            return None, "no wake word before it"
         phrase = cand.phrase.removeprefix(f"{WAKE_WORD} ")
-        confidence = min(1.0, 0.5 + margin / 40.0)
+        confidence = min(1.0, 0.5 + margin / 80.0)
         heard = Heard(utt.end_s, COMMAND_OF_PHRASE[phrase], phrase, confidence, utt.start_s)
         return heard, ""
+
+    def _woken(self, phrase: str, utt: Utterance) -> bool:
+        """Whether the wake word came with the phrase or just before it (and arm on it alone)."""
+        if phrase == WAKE_WORD:
+            self._armed_until = utt.end_s + WAKE_WINDOW_S
+            return False
+        armed = utt.start_s <= self._armed_until or phrase.startswith(f"{WAKE_WORD} ")
+        self._armed_until = -1.0
+        return armed
 
     def _own_voice(self, utt: Utterance) -> Playback | None:
         """The playback this utterance overlaps, if rubdown was speaking then."""
@@ -208,7 +224,7 @@ class Listener:
             return None
         return self.playing(utt.start_s, utt.end_s + self.tuning.echo_tail_s)
 
-    def _decode(self, search: str, pcm: bytes) -> list[object]:
+    def _decode(self, search: str, pcm: bytes) -> list[Any]:
         """Run one search over the audio; its word segments (none when nothing matched)."""
         d = self._decoder
         d.activate_search(search)  # type: ignore[attr-defined]
@@ -219,12 +235,12 @@ class Listener:
 
     def choose(self, utt: Utterance) -> str | None:
         """Which phrase the closed grammar forces onto the utterance (always one, if any)."""
-        words = [s.word for s in self._decode("choose", utt.pcm)]  # type: ignore[attr-defined]
+        words = [s.word for s in self._decode("choose", utt.pcm)]
         # Dictionary variants are spelled "perfect(2)"; fillers look like <sil> or [NOISE].
         spoken = (w.split("(")[0] for w in words if not w.startswith(("<", "[", "+")))
         text = " ".join(spoken)
-        text = text.removeprefix(f"{WAKE_WORD} ")
-        return text if text in COMMAND_OF_PHRASE else None
+        known = text == WAKE_WORD or text.removeprefix(f"{WAKE_WORD} ") in COMMAND_OF_PHRASE
+        return text if known else None
 
     def spot(self, utt: Utterance) -> Candidate | None:
         """The phrase the grammar chose, scored by the keyword search against a phone loop."""
@@ -235,12 +251,15 @@ class Listener:
         offset = utt.pcm_start_s
         best: Candidate | None = None
         for seg in self._decode("spot", utt.pcm):
-            frames = max(1, seg.end_frame - seg.start_frame + 1)  # type: ignore[attr-defined]
-            score = logmath.log(seg.prob) / frames  # type: ignore[attr-defined]
-            phrase = seg.word.strip()  # type: ignore[attr-defined]
-            if phrase.removeprefix(f"{WAKE_WORD} ") != chosen:
+            frames = max(1, seg.end_frame - seg.start_frame + 1)
+            score = logmath.log(seg.prob) / frames
+            phrase = seg.word.strip()
+            bare = chosen.removeprefix(f"{WAKE_WORD} ")
+            if phrase not in (chosen, bare):
                 continue
             start = offset + seg.start_frame / 100
+            if phrase != chosen:  # the wake word the grammar heard comes before the phrase
+                start, phrase = utt.start_s, chosen
             end = offset + (seg.end_frame + 1) / 100
             if best is None or score > best.score:
                 best = Candidate(phrase, start, end, score)
