@@ -40,12 +40,14 @@ def spoken(text: str, tmp: Path) -> array[int]:
         return array("h", wav.readframes(wav.getnframes()))
 
 
-def recording(texts: list[str], tmp: Path, seed: int = 7) -> tuple[Path, list[float]]:
+def recording(
+    texts: list[str], tmp: Path, seed: int = 7, gap_s: float = GAP_S
+) -> tuple[Path, list[float]]:
     """A WAV of the texts with quiet room noise between them; where each one ends."""
     rng = random.Random(seed)
     samples, ends = array("h"), []
     for text in texts:
-        samples.extend(array("h", [0] * round(GAP_S * RATE)))
+        samples.extend(array("h", [0] * round(gap_s * RATE)))
         speech = spoken(text, tmp)
         samples.extend(speech)
         ends.append(len(samples) / RATE)
