@@ -153,8 +153,8 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
         f"playback gate, {per_ten_minutes(own):.2f} without it "
         f"({own.seconds / 60:.1f} min)  target <= 1"
     )
-    for h, _ in conv.heard + own.heard:
-        print(f"    heard {h.command!r} at {h.at_s:.1f} s (confidence {h.confidence:.2f})")
+    for h, _ in (conv.heard + own.heard)[:10]:  # a sample of what was wrongly acted on
+        print(f"    e.g. heard {h.command!r} at {h.at_s:.1f} s (confidence {h.confidence:.2f})")
     if lat:
         p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
         print(
