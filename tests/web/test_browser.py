@@ -143,6 +143,7 @@ def axe_pages(server: dict[str, Any]) -> list[str]:
         f"/remote/{sid}",
         "/history",
         "/people",
+        "/trust",
     ]
 
 
