@@ -24,3 +24,6 @@ export RUBDOWN_TEST_PG_URL RUBDOWN_REQUIRE_PG=1
 # Keep the user's real data and caches out of the tests.
 export RUBDOWN_DATA_DIR="$(pwd)/.tmp/data" RUBDOWN_CACHE_DIR="$(pwd)/.tmp/cache"
 .venv/bin/python -m pytest -m "browser or not browser" -q "$@"
+
+echo "== API contract (schemathesis against rubdown serve)"
+bash scripts/contract.sh

@@ -17,3 +17,11 @@ class StorageUnavailable(StoreError):
     """The database cannot take writes now (disk full, read-only); what was saved is safe."""
 
     exit_code = 1
+
+
+class NotFound(StoreError):
+    """No such person or session."""
+
+
+class Conflict(StoreError):
+    """The change clashes with what is stored (a name taken, a session not interrupted)."""

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from rubdown.store.db import Store
-from rubdown.store.errors import StoreError
+from rubdown.store.errors import Conflict, NotFound, StoreError
 from rubdown.store.models import EventRow, FeedbackRow, PersonRow, SessionRow, utcnow
 from rubdown.store.people import find_row
 from rubdown.store.plans import planned_seconds as plan_length
@@ -75,7 +75,7 @@ def lock_session(session: Session, session_id: int) -> SessionRow:
     """The session row, locked on PostgreSQL so seq numbers cannot collide."""
     row = session.get(SessionRow, session_id, with_for_update=True)
     if row is None:
-        raise StoreError(f"there is no session number {session_id}")
+        raise NotFound(f"there is no session number {session_id}")
     return row
 
 
@@ -227,7 +227,7 @@ class SessionsRepo:
         with self.store.sessionmaker.begin() as session:
             row = lock_session(session, session_id)
             if row.status != "interrupted":
-                raise StoreError(f"session {session_id} is {row.status}, not interrupted")
+                raise Conflict(f"session {session_id} is {row.status}, not interrupted")
             append_at_last_clock(session, row, "resumed", {"after": "interrupted"})
             row.status = "running"
             row.ended_at = None
@@ -244,7 +244,7 @@ class SessionsRepo:
         with self.store.sessionmaker() as session:
             found = fetch_sessions(session, SessionRow.id == session_id)
         if not found:
-            raise StoreError(f"there is no session number {session_id}")
+            raise NotFound(f"there is no session number {session_id}")
         return found[0]
 
     def history(self, limit: int = 20) -> list[SessionRecord]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from rubdown.core.names import NameRefused, person_name
 from rubdown.store.db import Store
-from rubdown.store.errors import StoreError
+from rubdown.store.errors import Conflict, NotFound, StoreError
 from rubdown.store.models import PersonRow
 from rubdown.store.records import PRESSURES, PersonRecord
 
@@ -101,8 +101,8 @@ def find_row(session: Session, name: str) -> PersonRow:
         return row
     known = session.scalars(select(PersonRow.name).order_by(PersonRow.name_key)).all()
     if not known:
-        raise StoreError(f"no one named {name!r}: nobody has been added yet")
-    raise StoreError(f"no one named {name!r}; known people: {', '.join(known)}")
+        raise NotFound(f"no one named {name!r}: nobody has been added yet")
+    raise NotFound(f"no one named {name!r}; known people: {', '.join(known)}")
 
 
 class PeopleRepo:
@@ -143,7 +143,7 @@ class PeopleRepo:
                 return to_record(row)
         except IntegrityError:
             # Another process added the same name between our check and the insert.
-            raise StoreError(f"a person named {tidy} already exists") from None
+            raise Conflict(f"a person named {tidy} already exists") from None
 
     def get(self, name: str) -> PersonRecord:
         """The person with this name (any case), or StoreError listing the known names."""
@@ -211,4 +211,4 @@ class PeopleRepo:
         """StoreError if someone already has this name (ignoring case)."""
         taken = session.scalar(select(PersonRow.name).where(PersonRow.name_key == name_key(name)))
         if taken is not None:
-            raise StoreError(f"a person named {taken} already exists")
+            raise Conflict(f"a person named {taken} already exists")

@@ -20,6 +20,7 @@ from rubdown.core.models import Catalogue
 from rubdown.store.db import open_store
 from rubdown.voice.cache import CueAudioCache
 from rubdown.voice.engines import DEFAULT_RATE_WPM, SpeechEngine
+from rubdown.web.contract import install_contract
 from rubdown.web.cues import CueLibrary
 from rubdown.web.errors import install_error_handlers
 from rubdown.web.hub import Hub
@@ -130,6 +131,7 @@ def create_app(
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or LOOPBACK_HOSTS))
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     _include_routes(app)
+    install_contract(app, cat)
     return app
 
 

@@ -12,7 +12,7 @@ from rubdown.core.checkin import NotACheckIn
 from rubdown.core.models import PlanError, Refusal
 from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
-from rubdown.store.errors import StorageUnavailable, StoreError
+from rubdown.store.errors import Conflict, NotFound, StorageUnavailable, StoreError
 from rubdown.web.live import SessionEnded
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def validation_json(err: RequestValidationError) -> dict[str, Any]:
 
 def _reply(request: Request, status: int, body: dict[str, Any]) -> Any:
     """JSON for API calls, a plain page for anything a person opened."""
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith(("/api/", "/downloads/")):
         return JSONResponse(body, status_code=status)
     message = body.get("error") or body.get("reason") or "Something went wrong."
     page = request.app.state.rubdown.templates.TemplateResponse(
@@ -88,9 +88,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def bad_store(request: Request, err: StoreError) -> Any:
-        """A storage refusal (unknown person, name taken): 400, or 404 for a session."""
-        # Sessions are only ever named in the path; a missing one is "not found".
-        status = 404 if str(err).startswith("there is no session") else 400
+        """A storage refusal: 404 for no such person or session, 409 for a clash, else 400."""
+        status = 404 if isinstance(err, NotFound) else 409 if isinstance(err, Conflict) else 400
         return _reply(request, status, {"error": str(err)})
 
     @app.exception_handler(StorageUnavailable)
@@ -126,4 +125,18 @@ def install_error_handlers(app: FastAPI) -> None:
         reply = _reply(request, err.status_code, {"error": str(err.detail)})
         for name, value in (err.headers or {}).items():
             reply.headers[name] = value
+        if err.status_code == 405:
+            reply.headers["allow"] = ", ".join(_allowed(request))
         return reply
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)

@@ -12,6 +12,7 @@ from rubdown.web.schemas import PersonIn, PersonPatch, PlanIn
 M = TypeVar("M", bound=BaseModel)
 PLAN_LISTS = ("focus", "avoid", "conditions")
 PLAN_FIELDS = ("minutes", "position", "routine", "pressure", "vary", "giver", "receiver")
+WHOLE_NUMBERS = frozenset({"minutes", "vary"})
 
 
 class FormError(ValueError):
@@ -26,10 +27,15 @@ def _values(form: Any, scalars: tuple[str, ...], lists: tuple[str, ...]) -> dict
     for name in scalars:
         value = (form.get(name) or "").strip()
         if value:
-            out[name] = value
+            out[name] = _number(value) if name in WHOLE_NUMBERS else value
     for name in lists:
         out[name] = list(dict.fromkeys(v for v in form.getlist(name) if v))
     return out
+
+
+def _number(text: str) -> int | str:
+    """A form's digits as a whole number (the models take numbers strictly); else the text."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else text
 
 
 def _validate(model: type[M], data: Mapping[str, Any]) -> M:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
-from rubdown.core.names import MAX_NAME, person_name
+from rubdown.core.names import NAME_PATTERN, person_name
 
 Pressure = Literal["light", "medium", "firm"]
 Verdict = Literal["right", "too-light", "too-firm"]
@@ -25,7 +25,8 @@ PlayerEvent = Literal[
     "more-time",
     "back",
 ]
-Name = Field(min_length=1, max_length=MAX_NAME)
+# The length is part of NAME_PATTERN (the library's one name rule), which checks it.
+Name = Field(json_schema_extra={"pattern": NAME_PATTERN})
 # Every number from a request is bounded before it reaches the database or any arithmetic.
 MAX_ID = 2**63 - 1
 MAX_CLOCK_S = MAX_MINUTES * 60 * 4
@@ -37,6 +38,15 @@ DataValue = (
     | bool
     | None
 )
+
+
+# Bounds sit inside each type, so the OpenAPI document states them even where a field is optional.
+Minutes = Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES)]
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+SegmentIndex = Annotated[int, Field(ge=0, le=10_000)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+Clock = Annotated[float, Field(ge=0, le=MAX_CLOCK_S)]
+Speed = Annotated[float, Field(gt=0, le=1000)]
 
 
 def check_name(value: str | None) -> str | None:
@@ -52,13 +62,28 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_are_not_flags(cls, data: Any) -> Any:
+        """JSON true/false is not a number (pydantic alone would read it as 1 or 0)."""
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                wants_flag = field.annotation is bool
+                if isinstance(data.get(name), bool) and not wants_flag and _numeric(field):
+                    raise ValueError(f"{name} must be a number, not true or false")
+        return data
+
+
+def _numeric(field: Any) -> bool:
+    """Whether a field takes a number."""
+    text = str(field.annotation)
+    return "int" in text or "float" in text
+
 
 class PlanIn(Strict):
     """What to plan: the lists add to what is stored about the receiver."""
 
-    minutes: int | None = Field(
-        None, ge=MIN_MINUTES, le=MAX_MINUTES, description="Length; default 30, or the routine's."
-    )
+    minutes: Minutes | None = Field(None, description="Length; default 30, or the routine's.")
     position: str = Field(
         "any", description="seated, lying, seated-forearms, side-lying, face-up or any."
     )
@@ -67,9 +92,7 @@ class PlanIn(Strict):
     focus: list[str] = Field(default_factory=list, description="Regions to spend longer on.")
     avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
     conditions: list[str] = Field(default_factory=list, description="Health conditions.")
-    vary: int | None = Field(
-        None, ge=0, le=2**31 - 1, description="Seed for another mix of techniques."
-    )
+    vary: Seed | None = Field(None, description="Seed for another mix of techniques.")
     giver: str | None = Field(None, max_length=80)
     receiver: str | None = Field(
         None, max_length=80, description="Plan with this person's stored profile."
@@ -80,12 +103,12 @@ class EventIn(Strict):
     """Something the player journals as it happens."""
 
     kind: PlayerEvent
-    clock_s: float = Field(ge=0, le=MAX_MINUTES * 60 + 60)
-    segment_index: int | None = Field(None, ge=0, le=10_000)
+    clock_s: Clock
+    segment_index: SegmentIndex | None = None
     region: str | None = Field(None, max_length=80)
     technique: str | None = Field(None, max_length=80)
     data: dict[Annotated[str, Field(max_length=40)], DataValue] | None = Field(None, max_length=20)
-    speed: float | None = Field(None, gt=0, le=1000, description="The player's clock speed.")
+    speed: Speed | None = Field(None, description="The player's clock speed.")
 
 
 class ControlIn(Strict):
@@ -93,9 +116,7 @@ class ControlIn(Strict):
 
     action: Action
     by: By = "giver"
-    clock_s: float | None = Field(
-        None, ge=0, le=MAX_CLOCK_S, description="The player's clock; else estimated."
-    )
+    clock_s: Clock | None = Field(None, description="The player's clock; else estimated.")
 
 
 class AnswerIn(Strict):
@@ -110,13 +131,13 @@ class FinishIn(Strict):
     """How the session ended."""
 
     status: Literal["finished", "quit"]
-    clock_s: float | None = Field(None, ge=0, le=MAX_CLOCK_S)
+    clock_s: Clock | None = None
 
 
 class FeedbackIn(Strict):
     """The receiver's verdict after a session."""
 
-    overall: int | None = Field(None, ge=1, le=5)
+    overall: Rating | None = None
     pressure_verdict: Verdict | None = None
     favourite_technique: str | None = Field(None, max_length=80)
 
@@ -141,7 +162,7 @@ class PersonIn(Strict):
 class PersonPatch(Strict):
     """Changes to a person; a list given replaces the stored one, pressure null clears it."""
 
-    rename: SafeName | None = Field(None, min_length=1, max_length=80)
+    rename: SafeName | None = Field(None, json_schema_extra={"pattern": NAME_PATTERN})
     pressure: Pressure | None = None
 
     conditions: list[str] | None = None

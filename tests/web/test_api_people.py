@@ -21,9 +21,9 @@ def test_add_list_get(client: TestClient) -> None:
     assert client.get("/api/people/ann").json()["pressure"] == "firm"
 
 
-def test_duplicate_name_is_400(client: TestClient, couple) -> None:
+def test_duplicate_name_is_409_conflict(client: TestClient, couple) -> None:
     reply = client.post("/api/people", json={"name": "ANN"})
-    assert reply.status_code == 400
+    assert reply.status_code == 409
     assert "already exists" in reply.json()["error"]
 
 

@@ -31,9 +31,9 @@ def test_start_journals_session_started(client: TestClient, db_url: str, couple)
     assert kinds(db_url, body["id"]) == ["session-started"]
 
 
-def test_unknown_person_is_400_naming_who_is_known(client: TestClient, couple) -> None:
+def test_unknown_person_is_404_naming_who_is_known(client: TestClient, couple) -> None:
     reply = client.post("/api/sessions", json={"minutes": 10, "receiver": "Zed"})
-    assert reply.status_code == 400
+    assert reply.status_code == 404
     assert "Ann" in reply.json()["error"] and "Ben" in reply.json()["error"]
 
 

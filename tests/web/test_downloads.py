@@ -33,9 +33,13 @@ def test_schedule_calendar_takes_turns(client: TestClient, couple) -> None:
     assert "Ann" in titles[0] and "Ben" in titles[1]
 
 
-def test_bad_download_input_is_422(client: TestClient) -> None:
-    assert client.get("/downloads/schedule.ics?weekly=someday").status_code == 422
+def test_bad_download_input_is_a_clear_4xx(client: TestClient) -> None:
+    assert client.get("/downloads/schedule.ics?weekly=someday").status_code == 400
     assert client.get("/downloads/prep.ics?minutes=10").status_code == 422
+    assert client.get("/downloads/prep.ics?date=0").status_code == 422
+    early = client.get("/downloads/prep.ics?date=0001-01-01")
+    assert early.status_code == 400 and "between" in early.json()["error"]
+    assert client.get("/downloads/prep.ics?date=2026-02-30").status_code == 400
     assert client.get("/downloads/sheet.doc?minutes=10").status_code == 404
     assert client.get("/downloads/sheet.html?minutes=10&focus=tail").status_code == 400
 

@@ -55,12 +55,14 @@ def get_sheet(fmt: str, request: Request, state: State) -> Response:
 def get_prep(
     request: Request,
     state: State,
-    day: Annotated[date, Query(alias="date")],
+    day: Annotated[
+        str, Query(alias="date", pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")
+    ],
     at: time = time(20, 0),
 ) -> Response:
     """One session in the calendar, with a reminder for each thing to prepare."""
     body = _plan_choices(request)
-    data = downloads.prep(state, body, day, at)  # type: ignore[arg-type]
+    data = downloads.prep(state, body, _day(day), at)  # type: ignore[arg-type]
     return _attachment(data, ICS, "rubdown-session.ics")
 
 
@@ -76,6 +78,20 @@ def get_schedule(
         raise HTTPException(404, "calendars are not installed")
     try:
         data = downloads.schedule(weekly, giver or [], weeks, minutes)
-    except ValueError as err:
-        raise HTTPException(422, str(err)) from None
+    except ValueError as err:  # well-formed, but not a day and time (or givers) it can use
+        raise HTTPException(400, str(err)) from None
     return _attachment(data, ICS, "rubdown-turns.ics")
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)
+
+
+def _day(text: str) -> date:
+    """The session's day, or 400 for a date that does not exist or is out of reach."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(400, f"{text} is not a date on the calendar") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise HTTPException(400, f"the date must be between {FIRST_DAY} and {LAST_DAY}")
+    return day
