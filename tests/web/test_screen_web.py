@@ -43,7 +43,7 @@ def test_each_red_flag_refuses_with_409_and_is_stored(client: TestClient, cy, fl
     assert started.status_code == 409 and started.json()["refused"] is True
 
 
-def test_incomplete_answers_are_a_clear_400_and_an_unknown_person_404(client: TestClient, cy) -> None:
+def test_incomplete_answers_are_400_and_an_unknown_person_404(client: TestClient, cy) -> None:
     reply = client.post("/api/people/Cy/screen", json={"answers": {"fever": False}})
     assert reply.status_code == 400 and "no answer" in reply.json()["error"]
     assert client.post("/api/people/Nobody/screen", json={"answers": all_no()}).status_code == 404
