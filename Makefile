@@ -16,3 +16,4 @@ bench: setup
 	.venv/bin/python bench/cues.py
 	.venv/bin/python bench/voice.py
 	.venv/bin/python bench/web.py
+	.venv/bin/python bench/sessions.py

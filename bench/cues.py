@@ -46,22 +46,18 @@ def percentile(values: list[float], p: float) -> float:
 
 def run(seconds: float, speed: float) -> tuple[list[tuple[str, float]], float]:
     """Run the guide loop; returns (kind, lateness s) per event and the wall-clock overrun."""
-    from rubdown.cli.guide_runner import GuideRunner, Journal
+    from rubdown.cli.guide_runner import GuideRunner
     from rubdown.cli.guide_view import PlainDisplay
     from rubdown.core.catalogue import load_catalogue
-    from rubdown.core.planjson import plan_to_json
     from rubdown.core.planner import plan_session
+    from rubdown.session.engine import RunningSession
     from rubdown.store.db import open_store
-    from rubdown.store.repos import SessionsRepo
 
     cat = load_catalogue()
     plan = trimmed(plan_session(cat, PlanRequest(minutes=5, position="seated", vary=1)), seconds)
     with tempfile.TemporaryDirectory() as tmp, open_store(f"sqlite:///{Path(tmp) / 'b.db'}") as db:
-        sessions = SessionsRepo(db)
-        sid = sessions.start(plan_to_json(plan), None, None)
-        runner = GuideRunner(
-            plan, cat, Journal(sessions, sid), PlainDisplay(lambda _: None), speed=speed, ticks=True
-        )
+        session = RunningSession.start(db, cat, plan)
+        runner = GuideRunner(session, PlainDisplay(lambda _: None), speed=speed, ticks=True)
         began = time.monotonic()
         runner.run()
         ended = time.monotonic()

@@ -210,7 +210,7 @@ def tune(streams: dict[str, Stream]) -> None:
 def _features(stream: Stream, loose: Tuning) -> list[Feature]:
     """(command, at_s, score, coverage, seconds) of every utterance the loose listener took."""
     out = []
-    listener = Listener(lambda h: None, tuning=loose, keep=True)
+    listener = Listener(lambda _heard: None, tuning=loose, keep=True)
     samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
     listener.feed(samples)
     listener.close()

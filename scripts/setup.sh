@@ -70,4 +70,11 @@ if [ "$mode" = dev ] && [ ! -f .cache/lighthouse/node_modules/lighthouse/cli/ind
   mkdir -p .cache/lighthouse
   npm install --silent --no-audit --no-fund --prefix .cache/lighthouse -E lighthouse@12.2.3 >/dev/null
 fi
+# ESLint for the JavaScript under rubdown/web/static (eslint.config.mjs), from the npm registry.
+if [ "$mode" = dev ] && [ ! -x .cache/eslint/node_modules/.bin/eslint ]; then
+  echo "setup: installing eslint"
+  mkdir -p .cache/eslint
+  npm install --silent --no-audit --no-fund --prefix .cache/eslint \
+    eslint@9.39.5 @eslint/js@9.39.5 globals@15 >/dev/null
+fi
 echo "setup: ready (.venv/bin/rubdown)"

@@ -142,8 +142,14 @@ def plural(count: int, word: str) -> str:
 
 
 @click.command("schema")
-def schema_command() -> None:
-    """Print a JSON Schema for routine files (for editor completion)."""
+@click.option("--plan", "plan", is_flag=True, help="The plan JSON's schema instead.")
+def schema_command(plan: bool) -> None:
+    """Print a JSON Schema for routine files (for editor completion), or for the plan JSON."""
+    if plan:
+        from rubdown.core.plan_model import plan_schema
+
+        click.echo(json.dumps(plan_schema(), indent=2))
+        return
     from rubdown.core.catalogue import load_catalogue
     from rubdown.core.schema import routine_schema
 

@@ -15,8 +15,9 @@ from rubdown.cli.options import catalogue_for, plan_options, plan_with_profile
 from rubdown.cli.voice_cmds import check_voice, mix_options, mix_settings, voice_options
 
 if TYPE_CHECKING:
-    from rubdown.cli.guide_runner import Display, Journal, Keys, Sound
+    from rubdown.cli.guide_runner import Display, Keys, Sound
     from rubdown.core.models import Catalogue, Plan
+    from rubdown.session.engine import RunningSession
     from rubdown.store.db import Store
     from rubdown.store.records import EventRecord
 
@@ -32,7 +33,7 @@ def echo(text: str) -> None:
 def signals_interrupt() -> Iterator[None]:
     """SIGTERM and SIGHUP (a closed terminal) stop the session like Ctrl-C: as interrupted."""
 
-    def interrupt(signum: int, frame: Any) -> None:
+    def interrupt(_signum: int, _frame: Any) -> None:
         """Unwind like Ctrl-C."""
         raise KeyboardInterrupt
 
@@ -50,13 +51,9 @@ def new_plan(
     store: Store, cat: Catalogue, giver: str | None, receiver: str | None, options: dict[str, Any]
 ) -> Plan:
     """Plan for the receiver's stored and learned profile plus today's options."""
-    from rubdown.store.errors import StoreError
-    from rubdown.store.people import PeopleRepo, name_key
+    from rubdown.session.engine import check_people
 
-    if giver and receiver and name_key(giver) == name_key(receiver):
-        raise StoreError("the giver and the receiver must be two different people")
-    if giver:
-        PeopleRepo(store).get(giver)  # fail before planning, naming who is known
+    check_people(store, giver, receiver)  # fail before planning, naming who is known
     return plan_with_profile(cat, store, receiver, options)
 
 
@@ -88,9 +85,7 @@ def surface(
 
 
 def play(
-    plan: Plan,
-    cat: Catalogue,
-    journal: Journal,
+    session: RunningSession,
     sound: Sound,
     first: EventRecord,
     at_s: float,
@@ -99,30 +94,29 @@ def play(
     """Run the session; Ctrl-C or a signal leaves it interrupted, ready for --resume."""
     from rubdown.cli.guide_runner import GuideRunner, clock
 
+    plan = session.plan
     runner: GuideRunner | None = None
     try:
         with ExitStack() as stack, signals_interrupt():
-            display, keys = surface(stack, settings["interactive"], cat, settings["speed"])
+            display, keys = surface(stack, settings["interactive"], session.cat, settings["speed"])
             if settings.get("heard") is not None:
                 from rubdown.cli.guide_listen import VoiceKeys
 
                 keys = VoiceKeys(keys, settings["heard"])
             runner = GuideRunner(
-                plan,
-                cat,
-                journal,
+                session,
                 display,
                 sound=sound,
                 keys=keys,
                 speed=settings["speed"],
                 ticks=settings["ticks"],
-                progress=journal.progress,
+                save_progress=True,
             )
             display.event(first, f"{plan.minutes} minutes, {plan.position}")
             return runner.run(at_s), runner.plan
     except (KeyboardInterrupt, BrokenPipeError) as stop:
         where = runner.sched.position_s if runner is not None else at_s
-        journal.finish("interrupted", where)
+        session.finish("interrupted", where)
         if isinstance(stop, BrokenPipeError):
             raise  # nobody reads the output any more, so there is no one to tell
         echo(f"Interrupted at {clock(where)}. `rubdown guide --resume` goes on from there.")
@@ -145,18 +139,23 @@ def feedback(store: Store, session_id: int, plan: Plan) -> None:
 
 
 def start(
-    store: Store, plan: Plan, resume_id: int | None, giver: str | None, receiver: str | None
-) -> tuple[int, EventRecord]:
-    """Start (or resume) the session in the journal; returns its id and the opening event."""
-    from rubdown.core.planjson import plan_to_json
-    from rubdown.store.repos import SessionsRepo
+    store: Store,
+    cat: Catalogue,
+    plan: Plan,
+    resume_id: int | None,
+    people: tuple[str | None, str | None],
+) -> tuple[RunningSession, EventRecord]:
+    """Start (or resume) the session, owned by this process; the session and its opening event."""
+    from rubdown.session.engine import RunningSession
+    from rubdown.session.ownership import owner_id
 
-    sessions = SessionsRepo(store)
+    owner = owner_id("guide")
     if resume_id is None:
-        session_id = sessions.start(plan_to_json(plan), giver, receiver)
+        session = RunningSession.start(store, cat, plan, people, owner=owner)
     else:
-        session_id = sessions.resume(resume_id).id
-    return session_id, sessions.events(session_id)[-1]
+        session = RunningSession.load(store, cat, resume_id)
+        session.resume(owner)
+    return session, session.repo.events(session.session_id)[-1]
 
 
 def nothing_to_resume(store: Store) -> str:
@@ -206,10 +205,9 @@ def guide(
     settings: dict[str, Any],
 ) -> None:
     """Plan or pick up a session, prepare its sound, play it, then ask for feedback."""
-    from rubdown.cli.guide_runner import Journal
     from rubdown.cli.guide_sound import make_sound
     from rubdown.cli.screen_cmd import screen_before_session
-    from rubdown.store.repos import SessionsRepo
+    from rubdown.session.ownership import Heartbeat
 
     plan, resume_id, at_s, (giver, receiver) = pick_plan(store, cat, people, resume, options)
     if resume_id is None:
@@ -224,18 +222,20 @@ def guide(
     mic = start_listening(sound, settings) if settings["listen"] else None
     if settings["interactive"]:
         click.pause("Press any key to start…")
-    session_id, first = start(store, plan, resume_id, giver, receiver)
-    sessions = SessionsRepo(store)
-    journal = Journal(sessions, session_id)
+    session, first = start(store, cat, plan, resume_id, (giver, receiver))
+    session_id = session.session_id
+    # The heartbeat says this guide still plays the session, paused or not.
+    heartbeat = Heartbeat(session.heartbeat).start()
     try:
-        outcome, final = play(plan, cat, journal, sound, first, at_s, settings)
+        outcome, final = play(session, sound, first, at_s, settings)
     finally:
+        heartbeat.stop()
         getattr(sound, "close", lambda: None)()
         if mic is not None:
             mic.stop()
     if outcome != "interrupted" and settings["interactive"]:
         feedback(store, session_id, final)
-    done = sessions.get(session_id)
+    done = session.repo.get(session_id)
     echo(
         f"Session {session_id} {done.status}: {done.done_minutes:g} of "
         f"{done.planned_minutes:g} minutes."
@@ -355,7 +355,7 @@ def guide_command(
     Keys: space pause/resume (any other key pauses too), n next, b back, l lighter,
     f firmer, m more time here, s skip, q quit.
     """
-    from rubdown.cli.guide_session import GuideLock, settle_stale
+    from rubdown.session.ownership import settle_stale
     from rubdown.store.db import open_store
 
     cat = catalogue_for(library)
@@ -373,16 +373,12 @@ def guide_command(
         "ignored": given_plan_options(),
     }
     with open_store(db_url) as store:
-        settle_stale(store)
-        lock = GuideLock(store.url)
-        lock.hold()
+        settle_stale(store)  # only sessions whose owner stopped: a live web session is left be
         try:
             guide(store, cat, (giver, receiver), resume, options, settings)
         except BrokenPipeError:
             quiet_stdout()
             raise SystemExit(1) from None
-        finally:
-            lock.release()
 
 
 def register(group: click.Group) -> None:

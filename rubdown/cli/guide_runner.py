@@ -6,35 +6,26 @@ event is committed to the journal, and only then shown, so a kill -9 never loses
 
 from __future__ import annotations
 
+import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rubdown.cli.guide_session import Journal, plan_data
 from rubdown.cli.guide_view import clock, describe
-from rubdown.core import adjust
 from rubdown.core.scheduler import CUE, END, SEGMENT, TICK, CueScheduler, Due
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue, Plan, Segment
+    from rubdown.session.engine import Outcome, RunningSession
     from rubdown.store.records import EventRecord
 
-__all__ = ["GuideRunner", "GuideState", "Journal", "NoKeys", "SilentSound", "clock", "describe"]
+__all__ = ["GuideRunner", "GuideState", "NoKeys", "SilentSound", "clock", "describe"]
 
 # How much session clock a crash may lose: progress is committed at least this often.
 PROGRESS_EVERY_S = 5.0
-# A re-fitted plan must end when the original did; more time shrinks until it fits.
-END_TOLERANCE_S = 0.05
-# Journal event kinds and the core change each one makes ("next" is a skip that finished).
-GUIDE_CHANGES = {
-    "lighter": "lighter",
-    "firmer": "firmer",
-    "more-time": "more",
-    "back": "back",
-    "segment-skipped": "skip",
-    "segment-finished": "skip",
-}
+# How often the loop looks for changes asked from another thread (a voice listener).
+ASKED_EVERY_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -108,9 +99,7 @@ class GuideRunner:
 
     def __init__(
         self,
-        plan: Plan,
-        cat: Catalogue,
-        journal: Journal,
+        session: RunningSession,
         display: Display,
         *,
         sound: Sound | None = None,
@@ -118,18 +107,21 @@ class GuideRunner:
         clock: Callable[[], float] = time.monotonic,
         speed: float = 1.0,
         ticks: bool = True,
-        progress: Callable[[float, int | None], None] | None = None,
+        save_progress: bool = False,
     ) -> None:
-        self.cat, self.journal, self.display = cat, journal, display
-        # Saves the position between journal entries (Journal.progress); None saves nothing.
-        self.progress = progress
+        self.session, self.display = session, display
+        # Whether to save the position between journal entries (so a crash loses little).
+        self.save_progress = save_progress
         self.saved_s = 0.0
         self.sound = sound or SilentSound()
         self.keys = keys or NoKeys()
         self.clock = clock
         # The sound decides which cues are spoken and when (less talking, fitted durations).
         cues = getattr(self.sound, "cue_source", None)
-        self.sched = CueScheduler(plan, clock, speed, ticks=ticks, cues=cues)
+        self.sched = CueScheduler(session.plan, clock, speed, ticks=ticks, cues=cues)
+        # Changes asked from other threads, done by the loop: (change, who asked).
+        self.asked: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self.listening = False
         self.open: tuple[int, Segment] | None = None
         self.outcome: str | None = None
         self.confirm_quit = False
@@ -141,6 +133,11 @@ class GuideRunner:
     def plan(self) -> Plan:
         """The plan as it stands now, adjustments included."""
         return self.sched.plan
+
+    @property
+    def cat(self) -> Catalogue:
+        """The catalogue the session's changes re-fit from."""
+        return self.session.cat
 
     def state(self) -> GuideState:
         """What the screen should show now."""
@@ -159,8 +156,23 @@ class GuideRunner:
             key = self.keys.wait(self._timeout())
             if key is not None:
                 self.handle_key(key)
-            self._refresh(force=key is not None)
+            asked = self._do_asked()
+            self._refresh(force=key is not None or asked)
         return self.outcome
+
+    def ask(self, change: str, by: str = "voice") -> None:
+        """Ask for a change from any thread (a voice listener); the loop does it within 0.25 s."""
+        self.listening = True
+        self.asked.put((change, by))
+
+    def _do_asked(self) -> bool:
+        """Do the changes other threads asked for; whether there were any."""
+        done = False
+        while not self.asked.empty() and self.outcome is None:
+            change, by = self.asked.get()
+            self.control(change, by)
+            done = True
+        return done
 
     def _timeout(self) -> float | None:
         """How long to wait for a key: until the next event, or the next screen refresh."""
@@ -169,19 +181,21 @@ class GuideRunner:
         every = self.display.refresh_s
         if every is not None:
             wait = every if wait is None else min(wait, every)
-        if self.progress is not None and wait is not None and not self.sched.paused:
+        if self.save_progress and wait is not None and not self.sched.paused:
             ahead = self.saved_s + PROGRESS_EVERY_S - self.sched.position_s
             wait = min(wait, max(0.0, ahead / self.sched.speed))
+        if self.listening:
+            wait = ASKED_EVERY_S if wait is None else min(wait, ASKED_EVERY_S)
         return wait
 
     def _keep_progress(self, at_s: float | None = None) -> None:
         """Commit the position at a cue's time, or once enough clock has passed since the last."""
-        if self.progress is None or self.sched.paused or self.outcome is not None:
+        if not self.save_progress or self.sched.paused or self.outcome is not None:
             return
         # Fast clocks (--speed) run past the end between wake-ups; the session does not.
         now = min(self.sched.position_s if at_s is None else at_s, self.plan.total_seconds)
         if at_s is not None or now - self.saved_s >= PROGRESS_EVERY_S:
-            self.progress(now, self.sched.current)
+            self.session.progress(now, self.sched.current)
             self.saved_s = max(self.saved_s, now)
 
     def _refresh(self, force: bool) -> None:
@@ -217,34 +231,31 @@ class GuideRunner:
         clock_s: float,
         text: str,
         index: int | None = None,
-        seg: Segment | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
         """Commit an event (which moves the saved position too), then show it."""
-        self.display.event(self.journal.record(kind, clock_s, index, seg, data), text)
+        self.display.event(self.session.record(kind, round(clock_s, 3), index, data), text)
         self.saved_s = max(self.saved_s, clock_s)
 
-    def _close_open(
-        self, clock_s: float, kind: str = "segment-finished", data: dict[str, Any] | None = None
-    ) -> None:
+    def _close_open(self, clock_s: float, kind: str = "segment-finished") -> None:
         """Journal the end of the segment in progress, if one is."""
         if self.open is not None:
             index, seg = self.open
             self.open = None
-            self._show(kind, clock_s, describe(seg, self.plan), index, seg, data)
+            self._show(kind, clock_s, describe(seg, self.plan), index)
 
     def _segment_started(self, event: Due) -> None:
         """Close the previous segment and open this one."""
         self._close_open(event.at_s)
         seg = self.plan.segments[event.segment]
-        self._show("segment-started", event.at_s, describe(seg, self.plan), event.segment, seg)
+        self._show("segment-started", event.at_s, describe(seg, self.plan), event.segment)
         self.open = (event.segment, seg)
 
     def _end(self, status: str, clock_s: float) -> None:
         """Finish or quit: close the segment, journal the ending, stop."""
         self._close_open(clock_s)
         self._show(status, clock_s, "session " + status)
-        self.journal.finish(status, clock_s)
+        self.session.finish(status, clock_s)
         self.outcome = status
 
     # Controls ---------------------------------------------------------------------------
@@ -295,7 +306,7 @@ class GuideRunner:
             return
         self.sched.pause()
         pos = self.sched.position_s
-        self._show("paused", pos, logged, *self._where(), data=_by(by))
+        self._show("paused", pos, logged, self._where(), data=_by(by))
         self.note = "Paused: press space to go on."
         if spoken is not None:
             self.sound.say_soon(spoken)
@@ -306,7 +317,7 @@ class GuideRunner:
             return
         pos = self.sched.position_s
         data = {"after": "pause", **(_by(by) or {})}
-        self._show("resumed", pos, "going on", *self._where(), data=data)
+        self._show("resumed", pos, "going on", self._where(), data=data)
         self.sched.resume()
         self.note = ""
 
@@ -317,9 +328,9 @@ class GuideRunner:
         else:
             self.pause()
 
-    def _where(self) -> tuple[int | None, Segment | None]:
+    def _where(self) -> int | None:
         """The segment in progress, if any."""
-        return self.open if self.open is not None else (None, None)
+        return self.open[0] if self.open is not None else None
 
     def voice(self, command: str) -> None:
         """A spoken command: the same control as its key, journaled as by voice, echoed."""
@@ -332,39 +343,42 @@ class GuideRunner:
         said = self.note if self.note != before else VOICE_ECHO.get(command, "")
         self.display.message(f"Heard “{command}”: {said}" if said else f"Heard “{command}”.")
 
-    def adjust(self, kind: str, by: str | None = None) -> None:
+    def control(self, change: str, by: str = "giver") -> None:
+        """One change by name, whoever asked: pause and resume here, the rest re-fit the plan."""
+        if change in ("pause", "stop"):
+            self.pause(by=by)
+        elif change == "resume":
+            self.resume(by=by)
+        else:
+            self.adjust(change, by)
+
+    def adjust(self, change: str, by: str = "giver") -> None:
         """Lighter, firmer, more time, skip, next or back: re-fit, journal, reschedule."""
         if self.open is None:
             self.note = "Wait for the first step to start."
             return
-        index, seg = self.open
+        index = self.open[0]
         now = self.sched.position_s
-        if kind in ("segment-skipped", "segment-finished") and index == len(self.plan.segments) - 1:
-            self._close_open(now, kind)
+        if change in ("skip", "next") and index == len(self.plan.segments) - 1:
+            self._close_open(now, "segment-skipped" if change == "skip" else "segment-finished")
             self.sched.jump(len(self.plan.segments))
             return
-        new, note = self._adjusted(kind, index, now)
-        if abs(new.total_seconds - self.plan.total_seconds) > END_TOLERANCE_S:
-            new, note = self.plan, "Left as it was: that would move the end of the session."
-        if new is self.plan:
-            self.note = note
-            return
-        extra = {"pressure": new.segments[index].pressure} if kind in ("lighter", "firmer") else {}
-        data = plan_data(new, note, **extra, **(_by(by) or {}))
-        if kind in ("segment-skipped", "segment-finished"):
-            self._close_open(now, kind, data)
-        else:
-            self._show(kind, now, note, index, seg, data)
-        self.sched.replace_plan(new)
-        self.sound.learn(new)
-        self.note = note
-        self.sound.say_soon(note)
+        outcome = self.session.change(change, now, by=by, index=index)
+        if outcome.event is not None:
+            if change in ("skip", "next"):
+                self.open = None  # the change's event closed the step
+            self.display.event(outcome.event, outcome.note)
+            self.saved_s = max(self.saved_s, now)
+        self._adopt(outcome)
 
-    def _adjusted(self, kind: str, index: int, now: float) -> tuple[Plan, str]:
-        """The plan after one control, and what to tell the giver."""
-        change = GUIDE_CHANGES[kind]
-        new, note = adjust.apply_change(self.plan, self.cat, change, index, now)
-        return new, ("Next step." if kind == "segment-finished" else note)
+    def _adopt(self, outcome: Outcome) -> None:
+        """Play the plan a change left in force, and tell the giver."""
+        if outcome.changed:
+            self.sched.replace_plan(outcome.plan)
+            self.sound.learn(outcome.plan)
+        self.note = outcome.note
+        if outcome.changed or outcome.event is not None:
+            self.sound.say_soon(outcome.say)
 
 
 def _by(by: str | None) -> dict[str, Any] | None:
@@ -377,23 +391,23 @@ VOICE = "voice:"
 VOICE_CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
     "lighter": lambda r: r.adjust("lighter", by="voice"),
     "firmer": lambda r: r.adjust("firmer", by="voice"),
-    "more": lambda r: r.adjust("more-time", by="voice"),
-    "skip": lambda r: r.adjust("segment-skipped", by="voice"),
+    "more": lambda r: r.adjust("more", by="voice"),
+    "skip": lambda r: r.adjust("skip", by="voice"),
     "back": lambda r: r.adjust("back", by="voice"),
     "pause": lambda r: r.pause(by="voice"),
     "resume": lambda r: r.resume(by="voice"),
     "stop": lambda r: r.pause(spoken="Stopping. Rest your hands.", by="voice"),
-    "good": lambda r: None,
+    "good": lambda _r: None,
 }
 VOICE_ECHO = {"good": "good, carrying on as it is.", "resume": "going on."}
 
 CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
     " ": GuideRunner.toggle,
     "q": GuideRunner.ask_quit,
-    "n": lambda r: r.adjust("segment-finished"),
-    "s": lambda r: r.adjust("segment-skipped"),
+    "n": lambda r: r.adjust("next"),
+    "s": lambda r: r.adjust("skip"),
     "b": lambda r: r.adjust("back"),
     "l": lambda r: r.adjust("lighter"),
     "f": lambda r: r.adjust("firmer"),
-    "m": lambda r: r.adjust("more-time"),
+    "m": lambda r: r.adjust("more"),
 }

@@ -108,7 +108,9 @@ class VoiceSound(TextOnly, abc.ABC):
 class PlayerSound(VoiceSound):
     """Each clip started as its own player process (paplay or sox's play): no mix, no ducking."""
 
-    def __init__(self, player: Player, cache: CueAudioCache | None, ticks: dict[str, Path], less):
+    def __init__(
+        self, player: Player, cache: CueAudioCache | None, ticks: dict[str, Path], less: bool
+    ):
         super().__init__(cache, less)
         self.player, self.ticks = player, ticks
         # Set by `guide --listen`: what is played is logged so that it is never obeyed.
@@ -144,7 +146,9 @@ class MixedSound(VoiceSound):
 
         super().__init__(cache, less)
         self.mixer = mixer
-        self.ticks = {k: _floats(tick_samples(k)) for k in TICK_KINDS} if ticks else {}
+        self.ticks: dict[str, Any] = (
+            {k: _floats(tick_samples(k)) for k in TICK_KINDS} if ticks else {}
+        )
         self._read = read_wav
         self._clips: dict[Path, Any] = {}
 
@@ -180,7 +184,9 @@ def _floats(samples: Any) -> Any:
     return np.asarray(samples, dtype=float) / 32768.0
 
 
-def _voice_cache(settings: dict[str, Any], plan: Plan, say: Callable[[str], None]):
+def _voice_cache(
+    settings: dict[str, Any], plan: Plan, say: Callable[[str], None]
+) -> CueAudioCache | None:
     """A cache with the plan's first cues made (the rest coming in play order), or None."""
     from rubdown.voice.prepare import VoiceSettings, open_cache, plan_texts, synthesise
 

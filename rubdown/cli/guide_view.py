@@ -206,7 +206,7 @@ class ScreenView:
         """Add an event to the log at the bottom."""
         self.log.append(f"{clock(record.clock_s)} {record.kind}: {text}")
 
-    def cue(self, at_s: float, text: str) -> None:
+    def cue(self, at_s: float, text: str) -> None:  # noqa: ARG002 - the Display protocol
         """Show what was just said."""
         self.seen.said = text
 

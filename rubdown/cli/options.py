@@ -64,7 +64,7 @@ def plan_options(func: F) -> F:
 def json_option(func: F) -> F:
     """Add --json, and remember it so errors are reported as JSON too."""
 
-    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
         ctx.meta["rubdown.json"] = value
         return value
 

@@ -28,8 +28,8 @@ def say(text: str) -> None:
 
 
 def open_db(db_url: str | None) -> Store:
-    """The store, with sessions left running by a killed guide marked interrupted."""
-    from rubdown.cli.guide_session import settle_stale
+    """The store, with sessions whose owner stopped (see session.ownership) marked interrupted."""
+    from rubdown.session.ownership import settle_stale
     from rubdown.store.db import open_store
 
     store = open_store(db_url)

@@ -23,7 +23,7 @@ from rubdown.core.names import printable
 SHEET_SUFFIXES = (".pdf", ".html", ".htm")
 
 
-def _clock(ctx: click.Context, param: click.Parameter, value: str | None) -> time | None:
+def _clock(_ctx: click.Context, _param: click.Parameter, value: str | None) -> time | None:
     """Parse --at as HH:MM."""
     from rubdown.core.prep import parse_clock
 
@@ -35,7 +35,9 @@ def _clock(ctx: click.Context, param: click.Parameter, value: str | None) -> tim
         raise click.BadParameter(str(err)) from None
 
 
-def _weekly(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+def _weekly(
+    _ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
     """Check each --weekly (e.g. sun@20:00) early, so the error names the option."""
     from rubdown.core.prep import parse_slots
 
@@ -46,7 +48,7 @@ def _weekly(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
     return value
 
 
-def _givers(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
+def _givers(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> list[str]:
     """Check --giver: none, or two or more different names."""
     from rubdown.core.prep import check_givers
 
@@ -56,7 +58,7 @@ def _givers(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) 
         raise click.BadParameter(str(err)) from None
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     """Parse a YYYY-MM-DD date."""
     if value is None:
         return None
@@ -66,7 +68,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> date 
         raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
 
 
-def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+def _zone(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
     """Parse --tz as an IANA zone name (default: this machine's zone)."""
     from rubdown.paper.calendar import zone_named
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -169,7 +169,7 @@ def serve_command(
 
     plan = serve_plan(host, port, lan)
     check_port_free(plan.host, plan.port)
-    speech = {"voice": check_voice(voice), "rate_wpm": rate_wpm}
+    speech: dict[str, Any] = {"voice": check_voice(voice), "rate_wpm": rate_wpm}
     if plan.token is None:
         app = create_app(
             db_url, catalogue_for(library), hosts=served_hosts(plan.host, plan.url), **speech

@@ -59,6 +59,26 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
     return _with_note(replace(plan, segments=tuple(segments)), note), note
 
 
+def pressure_limits(plan: Plan, index: int) -> tuple[int, int] | None:
+    """The lightest and firmest pressure lighter/firmer can reach at a step, under every rule.
+
+    The browser applies these offline instead of re-deriving the rules (ramp, light ends, caps).
+    """
+    seg = plan.segments[index]
+    if seg.kind != "step" or seg.pressure is None or seg.region is None:
+        return None
+    ends = []
+    for delta in (-1, 1):
+        current = plan
+        for _ in range(10):  # pressures run 1 to 10: ten presses reach any limit
+            new, _note = change_pressure(current, index, delta)
+            if new is current:
+                break
+            current = new
+        ends.append(current.segments[index].pressure or seg.pressure)
+    return ends[0], ends[1]
+
+
 def _cursor(done: list[Segment]) -> Cursor:
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)

@@ -189,8 +189,8 @@ def from_catalogue(
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
     chosen = _choose_regions(profile, options, regions, window)
-    _fit_short_session(cat, chosen, profile, window, notes)
-    _grow(cat, chosen, options, regions, position, profile, limits, window)
+    _fit_short_session(cat, chosen, window, notes)
+    _grow(chosen, options, regions, window)
     specs = _specs(cat, chosen, position, profile, limits)
     _note_focus(cat, profile, specs, notes)
     return _with_light_ends(cat, position, specs, profile, limits)
@@ -220,7 +220,6 @@ def _choose_regions(
 def _fit_short_session(
     cat: Catalogue,
     chosen: dict[str, list[Technique]],
-    profile: Profile,
     window: float,
     notes: list[str],
 ) -> None:
@@ -254,13 +253,9 @@ def _fit_short_session(
 
 
 def _grow(
-    cat: Catalogue,
     chosen: dict[str, list[Technique]],
     options: dict[str, list[Technique]],
     regions: list[str],
-    position: Position,
-    profile: Profile,
-    limits: Limits,
     window: float,
 ) -> None:
     """Add further techniques, most wanted regions first, until the steps can fill the time."""

@@ -6,6 +6,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# The planner's limits live with the other word lists; re-exported for callers.
+from rubdown.core.words import MAX_MINUTES as MAX_MINUTES
+from rubdown.core.words import MIN_MINUTES as MIN_MINUTES
+
 Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
 KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")
 STROKE_RULES: tuple[str, ...] = ("firm-down-light-up", "even", "growing", "press-release")
@@ -22,7 +26,6 @@ def is_light(kind: str | None, pressure: int | None) -> bool:
     return kind in LIGHT_KINDS and pressure is not None and pressure <= LIGHT_PRESSURE
 
 
-MIN_MINUTES, MAX_MINUTES = 5, 90
 VIEWS: tuple[str, ...] = ("back", "front")
 
 

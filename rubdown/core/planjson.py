@@ -7,6 +7,10 @@ from typing import Any
 
 from rubdown.core.models import SEGMENT_KINDS, Plan, PlanError, PlanRequest, Profile, Segment
 
+# The plan JSON's version: 2 added "version" and the per-segment "offline" limits. Plans
+# stored without a version are version 1, which reads the same.
+PLAN_VERSION = 2
+
 # The fields every edge relies on come first; the rest let an edge re-fit the plan.
 SEGMENT_KEYS = (
     "start_s",
@@ -28,18 +32,31 @@ def segment_to_json(seg: Segment) -> dict[str, Any]:
     return {key: getattr(seg, key) for key in (*SEGMENT_KEYS, *EXTRA_KEYS)}
 
 
-def plan_to_json(plan: Plan) -> dict[str, Any]:
-    """The whole plan as a JSON object."""
+def plan_to_json(plan: Plan, *, offline: bool = False) -> dict[str, Any]:
+    """The whole plan as a JSON object; offline adds what each step may do without a server."""
+    segments = [segment_to_json(s) for s in plan.segments]
+    if offline:
+        for index, segment in enumerate(segments):
+            segment["offline"] = offline_limits(plan, index)
     return {
+        "version": PLAN_VERSION,
         "minutes": plan.minutes,
         "total_seconds": round(plan.total_seconds, 3),
         "position": plan.position,
         "routine": plan.routine,
-        "segments": [segment_to_json(s) for s in plan.segments],
+        "segments": segments,
         "notes": list(plan.notes),
         "warnings": list(plan.warnings),
         "request": plan.request.to_json(),
     }
+
+
+def offline_limits(plan: Plan, index: int) -> dict[str, int] | None:
+    """The pressures lighter and firmer may reach at this segment (None: no pressure here)."""
+    from rubdown.core.adjust import pressure_limits
+
+    limits = pressure_limits(plan, index)
+    return None if limits is None else {"lightest": limits[0], "firmest": limits[1]}
 
 
 def request_from_json(data: dict[str, Any]) -> PlanRequest:
@@ -64,6 +81,11 @@ def plan_from_json(data: Any) -> Plan:
     """Rebuild a Plan from its JSON; malformed input raises PlanError naming the field."""
     if not isinstance(data, dict):
         raise PlanError("a plan must be a JSON object")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version > PLAN_VERSION:
+        raise PlanError(
+            f"plan version {version!r} is newer than this rubdown reads ({PLAN_VERSION})"
+        )
     try:
         raw_segments = data["segments"]
         if not isinstance(raw_segments, list) or not raw_segments:

@@ -73,7 +73,7 @@ class _LocLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         if self.clock() > self.deadline:
             raise _OverBudget
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocDict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocDict:  # noqa: ARG002
         self._in_time()
         result = LocDict()
         result.pos = _mark_pos(self.file, node)
@@ -90,7 +90,7 @@ class _LocLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             result.key_pos[key] = _mark_pos(self.file, value_node)
         return result
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocList:
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LocList:  # noqa: ARG002
         self._in_time()
         result = LocList(self.construct_object(child, deep=True) for child in node.value)
         result.pos = _mark_pos(self.file, node)

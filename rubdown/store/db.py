@@ -6,13 +6,16 @@ import logging
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +29,8 @@ DATA_DIR_ENV = "RUBDOWN_DATA_DIR"
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
 log = logging.getLogger("rubdown")
+# Any fixed number: every rubdown process takes this PostgreSQL advisory lock to migrate.
+MIGRATION_LOCK = 0x7275_6264
 
 
 def data_dir() -> Path:
@@ -106,6 +111,9 @@ class Store:
 
     engine: Engine
     sessionmaker: sessionmaker[Session]
+    # SQLite has one writer at a time: threads of this process queue here, fairly, instead of
+    # spinning in SQLite's busy handler (which can starve a writer past its timeout).
+    write_lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -116,6 +124,21 @@ class Store:
     def is_sqlite(self) -> bool:
         """Whether this is a SQLite database."""
         return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that will write: on SQLite it takes the write lock before reading.
+
+        Without BEGIN IMMEDIATE, SQLite reads (the next event number, the session's status)
+        outside the write lock, so two writers could both read the same value.
+        """
+        if not self.is_sqlite:
+            with self.sessionmaker.begin() as session:
+                yield session
+            return
+        # Every SQLite transaction begins IMMEDIATE (_begin_immediate): the write lock first.
+        with self.write_lock, self.sessionmaker.begin() as session:
+            yield session
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -144,7 +167,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # A second process (a web view beside the guide) waits rather than failing at once.
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 
@@ -192,6 +215,14 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(original).__name__
 
 
+def _lock_for_migration(connection: Connection) -> None:
+    """Let one process migrate at a time; the others wait, then find the schema up to date."""
+    # On SQLite the transaction already began IMMEDIATE (_begin_immediate): the write lock is
+    # held for the whole migration, taken before Alembic reads its version.
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+
+
 def migrate(engine: Engine) -> None:
     """Run the bundled Alembic migrations up to head on this engine."""
     from alembic import command
@@ -202,6 +233,7 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     try:
         with engine.begin() as connection:
+            _lock_for_migration(connection)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except CommandError as exc:

@@ -1,4 +1,8 @@
-"""Errors raised by the store, with messages fit to show a user as-is."""
+"""Errors raised by the store, with messages fit to show a user as-is.
+
+Each edge maps these by type (never by message text): the CLI to an exit code, the web app to
+a status (StoreError 400, NotFound 404, Conflict 409, TooLarge 413).
+"""
 
 from __future__ import annotations
 
@@ -24,4 +28,12 @@ class NotFound(StoreError):
 
 
 class Conflict(StoreError):
-    """The change clashes with what is stored (a name taken, a session not interrupted)."""
+    """The change clashes with what is stored (a name taken, an ended session, another ending)."""
+
+    def __init__(self, message: str, status: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the session's status, so a client can act on it (resume)
+
+
+class TooLarge(StoreError):
+    """The data sent is bigger than the store accepts."""

@@ -1,22 +1,34 @@
-"""Sessions and their crash-safe event journal: one committed transaction per event."""
+"""Sessions and their crash-safe event journal: one committed transaction per event.
+
+Every write takes the session's lock first (SQLite's write lock, PostgreSQL's row lock), so
+event numbers are contiguous whoever writes; an event resent with its client id is stored once;
+nothing is added after the end, and a session ends once.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from rubdown.store.db import Store
-from rubdown.store.errors import Conflict, NotFound, StoreError
+from rubdown.store.errors import Conflict, NotFound, StoreError, TooLarge
 from rubdown.store.models import EventRow, FeedbackRow, PersonRow, SessionRow, utcnow
 from rubdown.store.people import find_row
 from rubdown.store.plans import planned_seconds as plan_length
 from rubdown.store.records import EVENT_KINDS, EventRecord, SessionRecord
 
 ENDINGS = ("finished", "quit", "interrupted")
+# Endings nothing follows: an interrupted session may still resume, or be ended for good.
+FINAL = ("finished", "quit")
+# Kinds journalled after the end: what the receiver said afterwards.
+AFTER_THE_END = ("feedback",)
+# Event data is small (a note, a pressure, the re-fitted plan); more is a mistake or an attack.
+MAX_DATA_BYTES = 256 * 1024
 
 _Giver = aliased(PersonRow, name="giver")
 _Receiver = aliased(PersonRow, name="receiver")
@@ -50,6 +62,8 @@ def fetch_sessions(
             position_s=s.position_s,
             segment_index=s.segment_index,
             rating=rating,
+            owner=s.owner,
+            heartbeat_at=s.heartbeat_at,
         )
         for s, giver, receiver, rating in session.execute(query)
     ]
@@ -68,11 +82,12 @@ def to_event(row: EventRow) -> EventRecord:
         region=row.region,
         technique=row.technique,
         data=row.data,
+        client_id=row.client_id,
     )
 
 
 def lock_session(session: Session, session_id: int) -> SessionRow:
-    """The session row, locked on PostgreSQL so seq numbers cannot collide."""
+    """The session row, locked on PostgreSQL so seq numbers cannot collide (NotFound if none)."""
     row = session.get(SessionRow, session_id, with_for_update=True)
     if row is None:
         raise NotFound(f"there is no session number {session_id}")
@@ -85,17 +100,44 @@ def last_event(session: Session, session_id: int) -> EventRow | None:
     return session.scalar(query.order_by(EventRow.seq.desc()).limit(1))
 
 
-def append(session: Session, row: SessionRow, event: EventRow, position_s: float | None) -> None:
+def check_data(data: dict[str, Any] | None, limit: int = MAX_DATA_BYTES) -> None:
+    """TooLarge when event data would take more than limit bytes as JSON."""
+    if data is None:
+        return
+    size = len(json.dumps(data, separators=(",", ":")).encode())
+    if size > limit:
+        raise TooLarge(f"event data is {size} bytes; the most an event may carry is {limit}")
+
+
+def check_open(row: SessionRow, kind: str) -> None:
+    """Conflict when the session can take no more events of this kind."""
+    if row.status == "running" or kind in AFTER_THE_END:
+        return
+    if row.status == "interrupted":
+        raise Conflict(
+            f"session {row.id} is interrupted: resume it before adding events", row.status
+        )
+    raise Conflict(
+        f"session {row.id} has ended ({row.status}): it takes no more events", row.status
+    )
+
+
+def append(
+    session: Session, row: SessionRow, event: EventRow, position_s: float | None, now: datetime
+) -> None:
     """Add event as the session's next seq and move the session's progress along."""
     if event.kind not in EVENT_KINDS:
         raise StoreError(f"unknown event kind {event.kind!r}")
+    check_data(event.data)
     top = session.scalar(select(func.max(EventRow.seq)).where(EventRow.session_id == row.id))
     event.session_id = row.id
     event.seq = (top or 0) + 1
-    event.at = utcnow()
+    event.at = now
     session.add(event)
-    if event.kind == "feedback":
+    if event.kind in AFTER_THE_END:
         return  # said afterwards: it is not progress through the massage
+    if row.status == "running":
+        row.heartbeat_at = now  # each event shows that its writer is alive
     row.position_s = event.clock_s if position_s is None else position_s
     row.done_seconds = max(row.done_seconds, round(event.clock_s))
     if event.segment_index is not None:
@@ -103,13 +145,34 @@ def append(session: Session, row: SessionRow, event: EventRow, position_s: float
 
 
 def append_at_last_clock(
-    session: Session, row: SessionRow, kind: str, data: dict[str, Any]
+    session: Session,
+    row: SessionRow,
+    kind: str,
+    data: dict[str, Any],
+    now: datetime | None = None,
 ) -> None:
     """Journal a bookkeeping event at the session clock's last known reading."""
     last = last_event(session, row.id)
     # Progress saved between events (save_progress) is a later reading than the last event.
     clock = max(last.clock_s if last is not None else 0.0, row.position_s)
-    append(session, row, EventRow(kind=kind, clock_s=clock, data=data), row.position_s)
+    event = EventRow(kind=kind, clock_s=clock, data=data)
+    append(session, row, event, row.position_s, now or utcnow())
+
+
+def by_client_id(session: Session, session_id: int, client_id: str | None) -> EventRow | None:
+    """The event already stored under this client id, if any."""
+    if client_id is None:
+        return None
+    query = select(EventRow).where(
+        EventRow.session_id == session_id, EventRow.client_id == client_id
+    )
+    return session.scalar(query)
+
+
+def is_stale(row: SessionRow, cutoff: datetime, alive: Callable[[str], bool]) -> bool:
+    """Whether a running session's owner stopped: heartbeat older than cutoff, or known dead."""
+    beat = row.heartbeat_at or row.started_at
+    return beat < cutoff or (row.owner is not None and not alive(row.owner))
 
 
 class SessionsRepo:
@@ -126,9 +189,12 @@ class SessionsRepo:
         *,
         planned_seconds: int | None = None,
         started_at: datetime | None = None,
+        owner: str | None = None,
+        now: datetime | None = None,
     ) -> int:
         """Create a running session for this plan and journal session-started; returns its id."""
-        with self.store.sessionmaker.begin() as session:
+        now = now or utcnow()
+        with self.store.write() as session:
             row = SessionRow(
                 giver_id=find_row(session, giver).id if giver else None,
                 receiver_id=find_row(session, receiver).id if receiver else None,
@@ -139,11 +205,13 @@ class SessionsRepo:
                 status="running",
                 plan_json=json.dumps(plan_json),
                 position_s=0.0,
-                started_at=started_at or utcnow(),
+                started_at=started_at or now,
+                owner=owner,
+                heartbeat_at=now,
             )
             session.add(row)
             session.flush()
-            append(session, row, EventRow(kind="session-started", clock_s=0.0), 0.0)
+            append(session, row, EventRow(kind="session-started", clock_s=0.0), 0.0, now)
             return row.id
 
     def record(
@@ -157,8 +225,13 @@ class SessionsRepo:
         data: dict[str, Any] | None = None,
         *,
         position_s: float | None = None,
+        client_id: str | None = None,
+        now: datetime | None = None,
     ) -> EventRecord:
-        """Journal one event, committed before returning; position_s defaults to clock_s."""
+        """Journal one event, committed before returning; position_s defaults to clock_s.
+
+        An event sent again with the same client_id is not stored twice: the first is returned.
+        """
         event = EventRow(
             kind=kind,
             clock_s=float(clock_s),
@@ -166,55 +239,101 @@ class SessionsRepo:
             region=region,
             technique=technique,
             data=data,
+            client_id=client_id,
         )
-        with self.store.sessionmaker.begin() as session:
-            append(session, lock_session(session, session_id), event, position_s)
+        with self.store.write() as session:
+            row = lock_session(session, session_id)
+            stored = by_client_id(session, session_id, client_id)
+            if stored is not None:
+                return to_event(stored)
+            check_open(row, kind)
+            append(session, row, event, position_s, now or utcnow())
             session.flush()
             return to_event(event)
 
     def save_progress(
-        self, session_id: int, position_s: float, segment_index: int | None = None
-    ) -> None:
-        """Commit how far a running session has got, without adding a journal entry."""
-        with self.store.sessionmaker.begin() as session:
+        self,
+        session_id: int,
+        position_s: float,
+        segment_index: int | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> str:
+        """Commit how far a running session has got (and that it is alive); returns its status."""
+        with self.store.write() as session:
             row = lock_session(session, session_id)
             if row.status != "running":
-                return  # an ended session's position is where it ended
+                return row.status  # an ended session's position is where it ended
             row.position_s = float(position_s)
             row.done_seconds = max(row.done_seconds, round(position_s))
+            row.heartbeat_at = now or utcnow()
             if segment_index is not None:
                 row.segment_index = segment_index
+            return row.status
+
+    def heartbeat(self, session_id: int, now: datetime | None = None) -> str:
+        """Say the session's owner is alive, without moving it; returns its status."""
+        with self.store.write() as session:
+            row = lock_session(session, session_id)
+            if row.status == "running":
+                row.heartbeat_at = now or utcnow()
+            return row.status
 
     def interrupted(self, limit: int = 5) -> list[SessionRecord]:
         """The latest interrupted sessions, newest first, resumable or not."""
         with self.store.sessionmaker() as session:
             return fetch_sessions(session, SessionRow.status == "interrupted", limit=limit)
 
-    def finish(self, session_id: int, status: str, clock_s: float | None = None) -> SessionRecord:
-        """End a session as finished, quit or interrupted, journalling that unless just done."""
+    def finish(
+        self,
+        session_id: int,
+        status: str,
+        clock_s: float | None = None,
+        *,
+        now: datetime | None = None,
+        reason: str | None = None,
+    ) -> SessionRecord:
+        """End a session as finished, quit or interrupted, once.
+
+        Ending again the same way changes nothing; ending an ended session another way is a
+        Conflict. An interrupted session may still be finished or quit for good.
+        """
         if status not in ENDINGS:
             raise StoreError(f"a session ends as one of {', '.join(ENDINGS)}, not {status!r}")
-        with self.store.sessionmaker.begin() as session:
+        now = now or utcnow()
+        with self.store.write() as session:
             row = lock_session(session, session_id)
+            if row.status == status:
+                session.rollback()  # the same ending again: nothing to write
+                return self.get(session_id)
+            if row.status in FINAL or (row.status == "interrupted" and status == "interrupted"):
+                raise Conflict(f"session {session_id} has already ended ({row.status})", row.status)
             last = last_event(session, session_id)
-            if last is None or last.kind != status:
+            if last is None or last.kind != status:  # the guide journals its ending itself
                 clock = clock_s if clock_s is not None else (last.clock_s if last else 0.0)
-                append(session, row, EventRow(kind=status, clock_s=float(clock)), None)
+                data = {"reason": reason} if reason else None
+                ending = EventRow(kind=status, clock_s=float(clock), data=data)
+                append(session, row, ending, None, now)
             row.status = status
-            row.ended_at = utcnow()
+            row.ended_at = now
         return self.get(session_id)
 
-    def mark_interrupted_stale(self) -> list[int]:
-        """Mark every still-running session interrupted; call when a new guide starts."""
-        with self.store.sessionmaker.begin() as session:
-            rows = session.scalars(select(SessionRow).where(SessionRow.status == "running")).all()
-            for row in rows:
+    def mark_stale(self, now: datetime, limit_s: float, alive: Callable[[str], bool]) -> list[int]:
+        """Mark running sessions whose owner stopped (see is_stale) interrupted; their ids."""
+        cutoff = now - timedelta(seconds=limit_s)
+        with self.store.write() as session:
+            query = select(SessionRow).where(SessionRow.status == "running")
+            stale = [row for row in session.scalars(query) if is_stale(row, cutoff, alive)]
+            for row in stale:
                 last = last_event(session, row.id)
-                append_at_last_clock(session, row, "interrupted", {"reason": "found running"})
+                # It really stopped at its last sign of life, not now.
+                stopped = max(
+                    row.heartbeat_at or row.started_at, last.at if last else row.started_at
+                )
                 row.status = "interrupted"
-                # It really stopped at its last journal entry, not now.
-                row.ended_at = last.at if last is not None else row.started_at
-            return [row.id for row in rows]
+                append_at_last_clock(session, row, "interrupted", {"reason": "owner stopped"}, now)
+                row.ended_at = stopped
+            return [row.id for row in stale]
 
     def last_interrupted(self) -> SessionRecord | None:
         """The latest session if it was interrupted (a newer session supersedes it)."""
@@ -222,15 +341,18 @@ class SessionsRepo:
             latest = fetch_sessions(session, limit=1)
         return latest[0] if latest and latest[0].status == "interrupted" else None
 
-    def resume(self, session_id: int) -> SessionRecord:
-        """Set an interrupted session running again, journalling resumed."""
-        with self.store.sessionmaker.begin() as session:
+    def resume(
+        self, session_id: int, owner: str | None = None, now: datetime | None = None
+    ) -> SessionRecord:
+        """Set an interrupted session running again under owner, journalling resumed."""
+        now = now or utcnow()
+        with self.store.write() as session:
             row = lock_session(session, session_id)
             if row.status != "interrupted":
-                raise Conflict(f"session {session_id} is {row.status}, not interrupted")
-            append_at_last_clock(session, row, "resumed", {"after": "interrupted"})
-            row.status = "running"
-            row.ended_at = None
+                raise Conflict(f"session {session_id} is {row.status}, not interrupted", row.status)
+            row.status, row.ended_at, row.owner = "running", None, owner
+            append_at_last_clock(session, row, "resumed", {"after": "interrupted"}, now)
+            row.heartbeat_at = now
         return self.get(session_id)
 
     def events(self, session_id: int) -> list[EventRecord]:
@@ -240,7 +362,7 @@ class SessionsRepo:
             return [to_event(e) for e in session.scalars(query.order_by(EventRow.seq))]
 
     def get(self, session_id: int) -> SessionRecord:
-        """One session, or StoreError if there is none with this id."""
+        """One session, or NotFound if there is none with this id."""
         with self.store.sessionmaker() as session:
             found = fetch_sessions(session, SessionRow.id == session_id)
         if not found:

@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
         """Refuse naive times, since their zone is a guess; store UTC."""
         if value is None:
             return None
@@ -50,7 +50,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given to the store; use timezone-aware UTC")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
         """SQLite drops the zone; everything written was UTC, so put it back."""
         if value is None:
             return None
@@ -107,6 +107,9 @@ class SessionRow(Base):
     plan_json: Mapped[str] = mapped_column(Text)
     position_s: Mapped[float] = mapped_column(Float, default=0.0)
     segment_index: Mapped[int | None] = mapped_column(Integer)
+    # Who plays a running session (a guide process or a web server) and when it last said so.
+    owner: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         CheckConstraint("status IN ('running', 'finished', 'interrupted', 'quit')", name="status"),
@@ -128,9 +131,14 @@ class EventRow(Base):
     region: Mapped[str | None] = mapped_column(String(80))
     technique: Mapped[str | None] = mapped_column(String(80))
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The sender's own id for this event: a resent event is found by it and stored once.
+    client_id: Mapped[str | None] = mapped_column(String(64))
 
     # The unique pair is also the index used to find a session's events in order.
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_events_session_seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq", name="uq_events_session_seq"),
+        UniqueConstraint("session_id", "client_id", name="uq_events_session_client"),
+    )
 
 
 class FeedbackRow(Base):

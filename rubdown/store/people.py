@@ -134,7 +134,7 @@ class PeopleRepo:
             avoid=merge([], avoid),
         )
         try:
-            with self.store.sessionmaker.begin() as session:
+            with self.store.write() as session:
                 self._refuse_taken(session, tidy)
                 session.add(row)
                 session.flush()
@@ -175,7 +175,7 @@ class PeopleRepo:
         Removing an item the person does not have is a StoreError; check sees the changed
         person before it is saved and may refuse it by raising.
         """
-        with self.store.sessionmaker.begin() as session:
+        with self.store.write() as session:
             row = find_row(session, name)
             if rename is not None and name_key(rename) != row.name_key:
                 self._refuse_taken(session, rename)

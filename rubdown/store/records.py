@@ -7,27 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-PRESSURES = ("light", "medium", "firm")
-STATUSES = ("running", "finished", "interrupted", "quit")
+# The word lists live in core.words; re-exported for the store's callers.
+from rubdown.core.words import EVENT_KINDS as EVENT_KINDS
+from rubdown.core.words import PRESSURES as PRESSURES
+from rubdown.core.words import STATUSES as STATUSES
+from rubdown.core.words import VERDICTS as VERDICTS
+
 # Statuses whose done_seconds count towards turns and stats; a running session is not over yet.
 COUNTED_STATUSES = ("finished", "quit", "interrupted")
-VERDICTS = ("right", "too-light", "too-firm")
-EVENT_KINDS = (
-    "session-started",
-    "segment-started",
-    "segment-finished",
-    "segment-skipped",
-    "paused",
-    "resumed",
-    "lighter",
-    "firmer",
-    "more-time",
-    "back",
-    "quit",
-    "finished",
-    "interrupted",
-    "feedback",
-)
 
 
 @dataclass(frozen=True)
@@ -85,6 +72,8 @@ class SessionRecord:
     position_s: float
     segment_index: int | None
     rating: int | None
+    owner: str | None = None
+    heartbeat_at: datetime | None = None
 
     @property
     def plan(self) -> dict[str, Any]:
@@ -135,6 +124,7 @@ class EventRecord:
     region: str | None
     technique: str | None
     data: dict[str, Any] | None = None
+    client_id: str | None = None
 
     def __hash__(self) -> int:
         # data is a dict, so hash on the identity of the journal entry instead.

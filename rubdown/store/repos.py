@@ -48,7 +48,7 @@ class FeedbackRepo:
     ) -> FeedbackRecord:
         """Store the feedback and journal it as a feedback event in the same transaction."""
         _check(overall, pressure_verdict)
-        with self.store.sessionmaker.begin() as session:
+        with self.store.write() as session:
             session_row = lock_session(session, session_id)
             row = session.get(FeedbackRow, session_id) or FeedbackRow(session_id=session_id)
             row.overall = overall

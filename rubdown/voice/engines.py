@@ -100,7 +100,13 @@ class SilentEngine:
         """Return False: there is never audio."""
         return False
 
-    def synthesize(self, text: str, out: Path, *, rate_wpm: int = DEFAULT_RATE_WPM) -> None:
+    def synthesize(
+        self,
+        text: str,  # noqa: ARG002 - the SpeechEngine protocol's arguments, unused here
+        out: Path,  # noqa: ARG002
+        *,
+        rate_wpm: int = DEFAULT_RATE_WPM,  # noqa: ARG002
+    ) -> None:
         """Refuse: a silent engine has no voice."""
         raise SynthesisError("the silent engine cannot synthesise speech")
 
@@ -218,7 +224,7 @@ def _load_piper(voice: PiperVoicePackage) -> Any:
 ENGINES: dict[str, Callable[[str | None], SpeechEngine]] = {
     "piper": lambda voice: PiperEngine(voice or DEFAULT_PIPER_VOICE),
     "espeak": lambda voice: EspeakEngine(voice or "en-us"),
-    "none": lambda voice: SilentEngine(),
+    "none": lambda _voice: SilentEngine(),
 }
 # "auto" is the natural voice when it is installed, else espeak-ng.
 FALLBACK_ORDER = ("piper", "espeak")

@@ -73,7 +73,7 @@ def background_loop(kind: str, rate: int = SAMPLE_RATE, seed: int = 7) -> np.nda
     elif kind == "drone":
         # Whole cycles per loop for every partial, so the loop is seamless too.
         partials = [(110.0, 1.0), (165.0, 0.5), (220.0, 0.25)]
-        sound = sum(
+        sound = np.zeros(n) + sum(
             a * np.sin(2 * np.pi * f * t) * (0.8 + 0.2 * np.sin(2 * np.pi * (i + 1) * t / LOOP_S))
             for i, (f, a) in enumerate(partials)
         )

@@ -155,7 +155,7 @@ class NullPlayer:
         """Return False: nothing can be heard."""
         return False
 
-    def play(self, wav: Path) -> subprocess.Popen[bytes] | None:
+    def play(self, wav: Path) -> subprocess.Popen[bytes] | None:  # noqa: ARG002 - the protocol
         """Do nothing and return None."""
         return None
 

@@ -157,12 +157,14 @@ def cue_library(
 
 
 def _closing(state: WebState) -> Any:
-    """A lifespan that releases the cue worker and the database when the server stops."""
+    """A lifespan that sweeps stale sessions, then releases the cue worker and the database."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        """Nothing to set up; tidy up afterwards."""
+        """Sweep sessions whose page went quiet while serving; tidy up afterwards."""
+        state.live.start_sweeping()
         yield
+        state.live.stop_sweeping()
         state.cues.close()
         state.store.close()
 

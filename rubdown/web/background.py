@@ -42,7 +42,7 @@ def serve_in_thread(
     sock.bind((host, 0))
     port = sock.getsockname()[1]
     # Live streams stay open; a short grace period keeps shutdown quick.
-    files = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]} if tls else {}
+    files: dict[str, Any] = {"ssl_certfile": tls[0], "ssl_keyfile": tls[1]} if tls else {}
     config = uvicorn.Config(
         app, log_level=log_level, timeout_graceful_shutdown=1, lifespan="on", **files
     )

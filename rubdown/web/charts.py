@@ -18,7 +18,7 @@ PALETTE = ("#7cc4ff", "#ffb86b", "#b8e986", "#f4a3d7", "#c9b6ff")
 def _nice_top(value: float) -> int:
     """The y axis top: four equal steps of 1, 2 or 5 times a power of ten, at or above value."""
     quarter = max(value, 1.0) / 4
-    power = 10 ** math.floor(math.log10(quarter))
+    power = 10.0 ** math.floor(math.log10(quarter))
     step = next(m * power for m in (1, 2, 5, 10) if quarter <= m * power)
     return max(4, math.ceil(4 * step))
 

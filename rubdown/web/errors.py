@@ -12,11 +12,14 @@ from rubdown.core.checkin import NotACheckIn
 from rubdown.core.models import PlanError, Refusal
 from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
-from rubdown.store.errors import Conflict, NotFound, StorageUnavailable, StoreError
-from rubdown.web.live import SessionEnded
+from rubdown.store.errors import Conflict, NotFound, StorageUnavailable, StoreError, TooLarge
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
+
+
+# Each storage error type and the status it answers with; any other StoreError is a 400.
+STORE_STATUS: dict[type[StoreError], int] = {NotFound: 404, Conflict: 409, TooLarge: 413}
 
 
 def refusal_json(err: Refusal) -> dict[str, Any]:
@@ -88,9 +91,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def bad_store(request: Request, err: StoreError) -> Any:
-        """A storage refusal: 404 for no such person or session, 409 for a clash, else 400."""
-        status = 404 if isinstance(err, NotFound) else 409 if isinstance(err, Conflict) else 400
-        return _reply(request, status, {"error": str(err)})
+        """A storage refusal by its type: 404 not found, 409 conflict, 413 too large, else 400."""
+        status = STORE_STATUS.get(type(err), 400)
+        body: dict[str, Any] = {"error": str(err)}
+        if isinstance(err, Conflict) and err.status is not None:
+            body["session_status"] = err.status  # e.g. "interrupted": the player resumes
+        return _reply(request, status, body)
 
     @app.exception_handler(StorageUnavailable)
     async def unavailable(request: Request, err: StorageUnavailable) -> Any:
@@ -103,11 +109,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_installed(request: Request, err: MissingExtra) -> Any:
         """An optional part (PDF output, say) is not installed here: 501 saying which."""
         return _reply(request, 501, {"error": str(err)})
-
-    @app.exception_handler(SessionEnded)
-    async def ended(request: Request, err: SessionEnded) -> Any:
-        """The session is over: 409."""
-        return _reply(request, 409, {"error": str(err)})
 
     @app.exception_handler(NotACheckIn)
     async def not_now(request: Request, err: NotACheckIn) -> Any:

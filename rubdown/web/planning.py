@@ -8,9 +8,9 @@ from rubdown.core.models import MAX_MINUTES, MIN_MINUTES, Catalogue, Plan, PlanR
 from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
 from rubdown.core.safety import check_profile_ids
+from rubdown.core.words import PRESSURES
+from rubdown.session.engine import check_people
 from rubdown.store.profiles import profile_for, screen_gate
-from rubdown.store.records import PRESSURES
-from rubdown.store.repos import SessionsRepo
 
 if TYPE_CHECKING:
     from rubdown.web.schemas import PlanIn
@@ -62,17 +62,14 @@ def voice_info(state: WebState) -> dict[str, Any]:
 
 
 def start_session(state: WebState, body: PlanIn) -> tuple[int, Plan]:
-    """Plan, then open a running session for it (journalling session-started).
-
-    A stored receiver must have a clear red-flag screen (ScreenRefusal or ScreenNeeded if not).
-    """
-    screen_gate(state.store, body.receiver or None)
+    """Check the people and the receiver's red-flag screen, plan, then open a running session
+    owned by this server (ScreenRefusal or ScreenNeeded when the screen is not clear)."""
+    giver, receiver = body.giver or None, body.receiver or None
+    check_people(state.store, giver, receiver)  # before planning, like the terminal guide
+    screen_gate(state.store, receiver)
     plan = make_plan(state, body)
-    session_id = SessionsRepo(state.store).start(
-        plan_to_json(plan), body.giver or None, body.receiver or None
-    )
-    state.cues.prefetch_plan(plan)
-    return session_id, plan
+    live = state.live.start(plan, giver, receiver)
+    return live.session_id, plan
 
 
 def check_person_ids(

@@ -7,24 +7,23 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from rubdown.core.models import MAX_MINUTES, MIN_MINUTES
 from rubdown.core.names import NAME_PATTERN, person_name
+from rubdown.core.plan_model import PlanModel
+from rubdown.core.words import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    By,
+    Change,
+    EventKind,
+    PlayerEvent,
+    Pressure,
+    RemoteChange,
+    Status,
+    Verdict,
+)
 
-Pressure = Literal["light", "medium", "firm"]
-Verdict = Literal["right", "too-light", "too-firm"]
-Action = Literal["lighter", "firmer", "more", "skip", "back", "stop"]
-By = Literal["giver", "receiver"]
-PlayerEvent = Literal[
-    "segment-started",
-    "segment-finished",
-    "segment-skipped",
-    "paused",
-    "resumed",
-    "lighter",
-    "firmer",
-    "more-time",
-    "back",
-]
+# The word lists are defined once, in rubdown.core.words.
+Action = RemoteChange
 # The length is part of NAME_PATTERN (the library's one name rule), which checks it.
 Name = Field(json_schema_extra={"pattern": NAME_PATTERN})
 # Every number from a request is bounded before it reaches the database or any arithmetic.
@@ -109,6 +108,20 @@ class EventIn(Strict):
     technique: str | None = Field(None, max_length=80)
     data: dict[Annotated[str, Field(max_length=40)], DataValue] | None = Field(None, max_length=20)
     speed: Speed | None = Field(None, description="The player's clock speed.")
+    client_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The player's own id for this event: resending it stores it once.",
+    )
+
+
+class HeartbeatIn(Strict):
+    """The player is still playing: where its clock is."""
+
+    clock_s: float | None = Field(None, ge=0, le=MAX_MINUTES * 60 + 60)
+    segment_index: int | None = Field(None, ge=0, le=10_000)
 
 
 class ControlIn(Strict):
@@ -170,28 +183,132 @@ class PersonPatch(Strict):
     avoid: list[str] | None = None
 
 
-class CueOut(BaseModel):
+class Out(BaseModel):
+    """An answer's shape; a field added later still reaches the client until listed here."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class BriefOut(Out):
+    """The shorter sentence "less talking" says instead."""
+
+    text: str
+    key: str
+
+
+class CueOut(Out):
     """One spoken cue: when, for which segment, what is said, and its audio key."""
 
     at_s: float
+    slot_s: float | None = Field(None, description="Time until the next cue.")
+    seconds: float | None = Field(None, description="How long it takes to say.")
     segment: int
     kind: str = Field(description="intro, halfway or last-three")
     text: str
-    key: str = Field(description="Fetch the audio at /api/cues/{key}.wav")
+    key: str = Field(description="Its audio: voice.cue_url with {key}")
+    brief: BriefOut | None = None
 
 
-class VoiceOut(BaseModel):
-    """Whether the server can speak, and where the rhythm ticks are."""
+class VoiceChoice(Out):
+    """A voice the player may choose."""
+
+    id: str
+    label: str
+    format: str
+
+
+class VoiceOut(Out):
+    """Whether the server can speak, its voices, and where cue audio and rhythm ticks are."""
 
     server: bool
+    default: str | None = None
+    voices: list[VoiceChoice] = Field(default_factory=list)
     cue_url: str
+    progress_url: str | None = None
     ticks: dict[str, str]
 
 
-class PlanOut(BaseModel):
+class PlanOut(Out):
     """A plan (the plan JSON of docs/architecture.md) with its cues."""
 
     refused: bool = False
-    plan: dict[str, Any] = Field(description="The plan JSON: minutes, segments, notes, ...")
+    plan: PlanModel
     cues: list[CueOut]
     voice: VoiceOut
+
+
+class SessionOut(Out):
+    """One session without its plan."""
+
+    id: int
+    started_at: str = Field(description="ISO 8601, UTC")
+    ended_at: str | None
+    giver: str | None
+    receiver: str | None
+    planned_seconds: int
+    done_seconds: int
+    planned_minutes: float
+    done_minutes: float
+    status: Status
+    position_s: float
+    segment_index: int | None
+    rating: int | None
+
+
+class PlaySessionOut(SessionOut):
+    """A session with everything the player needs: the live plan (with offline limits), cues."""
+
+    version: int = Field(description="How many changes re-fitted the plan.")
+    plan: PlanModel
+    cues: list[CueOut]
+    voice: VoiceOut
+    checkin_wait_s: float = Field(description="How long a check-in holds for an answer.")
+
+
+class StartedOut(PlaySessionOut):
+    """A new running session and where to play and steer it."""
+
+    player_url: str
+    remote_url: str
+
+
+class EventOut(Out):
+    """A journalled event: its number in the session."""
+
+    seq: int
+    kind: EventKind
+
+
+class HeartbeatOut(Out):
+    """The session's status after a heartbeat ("interrupted": resume it)."""
+
+    id: int
+    status: Status
+
+
+class LiveMessageOut(Out):
+    """What a change did, as every open page hears it."""
+
+    type: Literal["plan", "note", "pause"]
+    action: Change
+    by: By
+    note: str
+    say: str = Field(description="What the giver hears.")
+    say_key: str = Field(description="Its audio: /api/cues/{say_key}.wav")
+    segment: int
+    clock_s: float
+    pressure: int | None
+    version: int
+    paused: bool | None = None
+    region_name: str | None = None
+    plan: PlanModel | None = Field(None, description="The re-fitted plan (type plan).")
+    cues: list[CueOut] | None = None
+
+
+class FeedbackOut(Out):
+    """The receiver's verdict as stored."""
+
+    session_id: int
+    overall: int | None
+    pressure_verdict: Verdict | None
+    favourite_technique: str | None

@@ -76,11 +76,12 @@ def _write_private(path: Path, data: bytes) -> None:
 def _key_pem(key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(
+    pem: bytes = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+    return pem
 
 
 def _name(common: str) -> Any:
@@ -196,10 +197,10 @@ def issue_server_cert(
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName(sans), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),  # type: ignore[arg-type]
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
             critical=False,
         )
-        .sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(ca_key, hashes.SHA256())
     )
     _write_private(folder / SERVER_KEY, _key_pem(key))
     (folder / SERVER_CERT).write_bytes(cert.public_bytes(_pem()) + ca_path.read_bytes())
@@ -220,7 +221,8 @@ def ca_der(ca_cert: Path) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
     cert = x509.load_pem_x509_certificate(ca_cert.read_bytes())
-    return cert.public_bytes(serialization.Encoding.DER)
+    der: bytes = cert.public_bytes(serialization.Encoding.DER)
+    return der
 
 
 def fingerprint(ca_cert: Path) -> str:

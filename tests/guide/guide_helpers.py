@@ -84,17 +84,14 @@ def run_scripted(store, cat, plan, presses, receiver=None, display=None):
 
     Returns (session id, runner, sessions repository, seconds the clock moved).
     """
-    from rubdown.cli.guide_runner import GuideRunner, Journal
-    from rubdown.core.planjson import plan_to_json
-    from rubdown.store.repos import SessionsRepo
+    from rubdown.cli.guide_runner import GuideRunner
+    from rubdown.session.engine import RunningSession
 
-    sessions = SessionsRepo(store)
-    sid = sessions.start(plan_to_json(plan), None, receiver)
+    session = RunningSession.start(store, cat, plan, (None, receiver))
+    sessions, sid = session.repo, session.session_id
     clock = FakeClock()
     keys = ScriptedKeys(clock, presses)
-    runner = GuideRunner(
-        plan, cat, Journal(sessions, sid), display or ListDisplay(), keys=keys, clock=clock
-    )
+    runner = GuideRunner(session, display or ListDisplay(), keys=keys, clock=clock)
     start = clock.now
     runner.run()
     return sid, runner, sessions, clock.now - start

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from guide_helpers import FakeClock, ScriptedKeys, run_scripted
 
-from rubdown.cli.guide_runner import GuideRunner, Journal
+from rubdown.cli.guide_runner import GuideRunner
 from rubdown.core.models import PlanRequest
-from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
-from rubdown.store.repos import SessionsRepo
+from rubdown.session.engine import RunningSession
 
 
 @pytest.fixture(scope="module")
@@ -121,9 +120,12 @@ def test_every_segment_start_is_journalled_in_order(store, plan, cat):
 class Recorder:
     """Sound, journal and display in one log, to check what happens in which order."""
 
-    def __init__(self, clock, journal):
-        self.clock, self.journal, self.log = clock, journal, []
+    def __init__(self, clock, session):
+        self.clock, self.session, self.log = clock, session, []
         self.refresh_s = None
+
+    def __getattr__(self, name):
+        return getattr(self.session, name)
 
     def speak(self, text):
         self.log.append(("speak", text, self.clock.now))
@@ -138,12 +140,12 @@ class Recorder:
         pass
 
     def record(self, kind, *args, **kwargs):
-        event = self.journal.record(kind, *args, **kwargs)
+        event = self.session.record(kind, *args, **kwargs)
         self.log.append(("recorded", event.seq, self.clock.now))
         return event
 
     def finish(self, status, clock_s):
-        self.journal.finish(status, clock_s)
+        self.session.finish(status, clock_s)
 
     def event(self, record, text):
         self.log.append(("shown", record.seq, self.clock.now))
@@ -159,12 +161,10 @@ class Recorder:
 
 
 def recorded_run(store, plan, cat, ticks=True):
-    sessions = SessionsRepo(store)
-    sid = sessions.start(plan_to_json(plan), None, None)
     clock = FakeClock()
-    rec = Recorder(clock, Journal(sessions, sid))
+    rec = Recorder(clock, RunningSession.start(store, cat, plan))
     runner = GuideRunner(
-        plan, cat, rec, rec, sound=rec, keys=ScriptedKeys(clock, []), clock=clock, ticks=ticks
+        rec, rec, sound=rec, keys=ScriptedKeys(clock, []), clock=clock, ticks=ticks
     )
     start = clock.now
     runner.run()

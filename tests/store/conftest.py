@@ -2,62 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from store_helpers import PLAN, RunSession, at_noon
 
 from rubdown.store.db import Store, open_store
 from rubdown.store.repos import PeopleRepo, SessionsRepo
-
-PG_URL_ENV = "RUBDOWN_TEST_PG_URL"
-REQUIRE_PG_ENV = "RUBDOWN_REQUIRE_PG"
-
-
-def _pg_unavailable(reason: str) -> NoReturn:
-    """Fail when CI demands PostgreSQL, else skip."""
-    if os.environ.get(REQUIRE_PG_ENV) == "1":
-        pytest.fail(f"{REQUIRE_PG_ENV}=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A fresh database for this test run on the server at $RUBDOWN_TEST_PG_URL, dropped after."""
-    base = os.environ.get(PG_URL_ENV)
-    if not base:
-        _pg_unavailable(f"{PG_URL_ENV} is not set (scripts/pg.sh start DIR PORT prints one)")
-    name = f"rubdown_t_{os.getpid()}_{secrets.token_hex(3)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except SQLAlchemyError as exc:
-        admin.dispose()
-        pytest.fail(f"cannot create a test database on {PG_URL_ENV}: {exc}")
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _empty_pg(url: str) -> None:
-    """Drop every table (and alembic's version table) so each test migrates from scratch."""
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(
@@ -67,8 +20,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL of each kind."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'rubdown.sqlite3'}"
-    url: str = request.getfixturevalue("pg_database")
-    _empty_pg(url)
+    url: str = request.getfixturevalue("fresh_pg")
     return url
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from rubdown.store import StoreError
@@ -20,9 +23,6 @@ from rubdown.store.repos import PeopleRepo
 def head_revision() -> str:
     """The newest migration: there must be exactly one."""
     from importlib import resources
-
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(resources.files("rubdown.store") / "migrations"))
@@ -36,6 +36,35 @@ def test_migrated_schema_matches_the_orm_metadata(store: Store) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
         assert context.get_current_revision() == head_revision()
+
+
+# Each process imports first, then waits for the same instant, so the migrations overlap.
+MIGRATE_AT_ONCE = """
+import sys, time
+from rubdown.store.db import open_store
+import alembic.command
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+open_store(sys.argv[1]).close()
+print("opened")
+"""
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(db_url: str) -> None:
+    at = time.time() + 3.0  # after every process has imported sqlalchemy and alembic
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MIGRATE_AT_ONCE, db_url, str(at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], [err for _, err in results]
+    assert all(out.strip() == "opened" for out, _ in results)
+    with open_store(db_url) as store:
+        assert PeopleRepo(store).list() == []
 
 
 def test_opening_again_keeps_the_data(db_url: str) -> None:

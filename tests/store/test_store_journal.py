@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from store_helpers import PLAN, RunSession
@@ -15,6 +15,15 @@ from store_helpers import PLAN, RunSession
 from rubdown.store import StoreError
 from rubdown.store.db import Store, open_store
 from rubdown.store.repos import FeedbackRepo, PeopleRepo, SessionsRepo
+
+T0 = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
+LIMIT = 120.0
+
+
+def alive(owner: str) -> bool:
+    """Every owner is alive: only the heartbeat decides."""
+    return bool(owner)
+
 
 CHILD = textwrap.dedent(
     """
@@ -121,24 +130,43 @@ def test_unknown_session_is_a_store_error(sessions: SessionsRepo) -> None:
         sessions.get(999)
 
 
-def test_a_running_session_found_at_startup_becomes_the_one_to_resume(
+def test_a_session_whose_owner_went_quiet_becomes_the_one_to_resume(
     sessions: SessionsRepo,
 ) -> None:
-    sid = sessions.start(PLAN, None, None)
-    sessions.record(sid, "segment-started", 300.0, segment_index=1, position_s=300.0)
+    sid = sessions.start(PLAN, None, None, owner="web:a", now=T0)
+    sessions.record(sid, "segment-started", 300.0, segment_index=1, position_s=300.0, now=T0)
     assert sessions.last_interrupted() is None  # still running: nothing to resume yet
-    assert sessions.mark_interrupted_stale() == [sid]
+    assert sessions.mark_stale(T0 + timedelta(seconds=LIMIT - 1), LIMIT, alive) == []
+    assert sessions.mark_stale(T0 + timedelta(seconds=LIMIT + 1), LIMIT, alive) == [sid]
     resumable = sessions.last_interrupted()
     assert resumable is not None
     assert (resumable.id, resumable.position_s, resumable.segment_index) == (sid, 300.0, 1)
+    assert resumable.ended_at == T0  # it stopped at its last sign of life
     assert sessions.events(sid)[-1].kind == "interrupted"
-    assert sessions.mark_interrupted_stale() == []
+    assert sessions.mark_stale(T0 + timedelta(hours=1), LIMIT, alive) == []
+
+
+def test_a_heartbeat_keeps_a_quiet_session_running(sessions: SessionsRepo) -> None:
+    sid = sessions.start(PLAN, None, None, owner="guide:a", now=T0)
+    later = T0 + timedelta(seconds=LIMIT - 1)
+    assert sessions.heartbeat(sid, now=later) == "running"
+    assert sessions.mark_stale(later + timedelta(seconds=LIMIT - 1), LIMIT, alive) == []
+    assert sessions.get(sid).status == "running"
+
+
+def test_a_session_whose_owner_is_known_dead_is_interrupted_at_once(
+    sessions: SessionsRepo,
+) -> None:
+    dead = sessions.start(PLAN, None, None, owner="guide:dead", now=T0)
+    live = sessions.start(PLAN, None, None, owner="guide:alive", now=T0)
+    assert sessions.mark_stale(T0, LIMIT, lambda owner: owner != "guide:dead") == [dead]
+    assert sessions.get(live).status == "running"
 
 
 def test_resume_sets_the_session_running_again(sessions: SessionsRepo) -> None:
     sid = sessions.start(PLAN, None, None)
     sessions.record(sid, "segment-started", 120.0, segment_index=0)
-    sessions.mark_interrupted_stale()
+    sessions.finish(sid, "interrupted")
     resumed = sessions.resume(sid)
     assert (resumed.status, resumed.ended_at, resumed.position_s) == ("running", None, 120.0)
     assert sessions.events(sid)[-1].kind == "resumed"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from store_helpers import PLAN, at_noon
 
 from rubdown.store import StoreError
 from rubdown.store.db import Store
+from rubdown.store.models import utcnow
 from rubdown.store.preferences import learned_preferences
 from rubdown.store.repos import FeedbackRepo, PeopleRepo, SessionsRepo
 
@@ -66,7 +67,7 @@ def test_progress_is_saved_without_a_journal_entry_and_resumes_from_there(
     sessions.record(sid, "segment-started", 0.0, segment_index=0)
     sessions.save_progress(sid, 248.0, 0)
     assert [e.kind for e in sessions.events(sid)] == ["session-started", "segment-started"]
-    assert sessions.mark_interrupted_stale() == [sid]
+    assert sessions.mark_stale(utcnow() + timedelta(hours=1), 120.0, bool) == [sid]
     record = sessions.get(sid)
     assert (record.position_s, record.done_seconds, record.segment_index) == (248.0, 248, 0)
     assert sessions.events(sid)[-1].clock_s == 248.0  # interrupted where it really stopped

@@ -17,10 +17,18 @@ from rubdown.web.schemas import (
     AnswerIn,
     ControlIn,
     EventIn,
+    EventOut,
     FeedbackIn,
+    FeedbackOut,
     FinishIn,
+    HeartbeatIn,
+    HeartbeatOut,
+    LiveMessageOut,
     PlanIn,
+    PlaySessionOut,
     SessionId,
+    SessionOut,
+    StartedOut,
 )
 from rubdown.web.state import State
 from rubdown.web.views import session_json
@@ -28,9 +36,19 @@ from rubdown.web.views import session_json
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 LIMIT = "Close the stream after this many messages."
 MISSING: dict[int | str, dict[str, Any]] = {404: {"description": "No such session."}}
+ENDED: dict[int | str, dict[str, Any]] = {
+    **MISSING,
+    409: {"description": "The session has ended, or is interrupted (resume it first)."},
+}
 
 
-@router.post("", status_code=201, summary="Plan and start a session", responses=PLAN_ERRORS)
+@router.post(
+    "",
+    status_code=201,
+    summary="Plan and start a session",
+    responses=PLAN_ERRORS,
+    response_model=StartedOut,
+)
 def post_session(body: PlanIn, state: State) -> dict[str, Any]:
     """Open a running session (session-started is journalled) and say where to play it."""
     session_id, _ = start_session(state, body)
@@ -42,7 +60,12 @@ def post_session(body: PlanIn, state: State) -> dict[str, Any]:
     }
 
 
-@router.get("/{session_id}", summary="A session with its live plan and cues", responses=MISSING)
+@router.get(
+    "/{session_id}",
+    summary="A session with its live plan and cues",
+    responses=MISSING,
+    response_model=PlaySessionOut,
+)
 def get_session(session_id: SessionId, state: State) -> dict[str, Any]:
     """Everything the player needs to play (or carry on) a session."""
     live = state.live.get(session_id)
@@ -56,32 +79,51 @@ def get_session(session_id: SessionId, state: State) -> dict[str, Any]:
 
 
 @router.post(
-    "/{session_id}/events", status_code=201, summary="Journal a player event", responses=MISSING
+    "/{session_id}/events",
+    status_code=201,
+    summary="Journal a player event",
+    responses={**ENDED, 413: {"description": "The event's data is too large."}},
+    response_model=EventOut,
 )
 def post_event(session_id: SessionId, body: EventIn, state: State) -> dict[str, Any]:
-    """Write one event to the journal as it happens, committed before the answer."""
-    event = SessionsRepo(state.store).record(
+    """Write one event to the journal as it happens, committed before the answer.
+
+    An event resent with the same client_id (after a lost answer) is stored once.
+    """
+    event = state.live.record(
         session_id,
         body.kind,
         body.clock_s,
         body.segment_index,
-        body.region,
-        body.technique,
         dict(body.data) if body.data else None,
+        client_id=body.client_id,
+        speed=body.speed,
     )
-    state.live.observe(session_id, body.kind, body.clock_s, body.speed)
     return {"seq": event.seq, "kind": event.kind}
+
+
+@router.post(
+    "/{session_id}/heartbeat",
+    summary="The player is still playing",
+    responses=MISSING,
+    response_model=HeartbeatOut,
+)
+def post_heartbeat(session_id: SessionId, body: HeartbeatIn, state: State) -> dict[str, Any]:
+    """Keep the session from going stale, saving the player's position; says its status."""
+    status = state.live.heartbeat(session_id, body.clock_s, body.segment_index)
+    return {"id": session_id, "status": status}
 
 
 @router.post(
     "/{session_id}/control",
     summary="Lighter, firmer, more, skip, back or stop",
-    responses={**MISSING, 409: {"description": "The session has ended."}},
+    responses=ENDED,
+    response_model=LiveMessageOut,
 )
 def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[str, Any]:
-    """Change the live plan with rubdown.core.adjust; every open page hears of it at once."""
-    outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
-    return state.live.message(state.live.get(session_id), outcome)
+    """Change the live plan through the session engine; every open page hears of it at once."""
+    live, outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
+    return state.live.message(live, outcome)
 
 
 @router.post(
@@ -91,9 +133,8 @@ def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[s
 )
 def post_answer(session_id: SessionId, body: AnswerIn, state: State) -> dict[str, Any]:
     """The receiver's answer ends the check-in's wait; lighter, firmer and stay change the plan."""
-    outcome = state.live.answer(session_id, body.answer, body.by, body.clock_s)
-    message = state.live.message(state.live.get(session_id), outcome)
-    return {**message, "type": "answer", "answer": body.answer}
+    live, outcome = state.live.answer(session_id, body.answer, body.by, body.clock_s)
+    return {**state.live.message(live, outcome), "type": "answer", "answer": body.answer}
 
 
 @router.get(
@@ -124,23 +165,34 @@ async def get_stream(
     )
 
 
-@router.post("/{session_id}/finish", summary="End a session as finished or quit", responses=MISSING)
+@router.post(
+    "/{session_id}/finish",
+    summary="End a session as finished or quit",
+    responses=ENDED,
+    response_model=SessionOut,
+)
 def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str, Any]:
-    """Journal the end and mark the session over."""
-    record = SessionsRepo(state.store).finish(session_id, body.status, body.clock_s)
-    state.live.end(session_id, body.status, body.clock_s)
-    return session_json(record)
+    """Journal the end and mark the session over; the same ending again changes nothing."""
+    return session_json(state.live.finish(session_id, body.status, body.clock_s))
 
 
-@router.post("/{session_id}/resume", summary="Carry on an interrupted session", responses=MISSING)
+@router.post(
+    "/{session_id}/resume",
+    summary="Carry on an interrupted session",
+    responses=ENDED,
+    response_model=SessionOut,
+)
 def post_resume(session_id: SessionId, state: State) -> dict[str, Any]:
-    """Set an interrupted session running again (journalling resumed)."""
-    record = SessionsRepo(state.store).resume(session_id)
-    state.live.resume(session_id)
-    return session_json(record)
+    """Set an interrupted session running again (journalling resumed), played from here."""
+    return session_json(state.live.resume(session_id))
 
 
-@router.post("/{session_id}/feedback", summary="The receiver's verdict", responses=MISSING)
+@router.post(
+    "/{session_id}/feedback",
+    summary="The receiver's verdict",
+    responses=MISSING,
+    response_model=FeedbackOut,
+)
 def post_feedback(session_id: SessionId, body: FeedbackIn, state: State) -> dict[str, Any]:
     """Store overall rating, pressure verdict and favourite step; the next plan learns from it."""
     saved = FeedbackRepo(state.store).save(

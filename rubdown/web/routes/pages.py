@@ -125,21 +125,22 @@ def plan_page(request: Request, state: State) -> HTMLResponse:
 @router.post("/sessions", response_model=None)
 async def start_from_form(request: Request, state: State) -> Response:
     """Start the planned session and open the player."""
-    form = await request.form()
-    try:
-        body = plan_in(form)
-        session_id, _ = start_session(state, body)
-    except FormError as err:
-        return render(request, "plan.html", 422, **_plan_context(state, None), error=str(err))
-    except ScreenNeeded as err:
-        from rubdown.web.routes.screen import screen_url
+    # Closing the form frees any file a client sent (refused, but spooled).
+    async with request.form() as form:
+        try:
+            body = plan_in(form)
+            session_id, _ = start_session(state, body)
+        except FormError as err:
+            return render(request, "plan.html", 422, **_plan_context(state, None), error=str(err))
+        except ScreenNeeded as err:
+            from rubdown.web.routes.screen import screen_url
 
-        back = f"/plan?{urlencode(plan_query(body))}#result"
-        return RedirectResponse(screen_url(err.person, back), 303)
-    except (PlanError, StoreError):
-        status, preview = _preview(state, body)
-        return render(request, "plan.html", status, **_plan_context(state, body), **preview)
-    return RedirectResponse(f"/play/{session_id}", status_code=303)
+            back = f"/plan?{urlencode(plan_query(body))}#result"
+            return RedirectResponse(screen_url(err.person, back), 303)
+        except (PlanError, StoreError):
+            status, preview = _preview(state, body)
+            return render(request, "plan.html", status, **_plan_context(state, body), **preview)
+        return RedirectResponse(f"/play/{session_id}", status_code=303)
 
 
 @router.get("/play/{session_id}", response_class=HTMLResponse)

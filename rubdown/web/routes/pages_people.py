@@ -65,26 +65,28 @@ def people(request: Request, state: State) -> HTMLResponse:
 @router.post("/people", response_model=None)
 async def add_from_form(request: Request, state: State) -> Response:
     """Add a person, then show the list again."""
-    form = await request.form()
-    try:
-        person = add_person(state, person_in(form))
-    except (FormError, PlanError, StoreError) as err:
-        # The form comes back as it was typed, with the problem said plainly above it.
-        return _people_page(request, state, 400, error=_message(err), typed=_typed(form))
-    return RedirectResponse(f"/people?saved={person.name}", status_code=303)
+    # Closing the form frees any file a client sent (refused, but spooled).
+    async with request.form() as form:
+        try:
+            person = add_person(state, person_in(form))
+        except (FormError, PlanError, StoreError) as err:
+            # The form comes back as it was typed, with the problem said plainly above it.
+            return _people_page(request, state, 400, error=_message(err), typed=_typed(form))
+        return RedirectResponse(f"/people?saved={person.name}", status_code=303)
 
 
 @router.post("/people/{name}", response_model=None)
 async def edit_from_form(name: str, request: Request, state: State) -> Response:
     """Save a person's edit form."""
-    form = await request.form()
-    try:
-        person = edit_person(state, name, person_patch(form))
-    except (FormError, PlanError, StoreError) as err:
-        return _people_page(
-            request, state, 400, error=_message(err), edited=name, typed=_typed(form)
-        )
-    return RedirectResponse(f"/people?saved={person.name}", status_code=303)
+    # Closing the form frees any file a client sent (refused, but spooled).
+    async with request.form() as form:
+        try:
+            person = edit_person(state, name, person_patch(form))
+        except (FormError, PlanError, StoreError) as err:
+            return _people_page(
+                request, state, 400, error=_message(err), edited=name, typed=_typed(form)
+            )
+        return RedirectResponse(f"/people?saved={person.name}", status_code=303)
 
 
 def _typed(form: Any) -> dict[str, Any]:

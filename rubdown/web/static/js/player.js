@@ -85,6 +85,7 @@ function onFrame() {
   requestAnimationFrame(onFrame); // first, so one failed frame cannot stop the loop
   if (state.plan && !state.done) {
     const t = clock.time();
+    journal.heartbeat(Math.min(t, state.plan.total_seconds), view.index ?? null, clock.running);
     if (clock.running && t >= state.plan.total_seconds) { finish(); return; }
     const i = segmentAt(state.plan, Math.min(t, state.plan.total_seconds - 1e-6));
     // The segment shown last frame: a fast clock may have passed the check-in's end already.

@@ -1,9 +1,12 @@
 // Reading a plan (the plan JSON of docs/architecture.md) at a point on the session clock.
 
+// The same tolerance as rubdown.core.timeline.EPS, so both sides agree at a boundary.
+const EPS = 1e-9;
+
 export function segmentAt(plan, t) {
   const segments = plan.segments;
   for (let i = 0; i < segments.length; i++) {
-    if (t < segments[i].start_s + segments[i].duration_s) return i;
+    if (t + EPS < segments[i].start_s + segments[i].duration_s) return i;
   }
   return segments.length - 1;
 }
@@ -63,17 +66,17 @@ export function nextAfter(plan, i) {
   return null;
 }
 
-// The same rule as rubdown.core.adjust.change_pressure, for when the server cannot be reached.
+// Lighter or firmer without the server: this and later steps on the same region move by one,
+// within the limits the server put on each segment ("offline": the pressures
+// rubdown.core.adjust.change_pressure could reach there), so no rule is re-derived here.
 export function changePressure(plan, index, delta) {
   const current = plan.segments[index];
-  if (current.kind !== "step" || !current.region) return null;
-  let changed = false;
+  if (current.kind !== "step" || !current.region || !current.offline) return null;
   const segments = plan.segments.map((seg, i) => {
     if (i < index || seg.kind !== "step" || seg.region !== current.region || seg.pressure == null) return seg;
-    const top = seg.max_pressure ?? seg.pressure;
-    const value = Math.min(Math.max(seg.pressure + delta, 1), top);
-    changed ||= value !== seg.pressure;
+    const limits = seg.offline ?? { lightest: seg.pressure, firmest: seg.pressure };
+    const value = Math.min(Math.max(seg.pressure + delta, limits.lightest), limits.firmest);
     return { ...seg, pressure: value };
   });
-  return changed ? { ...plan, segments } : null;
+  return segments[index].pressure !== current.pressure ? { ...plan, segments } : null;
 }

@@ -1,0 +1,235 @@
+"""One running session: start it, apply changes, journal events, end it. Thread-safe.
+
+Every edge drives a session through this class: the terminal guide's keys, the web player's
+journal, the receiver's remote, and voice commands from a listener thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rubdown.core.planjson import plan_to_json
+from rubdown.core.timeline import segment_at
+from rubdown.session.changes import (
+    CHANGE_EVENTS,
+    END_TOLERANCE_S,
+    LEFT_AS_IT_WAS,
+    change_data,
+    is_journalled,
+    plan_change,
+    spoken,
+)
+from rubdown.session.force import plan_in_force
+from rubdown.store.errors import Conflict, StoreError
+from rubdown.store.repos import PeopleRepo, SessionsRepo
+
+if TYPE_CHECKING:
+    from rubdown.core.models import Catalogue, Plan
+    from rubdown.store.db import Store
+    from rubdown.store.records import EventRecord, SessionRecord
+
+# What the player may put in an event's data: a few small fields, not a payload.
+CLIENT_DATA_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one change did: the plan now in force, the note, what to say, and its event."""
+
+    change: str
+    by: str
+    index: int
+    clock_s: float
+    note: str
+    say: str
+    changed: bool
+    plan: Plan
+    version: int
+    event: EventRecord | None
+
+
+def check_people(store: Store, giver: str | None, receiver: str | None) -> None:
+    """Refuse one person as both giver and receiver, or a name the store does not know."""
+    from rubdown.store.people import name_key
+
+    if giver and receiver and name_key(giver) == name_key(receiver):
+        raise StoreError("the giver and the receiver must be two different people")
+    people = PeopleRepo(store)
+    for name in (giver, receiver):
+        if name:
+            people.get(name)  # StoreError naming who is known
+
+
+class RunningSession:
+    """A session being played: its plan in force, its journal and its owner."""
+
+    def __init__(
+        self, store: Store, cat: Catalogue, record: SessionRecord, plan: Plan, version: int
+    ) -> None:
+        self.store, self.cat, self.repo = store, cat, SessionsRepo(store)
+        self.session_id, self.plan, self.version = record.id, plan, version
+        self.record_at_load = record
+        self.owner = record.owner
+        self.lock = threading.RLock()
+        self._listeners: list[Callable[[Outcome], None]] = []
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        cat: Catalogue,
+        plan: Plan,
+        people: tuple[str | None, str | None] = (None, None),
+        owner: str | None = None,
+    ) -> RunningSession:
+        """Check the people, open a running session for plan (journalling session-started)."""
+        giver, receiver = people
+        check_people(store, giver, receiver)
+        repo = SessionsRepo(store)
+        session_id = repo.start(plan_to_json(plan), giver, receiver, owner=owner)
+        return cls(store, cat, repo.get(session_id), plan, 0)
+
+    @classmethod
+    def load(cls, store: Store, cat: Catalogue, session_id: int) -> RunningSession:
+        """The session with its plan in force rebuilt from the journal (NotFound if none)."""
+        repo = SessionsRepo(store)
+        record = repo.get(session_id)
+        plan, version = plan_in_force(record, repo.events(session_id))
+        return cls(store, cat, record, plan, version)
+
+    def subscribe(self, listener: Callable[[Outcome], None]) -> None:
+        """Call listener (in the changing thread) after each change, e.g. to reschedule."""
+        self._listeners.append(listener)
+
+    @property
+    def status(self) -> str:
+        """The session's status as stored now."""
+        return self.repo.get(self.session_id).status
+
+    def change(
+        self,
+        change: str,
+        clock_s: float,
+        *,
+        by: str = "giver",
+        index: int | None = None,
+        client_id: str | None = None,
+    ) -> Outcome:
+        """Apply one change at clock_s (segment index, else the one then), journal, notify."""
+        with self.lock:
+            now, at = self._where(clock_s)
+            at = at if index is None else index
+            new, note = plan_change(self.plan, self.cat, change, at, now)
+            changed = new is not self.plan
+            event = None
+            if is_journalled(change, changed):
+                data = change_data(change, by, note, new, at, changed)
+                event = self._journal(CHANGE_EVENTS[change], now, at, data, client_id)
+            if changed:
+                self.plan, self.version = new, self.version + 1
+            outcome = Outcome(
+                change, by, at, round(now, 3), note, spoken(change, by, note), changed,
+                self.plan, self.version, event,
+            )  # fmt: skip
+        for listener in self._listeners:
+            listener(outcome)
+        return outcome
+
+    def answer(self, answer: str, clock_s: float, *, by: str = "receiver") -> Outcome:
+        """A check-in answer (core.checkin): the change it asks for, journalled with the answer.
+
+        NotACheckIn when the session is not at a check-in then.
+        """
+        from rubdown.core import checkin
+
+        with self.lock:
+            now, index = self._where(clock_s)
+            new, note = checkin.apply_answer(self.plan, self.cat, answer, index, now)
+            if abs(new.total_seconds - self.plan.total_seconds) > END_TOLERANCE_S:
+                new, note = self.plan, LEFT_AS_IT_WAS
+            changed, change, event = new is not self.plan, checkin.ANSWERS[answer], None
+            if changed and change is not None:
+                target = checkin.answer_target(new, index) or index
+                data = {**change_data(change, by, note, new, target, True), "answer": answer}
+                event = self._journal(CHANGE_EVENTS[change], now, target, data, None, new)
+                self.plan, self.version = new, self.version + 1
+            outcome = Outcome(
+                f"answer-{answer}", by, index, round(now, 3), note, note, changed,
+                self.plan, self.version, event,
+            )  # fmt: skip
+        for listener in self._listeners:
+            listener(outcome)
+        return outcome
+
+    def _where(self, clock_s: float) -> tuple[float, int]:
+        """The clock reading within the plan and its segment; Conflict unless running."""
+        status = self.status
+        if status != "running":
+            raise Conflict(f"session {self.session_id} is {status}: it cannot change", status)
+        now = min(max(clock_s, 0.0), self.plan.total_seconds)
+        return now, segment_at(self.plan, now)
+
+    def _journal(
+        self,
+        kind: str,
+        clock_s: float,
+        index: int | None,
+        data: Any,
+        client_id: str | None,
+        plan: Plan | None = None,
+    ) -> EventRecord:
+        """Commit an event about segment index of plan (default: the plan in force)."""
+        segments = (plan or self.plan).segments
+        seg = segments[index] if index is not None else None
+        return self.repo.record(
+            self.session_id,
+            kind,
+            round(clock_s, 3),
+            index,
+            seg.region if seg else None,
+            seg.technique if seg else None,
+            data,
+            client_id=client_id,
+        )
+
+    def record(
+        self,
+        kind: str,
+        clock_s: float,
+        index: int | None = None,
+        data: dict[str, Any] | None = None,
+        *,
+        client_id: str | None = None,
+    ) -> EventRecord:
+        """Journal something that happened (a step began, a pause), committed on return."""
+        from rubdown.store.journal import check_data
+
+        check_data(data, CLIENT_DATA_BYTES)
+        if index is not None and not 0 <= index < len(self.plan.segments):
+            index = None  # a segment the plan in force does not have: keep the event, not that
+        with self.lock:
+            return self._journal(kind, clock_s, index, data, client_id)
+
+    def progress(self, clock_s: float, index: int | None) -> str:
+        """Commit how far the session has got, so a crash resumes from here; the status."""
+        return self.repo.save_progress(self.session_id, round(clock_s, 3), index)
+
+    def heartbeat(self) -> str:
+        """Say the owner is alive; returns the session's status."""
+        return self.repo.heartbeat(self.session_id)
+
+    def finish(self, status: str, clock_s: float | None = None) -> SessionRecord:
+        """End the session as finished, quit or interrupted (once)."""
+        with self.lock:
+            at = round(clock_s, 3) if clock_s is not None else None
+            return self.repo.finish(self.session_id, status, at)
+
+    def resume(self, owner: str | None = None) -> SessionRecord:
+        """Carry on an interrupted session, now played by owner."""
+        with self.lock:
+            record = self.repo.resume(self.session_id, owner)
+            self.owner = owner
+            return record

@@ -1,0 +1,71 @@
+"""Write what Python computes for the player's JavaScript to agree with (tests/js/*.test.mjs).
+
+Usage: python tests/js/write_fixtures.py FOLDER
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rubdown.core.adjust import change_pressure
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.models import Plan, PlanRequest, Profile
+from rubdown.core.planjson import plan_to_json
+from rubdown.core.planner import plan_session
+from rubdown.core.timeline import build_ticks, segment_at
+
+REQUESTS = [
+    PlanRequest(minutes=10, position="seated", vary=1),
+    PlanRequest(minutes=20, position="lying", vary=2, profile=Profile(pressure="firm")),
+    PlanRequest(minutes=30, vary=3, profile=Profile(pressure="light", focus=("shoulders",))),
+    PlanRequest(minutes=15, position="seated", vary=4, profile=Profile(pressure="firm")),
+]
+
+
+def presses(plan: Plan) -> list[dict[str, Any]]:
+    """Up to three lighter or firmer presses at each step, with the pressures Python gives."""
+    cases = []
+    for index, seg in enumerate(plan.segments):
+        if seg.kind != "step":
+            continue
+        for delta in (-1, 1):
+            current, after = plan, []
+            for _ in range(3):
+                current, _note = change_pressure(current, index, delta)
+                after.append([s.pressure for s in current.segments])
+            cases.append({"index": index, "delta": delta, "after": after})
+    return cases
+
+
+def moments(plan: Plan) -> list[dict[str, Any]]:
+    """Clock times at, just before, inside and after each boundary, with Python's segment."""
+    times = {0.0, plan.total_seconds, plan.total_seconds + 5.0}
+    for seg in plan.segments:
+        times.update({seg.start_s, seg.end_s - 1e-6, seg.start_s + seg.duration_s / 2})
+    return [{"t": t, "index": segment_at(plan, t)} for t in sorted(times)]
+
+
+def fixture(plan: Plan) -> dict[str, Any]:
+    """One plan as the player receives it, and what Python says about it."""
+    return {
+        "plan": plan_to_json(plan, offline=True),
+        "presses": presses(plan),
+        "moments": moments(plan),
+        "ticks": [{"at_s": t.at_s, "kind": t.kind} for t in build_ticks(plan)],
+    }
+
+
+def main(folder: str) -> None:
+    """Write timeline.json into folder."""
+    cat = load_catalogue()
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    plans = [fixture(plan_session(cat, request)) for request in REQUESTS]
+    (out / "timeline.json").write_text(json.dumps(plans))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
