@@ -54,7 +54,7 @@ def test_one_person_cannot_give_and_receive(client: TestClient) -> None:
 
 def test_an_unknown_giver_is_refused_before_planning(client: TestClient) -> None:
     reply = client.post("/api/sessions", json={"minutes": 10, "giver": "Zed"})
-    assert reply.status_code == 400 and "no one named 'Zed'" in reply.json()["error"]
+    assert reply.status_code == 404 and "no one named 'Zed'" in reply.json()["error"]
 
 
 def test_a_cli_command_leaves_a_live_web_session_alone(
