@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rubdown.cli.guide_view import clock, describe
+from rubdown.cli.guide_view import clock, describe, describe_start
 from rubdown.core.scheduler import CUE, END, SEGMENT, TICK, CueScheduler, Due
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ class GuideRunner:
         """Close the previous segment and open this one."""
         self._close_open(event.at_s)
         seg = self.plan.segments[event.segment]
-        self._show("segment-started", event.at_s, describe(seg, self.plan), event.segment)
+        self._show("segment-started", event.at_s, describe_start(seg, self.plan), event.segment)
         self.open = (event.segment, seg)
 
     def _end(self, status: str, clock_s: float) -> None:

@@ -73,6 +73,12 @@ def describe(seg: Segment, plan: Plan | None = None) -> str:
     )
 
 
+def describe_start(seg: Segment, plan: Plan | None = None) -> str:
+    """A step's first line with the way the hands go, said in words."""
+    text = describe(seg, plan)
+    return f"{text}. {seg.motion.words}" if seg.kind == "step" and seg.motion else text
+
+
 class PlainDisplay:
     """One plain line per event, for pipes, CI and logs; flushed so readers see it at once."""
 
@@ -152,7 +158,7 @@ def _step_lines(seg: Segment, state: GuideState, cat: Catalogue) -> list[str]:
         f"[bold]{seg.region_name or seg.region}{side}[/bold]",
         f"{seg.technique_name or seg.technique}",
         f"[dim]{technique.stroke_text if technique else ''}[/dim]",
-        f"Stroke: {RULE_WORDS.get(seg.stroke_rule or '', seg.stroke_rule or '')}",
+        *_stroke_lines(seg, state.position_s),
         f"Pressure: {pressure_bar(seg.pressure)}",
     ]
     if seg.seconds_per_rep and seg.reps:
@@ -160,6 +166,23 @@ def _step_lines(seg: Segment, state: GuideState, cat: Catalogue) -> list[str]:
         before, total = step_reps(state.plan, seg)
         lines.append(f"Repetition {before + max(1, min(done, seg.reps))} of {total}")
     return lines
+
+
+def stroke_now(seg: Segment, position_s: float) -> str | None:
+    """What the hands do at this moment: the motion's label for this part of the repetition."""
+    motion, pace = seg.motion, seg.seconds_per_rep
+    if motion is None or not pace or position_s < seg.start_s:
+        return None
+    into = ((position_s - seg.start_s) % pace) / pace
+    return motion.labels[0 if into < motion.firm_share else 1]
+
+
+def _stroke_lines(seg: Segment, position_s: float) -> list[str]:
+    """The way the hands go, in words, and which part of the stroke is under way."""
+    if seg.motion is None:  # a plan made before motions
+        return [f"Stroke: {RULE_WORDS.get(seg.stroke_rule or '', seg.stroke_rule or '')}"]
+    now = stroke_now(seg, position_s)
+    return [f"Hands: {seg.motion.words}", *([f"Now: [bold]{now}[/bold]"] if now else [])]
 
 
 def _next_text(plan: Plan, index: int, position_s: float) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from rubdown.core import wording
 from rubdown.core.fitting import Slot, capacity, solve_reps
 from rubdown.core.models import PlanError, Position, Region, Segment, Technique
+from rubdown.core.motion import StepMotion, on_step
 
 CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
 CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
@@ -100,7 +101,14 @@ class _Chunk:
             stroke_rule=t.stroke_rule,
             technique_name=t.name,
             region_name=spec.region.name,
+            motion=self.motion(),
         )
+
+    def motion(self) -> StepMotion | None:
+        """How the hands move in this chunk, on its side of the body."""
+        t = self.spec.technique
+        found = t.motion_on(self.spec.region.id, self.spec.position.view)
+        return on_step(found, self.side, t.stroke_rule) if found else None
 
 
 Row = tuple[float, str, object]

@@ -10,6 +10,8 @@ from typing import Any, Literal
 from rubdown.core.words import MAX_MINUTES as MAX_MINUTES
 from rubdown.core.words import MIN_MINUTES as MIN_MINUTES
 
+from rubdown.core.motion import Motion, StepMotion
+
 Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
 KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")
 STROKE_RULES: tuple[str, ...] = ("firm-down-light-up", "even", "growing", "press-release")
@@ -27,6 +29,14 @@ def is_light(kind: str | None, pressure: int | None) -> bool:
 
 
 VIEWS: tuple[str, ...] = ("back", "front")
+NO_PRESS_MAX = 2  # the firmest a glide over a no-press zone may go
+
+
+def may_touch(region: Region, technique: Technique) -> bool:
+    """Whether a technique may touch a region: a no-press zone takes only a light glide."""
+    return not region.no_press or (
+        technique.kind == "glide" and technique.pressure.max <= NO_PRESS_MAX
+    )
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,11 @@ class Technique:
     per_side: bool
     cue: str
     cautions: tuple[str, ...] = ()
+    motions: tuple[Motion, ...] = ()  # attached by the catalogue: one per region
+
+    def motion_on(self, region: str, view: str = "back") -> Motion | None:
+        """How the hands move on a region, as the body map for `view` shows it."""
+        return next((m for m in self.motions if m.region == region and m.view == view), None)
 
 
 @dataclass(frozen=True)
@@ -165,6 +180,7 @@ class Catalogue:
     techniques: dict[str, Technique]
     routines: dict[str, Routine]
     conditions: dict[str, Condition]
+    motions: dict[str, Motion] = field(default_factory=dict)
 
     def region_order(self, region: str) -> int:
         """Head-to-toe rank of a region."""
@@ -233,6 +249,7 @@ class Segment:
     stroke_rule: str | None = None
     technique_name: str | None = None
     region_name: str | None = None
+    motion: StepMotion | None = None
 
     @property
     def end_s(self) -> float:

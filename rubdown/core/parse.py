@@ -24,6 +24,7 @@ from rubdown.core.models import (
     RoutineStep,
     Technique,
     is_light,
+    may_touch,
 )
 from rubdown.core.source import Pos, Problem, pos_of
 
@@ -110,7 +111,7 @@ def _check_technique_reach(f: Fields, t: Technique, cat: Catalogue) -> None:
     for region in t.regions:
         if not any(region in cat.positions[p].reaches for p in t.positions if p in cat.positions):
             f.add("regions", f"region '{region}' cannot be reached in any of its positions")
-        if cat.regions[region].no_press and (t.kind != "glide" or t.pressure.max > 2):
+        if not may_touch(cat.regions[region], t):
             f.add(
                 "regions",
                 f"'{region}' is a no-press zone: only a glide with pressure at "

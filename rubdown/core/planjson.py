@@ -6,6 +6,7 @@ from dataclasses import fields
 from typing import Any
 
 from rubdown.core.models import SEGMENT_KINDS, Plan, PlanError, PlanRequest, Profile, Segment
+from rubdown.core.motion import StepMotion
 
 # The plan JSON's version: 2 added "version" and the per-segment "offline" limits. Plans
 # stored without a version are version 1, which reads the same.
@@ -29,7 +30,9 @@ EXTRA_KEYS = tuple(f.name for f in fields(Segment) if f.name not in SEGMENT_KEYS
 
 def segment_to_json(seg: Segment) -> dict[str, Any]:
     """One segment as a JSON object."""
-    return {key: getattr(seg, key) for key in (*SEGMENT_KEYS, *EXTRA_KEYS)}
+    out = {key: getattr(seg, key) for key in (*SEGMENT_KEYS, *EXTRA_KEYS)}
+    out["motion"] = seg.motion.to_json() if seg.motion else None
+    return out
 
 
 def plan_to_json(plan: Plan, *, offline: bool = False) -> dict[str, Any]:
@@ -114,6 +117,11 @@ def _checked(index: int, key: str, value: Any) -> Any:
     """A segment field's value, if it has the right type."""
     if value is None and key not in ("start_s", "duration_s", "kind", "say"):
         return None
+    if key == "motion":
+        try:
+            return StepMotion.from_json(value)
+        except (KeyError, TypeError, ValueError) as err:
+            raise PlanError(f"segment {index}: 'motion' is malformed: {err}") from None
     if key in NUMBER_FIELDS:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
     elif key in INTEGER_FIELDS:

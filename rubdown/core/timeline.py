@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rubdown.core import wording
 from rubdown.core.models import Plan, Segment
+from rubdown.core.motion import FIRM_SHARE
 
 MIN_REPS_FOR_COUNTDOWN = 6
 MIN_REPS_FOR_HALFWAY = 10
@@ -70,14 +71,14 @@ def build_cues(plan: Plan) -> list[Cue]:
 
 
 def segment_ticks(seg: Segment) -> list[Tick]:
-    """A 'down' at the start of every repetition and an 'up' halfway through it."""
+    """A 'down' as each repetition's firm part starts and an 'up' as its light part does."""
     if seg.kind != "step" or not seg.seconds_per_rep or not seg.reps:
         return []
     pace, ticks = seg.seconds_per_rep, []
     for rep in range(seg.reps):
         start = seg.start_s + rep * pace
         ticks.append(Tick(start, "down"))
-        ticks.append(Tick(start + pace / 2, "up"))
+        ticks.append(Tick(start + pace * FIRM_SHARE, "up"))
     return ticks
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rubdown.core.prep import prep_timeline
-from rubdown.web.bodymap import bodymap_svg
+from rubdown.core.shapes import Box
+from rubdown.web.bodymap import VIEW_HEIGHT, VIEW_WIDTH, bodymap_svg
+from rubdown.web.motionmap import zoomed_motion_map
 
 if TYPE_CHECKING:
     from rubdown.core.models import Catalogue, Plan, Segment
+    from rubdown.core.motion import StepMotion
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAP_HEIGHT = 100
@@ -44,6 +47,7 @@ class SheetStep:
     direction: str | None
     cautions: tuple[str, ...]
     view: str = "back"
+    motion: StepMotion | None = None  # every side's hands of the step, for one drawing
 
 
 def clock(seconds: float) -> str:
@@ -85,6 +89,25 @@ def direction_of(technique: str | None, rule: str | None) -> str | None:
     return TRAVEL.get(technique or "")
 
 
+def _both_sides(parts: list[Segment]) -> StepMotion | None:
+    """The step's motion with the hands of every side it works, for one drawing."""
+    motions = [seg.motion for seg in parts if seg.motion is not None]
+    if not motions:
+        return None
+    strokes = tuple(dict.fromkeys(s for m in motions for s in m.strokes))
+    return replace(motions[0], strokes=strokes)
+
+
+def step_map(step: SheetStep) -> str:
+    """The step's small body map: the motion's numbered arrows on a close-up, or the old arrow."""
+    prefix = f"step{step.number}-"
+    if step.motion is None:
+        return bodymap_svg(step.region, step.direction, MAP_HEIGHT, prefix, step.view)
+    svg = bodymap_svg(step.region, None, MAP_HEIGHT, prefix, step.view)
+    base = Box(0, 0, VIEW_WIDTH, VIEW_HEIGHT)
+    return zoomed_motion_map(svg, step.region, step.motion, base)
+
+
 def sheet_steps(plan: Plan, cat: Catalogue) -> list[SheetStep]:
     """The plan's steps, one per step index, in order."""
     groups: dict[int, list[Segment]] = {}
@@ -113,6 +136,7 @@ def sheet_steps(plan: Plan, cat: Catalogue) -> list[SheetStep]:
                 view=cat.positions[first.position].view
                 if first.position in cat.positions
                 else "back",
+                motion=_both_sides(parts),
             )
         )
     return steps
@@ -132,14 +156,7 @@ def sheet_context(plan: Plan, cat: Catalogue) -> dict[str, Any]:
     # Only the lead times matter on paper, so any start will do.
     setup = prep_timeline(cat, plan, datetime(2000, 1, 1, 12, 0))
     steps = sheet_steps(plan, cat)
-    maps = {
-        s.number: bodymap_svg(
-            s.region, s.direction, MAP_HEIGHT, id_prefix=f"step{s.number}-", view=s.view
-        )
-        if s.region in cat.regions
-        else ""
-        for s in steps
-    }
+    maps = {s.number: step_map(s) if s.region in cat.regions else "" for s in steps}
     routine = cat.routines.get(plan.routine or "")
     return {
         "title": sheet_title(plan, cat),

@@ -71,15 +71,18 @@ def plan_summary(plan: Plan, cat: Catalogue) -> dict[str, Any]:
 
 
 @cache
-def bodymap_markup(view: str = "back") -> str:
+def bodymap_markup(view: str = "back", id_prefix: str | None = None) -> str:
     """A body-map drawing for inline use, with its own print colours left out.
 
     The back view keeps its plain ids; the front view's are prefixed "front-" so both can sit
-    on one page. Every region also carries data-region, which is what the scripts use.
+    on one page (another prefix keeps a third copy apart). Every region also carries
+    data-region, which is what the scripts use.
     """
     from rubdown.web.bodymap import bodymap_svg
 
-    svg = bodymap_svg(view=view, id_prefix="front-" if view == "front" else "")
+    if id_prefix is None:
+        id_prefix = "front-" if view == "front" else ""
+    svg = bodymap_svg(view=view, id_prefix=id_prefix)
     # The page's stylesheet colours the map for the dark theme, and a strict CSP forbids
     # inline <style> anyway.
     svg = re.sub(r"<style>.*?</style>", "", svg, flags=re.S)
@@ -102,3 +105,13 @@ def arrow_anchors(view: str = "back") -> str:
 def map_views(cat: Catalogue) -> str:
     """Which drawing shows each position, as JSON: the player switches with the step."""
     return json.dumps({p.id: p.view for p in cat.positions.values()}, separators=(",", ":"))
+
+
+def motion_maps(id_prefix: str) -> str:
+    """Both body maps for a step's motion preview, each marked with its view; the front hidden."""
+    return "".join(
+        f'<div class="view-map" data-view="{view}"{" hidden" if view != "back" else ""}>'
+        f"{bodymap_markup(view, f'{id_prefix}{view}-')}"
+        "</div>"
+        for view in ("back", "front")
+    )

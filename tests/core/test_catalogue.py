@@ -72,8 +72,11 @@ def test_every_condition_cites_a_source(cat):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(CONTENT_DIR)))
 def test_every_shipped_file_validates_on_its_own(path, cat):
-    # A file is checked together with what it may refer to: the core files and techniques.
-    needed = [p for p in SHIPPED if p.parent == CONTENT_DIR or p.parent.name == "techniques"]
+    # A file is checked together with what it may refer to: the core files, the techniques
+    # and the motions every technique needs.
+    needed = [
+        p for p in SHIPPED if p.parent == CONTENT_DIR or p.parent.name in ("techniques", "motions")
+    ]
     assert check_files(list(dict.fromkeys([*needed, path]))) == []
 
 
@@ -254,6 +257,14 @@ def test_a_user_library_adds_routines_and_techniques(tmp_path):
             "    pressure: {default: 3, min: 1, max: 5}\n    seconds_per_rep: 5\n"
             "    reps: {default: 8, min: 2, max: 30}\n    cue: Sweep out and back.\n"
         ),
+    )
+    (tmp_path / "motions").mkdir()
+    write(
+        tmp_path / "motions",
+        "mine.yaml",
+        "motions:\n  - technique: my-stroke\n    region: shoulders\n    hands: palms\n"
+        "    path: [[0.85, 0.36], [0.15, 0.8]]\n    way_out: outward\n"
+        "    way_back: back toward the neck\n",
     )
     write(
         tmp_path / "routines",

@@ -123,7 +123,9 @@ def test_each_step_map_marks_its_region(cat, routine_plan):
     for step in sheet_steps(routine_plan, cat):
         card = html.split(f'id="step-{step.number}"')[1].split("</article>")[0]
         assert f'id="step{step.number}-region-{step.region}" class="region current"' in card
-        assert ('class="arrows"' in card) == (step.direction is not None)
+        # The motion's numbered arrows replace the old one-way arrow.
+        assert 'class="motion"' in card and step.motion is not None
+        assert 'class="arrows"' not in card
 
 
 def test_split_segments_of_a_step_are_merged(cat):

@@ -210,16 +210,19 @@ def test_reduced_motion_keeps_the_arrows_still(server, browser) -> None:
     wait_until(
         page,
         "() => document.querySelector('[data-testid=current-step]')"
-        ".dataset.kind === 'step' && document.querySelector('#player-map .arrow')",
+        ".dataset.kind === 'step' && document.querySelector('#player-map .stroke-layer .hand')",
     )
     read = (
-        "() => { const a = document.querySelector('#player-map .arrow');"
-        " return a && a.getAttribute('transform'); }"
+        "() => { const hand = document.querySelector('#player-map .stroke-layer .hand');"
+        " return [hand.getAttribute('transform'),"
+        " document.getAnimations().filter((a) => a.id === 'stroke').length,"
+        " document.querySelectorAll('#player-map .stroke-layer .head').length]; }"
     )
     spots = set()
     for _ in range(8):
-        transform = page.evaluate(read)
-        spots.add(transform.split("scale")[0])  # where the arrow sits, whichever way it points
+        transform, moving, heads = page.evaluate(read)
+        assert moving == 0 and heads >= 2  # still arrows, firm and light, and no animation
+        spots.add(transform)
         time.sleep(0.1)
     assert len(spots) == 1
     context.close()

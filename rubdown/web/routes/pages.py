@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rubdown.core.models import PlanError, Refusal
+from rubdown.core.planjson import plan_to_json
 from rubdown.core.screen import ScreenNeeded
 from rubdown.store.errors import StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
@@ -21,6 +22,7 @@ from rubdown.web.present import (
     arrow_anchors,
     bodymap_markup,
     map_views,
+    motion_maps,
     plan_rows,
     plan_summary,
 )
@@ -98,6 +100,9 @@ def _preview(state: WebState, body: PlanIn) -> tuple[int, dict[str, Any]]:
         return 400, {"error": str(err)}
     return 200, {
         "plan": plan,
+        # The steps' motions, for the preview a tap on a step opens.
+        "plan_json": plan_to_json(plan),
+        "preview_map": motion_maps("preview-"),
         "rows": plan_rows(plan),
         "summary": plan_summary(plan, state.cat),
         "carry": plan_query(body),

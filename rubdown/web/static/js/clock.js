@@ -13,8 +13,13 @@ export class SessionClock {
   }
 
   time() {
+    return this.timeAt(this.now());
+  }
+
+  // The session time at a performance.now() reading (an animation frame's, say).
+  timeAt(perf) {
     if (this.anchor === null) return this.base;
-    return this.base + (Math.max(0, this.now() - this.anchor) / 1000) * this.speed;
+    return this.base + (Math.max(0, perf - this.anchor) / 1000) * this.speed;
   }
 
   // leadMs: the clock holds still that long first, so sounds due at the start can be

@@ -1,4 +1,34 @@
-// The plan form: live minutes, and a body map that ticks the focus and avoid lists.
+// The plan form: live minutes, and a body map that ticks the focus and avoid lists; a tap on
+// a planned step shows how its hands move.
+import { StrokeLayer } from "./stroke.js";
+
+// The back and front maps of a figure (each a .view-map holding an <svg>), one StrokeLayer on
+// each: a step's motion shows on the map of its view, the other is hidden.
+class MotionMaps {
+  constructor(figure, options = {}) {
+    const boxes = [...(figure?.querySelectorAll(".view-map") || [])];
+    this.layers = (boxes.length ? boxes : [figure]).filter(Boolean).map((box) => ({
+      box, view: box.dataset?.view || "back", layer: new StrokeLayer(box.querySelector("svg"), options),
+    }));
+  }
+
+  // Show a step's motion (or, for a pause, the back map with nothing drawn).
+  show(seg, again = false) {
+    const view = seg?.motion?.view || "back";
+    const single = this.layers.length === 1;
+    for (const { box, view: here, layer } of this.layers) {
+      const on = single || here === view;
+      if (!single) box.hidden = !on;
+      if (on && seg?.region) layer.highlight(seg.region);
+      layer.show(on ? seg : null, again);
+    }
+  }
+
+  sync() {
+    for (const { layer } of this.layers) layer.sync();
+  }
+}
+
 const form = document.querySelector(".plan-form");
 const minutes = document.getElementById("minutes");
 const output = document.getElementById("minutes-out");
@@ -60,3 +90,26 @@ form?.addEventListener("change", (event) => {
   paint();
 });
 paint();
+
+// The planned steps: a tap opens a map with the step's hands moving (still arrows with reduced
+// motion), its two parts named and the way said in words.
+const planData = document.getElementById("plan-data");
+const dialog = document.getElementById("motion-dialog");
+if (planData && dialog) {
+  const plan = JSON.parse(planData.textContent);
+  const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const maps = new MotionMaps(document.getElementById("motion-map"), { reduced });
+  document.querySelectorAll(".show-motion").forEach((button) => {
+    button.addEventListener("click", () => {
+      const seg = plan.segments[Number(button.dataset.segment)];
+      if (!seg?.motion) return;
+      const side = seg.side === "left" || seg.side === "right" ? `, ${seg.side} side` : "";
+      document.getElementById("motion-title").textContent = seg.technique_name;
+      document.getElementById("motion-where").textContent = `${seg.region_name}${side}`;
+      document.getElementById("motion-words").textContent = seg.motion.words;
+      maps.show(seg, true);
+      dialog.showModal();
+    });
+  });
+  dialog.addEventListener("close", () => maps.show(null));
+}

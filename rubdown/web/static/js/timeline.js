@@ -22,21 +22,32 @@ export function repAt(seg, t, plan = null) {
     (s) => s.kind === "step" && s.step_index === seg.step_index && s.side === seg.side) : [seg];
   const before = parts.filter((s) => s.start_s < seg.start_s).reduce((n, s) => n + s.reps, 0);
   const of = parts.reduce((n, s) => n + s.reps, 0);
-  return { rep: before + rep + 1, of, down: frac < 0.5, half: frac < 0.5 ? frac * 2 : frac * 2 - 1 };
+  const share = firmShare(seg);
+  const down = frac < share;
+  return { rep: before + rep + 1, of, down, half: down ? frac / share : (frac - share) / (1 - share) };
 }
 
-// Rhythm ticks in [from, to): "down" at each repetition's start, "up" halfway through it.
+// How far into each repetition its light part (and the 'up' tick) begins: the plan says.
+export function firmShare(seg) {
+  return seg.motion?.firm_share ?? 0.5;
+}
+
+// Rhythm ticks in [from, to): "down" as each repetition's firm part starts, "up" as its light
+// part does (rubdown.core.timeline.segment_ticks places them the same way).
 export function ticksBetween(plan, from, to) {
   const ticks = [];
   for (const seg of plan.segments) {
     const end = seg.start_s + seg.duration_s;
     if (seg.kind !== "step" || !seg.seconds_per_rep || !seg.reps || end <= from || seg.start_s >= to) continue;
-    const half = seg.seconds_per_rep / 2;
-    const first = Math.max(0, Math.ceil((from - seg.start_s) / half - 1e-9));
-    for (let j = first; j < seg.reps * 2; j++) {
-      const at = seg.start_s + j * half;
-      if (at >= to) break;
-      ticks.push({ at_s: at, kind: j % 2 === 0 ? "down" : "up" });
+    const pace = seg.seconds_per_rep;
+    const share = firmShare(seg);
+    const first = Math.max(0, Math.floor((from - seg.start_s) / pace - 1e-9));
+    for (let rep = first; rep < seg.reps; rep++) {
+      const start = seg.start_s + rep * pace;
+      if (start >= to) break;
+      for (const [at, kind] of [[start, "down"], [start + pace * share, "up"]]) {
+        if (at >= from - 1e-9 && at < to) ticks.push({ at_s: at, kind });
+      }
     }
   }
   return ticks;

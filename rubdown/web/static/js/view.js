@@ -2,6 +2,7 @@
 import { clockText } from "./common.js";
 import { nextAfter, repAt, stepNumbers } from "./timeline.js";
 import { applyBox, arrowLength, arrowPath, zoomBox } from "./zoom.js";
+import { StrokeLayer } from "./stroke.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const KIND_TITLES = {
@@ -20,7 +21,7 @@ const STROKE_WORDS = {
 const SIDES = { left: "left side", right: "right side" };
 
 export class PlayerView {
-  constructor(root) {
+  constructor(root, { clock = null } = {}) {
     this.root = root;
     this.step = root.querySelector('[data-testid="current-step"]');
     this.el = Object.fromEntries(["step-count", "step-what", "step-where", "countdown", "reps",
@@ -38,6 +39,11 @@ export class PlayerView {
       return [svg.dataset.view, { svg, layer, anchors: JSON.parse(anchors[svg.dataset.view] || "{}") }];
     }));
     this.reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+    // The moving hands of each step's motion, one layer per drawing (the zoom is this view's;
+    // plans made before motions keep the arrows).
+    for (const m of Object.values(this.maps)) {
+      m.strokes = new StrokeLayer(m.svg, { reduced: this.reduced, clock, zoom: false });
+    }
     this.useView("back");
     this.index = -1;
     this.pressure = null;
@@ -121,7 +127,9 @@ export class PlayerView {
     const rect = this.svg.getBoundingClientRect();
     const box = zoomBox(anchor, rect.height > 0 ? rect.width / rect.height : 0);
     applyBox(this.svg, box);
-    this.drawArrows(seg.kind === "step" ? seg : null, box, rect.height);
+    const moving = seg.kind === "step" && seg.motion ? seg : null;
+    this.drawArrows(seg.kind === "step" && !moving ? seg : null, box, rect.height);
+    for (const m of Object.values(this.maps)) m.strokes.show(m.svg === this.svg ? moving : null);
   }
 
   highlight(region) {
@@ -156,10 +164,11 @@ export class PlayerView {
     this.el.countdown.classList.toggle("long", left.length > 4);
     const rep = repAt(seg, t, plan);
     this.el.reps.textContent = rep ? `Stroke ${rep.rep} of ${rep.of}` : "";
-    const words = rep && STROKE_WORDS[seg.stroke_rule];
+    const words = rep && (seg.motion?.labels || STROKE_WORDS[seg.stroke_rule]);
     this.el.stroke.textContent = words ? words[rep.down ? 0 : 1] : "";
     this.el.stroke.className = `stroke ${rep ? (rep.down ? "down" : "up") : ""}`;
     this.moveArrows(seg, rep);
+    for (const m of Object.values(this.maps)) m.strokes.sync();
     const total = plan.total_seconds || 1;
     this.el.progress.value = Math.min(t / total, 1);
     this.el["total-left"].textContent = `${clockText(total - t)} left`;
