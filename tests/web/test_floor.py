@@ -29,7 +29,7 @@ MEASURE = """() => {
              height: r.height, font: parseFloat(getComputedStyle(el).fontSize) }; };
   const names = { what: '#step-what', where: '#step-where', countdown: '#countdown',
     pressure: '#pressure-value', pause: '#play-btn', lighter: '.zones [data-action=lighter]',
-    firmer: '.zones [data-action=firmer]', arrow: '#player-map .arrow, #player-map .press-dot',
+    firmer: '.zones [data-action=firmer]', arrow: '#player-map svg:not([hidden]) .stroke-layer .hand',
     bar: '.bar' };
   const out = { scroll: document.documentElement.scrollHeight, inner: innerHeight,
     scrollWidth: document.documentElement.scrollWidth, innerWidth: innerWidth };
@@ -68,13 +68,13 @@ def test_the_player_fits_one_screen_and_reads_from_a_metre(
     wait_until(page, PLAYING)
     seek(page, session["plan"]["segments"][first_index(session["plan"], "step")]["start_s"] + 1)
     wait_until(page, STEP)
-    wait_until(page, "() => document.querySelector('#player-map .arrow, #player-map .press-dot')")
+    wait_until(page, "() => document.querySelector('#player-map .stroke-layer .hand')")
     found = page.evaluate(MEASURE)
     print(f"{width}x{height}: {found}")
     assert_fits(found, width, height)
     assert found["what"]["font"] >= 28 and found["where"]["font"] >= 28
     assert found["countdown"]["font"] >= 64 and found["pressure"]["font"] >= 36
-    assert found["arrow"]["height"] >= 48, "the stroke arrow reads from the floor"
+    assert found["arrow"]["height"] >= 48, "the moving hand reads from the floor"
     pause = found["pause"]
     assert pause["width"] * pause["height"] > 0.5 * width * height, "most of it pauses"
     for zone in ("lighter", "firmer"):

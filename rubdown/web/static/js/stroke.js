@@ -57,7 +57,7 @@ export const HANDS = {
 };
 
 // Drawn larger than life, so the giver can read the hand from a metre away.
-const HAND_SCALE = 1.5;
+const HAND_SCALE = 1.8;
 
 export function drawHand(hands) {
   const shape = el("g", { transform: `scale(${HAND_SCALE})` }, (HANDS[hands] || HANDS.palms)());
