@@ -171,6 +171,7 @@ def test_tapping_a_planned_step_previews_its_motion(server, browser) -> None:
     errors = csp_errors(page)
     page.goto(f"{server['url']}/plan?minutes=10&position=seated#result")
     plan = json.loads(page.text_content("#plan-data"))
+    page.click(".timeline-fold summary")
     button = page.locator(".show-motion").nth(1)
     seg = plan["segments"][int(button.get_attribute("data-segment"))]
     button.click()
@@ -195,6 +196,7 @@ def test_the_preview_holds_still_with_reduced_motion(server, browser) -> None:
     context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
     page = context.new_page()
     page.goto(f"{server['url']}/plan?minutes=10&position=seated#result")
+    page.click(".timeline-fold summary")
     page.locator(".show-motion").first.click()
     wait_until(page, "() => document.querySelector('#motion-map .stroke-layer.still .hand')")
     assert page.evaluate(f"() => {STROKES}.length") == 0

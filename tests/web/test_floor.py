@@ -29,7 +29,8 @@ MEASURE = """() => {
              height: r.height, font: parseFloat(getComputedStyle(el).fontSize) }; };
   const names = { what: '#step-what', where: '#step-where', countdown: '#countdown',
     pressure: '#pressure-value', pause: '#play-btn', lighter: '.zones [data-action=lighter]',
-    firmer: '.zones [data-action=firmer]', arrow: '#player-map svg:not([hidden]) .stroke-layer .hand',
+    firmer: '.zones [data-action=firmer]',
+    arrow: '#player-map svg:not([hidden]) .stroke-layer .hand',
     bar: '.bar' };
   const out = { scroll: document.documentElement.scrollHeight, inner: innerHeight,
     scrollWidth: document.documentElement.scrollWidth, innerWidth: innerWidth };
