@@ -6,11 +6,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rubdown.core.motion import Motion, StepMotion
+
 # The planner's limits live with the other word lists; re-exported for callers.
 from rubdown.core.words import MAX_MINUTES as MAX_MINUTES
 from rubdown.core.words import MIN_MINUTES as MIN_MINUTES
-
-from rubdown.core.motion import Motion, StepMotion
 
 Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
 KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")

@@ -30,6 +30,26 @@ class OfflineLimits(Frozen):
     firmest: int = Field(ge=1, le=10)
 
 
+class StrokeModel(Frozen):
+    """One hand's path on the body map (map units): the firm part, then the light part."""
+
+    firm: list[tuple[float, float]] = Field(min_length=2)
+    light: list[tuple[float, float]] = Field(min_length=2)
+
+
+class MotionModel(Frozen):
+    """How the hands move in a step (rubdown.core.motion.StepMotion)."""
+
+    hands: str
+    view: Literal["back", "front"]
+    strokes: list[StrokeModel] = Field(min_length=1)
+    returns: Literal["glide", "lift", "none"]
+    firm_share: float = Field(gt=0, lt=1, description="The 'up' tick and light part start here.")
+    halves: tuple[str, str]
+    labels: tuple[str, str]
+    words: str
+
+
 class SegmentModel(Frozen):
     """One timed piece of a plan; non-step segments leave the step fields null."""
 
@@ -54,6 +74,7 @@ class SegmentModel(Frozen):
     technique_name: str | None = None
     region_name: str | None = None
     offline: OfflineLimits | None = Field(None, description="Only in the player's copy.")
+    motion: MotionModel | None = Field(None, description="How the hands move (steps).")
 
 
 class RequestModel(Frozen):
