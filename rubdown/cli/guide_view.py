@@ -34,6 +34,8 @@ KIND_LABELS = {
     "announce": "Say where you go next",
     "oil": "Oil",
     "closing": "Closing",
+    "hold": "Still hold",
+    "calibrate": "Pressure check",
 }
 
 

@@ -43,6 +43,12 @@ PLAN_OPTIONS = (
         help="Health condition (repeatable; see `rubdown conditions`).",
     ),
     click.option("--vary", type=int, default=None, help="Seed for a different mix of techniques."),
+    click.option(
+        "--calibrate",
+        is_flag=True,
+        default=False,
+        help="Open with a 30-second pressure check (less, more or right).",
+    ),
 )
 
 LIBRARY_OPTION = click.option(
@@ -98,6 +104,7 @@ def request_from(
     pressure: str | None,
     conditions: tuple[str, ...],
     vary: int | None,
+    calibrate: bool = False,
     **_: Any,
 ) -> PlanRequest:
     """A plan request from the planning options."""
@@ -107,7 +114,12 @@ def request_from(
         pressure=pressure, focus=tuple(focus), avoid=tuple(avoid), conditions=tuple(conditions)
     )
     return PlanRequest(
-        minutes=minutes, position=position, routine=routine, profile=profile, vary=vary
+        minutes=minutes,
+        position=position,
+        routine=routine,
+        profile=profile,
+        vary=vary,
+        calibrate=calibrate,
     )
 
 

@@ -61,6 +61,8 @@ def plan_table(plan: Plan) -> Any:
                 "oil": "Oil",
                 "announce": "Say where you go next",
                 "closing": "Closing",
+                "hold": "Still hold",
+                "calibrate": "Pressure check",
             }[seg.kind]
             table.add_row(
                 clock(seg.start_s), clock(seg.duration_s), "", f"[dim]{label}[/dim]", "", ""

@@ -11,6 +11,7 @@ from rubdown.core.safety import safety_limits
 MORE_TIME_S = 45.0
 RAMP = 2
 LIGHT_END = 3
+FRAME_PRESSURE = 2
 # Live changes must end exactly when planned, so the closing pause may stretch further.
 LIVE_CLOSING = (5.0, 150.0)
 STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
@@ -32,6 +33,8 @@ def _ramped_value(segments: list[Segment], steps: list[int], k: int, wanted: int
     for j in (k - 1, k + 1):
         if 0 <= j < len(steps):
             value = min(value, (segments[steps[j]].pressure or 1) + RAMP)
+    if segments[i].role in ("opening", "finish"):
+        return min(value, FRAME_PRESSURE)  # the spreading and joining glides stay at 1-2
     last_step = segments[steps[-1]].step_index
     return min(value, LIGHT_END) if segments[i].step_index == last_step else value
 
@@ -129,11 +132,49 @@ def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpe
     return specs
 
 
+def region_time_left(plan: Plan, cat: Catalogue, done: list[Segment]) -> dict[str, float]:
+    """Seconds still allowed on each region a condition keeps short (a slipped disc's low back)."""
+    limits = safety_limits(cat, plan.request.profile)
+    steps = [s for s in plan.segments if s.kind == "step"]
+    ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
+    return {
+        region: most
+        - sum(
+            s.duration_s
+            for s in done
+            if s.kind == "step" and s.region == region and s.step_index not in ends
+        )
+        for region, most in limits.max_seconds.items()
+    }
+
+
+def _within(specs: list[StepSpec], left: dict[str, float]) -> list[StepSpec]:
+    out = list(specs)
+    for region, seconds in left.items():
+        here = [i for i, s in enumerate(out) if s.region.id == region and s.role == "work"]
+        for i in here:
+            per_rep = out[i].technique.seconds_per_rep * out[i].sides
+            most = max(1, int(max(seconds, 0.0) / len(here) // per_rep))
+            out[i] = replace(
+                out[i],
+                max_reps=min(out[i].max_reps, most),
+                min_reps=min(out[i].min_reps, most),
+                default_reps=min(out[i].default_reps, most),
+            )
+    return out
+
+
 def _fit_tail(
-    plan: Plan, done: list[Segment], specs: list[StepSpec], keep_first: bool, oil: str
+    plan: Plan,
+    done: list[Segment],
+    specs: list[StepSpec],
+    keep_first: bool,
+    oil: str = "",
+    left: dict[str, float] | None = None,
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few."""
     end, cursor = plan.total_seconds, _cursor(done)
+    specs = _within(specs, left or {})
     stretched = False
     while True:
         try:
@@ -159,7 +200,7 @@ def _fit_tail(
         except TooLittleWork:
             if stretched or not specs:
                 raise
-            specs = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
+            specs = _within([replace(s, max_reps=s.max_reps * STRETCH) for s in specs], left or {})
             stretched = True
 
 
@@ -170,7 +211,8 @@ def refit_after(
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
         oil = safety_limits(cat, plan.request.profile).oil
-        tail = _fit_tail(plan, done, specs, keep_first, oil)
+        left = region_time_left(plan, cat, done)
+        tail = _fit_tail(plan, done, specs, keep_first, oil, left)
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
         tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]
@@ -192,6 +234,13 @@ def more_time(
     extra = max(1, round(extra_s / seg.seconds_per_rep))
     specs = specs_from_segments(cat, list(plan.segments[index:]))
     here = specs[0]
+    left = region_time_left(plan, cat, list(plan.segments[:index])).get(seg.region or "")
+    if left is not None:
+        # A region a condition keeps short gets no more than its limit, even when asked.
+        room = int(left // (seg.seconds_per_rep * here.sides)) - here.default_reps
+        extra = min(extra, room)
+        if extra <= 0:
+            return plan, "This area stays short today, as the conditions require."
     reps = here.default_reps + extra
     specs[0] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
     new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep_first=True)

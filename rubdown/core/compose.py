@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Sequence
 
+from rubdown.core import craft
+from rubdown.core.guidance import speech_seconds
 from rubdown.core.layout import StepSpec, estimate_overhead
 from rubdown.core.models import (
     Catalogue,
@@ -13,7 +16,6 @@ from rubdown.core.models import (
     Profile,
     Routine,
     Technique,
-    is_light,
 )
 from rubdown.core.safety import Limits
 
@@ -21,7 +23,9 @@ FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5
 FOCUS_TECHNIQUES = 3
 FOCUS_REPS_FACTOR = 2
-MIN_STEP_S = 50.0  # a short session gets fewer, fuller steps rather than many token ones
+MIN_STEP_S = 50.0
+# a short session gets fewer, fuller steps rather than many token ones
+GROW_ROUNDS = 40  # how often composing may add a technique or leave out a region
 # Regions are added until their default lengths fill this share of the time; the fit stretches
 # them (focus first) to the rest, so a session goes deeper rather than touching everything.
 FILL_WITH_DEFAULTS = 0.7
@@ -44,7 +48,6 @@ REGION_PRIORITY = (
     "hands",
     "spine",
 )
-CLOSING_REGIONS = ("spine", "upper-back", "mid-back", "lower-back", "shoulder-blades", "shoulders")
 KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
 
 
@@ -98,6 +101,16 @@ def _candidates(cat: Catalogue, region: str, position: Position, limits: Limits)
     ]
 
 
+def usable_techniques(cat: Catalogue, position: Position, limits: Limits) -> set[str]:
+    """Techniques that may be used somewhere the position reaches, for this receiver."""
+    return {
+        t.id
+        for r in position.reaches
+        if r not in limits.avoid
+        for t in _candidates(cat, r, position, limits)
+    }
+
+
 def _substitute(
     cat: Catalogue, t: Technique, region: str, position: Position, limits: Limits
 ) -> Technique | None:
@@ -107,7 +120,12 @@ def _substitute(
 
 
 def from_routine(
-    cat: Catalogue, routine: Routine, profile: Profile, limits: Limits, notes: list[str]
+    cat: Catalogue,
+    routine: Routine,
+    profile: Profile,
+    limits: Limits,
+    notes: list[str],
+    minutes: int | None = None,
 ) -> list[StepSpec]:
     """The routine's steps, adapted: avoided regions dropped, unsafe techniques replaced."""
     specs: list[StepSpec] = []
@@ -138,16 +156,49 @@ def from_routine(
             f"to include it."
         )
     _note_focus(cat, profile, specs, notes)
-    return _with_light_ends(
-        cat, specs[0].position if specs else cat.positions[routine.position], specs, profile, limits
-    )
+    if not specs:
+        raise PlanError("nothing is left to massage with these areas avoided")
+    minutes = minutes or routine.minutes
+    specs = _routine_framed(cat, specs, profile, limits, minutes)
+    # Where an area has no light stroke to enter or leave it by (as written, or once a step is
+    # skipped or replaced), one is added: the routine's own steps keep their order and counts.
+    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, specs[1:-1])
+    specs = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
+    specs = craft.cap_time(craft.light_area_ends(specs), profile, limits, minutes, False)
+    specs = craft.keep_tool_share(specs[0].position, specs)
+    return craft.weigh_tool(specs[0].position, specs, minutes)
 
 
-def _rank(cands: list[Technique], profile: Profile, rng: random.Random | None) -> list[Technique]:
-    ordered = sorted(cands, key=lambda t: (t.id not in profile.favourites, len(t.regions)))
+def _routine_framed(
+    cat: Catalogue, specs: list[StepSpec], profile: Profile, limits: Limits, minutes: int
+) -> list[StepSpec]:
+    """A routine's own light first and last glides open and finish it; else the planner's."""
+    worked = [s.region.id for s in specs]
+    opens = craft.is_frame_glide(specs[0].technique) and specs[0].pressure <= 2
+    ends = len(specs) > 1 and craft.is_frame_glide(specs[-1].technique)
+    ends = ends and specs[-1].pressure <= 2
+    if opens:
+        specs[0] = craft.as_frame(cat, specs[0], "opening", minutes, worked, limits)
+    if ends:
+        specs[-1] = craft.as_frame(cat, specs[-1], "finish", minutes, worked, limits)
+    if not (opens and ends):
+        framed = craft.frame(cat, specs[0].position, profile, limits, specs, minutes)
+        if framed is None:
+            raise PlanError("no light stroke is possible to open the session safely")
+        specs = [*framed[: 0 if opens else 1], *specs, *framed[len(framed) - (0 if ends else 1) :]]
+    return specs
+
+
+def _rank(
+    cands: list[Technique], profile: Profile, rng: random.Random | None, tool: str = ""
+) -> list[Technique]:
+    def first(t: Technique) -> tuple[bool, bool]:
+        return (t.id not in profile.favourites, bool(tool) and not t.uses(tool))
+
+    ordered = sorted(cands, key=lambda t: (*first(t), len(t.regions)))
     if rng is not None:
         rng.shuffle(ordered)
-        ordered.sort(key=lambda t: t.id not in profile.favourites)
+        ordered.sort(key=first)
     return ordered
 
 
@@ -171,8 +222,12 @@ def from_catalogue(
     window: float,
     rng: random.Random | None,
     notes: list[str],
+    slack: float = 0.0,
 ) -> list[StepSpec]:
-    """Compose steps head to toe: the most wanted regions first, until the time is used."""
+    """Compose steps head to toe: the most wanted regions first, until the time is used.
+
+    `slack` asks for that many seconds more room than the estimate of the steps' least length.
+    """
     reachable = [r for r in position.reaches if r not in limits.avoid]
     for region in profile.focus:
         if region not in position.reaches:
@@ -180,7 +235,10 @@ def from_catalogue(
                 f"The {cat.regions[region].name.lower()} cannot be reached "
                 f"{position.name.lower()}; choose another position to include it."
             )
-    options = {r: _rank(_candidates(cat, r, position, limits), profile, rng) for r in reachable}
+    options = {
+        r: _rank(_candidates(cat, r, position, limits), profile, rng, position.tool)
+        for r in reachable
+    }
     regions = [r for r in _region_order(cat, reachable, profile.focus) if options[r]]
     for region in profile.focus:
         if region in options and not options[region]:
@@ -189,11 +247,134 @@ def from_catalogue(
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
     chosen = _choose_regions(profile, options, regions, window)
-    _fit_short_session(cat, chosen, window, notes)
     _grow(chosen, options, regions, window)
-    specs = _specs(cat, chosen, position, profile, limits)
-    _note_focus(cat, profile, specs, notes)
-    return _with_light_ends(cat, position, specs, profile, limits)
+    _vary(chosen, options, regions, craft.distinct_target(int(window // 60)))
+    if position.tool:
+        # The position is chosen for its tool: every technique done with it has a place.
+        for region, techniques in chosen.items():
+            techniques += [
+                t for t in options[region] if t.uses(position.tool) and t not in techniques
+            ]
+    _fit_short_session(chosen, window)
+    _limit_techniques(chosen, limits)
+    dropped: list[str] = []
+    for _ in range(GROW_ROUNDS):
+        specs = craft.enter_and_flush(
+            cat, position, profile, limits, _specs(cat, chosen, position, profile, limits)
+        )
+        framed = _framed(cat, position, profile, limits, specs, int(window // 60), True)
+        if _least_seconds(framed, window) + slack > window:
+            fuller = [r for r in chosen if len(chosen[r]) > 1]
+            least = _least_wanted(chosen, profile)
+            if fuller and (least is None or least in profile.focus):
+                chosen[fuller[-1]].pop()  # fewer, fuller steps before fewer areas
+                continue
+            if least is None:
+                break
+            dropped.append(least)
+            del chosen[least]
+        elif _most_seconds(framed, window) < window * 1.1 and _grow_one(
+            chosen,
+            options,
+            [r for r in regions if r not in dropped and r not in limits.max_seconds],
+        ):
+            continue
+        else:
+            break
+    if dropped:
+        names = ", ".join(cat.regions[r].name.lower() for r in dropped)
+        notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
+    _note_focus(cat, profile, framed, notes)
+    return framed
+
+
+def _limit_techniques(chosen: dict[str, list[Technique]], limits: Limits) -> None:
+    """A region a condition keeps short gets a technique per two minutes (with its glides)."""
+    for region, most in limits.max_seconds.items():
+        if region in chosen:
+            chosen[region] = chosen[region][: max(1, most // 120)]
+
+
+def _least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | None:
+    """The region to leave out first: a non-focus one whose techniques are used elsewhere too
+    (so the session keeps its variety), else the last non-focus one, else the last focus one."""
+    if len(chosen) <= 1:
+        return None
+    others = [r for r in chosen if r not in profile.focus]
+
+    def elsewhere(region: str) -> bool:
+        used = {t.id for r, ts in chosen.items() if r != region for t in ts}
+        return all(t.id in used for t in chosen[region])
+
+    spare = [r for r in others if elsewhere(r)]
+    return (spare or others or list(chosen))[-1]
+
+
+def _grow_one(
+    chosen: dict[str, list[Technique]], options: dict[str, list[Technique]], regions: list[str]
+) -> bool:
+    """Add one more technique where there is one to add, most wanted regions first."""
+    for region in regions:
+        taken = {t.id for t in chosen.get(region, [])}
+        spare = [t for t in options[region] if t.id not in taken]
+        if spare:
+            chosen.setdefault(region, []).append(spare[0])
+            return True
+    return False
+
+
+def _most_seconds(specs: Sequence[StepSpec], window: float) -> float:
+    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
+    steps = sum(s.max_reps * s.technique.seconds_per_rep * s.sides for s in specs)
+    return steps + estimate_overhead(window, moves)
+
+
+def _least_seconds(specs: Sequence[StepSpec], window: float) -> float:
+    """The shortest these steps can be, with their pauses and what is said before them."""
+    steps = sum(
+        max(s.min_reps, s.least_first_reps("left" if s.sides == 2 else "both"))
+        * s.technique.seconds_per_rep
+        * s.sides
+        for s in specs
+    )
+    cautions = sum(
+        speech_seconds(" ".join((*s.region.cautions, *s.technique.cautions))) for s in specs
+    )
+    moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
+    return steps + cautions / 2 + estimate_overhead(window, moves)
+
+
+def _framed(
+    cat: Catalogue,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    specs: list[StepSpec],
+    minutes: int,
+    generated: bool,
+) -> list[StepSpec]:
+    framed = craft.frame(cat, position, profile, limits, specs, minutes)
+    if framed is None:
+        raise PlanError("no light stroke is possible to open the session safely")
+    framed = craft.cap_time(framed, profile, limits, minutes, generated)
+    return craft.weigh_tool(position, framed, minutes)
+
+
+def _vary(
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    target: int,
+) -> None:
+    """Add unused techniques, most wanted regions first, until the session has enough variety."""
+    used = {t.id for ts in chosen.values() for t in ts}
+    for region in [*chosen, *(r for r in regions if r not in chosen)]:
+        for t in options[region]:
+            if len(used) >= target:
+                return
+            if t.id not in used:
+                chosen.setdefault(region, []).append(t)
+                used.add(t.id)
 
 
 def _seconds(t: Technique, reps: int) -> float:
@@ -205,12 +386,16 @@ def _choose_regions(
 ) -> dict[str, list[Technique]]:
     """Every focus region, then the most wanted others until their usual lengths fill the time."""
     chosen: dict[str, list[Technique]] = {}
+    used: set[str] = set()
     planned = 0.0
     for region in regions:
         focus = region in profile.focus
         if not focus and planned >= FILL_WITH_DEFAULTS * (window - _overhead(window, len(chosen))):
             break
-        chosen[region] = options[region][: FOCUS_TECHNIQUES if focus else 1]
+        # Prefer techniques not used yet elsewhere: variety across the session.
+        fresh = sorted(options[region], key=lambda t: t.id in used)
+        chosen[region] = fresh[: FOCUS_TECHNIQUES if focus else 1]
+        used.update(t.id for t in chosen[region])
         # Count a focus region at its weighted length, so it keeps room to grow.
         share = FOCUS_WEIGHT if focus else 1.0
         planned += share * sum(_seconds(t, t.reps.default) for t in chosen[region])
@@ -218,38 +403,26 @@ def _choose_regions(
 
 
 def _fit_short_session(
-    cat: Catalogue,
     chosen: dict[str, list[Technique]],
     window: float,
-    notes: list[str],
 ) -> None:
-    """When a short session cannot give each step half its usual count, trim extras, then regions.
+    """When a short session cannot give each step half its usual count, trim extra techniques.
 
     Below half its usual count a step is a token gesture; fewer, fuller steps feel better.
+    Whole regions are left out later, against the steps' real lengths.
     """
 
-    def least() -> float:
+    def too_full() -> bool:
         steps = sum(
             _seconds(t, max(t.reps.min, t.reps.default // 2)) for ts in chosen.values() for t in ts
         )
-        return steps + _overhead(window, len(chosen))
-
-    def too_full() -> bool:
         count = sum(len(ts) for ts in chosen.values())
-        return least() > window or count > window / MIN_STEP_S
+        return steps + _overhead(window, len(chosen)) > window or count > window / MIN_STEP_S
 
     for keep in (2, 1):
         for region in chosen:
             if too_full():
                 chosen[region] = chosen[region][:keep]
-    dropped = []
-    while too_full() and len(chosen) > 1:
-        region = next(reversed(chosen))  # the least wanted, since regions come most wanted first
-        dropped.append(region)
-        del chosen[region]
-    if dropped:
-        names = ", ".join(cat.regions[r].name.lower() for r in reversed(dropped))
-        notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
 
 
 def _grow(
@@ -261,7 +434,8 @@ def _grow(
     """Add further techniques, most wanted regions first, until the steps can fill the time."""
 
     def most(t: Technique) -> float:
-        return t.reps.max * t.seconds_per_rep * (1 + t.per_side)
+        # A technique runs at most a few minutes in a row, so count no more than that.
+        return min(t.reps.max * t.seconds_per_rep * (1 + t.per_side), craft.RUN_LIMIT_S)
 
     top = sum(most(t) for ts in chosen.values() for t in ts)
     while top + _overhead(window, len(chosen)) < window * 1.1:
@@ -293,55 +467,6 @@ def _specs(
     return specs
 
 
-def _light(
-    cat: Catalogue, position: Position, profile: Profile, limits: Limits, regions: Sequence[str]
-) -> StepSpec | None:
-    for region in regions:
-        if region in limits.avoid or region not in position.reaches:
-            continue
-        for t in _candidates(cat, region, position, limits):
-            if is_light(t.kind, t.pressure.min):
-                spec = make_spec(cat, t, region, position, profile, limits)
-                return StepSpec(
-                    **{**spec.__dict__, "pressure": min(spec.pressure, 3), "weight": 1.0}
-                )
-    return None
-
-
-def _with_light_ends(
-    cat: Catalogue, position: Position, specs: list[StepSpec], profile: Profile, limits: Limits
-) -> list[StepSpec]:
-    """Make sure the session opens and closes with a light glide or stroke."""
-
-    def light(s: StepSpec) -> bool:
-        return is_light(s.technique.kind, s.technique.pressure.min)
-
-    first_regions = [specs[0].region.id] if specs else []
-    if not specs or not light(specs[0]):
-        opening = _light(
-            cat,
-            specs[0].position if specs else position,
-            profile,
-            limits,
-            [*first_regions, *CLOSING_REGIONS[::-1], *position.reaches],
-        )
-        if opening is None:
-            raise PlanError("no light stroke is possible to open the session safely")
-        specs = [opening, *specs]
-    if not light(specs[-1]):
-        closing = _light(
-            cat,
-            specs[-1].position,
-            profile,
-            limits,
-            [*CLOSING_REGIONS, *specs[-1].position.reaches],
-        )
-        if closing is None:
-            raise PlanError("no light stroke is possible to close the session safely")
-        specs = [*specs, closing]
-    return specs
-
-
 def _note_focus(
     cat: Catalogue, profile: Profile, specs: Sequence[StepSpec], notes: list[str]
 ) -> None:
@@ -353,3 +478,16 @@ def _note_focus(
     for tid in profile.favourites:
         if any(s.technique.id == tid for s in specs):
             notes.append(f"More room for {cat.techniques[tid].name.lower()}: a favourite.")
+
+
+def in_rounds(
+    cat: Catalogue, specs: list[StepSpec], rounds: int, profile: Profile, limits: Limits
+) -> list[StepSpec]:
+    """A routine gone through `rounds` times between its opening and finish, counts kept;
+    where one round meets the next, each area still gets its light way in and out."""
+    if rounds <= 1 or len(specs) <= 2:
+        return specs
+    inner = specs[1:-1] * rounds
+    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, inner)
+    joined = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
+    return craft.cap_time(joined, profile, limits, 0, False)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 
+from rubdown.core.cue_checks import CUE_CHECKS
 from rubdown.core.layout import FIT_TOLERANCE_S
 from rubdown.core.models import PARTNER_MAX_PRESSURE, Catalogue, Plan, is_light
 from rubdown.core.safety import SPINE_GLIDE_MAX, safety_limits
+from rubdown.core.shape_checks import SHAPE_CHECKS
 
 CHECKIN_GAP_S = 300.0
 Invariant = Callable[[Plan, Catalogue], list[str]]
@@ -85,16 +87,26 @@ def within_safety_limits(plan: Plan, cat: Catalogue) -> list[str]:
             out.append(f"{s.region} cannot be reached {s.position}")
         if s.position in limits.forbidden_positions:
             out.append(f"position {s.position} is ruled out")
+    steps = plan.steps
+    ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
+    for region, most in limits.max_seconds.items():
+        # The opening and finishing glides pass over everything; the limit is on the work.
+        spent = sum(s.duration_s for s in steps if s.region == region and s.step_index not in ends)
+        if spent > most + 1.0:
+            out.append(f"{spent:.0f} s on {region}, over its {most} s limit")
     return out
 
 
 def flows_head_to_toe(plan: Plan, cat: Catalogue) -> list[str]:
-    """Between the opening and closing steps, regions never go back up the body."""
+    """In a generated plan, the work never goes back up the body (a routine has its own order).
+
+    The light strokes that enter and leave an area may start where the hands can reach.
+    """
     steps = plan.steps
-    if not steps:
+    if not steps or plan.routine is not None:
         return []
     ends = {steps[0].step_index, steps[-1].step_index}
-    inner = [s for s in steps if s.step_index not in ends]
+    inner = [s for s in steps if s.step_index not in ends and s.role not in ("entry", "flush")]
     out = []
     for a, b in itertools.pairwise(inner):
         same_block = a.position == b.position
@@ -116,7 +128,8 @@ def checks_in_every_five_minutes(plan: Plan, cat: Catalogue) -> list[str]:
     """No stretch between check-ins (or the start and the closing) exceeds five minutes."""
     out, since = [], 0.0
     for seg in plan.segments:
-        if seg.kind in ("check-in", "closing"):
+        # The still hold and the closing words are the quiet end, not work to check on.
+        if seg.kind in ("check-in", "hold", "closing"):
             if since > CHECKIN_GAP_S + 0.01:
                 out.append(f"{since:.0f} s without a check-in before {seg.start_s:.0f} s")
             since = 0.0
@@ -146,6 +159,8 @@ def ends_with_closing(plan: Plan, cat: Catalogue) -> list[str]:
 INVARIANTS: dict[str, Invariant] = {
     f.__name__: f
     for f in (
+        *SHAPE_CHECKS,
+        *CUE_CHECKS,
         fits_the_minutes,
         segments_back_to_back,
         starts_and_ends_light,
@@ -161,8 +176,17 @@ INVARIANTS: dict[str, Invariant] = {
 }
 
 
-def check_plan(plan: Plan, cat: Catalogue) -> list[str]:
+# What `rubdown check` asks of a routine file, planned at its own length: everything but the
+# variety and balance of generated sessions (a routine chooses its own emphasis and order).
+GENERATED_ONLY = ("uses_enough_techniques", "balances_the_areas", "flows_head_to_toe")
+ROUTINE_INVARIANTS = tuple(name for name in INVARIANTS if name not in GENERATED_ONLY)
+
+
+def check_plan(plan: Plan, cat: Catalogue, names: tuple[str, ...] | None = None) -> list[str]:
     """Every invariant violation in a plan, prefixed with the invariant's name."""
     return [
-        f"{name}: {problem}" for name, check in INVARIANTS.items() for problem in check(plan, cat)
+        f"{name}: {problem}"
+        for name, check in INVARIANTS.items()
+        if names is None or name in names
+        for problem in check(plan, cat)
     ]

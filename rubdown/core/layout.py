@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rubdown.core import wording
-from rubdown.core.fitting import Slot, capacity, solve_reps
+from rubdown.core.fitting import Slot, solve_reps
+from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
 from rubdown.core.models import PlanError, Position, Region, Segment, Technique
 from rubdown.core.motion import StepMotion, on_step
 
@@ -15,6 +16,7 @@ CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rou
 CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
 CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
 ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
+HOLD_S, CALIBRATE_S = 20.0, 30.0
 OIL_EVERY_S = 600.0
 FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
@@ -36,6 +38,12 @@ class StepSpec:
     default_reps: int
     weight: float = 1.0
     only_side: str | None = None  # in a turning position: the one side still to do
+    role: str = "work"
+    before: str = ""  # said before the step: towel moves, cautions, warnings
+    cautions: tuple[str, ...] = ()  # the cautions and warnings within `before`
+    explain_pressure: bool = False  # the first time this pressure number is used
+    areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
+    covers: tuple[str, ...] = ()  # ... and as area names, for the towels
 
     @property
     def sides(self) -> int:
@@ -53,6 +61,25 @@ class StepSpec:
             self.default_reps,
             self.weight,
         )
+
+    def intro(self, reps: int, side: str) -> str:
+        """The words that introduce the step (on one side)."""
+        t = self.technique
+        if self.role in ("opening", "finish"):
+            return wording.frame_intro(
+                t, self.areas, reps, self.pressure, self.role, self.explain_pressure
+            )
+        # The second side straight after the first needs no new instructions; after turning
+        # over, the whole cue again.
+        again = side == "right" and not self.position.turns
+        return wording.step_intro(
+            t, self.region, reps, self.pressure, side, self.explain_pressure, again
+        )
+
+    def least_first_reps(self, side: str) -> int:
+        """Repetitions the first part of a side needs so its introduction leaves most of it."""
+        seconds = speech_seconds(self.intro(self.default_reps, side)) / INTRO_SHARE
+        return max(1, -int(-seconds // self.technique.seconds_per_rep))
 
 
 @dataclass
@@ -80,7 +107,7 @@ class _Chunk:
     def fields(self) -> tuple[str, dict[str, object]]:
         spec, t = self.spec, self.spec.technique
         say = (
-            wording.step_intro(t, spec.region, self.intro_reps, spec.pressure, self.side)
+            spec.intro(self.intro_reps, self.side)
             if self.intro_reps is not None
             else wording.step_continue(t, self.reps)
         )
@@ -102,6 +129,7 @@ class _Chunk:
             technique_name=t.name,
             region_name=spec.region.name,
             motion=self.motion(),
+            role=spec.role,
         )
 
     def motion(self) -> StepMotion | None:
@@ -117,9 +145,8 @@ Row = tuple[float, str, object]
 class _Layout:
     """Builds the rows (duration, kind, words, fields) for one set of repetitions."""
 
-    def __init__(self, cursor: Cursor, warnings: Sequence[str], oil: str = "") -> None:
+    def __init__(self, cursor: Cursor, oil: str = "") -> None:
         self.c = replace(cursor)
-        self.warnings = tuple(warnings)
         self.oil = oil
         self.rows: list[Row] = []
 
@@ -129,28 +156,45 @@ class _Layout:
         self.c.since_oil += duration
         self.c.since_checkin = 0.0 if kind == "check-in" else self.c.since_checkin + duration
 
-    def check_in(self, next_region: Region | None = None) -> None:
-        region = next_region.id if next_region else None
-        # Safety warnings are said in full at the first check-in, not repeated at every one.
-        say = wording.check_in(self.warnings, next_region)
-        self.warnings = ()
-        self.add(CHECKIN_S, "check-in", say, region=region)
+    def check_in(self, next_spec: StepSpec | None = None) -> None:
+        region = next_spec.region if next_spec else None
+        before = next_spec.before if next_spec else ""
+        say = wording.check_in(region, before)
+        cautions = next_spec.cautions if next_spec else ()
+        self.add(
+            slot_for(say, CHECKIN_S),
+            "check-in",
+            say,
+            region=region.id if region else None,
+            cautions=cautions,
+        )
 
     def before_step(self, spec: StepSpec, first_chunk: float) -> None:
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
         oil_due = self.c.since_oil >= OIL_EVERY_S
-        need = (POSITION_S if moved else ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
+        lead = wording.lead_in(spec.region if changed else None, spec.before)
+        need = slot_for(lead, ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
         if moved:
-            if self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
+            say = f"{wording.change_position(spec.position)} {spec.before}".strip()
+            if self.c.since_checkin + slot_for(say, POSITION_S) + first_chunk > CHECKIN_EVERY_S:
                 self.check_in()
-            self.move(spec, wording.change_position(spec.position))
-        elif changed and self.c.since_checkin + need + first_chunk > CHECKIN_EVERY_S:
-            self.check_in(spec.region)
-        elif changed:
-            self.add(ANNOUNCE_S, "announce", wording.announce(spec.region), region=spec.region.id)
+            self.move(spec, say, spec.cautions)
+        elif (changed or spec.before) and self.c.since_checkin + need + first_chunk > (
+            CHECKIN_EVERY_S
+        ):
+            self.check_in(spec)
+        elif changed or spec.before:
+            self.add(
+                slot_for(lead, ANNOUNCE_S),
+                "announce",
+                lead,
+                region=spec.region.id,
+                cautions=spec.cautions,
+            )
         if (changed or moved) and oil_due:
-            self.add(OIL_S, "oil", wording.more_oil(self.oil))
+            say = wording.more_oil(self.oil)
+            self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil = 0.0
 
     def turn(self, spec: StepSpec) -> None:
@@ -160,24 +204,37 @@ class _Layout:
         self.move(spec, wording.turn_over(spec.position))
         self.c.region, self.c.position = spec.region.id, spec.position.id
 
-    def move(self, spec: StepSpec, say: str) -> None:
+    def move(self, spec: StepSpec, say: str, cautions: tuple[str, ...] = ()) -> None:
         """A pause for the receiver to move (a new position, or turning over)."""
-        self.add(POSITION_S, "announce", say, region=spec.region.id, position=spec.position.id)
+        self.add(
+            slot_for(say, POSITION_S),
+            "announce",
+            say,
+            region=spec.region.id,
+            position=spec.position.id,
+            cautions=cautions,
+        )
 
-    def step(self, spec: StepSpec, reps: int, index: int, sides: Sequence[str]) -> None:
+    def step(
+        self, spec: StepSpec, reps: int, index: int, sides: Sequence[str], lead: bool = True
+    ) -> None:
         seconds = spec.technique.seconds_per_rep
-        self.before_step(spec, seconds * min(reps, 3))
+        if lead:
+            self.before_step(spec, seconds * min(reps, 3))
         for side in sides:
             self._chunks(spec, reps, side, index, seconds)
         self.c.region, self.c.position = spec.region.id, spec.position.id
 
     def _chunks(self, spec: StepSpec, reps: int, side: str, index: int, seconds: float) -> None:
         remaining, first = reps, True
+        opening = min(reps, spec.least_first_reps(side))
         while remaining > 0:
             room = int((CHECKIN_EVERY_S - self.c.since_checkin) // seconds)
-            # Split around a check-in only into parts of at least MIN_CHUNK repetitions.
+            # Split around a check-in only into parts of at least MIN_CHUNK repetitions, and
+            # never so soon that the step's introduction would not fit before the check-in.
+            least = max(MIN_CHUNK, opening) if first else MIN_CHUNK
             chunk = remaining if remaining <= room else min(room, remaining - MIN_CHUNK)
-            if chunk < min(remaining, MIN_CHUNK):
+            if chunk < min(remaining, least):
                 if self.c.since_checkin > 0:
                     self.check_in()
                     continue
@@ -220,24 +277,44 @@ def step_order(specs: Sequence[StepSpec]) -> Order:
     return out
 
 
+def _opening_words(
+    specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
+) -> tuple[str, tuple[str, ...]]:
+    first = specs[0] if specs else None
+    extra = [first.before] if first and first.before else []
+    cautions = (*warnings, *(first.cautions if first else ()))
+    return " ".join([wording.opening_oil(oil), *warnings, *extra]), tuple(cautions)
+
+
 def lay_out(
     specs: Sequence[StepSpec],
     reps: Sequence[int],
     cursor: Cursor,
     warnings: Sequence[str],
     opening: bool,
+    calibrate: bool = False,
     oil: str = "",
 ) -> list[Row]:
-    """Rows for the given repetitions, ending with the closing pause."""
-    layout = _Layout(cursor, warnings, oil)
+    """Rows for the given repetitions, ending with the still hold and the closing words."""
+    layout = _Layout(cursor, oil)
     if opening:
-        layout.add(OIL_S, "oil", wording.opening_oil(oil))
+        say, cautions = _opening_words(specs, warnings, oil)
+        layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil = 0.0
-    for k, sides, turn in step_order(specs):
+    for n, (k, sides, turn) in enumerate(step_order(specs)):
+        spec = specs[k]
         if turn:
-            layout.turn(specs[k])
-        layout.step(specs[k], reps[k], cursor.step_index + k, sides)
-    layout.add(CLOSING_S, "closing", wording.closing(layout.c.position))
+            layout.turn(spec)
+        layout.step(spec, reps[k], cursor.step_index + k, sides, lead=not (opening and n == 0))
+        if calibrate and n == 0:
+            say = wording.calibration(spec.region)
+            layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)
+    last = specs[-1] if specs else None
+    if last is not None:
+        say = wording.hold(last.areas or (last.region.area_name,))
+        layout.add(slot_for(say, HOLD_S), "hold", say, region=last.region.id)
+    say = wording.closing(last.position if last else None)
+    layout.add(slot_for(say, CLOSING_S), "closing", say)
     return layout.rows
 
 
@@ -256,11 +333,25 @@ class TooMuchWork(PlanError):
 Flex = tuple[float, float]
 
 
+def _bounds(row: Row, closing: Flex) -> tuple[float, float] | None:
+    """How short and long a flexible pause may be: never shorter than its words."""
+    _, kind, payload = row
+    if kind not in ("check-in", "closing") or isinstance(payload, _Chunk):
+        return None
+    say = payload[0]  # type: ignore[index]
+    low, high = closing if kind == "closing" else CHECKIN_FLEX
+    floor = slot_for(str(say), low)
+    return floor, max(high, floor + (high - low) / 2)
+
+
 def _flex_range(rows: Sequence[Row], closing: Flex) -> tuple[float, float]:
     """How many seconds the pauses can give up and take on."""
-    checkins = sum(1 for r in rows if r[1] == "check-in")
-    down = (CLOSING_S - closing[0]) + checkins * (CHECKIN_S - CHECKIN_FLEX[0])
-    up = (closing[1] - CLOSING_S) + checkins * (CHECKIN_FLEX[1] - CHECKIN_S)
+    down = up = 0.0
+    for row in rows:
+        bounds = _bounds(row, closing)
+        if bounds is not None:
+            down += max(0.0, row[0] - bounds[0])
+            up += max(0.0, bounds[1] - row[0])
     return down, up
 
 
@@ -274,13 +365,12 @@ def _miss(rows: Sequence[Row], window: float, closing: Flex) -> float:
 def _flex(rows: list[Row], gap: float, start: float, closing: Flex) -> list[Segment]:
     """Absorb the last seconds of rounding in the closing and check-in pauses, then build."""
     durations = [r[0] for r in rows]
-    flexible = [(len(rows) - 1, closing)] + [
-        (i, CHECKIN_FLEX) for i, r in enumerate(rows) if r[1] == "check-in"
-    ]
-    for i, (low, high) in flexible:
-        if abs(gap) < 1e-9:
-            break
-        new = min(max(durations[i] + gap, low), high)
+    order = [len(rows) - 1, *(i for i, r in enumerate(rows) if r[1] == "check-in")]
+    for i in order:
+        bounds = _bounds(rows[i], closing)
+        if abs(gap) < 1e-9 or bounds is None:
+            continue
+        new = min(max(durations[i] + gap, bounds[0]), bounds[1])
         gap -= new - durations[i]
         durations[i] = new
     out = []
@@ -300,6 +390,7 @@ def estimate_overhead(window: float, moves: int, opening: bool = True) -> float:
     """Seconds of pauses a layout will need: closing, oil, announcements and check-ins."""
     return (
         CLOSING_S
+        + HOLD_S
         + (OIL_S if opening else 0.0)
         + moves * ANNOUNCE_S
         + (window // CHECKIN_EVERY_S) * CHECKIN_S
@@ -307,17 +398,27 @@ def estimate_overhead(window: float, moves: int, opening: bool = True) -> float:
     )
 
 
-def _check_capacity(slots: Sequence[Slot], window: float, overhead: float) -> None:
-    low, high = capacity(slots)
-    if high + overhead < window - FIT_TOLERANCE_S:
+def _check_capacity(
+    specs: Sequence[StepSpec],
+    window: float,
+    layout: Callable[[Sequence[int]], list[Row]],
+    closing: Flex,
+) -> None:
+    """Refuse, clearly, steps that cannot fill the window or cannot fit in it."""
+    least = layout([s.min_reps for s in specs])
+    most = layout([s.max_reps for s in specs])
+    down, _ = _flex_range(least, closing)
+    _, up = _flex_range(most, closing)
+    if _total(most) + up < window - FIT_TOLERANCE_S:
         raise TooLittleWork(
             f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-            f"at most {(high + overhead) / 60:.0f} minutes; ask for fewer minutes, "
+            f"at most {(_total(most) + up) / 60:.0f} minutes; ask for fewer minutes, "
             f"another position, or fewer avoided areas"
         )
-    if low + overhead > window + FIT_TOLERANCE_S:
+    if _total(least) - down > window + FIT_TOLERANCE_S:
+        need = -(-(_total(least) - down) // 60)
         raise TooMuchWork(
-            f"these steps need at least {(low + overhead) / 60:.0f} minutes, "
+            f"these steps need at least {need:.0f} minutes, "
             f"more than the {window / 60:.0f} available; ask for more minutes"
         )
 
@@ -329,6 +430,7 @@ def fit_steps(
     warnings: Sequence[str] = (),
     opening: bool = True,
     closing: Flex = CLOSING_FLEX,
+    calibrate: bool = False,
     oil: str = "",
 ) -> list[Segment]:
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
@@ -339,9 +441,13 @@ def fit_steps(
     moves = sum(1 for a, b in itertools.pairwise(done) if a != b)
     turns = sum(1 for _, _, turn in order if turn)
     overhead = estimate_overhead(window, moves, opening) + turns * POSITION_S
-    _check_capacity(slots, window, overhead)
+
+    def layout(reps: Sequence[int]) -> list[Row]:
+        return lay_out(specs, reps, cursor, warnings, opening, calibrate, oil)
+
+    _check_capacity(specs, window, layout, closing)
     budget = window - overhead
-    best = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening, oil)
+    best = layout(solve_reps(slots, budget))
     rows = best
     for attempt in range(8):
         miss = _miss(rows, window, closing)
@@ -352,7 +458,7 @@ def fit_steps(
         # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
         gap = window - _total(rows)
         budget += gap if attempt < 2 else gap / 2
-        rows = lay_out(specs, solve_reps(slots, budget), cursor, warnings, opening, oil)
+        rows = layout(solve_reps(slots, budget))
     fitted = _flex(best, window - _total(best), cursor.t, closing)
     if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
         raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")

@@ -15,7 +15,19 @@ from rubdown.core.words import MIN_MINUTES as MIN_MINUTES
 Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
 KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")
 STROKE_RULES: tuple[str, ...] = ("firm-down-light-up", "even", "growing", "press-release")
-SEGMENT_KINDS: tuple[str, ...] = ("step", "check-in", "announce", "oil", "closing")
+SEGMENT_KINDS: tuple[str, ...] = (
+    "step",
+    "check-in",
+    "announce",
+    "oil",
+    "closing",
+    "hold",
+    "calibrate",
+)
+# What a step does in the shape of the session (see core.craft).
+ROLES: tuple[str, ...] = ("opening", "entry", "work", "flush", "finish")
+# One pressure scale, 1 to 10, everywhere. 8-10 is for trained hands: partner massage stops at 7.
+PRESSURE_SCALE_MAX = 10
 PRESSURE_WORDS: dict[str, int] = {"light": 3, "medium": 5, "firm": 7}
 PARTNER_MAX_PRESSURE = 7
 # Sessions open and close with one of these kinds at this pressure or less.
@@ -47,6 +59,19 @@ class Region:
     name: str
     order: int
     no_press: bool = False
+    area: str = ""  # the larger area it belongs to ("back"); empty: the region is its own area
+    words: tuple[str, ...] = ()  # how cues name it; when given they replace the name
+    cautions: tuple[str, ...] = ()
+
+    @property
+    def area_name(self) -> str:
+        """The area this region is worked as part of."""
+        return self.area or self.name.lower()
+
+    @property
+    def all_words(self) -> tuple[str, ...]:
+        """Every word or phrase that names this region in a sentence, lowercase."""
+        return self.words or (self.name.lower(),)
 
 
 @dataclass(frozen=True)
@@ -57,6 +82,14 @@ class Need:
     count: int
     note: str
     lead_minutes: int
+
+
+@dataclass(frozen=True)
+class Drape:
+    """What to do with the towels before the hands first reach an area."""
+
+    area: str
+    say: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +108,10 @@ class Position:
     def turns(self) -> bool:
         """Whether the work is done on one side, then again after the receiver turns over."""
         return bool(self.turn)
+
+    drapes: tuple[Drape, ...] = ()
+    tool: str = ""  # e.g. "forearm": at least half the step time is done with it
+    rest: str = ""  # how the receiver rests at the end
 
 
 @dataclass(frozen=True)
@@ -110,6 +147,16 @@ class Technique:
         """How the hands move on a region, as the body map for `view` shows it."""
         return next((m for m in self.motions if m.region == region and m.view == view), None)
 
+    cues: tuple[tuple[str, str], ...] = ()  # per-region wording, (region, cue)
+
+    def cue_for(self, region: str) -> str:
+        """The cue as done on one region."""
+        return dict(self.cues).get(region, self.cue)
+
+    def uses(self, tool: str) -> bool:
+        """Whether the technique is done with this part of the giver (e.g. the forearm)."""
+        return bool(tool) and tool in self.hand_part.lower()
+
 
 @dataclass(frozen=True)
 class RoutineStep:
@@ -142,6 +189,7 @@ class Cap:
     max_pressure: int
     forbid_kinds: tuple[str, ...] = ()
     only_kinds: tuple[str, ...] = ()
+    max_seconds: int | None = None  # the most time on each of these regions, focus or not
 
     def covers(self, region: str) -> bool:
         """Whether this cap applies to the region."""
@@ -169,6 +217,18 @@ class Condition:
     position_minutes: tuple[tuple[str, int], ...] = ()
     widespread_at: int | None = None
     oil: str = ""
+    # The regions each warning is about (parallel to warnings); empty: the whole session.
+    warning_regions: tuple[tuple[str, ...], ...] = ()
+    never_say: tuple[str, ...] = ()  # words no cue may use with this condition
+
+    def warning_areas(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Each warning with the regions it is about; by default the regions the caps cover."""
+        capped = tuple(dict.fromkeys(r for c in self.caps for r in c.regions if r != "all"))
+        out = []
+        for i, text in enumerate(self.warnings):
+            given = self.warning_regions[i] if i < len(self.warning_regions) else ()
+            out.append((text, given or capped))
+        return out
 
 
 @dataclass(frozen=True)
@@ -209,6 +269,7 @@ class PlanRequest:
     routine: str | None = None
     profile: Profile = field(default_factory=Profile)
     vary: int | None = None
+    calibrate: bool = False  # open with a 30-second pressure check
 
     def to_json(self) -> dict[str, Any]:
         """The request as plain JSON, so any edge can re-plan it."""
@@ -222,6 +283,7 @@ class PlanRequest:
             "avoid": list(p.avoid),
             "conditions": list(p.conditions),
             "vary": self.vary,
+            "calibrate": self.calibrate,
         }
 
 
@@ -250,6 +312,8 @@ class Segment:
     technique_name: str | None = None
     region_name: str | None = None
     motion: StepMotion | None = None
+    role: str | None = None  # opening | entry | work | flush | finish (steps only)
+    cautions: tuple[str, ...] = ()  # cautions and warnings said in this segment
 
     @property
     def end_s(self) -> float:

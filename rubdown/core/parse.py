@@ -16,6 +16,7 @@ from rubdown.core.models import (
     Cap,
     Catalogue,
     Condition,
+    Drape,
     Need,
     Position,
     Range,
@@ -50,7 +51,13 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
     for item, where in _items(data, "regions", file, problems):
         f = Fields(item, where, "a region", problems)
         region = Region(
-            f.ident(), f.text("name"), f.integer("order", 0, 10_000) or 0, f.flag("no_press")
+            f.ident(),
+            f.text("name"),
+            f.integer("order", 0, 10_000) or 0,
+            f.flag("no_press"),
+            f.text("area", False),
+            tuple(w.lower() for w in f.texts("words")),
+            f.texts("cautions"),
         )
         f.done()
         if f.ok and region.id:
@@ -82,13 +89,45 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         ]
         view = f.choice("view", VIEWS, required=False) or "back"
         turn = f.text("turn", False)
+        drapes = _drapes(f, cat, problems)
+        tool, rest = f.text("tool", False), f.text("rest", False)
         f.done()
         if f.ok and pid:
             yield (
                 "positions",
-                Position(pid, name, setup, reaches, tuple(n for n in needs if n), view, turn),
+                Position(
+                    pid,
+                    name,
+                    setup,
+                    reaches,
+                    tuple(n for n in needs if n),
+                    view,
+                    turn,
+                    drapes=drapes,
+                    tool=tool,
+                    rest=rest,
+                ),
                 f.pos,
             )
+
+
+def _drapes(f: Fields, cat: Catalogue, problems: list[Problem]) -> tuple[Drape, ...]:
+    """A position's towel moves: before the hands first reach an area, what to say."""
+    raw = f.raw("drapes") or []
+    if not isinstance(raw, list):
+        f.add("drapes", "'drapes' must be a list")
+        return ()
+    areas = {r.area_name for r in cat.regions.values()}
+    out = []
+    for i, item in enumerate(raw):
+        sub = Fields(item, pos_of(raw, i, f.at("drapes")), "a drape", problems)
+        drape = Drape(sub.text("area"), sub.text("say"))
+        if drape.area and drape.area not in areas:
+            sub.add("area", f"unknown area '{drape.area}' (areas: {', '.join(sorted(areas))})")
+        sub.done()
+        if sub.ok and drape.area and drape.say:
+            out.append(drape)
+    return tuple(out)
 
 
 def _range(f: Fields, key: str, lo: int, hi: int) -> Range | None:
@@ -119,6 +158,26 @@ def _check_technique_reach(f: Fields, t: Technique, cat: Catalogue) -> None:
             )
 
 
+def _region_cues(f: Fields, regions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Per-region wording: a mapping of the technique's own regions to their cue."""
+    raw = f.raw("cues")
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        f.add("cues", "'cues' must map regions to their wording")
+        return ()
+    out = []
+    for region, text in raw.items():
+        where = pos_of(raw, region, f.at("cues"))
+        if region not in regions:
+            f.problems.append(where.problem(f"'cues' names '{region}', not one of its regions"))
+        elif not isinstance(text, str) or not text.strip():
+            f.problems.append(where.problem(f"the cue for '{region}' must be text"))
+        else:
+            out.append((str(region), text.strip()))
+    return tuple(out)
+
+
 def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
     """Techniques: how each movement is done, how firm, how long."""
     for item, where in _items(data, "techniques", file, problems):
@@ -132,6 +191,7 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
         seconds = f.number("seconds_per_rep", 1, 60)
         reps = _range(f, "reps", 1, 200)
         per_side, cue, cautions = f.flag("per_side"), f.text("cue"), f.texts("cautions")
+        cues = _region_cues(f, regions)
         f.done()
         if not (f.ok and tid and kind and rule and pressure and reps and seconds):
             continue
@@ -150,6 +210,7 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
             per_side,
             cue,
             cautions,
+            cues=cues,
         )
         _check_technique_reach(f, t, cat)
         yield "techniques", t, f.pos
@@ -211,15 +272,8 @@ def _check_routine_shape(
 def _check_routine_flow(
     f: Fields, steps: list[RoutineStep], cat: Catalogue, raw: Any, minutes: int | None
 ) -> None:
-    """Inner steps run head to toe, and the steps can fill the routine's minutes."""
-    inner = list(enumerate(steps))[1:-1]
-    for (_, a), (i, b) in itertools.pairwise(inner):
-        if a.position == b.position and cat.region_order(b.region) < cat.region_order(a.region):
-            f.problems.append(
-                pos_of(raw, i, f.at("steps")).problem(
-                    f"steps should run head to toe: '{b.region}' comes after '{a.region}'"
-                )
-            )
+    """The steps can fill the routine's minutes (their order is the author's to choose: the
+    source text itself goes back up to the shoulders)."""
     if minutes is None:  # missing or out of range: already reported, never used unchecked
         return
     most = sum(
@@ -259,10 +313,34 @@ def read_routine(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
         if not raw:
             f.add("steps", "a routine needs at least one step")
     f.done()
+    clean = len(problems)
     if steps and len(steps) == len(raw or []):
         _check_routine_shape(f, steps, cat, raw, minutes)
     if f.ok and rid and position and minutes and steps:
-        yield "routines", Routine(rid, name, position, minutes, description, tuple(steps)), f.pos
+        routine = Routine(rid, name, position, minutes, description, tuple(steps))
+        if len(problems) == clean and len(steps) == len(raw or []):
+            _check_routine_session(f, routine, cat)
+        yield "routines", routine, f.pos
+
+
+def _check_routine_session(f: Fields, routine: Routine, cat: Catalogue) -> None:
+    """Plan the routine at its own length and hold it to the session invariants that apply."""
+    from dataclasses import replace
+
+    from rubdown.core.invariants import ROUTINE_INVARIANTS, check_plan
+    from rubdown.core.models import PlanError, PlanRequest
+    from rubdown.core.planner import plan_session
+
+    if not (cat.conditions and cat.positions.get(routine.position)):
+        return
+    with_it = replace(cat, routines={**cat.routines, routine.id: routine})
+    try:
+        plan = plan_session(with_it, PlanRequest(routine=routine.id))
+    except PlanError as err:
+        f.add("steps", f"the routine cannot be planned at {routine.minutes} minutes: {err.message}")
+        return
+    for problem in check_plan(plan, with_it, ROUTINE_INVARIANTS):
+        f.add("steps", f"as a session: {problem}")
 
 
 def _cap(item: Any, where: Pos, cat: Catalogue, problems: list[Problem]) -> Cap | None:
@@ -270,8 +348,35 @@ def _cap(item: Any, where: Pos, cat: Catalogue, problems: list[Problem]) -> Cap 
     regions = f.refs("regions", [*cat.regions, "all"], "region", required=True)
     top = f.integer("max_pressure", 1, 10)
     forbid, only = f.refs("forbid_kinds", KINDS, "kind"), f.refs("only_kinds", KINDS, "kind")
+    most = f.integer("max_seconds", 30, 5400, False)
     f.done()
-    return Cap(regions, top, forbid, only) if f.ok and regions and top else None
+    return Cap(regions, top, forbid, only, most) if f.ok and regions and top else None
+
+
+def _warnings(
+    f: Fields, cat: Catalogue, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Warnings as text (about the whole session) or {say, regions} (said at those regions)."""
+    raw = f.raw("warnings") or []
+    if not isinstance(raw, list):
+        f.add("warnings", "'warnings' must be a list")
+        return (), ()
+    texts: list[str] = []
+    regions: list[tuple[str, ...]] = []
+    for i, item in enumerate(raw):
+        where = pos_of(raw, i, f.at("warnings"))
+        if isinstance(item, str) and item.strip():
+            texts.append(item.strip())
+            regions.append(())
+            continue
+        sub = Fields(item, where, "a warning", problems)
+        say = sub.text("say")
+        about = sub.refs("regions", cat.regions, "region", required=True)
+        sub.done()
+        if sub.ok and say:
+            texts.append(say)
+            regions.append(about)
+    return tuple(texts), tuple(regions)
 
 
 def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
@@ -287,7 +392,9 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
         ]
         forbid = f.refs("forbid_positions", cat.positions, "position")
         avoid = f.refs("avoid_regions", cat.regions, "region")
-        requires_avoid, warnings = f.flag("requires_avoid"), f.texts("warnings")
+        requires_avoid = f.flag("requires_avoid")
+        warnings, warning_regions = _warnings(f, cat, problems)
+        never_say = tuple(w.lower() for w in f.texts("never_say"))
         extra = _condition_extras(f, cat)
         f.done()
         if (refuse or extra["widespread_at"]) and not instead:
@@ -307,6 +414,8 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
                     avoid,
                     requires_avoid,
                     warnings,
+                    warning_regions=warning_regions,
+                    never_say=never_say,
                     **extra,
                 ),
                 f.pos,

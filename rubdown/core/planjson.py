@@ -28,9 +28,16 @@ SEGMENT_KEYS = (
 EXTRA_KEYS = tuple(f.name for f in fields(Segment) if f.name not in SEGMENT_KEYS)
 
 
+# Lists of text in a segment: the cautions and warnings said in it.
+LIST_FIELDS = {"cautions"}
+
+
 def segment_to_json(seg: Segment) -> dict[str, Any]:
     """One segment as a JSON object."""
-    out = {key: getattr(seg, key) for key in (*SEGMENT_KEYS, *EXTRA_KEYS)}
+    out = {
+        key: list(value) if isinstance(value := getattr(seg, key), tuple) else value
+        for key in (*SEGMENT_KEYS, *EXTRA_KEYS)
+    }
     out["motion"] = seg.motion.to_json() if seg.motion else None
     return out
 
@@ -77,6 +84,7 @@ def request_from_json(data: dict[str, Any]) -> PlanRequest:
         routine=data.get("routine"),
         profile=profile,
         vary=data.get("vary"),
+        calibrate=bool(data.get("calibrate", False)),
     )
 
 
@@ -122,6 +130,10 @@ def _checked(index: int, key: str, value: Any) -> Any:
             return StepMotion.from_json(value)
         except (KeyError, TypeError, ValueError) as err:
             raise PlanError(f"segment {index}: 'motion' is malformed: {err}") from None
+    if key in LIST_FIELDS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PlanError(f"segment {index}: '{key}' must be a list of text")
+        return tuple(value)
     if key in NUMBER_FIELDS:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
     elif key in INTEGER_FIELDS:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from rubdown.core import compose
-from rubdown.core.layout import Cursor, StepSpec, fit_steps
+from rubdown.core import compose, guidance
+from rubdown.core.craft import shorten
+from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -15,10 +16,13 @@ from rubdown.core.models import (
     PlanError,
     PlanRequest,
     Position,
+    Segment,
 )
 from rubdown.core.safety import Limits, cap_notes, safety_limits
 
 SHORT_SESSION_MINUTES = 20
+SLACK_S = (0.0, 45.0, 120.0, 300.0)
+MAX_ROUNDS = 4
 DEFAULT_MINUTES = 30
 POSITION_PREFERENCE = {
     # Short sessions: no undressing, quick set-up.
@@ -126,7 +130,7 @@ def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
     while True:
         smooth = _smooth_ramp(specs)
         low = [i for i, s in enumerate(smooth) if s.pressure < s.technique.pressure.min]
-        inner = [i for i in low if 0 < i < len(smooth) - 1]
+        inner = [i for i in low if 0 < i < len(smooth) - 1 and smooth[i].role == "work"]
         if not inner:
             return smooth
         dropped = smooth[inner[0]]
@@ -135,6 +139,51 @@ def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
             f"{dropped.region.name.lower()}: it cannot be done gently enough here."
         )
         specs = specs[: inner[0]] + specs[inner[0] + 1 :]
+
+
+def _shortened_routine(
+    specs: list[StepSpec],
+    window: float,
+    warnings: list[guidance.AreaWarning],
+    request: PlanRequest,
+    limits: Limits,
+) -> tuple[list[Segment], list[StepSpec]]:
+    """A routine asked for fewer minutes than its steps need: leave steps out until it fits."""
+    while True:
+        shorter = shorten(specs)
+        if shorter is None:
+            raise TooMuchWork(
+                f"this routine's steps need at least more than {window / 60:.0f} minutes; "
+                "ask for more minutes"
+            )
+        specs = [
+            _room_to_speak(s) for s in guidance.guide_steps(shorter, warnings, limits.speakable)
+        ]
+        try:
+            segments = fit_steps(
+                specs,
+                Cursor(),
+                window,
+                guidance.session_warnings(warnings),
+                calibrate=request.calibrate,
+                oil=limits.oil,
+            )
+            return segments, specs
+        except TooMuchWork:
+            continue
+
+
+def _room_to_speak(spec: StepSpec) -> StepSpec:
+    """At least enough repetitions that the step's introduction leaves most of it for the work."""
+    least = max(spec.least_first_reps(side) for side in ("left", "both"))
+    if least <= spec.min_reps:
+        return spec
+    return replace(
+        spec,
+        min_reps=least,
+        default_reps=max(spec.default_reps, least),
+        max_reps=max(spec.max_reps, least),
+    )
 
 
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
@@ -159,12 +208,44 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
         routine = None
     rng = random.Random(request.vary) if request.vary is not None else None
     window = minutes * 60.0
-    if routine is not None:
-        specs = compose.from_routine(cat, routine, request.profile, limits, notes)
-    else:
-        specs = compose.from_catalogue(cat, position, request.profile, limits, window, rng, notes)
-    specs = _ramped(specs, notes)
-    segments = fit_steps(specs, Cursor(), window, limits.warnings, oil=limits.oil)
+    warnings = guidance.area_warnings(cat, request.profile.conditions, limits.speakable)
+    rounds = 1
+    for slack in (*SLACK_S, *([SLACK_S[-1]] * MAX_ROUNDS)):
+        tried = list(notes)
+        if routine is not None:
+            specs = compose.from_routine(cat, routine, request.profile, limits, tried, minutes)
+            specs = compose.in_rounds(cat, specs, rounds, request.profile, limits)
+            if rounds > 1:
+                tried.append(f"The routine is done {rounds} times over to fill the minutes.")
+        else:
+            specs = compose.from_catalogue(
+                cat, position, request.profile, limits, window, rng, tried, slack
+            )
+        specs = _ramped(specs, tried)
+        specs = [_room_to_speak(s) for s in guidance.guide_steps(specs, warnings, limits.speakable)]
+        try:
+            segments = fit_steps(
+                specs,
+                Cursor(),
+                window,
+                guidance.session_warnings(warnings),
+                calibrate=request.calibrate,
+                oil=limits.oil,
+            )
+            break
+        except PlanError as err:
+            one_place = len({s.position.id for s in specs}) == 1
+            if routine and isinstance(err, TooLittleWork) and rounds < MAX_ROUNDS and one_place:
+                rounds += 1  # a longer session goes through the routine again, counts kept
+                continue
+            if routine is not None and isinstance(err, TooMuchWork):
+                segments, specs = _shortened_routine(specs, window, warnings, request, limits)
+                tried.append("Some of the routine's steps left out to fit the minutes.")
+                break
+            # A short session may need fewer areas than the estimate thought: try with less.
+            if routine is not None or slack == SLACK_S[-1] or isinstance(err, TooLittleWork):
+                raise
+    notes = tried
     touched = {s.region.id for s in specs}
     notes = limits.notes + cap_notes(cat, limits, touched) + notes
     notes += list(request.profile.learned_notes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +48,12 @@ class Limits:
                     position, f"{reason} (at most {most} minutes there)"
                 )
 
+    max_seconds: dict[str, int] = field(default_factory=dict)
+    never_say: dict[str, str] = field(default_factory=dict)  # word -> the condition's name
+    # Avoided regions no cue may name (no-press ones are landmarks to keep off, not work).
+    unspoken: frozenset[str] = frozenset()
+    namer: Callable[[str], set[str]] = field(default=lambda _: set())
+
     def cap_for(self, region: str, no_press: bool = False) -> int:
         """The highest pressure allowed on a region."""
         cap = min(self.pressure_cap, self.region_caps.get(region, PARTNER_MAX_PRESSURE))
@@ -63,7 +70,41 @@ class Limits:
         only = self.only_kinds.get(region)
         if only is not None and technique.kind not in only:
             return False
+        if self.never_say and self.contradicts(technique.cue_for(region)):
+            return False
+        if self.unspoken and not self.speakable(f"{technique.name} {technique.cue_for(region)}"):
+            return False
         return technique.pressure.min <= self.cap_for(region, no_press)
+
+    def speakable(self, text: str) -> bool:
+        """Whether a sentence keeps clear of every avoided region."""
+        return not (self.unspoken and self.namer(text) & self.unspoken)
+
+    def contradicts(self, text: str) -> str | None:
+        """The condition a sentence goes against (it says a word the condition rules out)."""
+        lowered = text.lower()
+        return next((c for w, c in self.never_say.items() if w in lowered), None)
+
+
+_MATCHERS: dict[int, tuple[Catalogue, re.Pattern[str], dict[str, str]]] = {}
+
+
+def _matcher(cat: Catalogue) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every region word, longest first, so 'shoulder blade' is not 'shoulder'."""
+    cached = _MATCHERS.get(id(cat))
+    if cached is None or cached[0] is not cat:
+        owner = {w: r.id for r in cat.regions.values() for w in r.all_words}
+        words = sorted(owner, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+        cached = (cat, pattern, owner)
+        _MATCHERS[id(cat)] = cached
+    return cached[1], cached[2]
+
+
+def regions_named(cat: Catalogue, text: str) -> set[str]:
+    """The regions a sentence names."""
+    pattern, owner = _matcher(cat)
+    return {owner[m.group(1)] for m in pattern.finditer(text.lower())}
 
 
 def region_names(cat: Catalogue, ids: Sequence[str]) -> str:
@@ -110,7 +151,12 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
             if cap.only_kinds:
                 current = limits.only_kinds.get(region, set(cap.only_kinds))
                 limits.only_kinds[region] = current & set(cap.only_kinds)
+            if cap.max_seconds is not None:
+                most = limits.max_seconds.get(region, cap.max_seconds)
+                limits.max_seconds[region] = min(most, cap.max_seconds)
         limits.capped.append((cond, cap))
+    for word in cond.never_say:
+        limits.never_say[word] = cond.name.lower()
 
 
 def cap_notes(cat: Catalogue, limits: Limits, touched: set[str]) -> list[str]:
@@ -128,8 +174,13 @@ def cap_notes(cat: Catalogue, limits: Limits, touched: set[str]) -> list[str]:
             extra += f", no {'/'.join(cap.forbid_kinds)}"
         if cap.only_kinds:
             extra += f", {'/'.join(cap.only_kinds)} only"
+        why = ""
+        if cap.max_seconds is not None:
+            extra += f", at most {cap.max_seconds / 60:.0f} min there in all, even as a focus"
+            why = f" {cond.explain}"
         notes.append(
-            f"Kept light {where} (pressure at most {cap.max_pressure}{extra}): {cond.name.lower()}."
+            f"Kept light {where} (pressure at most {cap.max_pressure}{extra}): "
+            f"{cond.name.lower()}.{why}"
         )
     return notes
 
@@ -245,6 +296,10 @@ def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
     for cid in ordered:
         for rule in CONDITION_RULES.values():
             rule(cat.conditions[cid], profile, cat, limits)
+    limits.unspoken = frozenset(
+        r for r in limits.avoid if r in cat.regions and not cat.regions[r].no_press
+    )
+    limits.namer = lambda text: regions_named(cat, text)
     if profile.avoid:
         limits.notes.insert(0, f"Not touching the {region_names(cat, profile.avoid)}, as asked.")
     # A condition that keeps everywhere lighter says so itself; the preference would contradict it.

@@ -7,20 +7,21 @@ from collections.abc import Sequence
 from rubdown.core.models import Position, Region, Technique
 
 OPENING_OIL = (
-    "Warm a little oil between your palms first. Cold oil makes muscles tense, "
-    "so never pour it straight onto the skin."
+    "Warm a little oil between your palms; cold oil makes muscles tense. "
+    "Rest your hands on your partner and breathe slowly with them for a moment."
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
+DEFAULT_REST = "let your partner stay still and breathe for a minute"
+# For positions whose content does not say how to rest at the end.
+CLOSING_REST = {
+    "side-lying": "cover your partner with the warm towels and let them rest on their side",
+    "face-up": "cover your partner with the warm towels and let them lie quietly for a minute",
+}
 
 
 def opening_oil(oil: str = "") -> str:
-    """The first words: warm the oil, naming the one to use when a condition asks for it."""
-    if not oil:
-        return OPENING_OIL
-    return (
-        f"Use {oil} today. Warm a little between your palms first. Cold oil makes "
-        "muscles tense, so never pour it straight onto the skin."
-    )
+    """The first words: warm the oil (naming the one a condition asks for), breathe together."""
+    return f"Use {oil} today. {OPENING_OIL}" if oil else OPENING_OIL
 
 
 def more_oil(oil: str = "") -> str:
@@ -35,24 +36,94 @@ def turn_over(position: Position) -> str:
     return f"{position.turn} Then the same again on this side."
 
 
-CLOSING_REST = {
-    "lying": "cover your partner with the warm towels and let them lie quietly for a minute",
-    "seated": "wrap the warm towel round your partner's shoulders and let them sit quietly",
-    "side-lying": "cover your partner with the warm towels and let them rest on their side",
-    "face-up": "cover your partner with the warm towels and let them lie quietly for a minute",
+# What each number on the one 1-10 scale feels like, said the first time it is used.
+PRESSURE_FEEL: dict[int, str] = {
+    1: "as light as resting your hand",
+    2: "just enough to spread the oil",
+    3: "like rubbing in hand lotion",
+    4: "the muscle starts to move under your hand",
+    5: "a steady lean, like kneading bread dough",
+    6: "some of your weight behind it",
+    7: "your weight behind it, the firmest a partner massage goes",
+    8: "deep work for trained hands",
+    9: "deep work for trained hands",
+    10: "the deepest a therapist goes",
 }
 
 
-def closing(position: str | None) -> str:
-    """The last words of a session; how to rest depends on the position."""
-    rest = CLOSING_REST.get(position or "", "let your partner stay still and breathe for a minute")
-    return f"That is the end. Rest your hands still for a breath, then {rest}."
+def pressure_phrase(pressure: int, explain: bool) -> str:
+    """'pressure 3 of 10', with what it feels like the first time the number comes up."""
+    phrase = f"pressure {pressure} of 10"
+    return (
+        f"{phrase}, {PRESSURE_FEEL[pressure]}" if explain and pressure in PRESSURE_FEEL else phrase
+    )
 
 
-def step_intro(technique: Technique, region: Region, reps: int, pressure: int, side: str) -> str:
-    """The spoken introduction of a step."""
-    where = f"{region.name}, {side} side" if side in ("left", "right") else region.name
-    return f"{where}: {technique.name}. {technique.cue} {reps} times, pressure {pressure} of 10."
+def closing(position: Position | None) -> str:
+    """The last words of a session: rest, get up slowly, drink water."""
+    rest = DEFAULT_REST
+    if position is not None:
+        rest = position.rest or CLOSING_REST.get(position.id, DEFAULT_REST)
+    return (
+        f"That is the end. Lift your hands away slowly, then {rest}; let them rest as long "
+        "as they like. When they are ready, they get up slowly, sitting for a moment first, "
+        "and you both drink a glass of water."
+    )
+
+
+def hold(areas: Sequence[str]) -> str:
+    """The still hold before the closing words."""
+    return (
+        f"Now a still hold: rest both hands flat on the {join(areas[:1])}, without moving, "
+        "for three slow breaths together."
+    )
+
+
+def side_label(region: Region, side: str) -> str:
+    """'Calves, left side' or just 'Calves'."""
+    return f"{region.name}, {side} side" if side in ("left", "right") else region.name
+
+
+def step_intro(
+    technique: Technique,
+    region: Region,
+    reps: int,
+    pressure: int,
+    side: str,
+    explain: bool,
+    again: bool = False,
+) -> str:
+    """The spoken introduction of a step: where, what, how, how many, how firm."""
+    how = pressure_phrase(pressure, explain)
+    where = side_label(region, side)
+    if again:
+        return f"{where}: the same again, {reps} times, {how}."
+    return f"{where}: {technique.name}. {technique.cue_for(region.id)} {reps} times, {how}."
+
+
+def frame_intro(
+    technique: Technique, areas: Sequence[str], reps: int, pressure: int, role: str, explain: bool
+) -> str:
+    """The opening or finishing glides, over the whole worked area."""
+    how = pressure_phrase(pressure, explain)
+    where = join(areas)
+    if role == "opening":
+        return (
+            f"To begin: {technique.name.lower()} over the {where}. Spread the oil with slow, "
+            f"light sweeps, breathing with your partner. {reps} times, {how}."
+        )
+    return (
+        f"To finish: long, light, connecting glides over the {where}, slow and unbroken. "
+        f"{reps} times, {how}."
+    )
+
+
+def join(names: Sequence[str]) -> str:
+    """Names as words for a sentence: 'back, arms and legs'."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def step_continue(technique: Technique, reps: int) -> str:
@@ -65,18 +136,36 @@ def announce(region: Region) -> str:
     return f"Next, the {region.name.lower()}. Tell your partner where your hands are going."
 
 
+def lead_in(region: Region | None, before: str) -> str:
+    """An announcement of the next region (if it changes) and what to say before the step."""
+    parts = [f"Next, the {region.name.lower()}." if region is not None else "", before]
+    return " ".join(p for p in parts if p) or "Ready for the next step."
+
+
 def change_position(position: Position) -> str:
-    """Said when the session moves to another position."""
-    return f"Change position now. {position.setup}"
+    """Said when the session moves to another position: its name and how to begin setting it
+    up (the whole set-up is on the sheet; spoken, it would name areas that may be avoided)."""
+    first = position.setup.split(". ")[0].rstrip(".")
+    return f"Change position now: {position.name.lower()}. {first}."
 
 
-def check_in(warnings: Sequence[str], next_region: Region | None = None) -> str:
+def check_in(next_region: Region | None = None, before: str = "") -> str:
     """A pause to ask the receiver how it feels."""
     parts = ["Check in: ask how the pressure feels and whether anything should change."]
     if next_region is not None:
         parts.append(f"Then move on to the {next_region.name.lower()}.")
-    parts.extend(warnings)
+    if before:
+        parts.append(before)
     return " ".join(parts)
+
+
+def calibration(region: Region) -> str:
+    """The optional pressure check at the start."""
+    return (
+        f"Pressure check. On the {region.name.lower()}, press with flat hands at a 3, "
+        "like rubbing in lotion, then at a 5, a steady lean. Ask your partner: less, more, "
+        "or right? Tell rubdown the answer."
+    )
 
 
 def halfway() -> str:

@@ -108,13 +108,28 @@ def step_map(step: SheetStep) -> str:
     return zoomed_motion_map(svg, step.region, step.motion, base)
 
 
+def said_before(plan: Plan) -> dict[int, tuple[str, ...]]:
+    """The cautions and warnings said as the hands come to each step, by step index."""
+    pending: list[str] = []
+    out: dict[int, tuple[str, ...]] = {}
+    for seg in plan.segments:
+        if seg.kind != "step":
+            pending.extend(seg.cautions)
+        elif pending:
+            key = seg.step_index if seg.step_index is not None else -1
+            out[key] = (*out.get(key, ()), *dict.fromkeys(pending))
+            pending = []
+    return out
+
+
 def sheet_steps(plan: Plan, cat: Catalogue) -> list[SheetStep]:
-    """The plan's steps, one per step index, in order."""
+    """The plan's steps, one per step index, in order, each with the cautions said before it."""
     groups: dict[int, list[Segment]] = {}
     for seg in plan.steps:
         groups.setdefault(seg.step_index if seg.step_index is not None else -1, []).append(seg)
+    cautions = said_before(plan)
     steps = []
-    for number, parts in enumerate(groups.values(), 1):
+    for number, (index, parts) in enumerate(groups.items(), 1):
         first = parts[0]
         technique = cat.techniques.get(first.technique or "")
         pressure, word = _pressure(parts)
@@ -132,7 +147,7 @@ def sheet_steps(plan: Plan, cat: Catalogue) -> list[SheetStep]:
                 stroke=technique.stroke_text if technique else "",
                 rule=RULE_TEXT.get(first.stroke_rule or "", ""),
                 direction=direction_of(first.technique, first.stroke_rule),
-                cautions=technique.cautions if technique else (),
+                cautions=cautions.get(index, ()),
                 view=cat.positions[first.position].view
                 if first.position in cat.positions
                 else "back",

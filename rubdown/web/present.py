@@ -14,6 +14,8 @@ KIND_LABELS = {
     "oil": "Warm some oil",
     "announce": "Say where your hands go next",
     "closing": "Closing rest",
+    "hold": "Still hold",
+    "calibrate": "Pressure check",
 }
 SIDES = {"left": "left side", "right": "right side"}
 
@@ -44,6 +46,8 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
                 "pressure": seg.pressure,
                 "reps": seg.reps,
                 "say": seg.say,
+                "role": seg.role,
+                "cautions": list(seg.cautions),
             }
         )
     return rows

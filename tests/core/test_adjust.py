@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rubdown.core import adjust
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import INVARIANTS
+from rubdown.core.layout import TooLittleWork
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.timeline import build_cues, build_ticks, segment_at, spoken_texts
@@ -22,7 +23,8 @@ def plan(cat):
 
 
 def a_middle_step(plan):
-    steps = [i for i, s in enumerate(plan.segments) if s.kind == "step"]
+    # The start of a step: a live change during a right-side part re-fits from its left side.
+    steps = [i for i, s in enumerate(plan.segments) if s.kind == "step" and s.side != "right"]
     return steps[len(steps) // 2]
 
 
@@ -88,6 +90,11 @@ def test_lighter_and_firmer_change_this_and_later_steps_on_the_region(plan, delt
         expected = old.pressure + delta if moved and old.kind == "step" else old.pressure
         if moved and old.kind == "step":
             expected = min(max(expected, 1), old.max_pressure)
+            # Firmer never jumps more than 2 above the steps either side.
+            steps = [s for s in plan.segments if s.kind == "step"]
+            k = next(k for k, s in enumerate(steps) if s.start_s == old.start_s)
+            near = [steps[j].pressure for j in (k - 1, k + 1) if 0 <= j < len(steps)]
+            expected = min([expected, *(p + 2 for p in near)]) if delta > 0 else expected
         assert seg.pressure == expected
 
 
@@ -132,12 +139,14 @@ ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
 )
 def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, conditions, actions):
     cat = CAT
-    plan = plan_session(
-        cat,
-        PlanRequest(
-            minutes=minutes, position=position, profile=Profile(conditions=tuple(conditions))
-        ),
+    request = PlanRequest(
+        minutes=minutes, position=position, profile=Profile(conditions=tuple(conditions))
     )
+    try:
+        plan = plan_session(cat, request)
+    except TooLittleWork:
+        # A chair session with few safe techniques cannot fill every length: a clear refusal.
+        assume(False)
     end = plan.total_seconds
     for action, where in actions:
         now = where * end * 0.95

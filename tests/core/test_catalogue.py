@@ -193,16 +193,6 @@ BAD_INPUT = [
         5,
         "no-press zone",
     ),
-    (
-        "backwards.yaml",
-        ROUTINE_HEAD
-        + LIGHT
-        + "  - technique: palm-circles-beside-spine\n    region: mid-back\n"
-        + "  - technique: shoulder-outward-strokes\n    region: shoulders\n"
-        + LIGHT,
-        10,
-        "steps should run head to toe",
-    ),
     ("too-short.yaml", ROUTINE_HEAD.replace("minutes: 10", "minutes: 60") + LIGHT, 4, "too few"),
     (
         "clash.yaml",
@@ -227,6 +217,42 @@ def test_bad_files_are_reported_with_file_line_and_message(
     assert matching[0].file == str(path)
     assert matching[0].line == line
     assert matching[0].column >= 1
+
+
+def test_a_routine_may_go_back_up_the_body_as_the_source_text_does(tmp_path, cat):
+    text = (
+        ROUTINE_HEAD
+        + LIGHT
+        + "  - technique: palm-circles-beside-spine\n    region: mid-back\n"
+        + "  - technique: shoulder-outward-strokes\n    region: shoulders\n"
+        + LIGHT
+    )
+    assert check_files([write(tmp_path, "backwards.yaml", text)], cat) == []
+
+
+def test_check_holds_a_routine_to_the_session_invariants(tmp_path, cat):
+    (tmp_path / "techniques").mkdir()
+    (tmp_path / "routines").mkdir()
+    technique = write(
+        tmp_path,
+        "techniques/mine.yaml",
+        "techniques:\n  - id: wandering-stroke\n    name: Wandering stroke\n    kind: stroke\n"
+        "    regions: [upper-back]\n    positions: [seated]\n    hand_part: palms\n"
+        "    stroke_rule: even\n    stroke_text: Palms stroke the back.\n"
+        "    pressure: {default: 3, min: 1, max: 4}\n    seconds_per_rep: 8\n"
+        "    reps: {default: 6, min: 2, max: 20}\n    per_side: false\n"
+        "    cue: Stroke the upper back, then on down over the hips.\n",
+    )
+    routine = write(
+        tmp_path,
+        "routines/mine.yaml",
+        ROUTINE_HEAD
+        + LIGHT
+        + "  - technique: wandering-stroke\n    region: upper-back\n    reps: 12\n"
+        + LIGHT,
+    )
+    problems = [p.message for p in check_files([technique, routine], cat)]
+    assert any("as a session: cues_stay_in_their_area" in m for m in problems), problems
 
 
 def test_every_problem_in_a_file_is_reported_not_just_the_first(tmp_path, cat):

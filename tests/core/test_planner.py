@@ -194,7 +194,13 @@ def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
 @given(st.integers(5, 90), st.sampled_from(["any", "lying"]), profiles)
 def test_whole_body_positions_always_fit_without_avoided_regions(minutes, position, profile):
     profile = Profile(pressure=profile.pressure, focus=profile.focus, conditions=profile.conditions)
-    plan = plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
+    try:
+        plan = plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
+    except PlanError:
+        # Worked one side at a time (pregnancy: on the side), a very short session cannot hold
+        # an opening, a turn, both sides and a finish: a clear "ask for more minutes".
+        assert minutes <= 8
+        return
     assert abs(plan.total_seconds - minutes * 60) <= 10
 
 
@@ -212,9 +218,10 @@ def test_every_invariant_catches_what_it_is_named_for():
 
 
 def test_every_focus_area_gets_in_even_a_short_session():
+    # Seven minutes: a session also opens with glides and ends with glides, a hold and words.
     focus = ("shoulders", "neck", "shoulder-blades")
     plan = plan_session(
-        CAT, PlanRequest(minutes=5, position="seated", profile=Profile(focus=focus))
+        CAT, PlanRequest(minutes=7, position="seated", profile=Profile(focus=focus))
     )
     assert set(focus) <= {s.region for s in plan.steps}
 
@@ -239,3 +246,20 @@ def test_focus_areas_that_cannot_fit_are_named_in_the_notes():
     assert missing
     note = next(n for n in plan.notes if n.startswith("No time for"))
     assert all(CAT.regions[r].name.lower() in note for r in missing)
+
+
+@pytest.mark.parametrize(("answer", "delta"), [("less", -1), ("right", 0), ("more", 1)])
+def test_the_pressure_check_shifts_the_plans_pressures(answer, delta):
+    from rubdown.core.calibrate import calibrate
+
+    plan = plan_session(CAT, PlanRequest(minutes=30, position="lying", calibrate=True))
+    check = next(i for i, s in enumerate(plan.segments) if s.kind == "calibrate")
+    assert plan.segments[check].duration_s >= 30 and check <= 3
+    new, note = calibrate(plan, answer)
+    assert note
+    for old, seg in zip(plan.segments[check:], new.segments[check:], strict=True):
+        if old.kind == "step" and old.role == "work":
+            assert seg.pressure == min(max(old.pressure + delta, 1), old.max_pressure)
+            assert f"pressure {seg.pressure} of 10" in seg.say
+    assert all(s.pressure <= 2 for s in new.steps if s.role in ("opening", "finish"))
+    assert check_plan(plan, CAT) == []

@@ -10,14 +10,17 @@ from guide_helpers import run_scripted
 
 from rubdown.cli.guide_cmd import feedback
 from rubdown.cli.guide_view import _next_text, ask_feedback, describe
-from rubdown.core.models import PlanRequest
+from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.store.repos import FeedbackRepo
 
 
 @pytest.fixture(scope="module")
 def plan(cat):
-    return plan_session(cat, PlanRequest(minutes=20, position="lying"))
+    # A focus area runs long enough for a check-in to split one of its steps.
+    return plan_session(
+        cat, PlanRequest(minutes=20, position="lying", profile=Profile(focus=("shoulders",)))
+    )
 
 
 class TextDisplay:

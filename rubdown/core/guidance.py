@@ -1,0 +1,155 @@
+"""What is said before each step: towel moves, cautions and warnings, where they matter.
+
+Everything here depends only on the order of the steps, so it is worked out once per plan,
+before the repetitions are fitted.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from rubdown.core.models import Catalogue, Position
+
+if TYPE_CHECKING:
+    from rubdown.core.layout import StepSpec
+
+WORDS_PER_MINUTE = 150
+# A slot holds its words with a breath to spare; an introduction leaves most of the step.
+SLOT_MARGIN_S = 1.0
+INTRO_SHARE = 0.5
+_WORD = re.compile(r"[A-Za-z0-9']+")
+
+
+def speech_seconds(text: str) -> float:
+    """How long a sentence takes to say at a calm pace."""
+    return len(_WORD.findall(text)) * 60.0 / WORDS_PER_MINUTE
+
+
+def slot_for(text: str, least: float) -> float:
+    """A pause long enough for its words (and never shorter than `least`)."""
+    return max(least, math.ceil(speech_seconds(text) + SLOT_MARGIN_S))
+
+
+@dataclass(frozen=True)
+class AreaWarning:
+    """A condition's warning and the regions it is about (empty: the whole session)."""
+
+    text: str
+    regions: frozenset[str]
+
+
+def area_warnings(
+    cat: Catalogue,
+    conditions: Sequence[str],
+    speakable: Callable[[str], bool] = lambda _: True,
+) -> list[AreaWarning]:
+    """Every warning of the receiver's conditions, with the regions it is about.
+
+    One that names an avoided region is left unsaid: the hands never go there.
+    """
+    out = []
+    for cid in conditions:
+        cond = cat.conditions.get(cid)
+        if cond is None or cond.refuse:
+            continue
+        for text, regions in cond.warning_areas():
+            if speakable(text):
+                out.append(AreaWarning(text, frozenset(regions)))
+    return out
+
+
+@dataclass
+class _Said:
+    """What the giver has already been told, as the steps go by."""
+
+    cautions: set[str] = field(default_factory=set)
+    pressures: set[int] = field(default_factory=set)
+    drape: str | None = None
+    in_warned: set[str] = field(default_factory=set)
+
+
+def _drape(position: Position, area: str, said: _Said) -> str | None:
+    for drape in position.drapes:
+        if drape.area == area and said.drape != area:
+            said.drape = area
+            return drape.say
+    return None
+
+
+def _new(texts: Sequence[str], said: _Said) -> list[str]:
+    fresh = [t for t in dict.fromkeys(texts) if t not in said.cautions]
+    said.cautions.update(fresh)
+    return fresh
+
+
+def _warnings(region: str, warnings: Sequence[AreaWarning], said: _Said) -> list[str]:
+    """Area warnings said again each time the hands come back to their regions."""
+    out = []
+    for w in warnings:
+        if not w.regions:
+            continue
+        if region in w.regions and w.text not in said.in_warned:
+            said.in_warned.add(w.text)
+            out.append(w.text)
+        elif region not in w.regions:
+            said.in_warned.discard(w.text)
+    return out
+
+
+def session_warnings(warnings: Sequence[AreaWarning]) -> list[str]:
+    """Warnings about the whole session, said before the first touch."""
+    return list(dict.fromkeys(w.text for w in warnings if not w.regions))
+
+
+def spec_areas(spec: StepSpec) -> list[str]:
+    """The areas a step's hands reach: every area of its technique for the opening and finish."""
+    if spec.role not in ("opening", "finish"):
+        return [spec.region.area_name]
+    return [spec.region.area_name, *spec.covers]
+
+
+def guide_steps(
+    specs: Sequence[StepSpec],
+    warnings: Sequence[AreaWarning],
+    speakable: Callable[[str], bool] = lambda _: True,
+    said_before: Sequence[str] = (),
+) -> list[StepSpec]:
+    """Each step with what to say before it, and whether to explain its pressure number.
+
+    A caution that names an avoided region is left unsaid: the hands never go there.
+    """
+    said = _Said(cautions=set(said_before))
+    out = []
+    for spec in specs:
+        region = spec.region
+        before: list[str] = []
+        for area in spec_areas(spec):
+            drape = _drape(spec.position, area, said)
+            if drape:
+                before.append(drape)
+        # The opening and the finish are feather-light glides over everything: cautions are
+        # said when the hands first come to a region for its own steps.
+        framing = spec.role in ("opening", "finish")
+        cautions = (
+            []
+            if framing
+            else _new(
+                [c for c in (*region.cautions, *spec.technique.cautions) if speakable(c)], said
+            )
+        )
+        alerts = [] if framing else _warnings(region.id, warnings, said)
+        explain = spec.pressure not in said.pressures
+        said.pressures.add(spec.pressure)
+        out.append(
+            replace(
+                spec,
+                before=" ".join(before + cautions + alerts),
+                cautions=tuple(cautions + alerts),
+                explain_pressure=explain,
+            )
+        )
+    return out

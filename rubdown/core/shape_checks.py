@@ -1,0 +1,250 @@
+"""Invariants for the shape of a session: opening, areas, variety, finish and position truth.
+
+Each check reads the plan as an edge would (its segments), never the planner's own notes, and
+returns the violations it finds. core.invariants registers them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from rubdown.core import craft
+from rubdown.core.compose import usable_techniques
+from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.safety import safety_limits
+
+EPS_S = 1.0
+
+
+def step_groups(plan: Plan) -> list[list[Segment]]:
+    """Step segments grouped by step, in order."""
+    groups: dict[int, list[Segment]] = {}
+    for seg in plan.steps:
+        groups.setdefault(seg.step_index if seg.step_index is not None else -1, []).append(seg)
+    return list(groups.values())
+
+
+def _seconds(group: list[Segment]) -> float:
+    return sum(s.duration_s for s in group)
+
+
+def _inner_area_runs(plan: Plan, cat: Catalogue) -> Iterator[tuple[str, list[list[Segment]]]]:
+    """Runs of steps in one area, between the opening and the finish."""
+    groups = step_groups(plan)[1:-1]
+    for area, run in itertools.groupby(groups, key=lambda g: _area(cat, g[0])):
+        yield area, list(run)
+
+
+def _area(cat: Catalogue, seg: Segment) -> str:
+    region = cat.regions.get(seg.region or "")
+    return region.area_name if region else ""
+
+
+def opens_with_spreading_glides(plan: Plan, cat: Catalogue) -> list[str]:
+    """After the oil, light glides (1-2) spread it for 45 s (30 s under 15 min), breathing."""
+    groups = step_groups(plan)
+    if not groups:
+        return ["no steps"]
+    first, out = groups[0], []
+    least = craft.opening_min_s(plan.minutes)
+    if first[0].technique_kind != "glide" or (first[0].pressure or 0) > craft.FRAME_PRESSURE:
+        out.append(f"opens with {first[0].technique_kind} at {first[0].pressure}")
+    if _seconds(first) + EPS_S < least:
+        out.append(f"opening glides last {_seconds(first):.0f} s, under {least:.0f} s")
+    lead = [s for s in plan.segments if s.start_s < first[0].start_s]
+    if not any(s.kind == "oil" for s in lead):
+        out.append("no oil is warmed before the first touch")
+    if not any("breath" in s.say.lower() for s in lead + first):
+        out.append("the giver is not told to breathe with the receiver")
+    return out
+
+
+def _covered(cat: Catalogue, group: list[Segment], area: str) -> bool:
+    t = cat.techniques.get(group[0].technique or "")
+    return t is not None and craft.covers_area(cat, t, area)
+
+
+def enters_each_area_lightly(plan: Plan, cat: Catalogue) -> list[str]:
+    """Each area is entered with a glide or a light stroke (the opening's glides count)."""
+    groups = step_groups(plan)
+    runs = list(_inner_area_runs(plan, cat))
+    return [
+        f"the {area} starts with {run[0][0].technique_kind} at {run[0][0].pressure}"
+        for i, (area, run) in enumerate(runs)
+        if not is_light(run[0][0].technique_kind, run[0][0].pressure)
+        and not (i == 0 and _covered(cat, groups[0], area))
+    ]
+
+
+def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
+    """Kneading, pressing or squeezing above a light touch only once the area is warm."""
+    out = []
+    groups = step_groups(plan)
+    for i, (area, run) in enumerate(_inner_area_runs(plan, cat)):
+        warm = i == 0 and bool(groups) and _covered(cat, groups[0], area)
+        for group in run:
+            seg = group[0]
+            if craft.is_deep(seg.technique_kind, seg.pressure) and not warm:
+                out.append(f"{seg.technique} at {seg.pressure} on cold {seg.region}")
+            warm = warm or is_light(seg.technique_kind, seg.pressure)
+    return out
+
+
+def flushes_before_moving_on(plan: Plan, cat: Catalogue) -> list[str]:
+    """Each area is left with a flushing glide or light stroke (the finish's glides count)."""
+    groups = step_groups(plan)
+    runs = list(_inner_area_runs(plan, cat))
+    return [
+        f"the {area} ends with {run[-1][0].technique_kind} at {run[-1][0].pressure}"
+        for i, (area, run) in enumerate(runs)
+        if not is_light(run[-1][0].technique_kind, run[-1][0].pressure)
+        and not (i == len(runs) - 1 and _covered(cat, groups[-1], area))
+    ]
+
+
+def no_long_runs_of_one_technique(plan: Plan, cat: Catalogue) -> list[str]:
+    """No technique runs over 4 minutes in a row (6 when a focus area is in the run)."""
+    out = []
+    focus = set(plan.request.profile.focus)
+    for technique, run in itertools.groupby(plan.steps, key=lambda s: s.technique):
+        segs = list(run)
+        limit = (
+            craft.FOCUS_RUN_LIMIT_S if any(s.region in focus for s in segs) else (craft.RUN_LIMIT_S)
+        )
+        total = sum(s.duration_s for s in segs)
+        if total > limit + EPS_S:
+            out.append(f"{technique} runs {total:.0f} s in a row from {segs[0].start_s:.0f} s")
+    return out
+
+
+def uses_enough_techniques(plan: Plan, cat: Catalogue) -> list[str]:
+    """A generated session of 30 minutes uses 8 techniques or more, of 45 and more 10."""
+    if plan.routine is not None:
+        return []
+    position = cat.positions[plan.position]
+    limits = safety_limits(cat, plan.request.profile)
+    available = len(usable_techniques(cat, position, limits))
+    wanted = min(craft.distinct_target(plan.minutes), available)
+    used = len({s.technique for s in plan.steps})
+    return [f"{used} techniques, {wanted} wanted"] if used < wanted else []
+
+
+def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
+    """In a generated session of 20 minutes or more, no region that is not a focus takes 30 %."""
+    if plan.routine is not None or plan.minutes < craft.SHARE_MIN_MINUTES:
+        return []
+    groups = step_groups(plan)[1:-1]
+    by_region: dict[str, float] = {}
+    for group in groups:
+        by_region[group[0].region or ""] = by_region.get(group[0].region or "", 0.0) + _seconds(
+            group
+        )
+    limit = craft.SHARE_LIMIT * plan.minutes * 60 + EPS_S
+    focus = set(plan.request.profile.focus)
+    return [
+        f"{region} takes {seconds / (plan.minutes * 60):.0%} of the session"
+        for region, seconds in by_region.items()
+        if region not in focus and seconds > limit
+    ]
+
+
+def left_and_right_match(plan: Plan, cat: Catalogue) -> list[str]:
+    """A step done side by side gives the left and the right the same count."""
+    out = []
+    for group in step_groups(plan):
+        left = sum(s.reps or 0 for s in group if s.side == "left")
+        right = sum(s.reps or 0 for s in group if s.side == "right")
+        if left != right:
+            out.append(f"{group[0].technique} on {group[0].region}: {left} left, {right} right")
+    return out
+
+
+def finishes_with_glides_and_a_hold(plan: Plan, cat: Catalogue) -> list[str]:
+    """Connecting glides (30 s, 1-2), a still hold, then rest, get up slowly, drink water."""
+    groups = step_groups(plan)
+    if not groups:
+        return ["no steps"]
+    last, out = groups[-1], []
+    if last[0].technique_kind != "glide" or (last[0].pressure or 0) > craft.FRAME_PRESSURE:
+        out.append(f"finishes with {last[0].technique_kind} at {last[0].pressure}")
+    if _seconds(last) + EPS_S < craft.FINISH_MIN_S:
+        out.append(f"finishing glides last {_seconds(last):.0f} s")
+    after = [s.kind for s in plan.segments if s.start_s >= last[-1].end_s - 0.01]
+    if "hold" not in after:
+        out.append("no still hold after the finishing glides")
+    closing = plan.segments[-1].say.lower() if plan.segments else ""
+    for words in ("rest", "get up slowly", "water"):
+        if words not in closing:
+            out.append(f"the closing does not say '{words}'")
+    return out
+
+
+def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
+    """A position meant for one tool (the forearm) does half its work with it, or does every
+    step with the tool at its longest. The light hand strokes that open, enter, leave and
+    finish each area are not counted: they spread and join the oil."""
+    out = []
+    light = ("opening", "entry", "flush", "finish")
+    inner = [g for g in step_groups(plan)[1:-1] if g[0].role not in light]
+    for position_id in dict.fromkeys(s.position for s in plan.steps):
+        position = cat.positions.get(position_id or "")
+        if position is None or not position.tool:
+            continue
+        groups = [g for g in inner if g[0].position == position_id]
+        total = sum(_seconds(g) for g in groups)
+        tool = [g for g in groups if cat.techniques[g[0].technique or ""].uses(position.tool)]
+        done = sum(_seconds(g) for g in tool)
+        short = [g for g in tool if sum(s.reps or 0 for s in g) < _most(g)]
+        if total and done < craft.TOOL_SHARE * total - EPS_S and short:
+            out.append(
+                f"{position_id}: {done / total:.0%} of the step time with the {position.tool}"
+            )
+    return out
+
+
+def _most(group: list[Segment]) -> int:
+    sides = len({s.side for s in group})
+    return (group[0].max_reps or 0) * sides
+
+
+def moves_the_towels_first(plan: Plan, cat: Catalogue) -> list[str]:
+    """Where a position drapes with towels, the towels move before the hands reach the area."""
+    out: list[str] = []
+    draped: str | None = None
+    said = ""
+    limits = safety_limits(cat, plan.request.profile)
+    steps = plan.steps
+    ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
+    for seg in plan.segments:
+        if seg.kind != "step":
+            said += " " + seg.say
+            continue
+        position = cat.positions.get(seg.position or "")
+        areas = [_area(cat, seg)]
+        if seg.step_index in ends and seg.technique in cat.techniques:
+            areas += craft.covered_areas(cat, cat.techniques[seg.technique], limits)
+        for area in areas:
+            drapes = position.drapes if position else ()
+            drape = next((d for d in drapes if d.area == area), None)
+            if drape is not None and draped != area:
+                if drape.say not in said:
+                    out.append(f"the towels are not moved before the {area} at {seg.start_s:.0f} s")
+                draped = area
+        said = ""
+    return out
+
+
+SHAPE_CHECKS = (
+    opens_with_spreading_glides,
+    enters_each_area_lightly,
+    warms_before_deep_work,
+    flushes_before_moving_on,
+    no_long_runs_of_one_technique,
+    uses_enough_techniques,
+    balances_the_areas,
+    left_and_right_match,
+    finishes_with_glides_and_a_hold,
+    position_uses_its_tool,
+    moves_the_towels_first,
+)
