@@ -162,7 +162,7 @@ def from_routine(
     specs = _routine_framed(cat, specs, profile, limits, minutes)
     # Where an area has no light stroke to enter or leave it by (as written, or once a step is
     # skipped or replaced), one is added: the routine's own steps keep their order and counts.
-    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, specs[1:-1])
+    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, specs[1:-1], specs[0])
     specs = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
     specs = craft.cap_time(craft.light_area_ends(specs), profile, limits, minutes, False)
     specs = craft.keep_tool_share(specs[0].position, specs)
@@ -481,13 +481,19 @@ def _note_focus(
 
 
 def in_rounds(
-    cat: Catalogue, specs: list[StepSpec], rounds: int, profile: Profile, limits: Limits
+    cat: Catalogue,
+    specs: list[StepSpec],
+    rounds: int,
+    profile: Profile,
+    limits: Limits,
+    minutes: int = 0,
 ) -> list[StepSpec]:
     """A routine gone through `rounds` times between its opening and finish, counts kept;
     where one round meets the next, each area still gets its light way in and out."""
     if rounds <= 1 or len(specs) <= 2:
         return specs
     inner = specs[1:-1] * rounds
-    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, inner)
+    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, inner, specs[0])
     joined = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
-    return craft.cap_time(joined, profile, limits, 0, False)
+    joined = craft.cap_time(joined, profile, limits, 0, False)
+    return craft.weigh_tool(joined[0].position, joined, minutes)

@@ -7,6 +7,7 @@ stroke; keep variety and balance; finish with connecting glides and a still hold
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,6 +19,7 @@ from rubdown.core.models import (
     Catalogue,
     Position,
     Profile,
+    Segment,
     Technique,
     is_light,
 )
@@ -115,6 +117,7 @@ def enter_and_flush(
     profile: Profile,
     limits: Limits,
     specs: list[StepSpec],
+    before: StepSpec | None = None,
 ) -> list[StepSpec]:
     """Each area opens with a glide or light stroke and closes with a flushing one.
 
@@ -127,7 +130,8 @@ def enter_and_flush(
     for _, indices in area_runs(specs):
         block = [specs[i] for i in indices]
         if not is_light(block[0].technique.kind, block[0].pressure):
-            entry = _entry(cat, block[0].position, profile, limits, block, out[-1] if out else None)
+            previous = out[-1] if out else before
+            entry = _entry(cat, block[0].position, profile, limits, block, previous)
             if entry is None:
                 # No light way in: only the light steps of this area are done, or none at all.
                 block = [s for s in block if is_light(s.technique.kind, s.pressure)]
@@ -451,3 +455,14 @@ def shorten(specs: list[StepSpec]) -> list[StepSpec] | None:
         if any(s.role == "work" for s in run):
             keep.extend(run)
     return [specs[0], *keep, specs[-1]]
+
+
+def runs_too_long(segments: Sequence[Segment], focus: Sequence[str]) -> bool:
+    """Whether a laid-out plan runs one technique longer in a row than the limit allows."""
+    steps = [s for s in segments if s.kind == "step"]
+    for _, run in itertools.groupby(steps, key=lambda s: s.technique):
+        segs = list(run)
+        limit = FOCUS_RUN_LIMIT_S if any(s.region in focus for s in segs) else RUN_LIMIT_S
+        if sum(s.duration_s for s in segs) > limit + 1.0:
+            return True
+    return False

@@ -56,8 +56,8 @@ def less_talking(plan: Plan, cues: Sequence[Cue]) -> list[Cue]:
             # A step carried on after a check-in keeps its own short "carry on" sentence.
             starts_step = seg.step_index is None or not _carries_on(plan, cue.segment)
             # An intro already short (the second side: "the same again") stays as it is.
-            short = brief and len(brief) < len(cue.text) / 2
-            if short and starts_step and seg.technique in heard:
+            short = brief is not None and len(brief) < len(cue.text) / 2
+            if brief is not None and short and starts_step and seg.technique in heard:
                 cue = replace(cue, text=brief)
             heard.add(seg.technique)
         out.append(cue)

@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 
 from rubdown.core import compose, guidance
-from rubdown.core.craft import shorten
+from rubdown.core.craft import cap_time, runs_too_long, shorten
 from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,
@@ -156,9 +156,9 @@ def _shortened_routine(
                 f"this routine's steps need at least more than {window / 60:.0f} minutes; "
                 "ask for more minutes"
             )
-        specs = [
-            _room_to_speak(s) for s in guidance.guide_steps(shorter, warnings, limits.speakable)
-        ]
+        shorter = cap_time(shorter, request.profile, limits, int(window // 60), False)
+        guided = guidance.guide_steps(shorter, warnings, limits.speakable)
+        specs = [_room_to_speak(s) for s in guided]
         try:
             segments = fit_steps(
                 specs,
@@ -168,7 +168,8 @@ def _shortened_routine(
                 calibrate=request.calibrate,
                 oil=limits.oil,
             )
-            return segments, specs
+            if not runs_too_long(segments, request.profile.focus):
+                return segments, specs
         except TooMuchWork:
             continue
 
@@ -214,7 +215,7 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
         tried = list(notes)
         if routine is not None:
             specs = compose.from_routine(cat, routine, request.profile, limits, tried, minutes)
-            specs = compose.in_rounds(cat, specs, rounds, request.profile, limits)
+            specs = compose.in_rounds(cat, specs, rounds, request.profile, limits, minutes)
             if rounds > 1:
                 tried.append(f"The routine is done {rounds} times over to fill the minutes.")
         else:
@@ -232,6 +233,10 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
                 calibrate=request.calibrate,
                 oil=limits.oil,
             )
+            if routine is not None and runs_too_long(segments, request.profile.focus):
+                # Few safe strokes left (a condition allows only glides): fewer steps, not one
+                # stroke running on for minutes.
+                raise TooMuchWork("one stroke would run on too long")
             break
         except PlanError as err:
             one_place = len({s.position.id for s in specs}) == 1

@@ -196,10 +196,12 @@ def test_whole_body_positions_always_fit_without_avoided_regions(minutes, positi
     profile = Profile(pressure=profile.pressure, focus=profile.focus, conditions=profile.conditions)
     try:
         plan = plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
-    except PlanError:
+    except PlanError as err:
         # Worked one side at a time (pregnancy: on the side), a very short session cannot hold
-        # an opening, a turn, both sides and a finish: a clear "ask for more minutes".
-        assert minutes <= 8
+        # an opening, a turn, both sides and a finish; and with few safe strokes (arthritis: no
+        # press or knead) and run limits, a very long one can run out of varied work. Both are
+        # said clearly.
+        assert minutes <= 8 or "not enough to do" in err.message, err.message
         return
     assert abs(plan.total_seconds - minutes * 60) <= 10
 
