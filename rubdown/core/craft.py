@@ -284,9 +284,15 @@ def frame(
     opening = _frame_technique(cat, position, limits, worked, None)
     if opening is None:
         return None
-    finish = _frame_technique(cat, position, limits, worked, opening[0].id) or opening
+    # The finish is done where the session ends (a routine may have changed position).
+    ending = specs[-1].position if specs else position
+    finish = _frame_technique(cat, ending, limits, worked, opening[0].id)
+    if finish is None:
+        finish = opening if ending.id == position.id else None
+    if finish is None:
+        return None
     first = _frame_spec(cat, position, profile, limits, opening, "opening", minutes, worked)
-    last = _frame_spec(cat, position, profile, limits, finish, "finish", minutes, worked)
+    last = _frame_spec(cat, ending, profile, limits, finish, "finish", minutes, worked)
     return covered_ends([first, *specs, last], cat)
 
 

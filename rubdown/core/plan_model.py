@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from rubdown.core.planjson import PLAN_VERSION
 from rubdown.core.words import Pressure
 
-SegmentKind = Literal["step", "check-in", "announce", "oil", "closing"]
+SegmentKind = Literal["step", "check-in", "announce", "oil", "closing", "hold", "calibrate"]
+Role = Literal["opening", "entry", "work", "flush", "finish"]
 Side = Literal["both", "left", "right"]
 StrokeRule = Literal["firm-down-light-up", "even", "growing", "press-release"]
 
@@ -73,6 +74,10 @@ class SegmentModel(Frozen):
     stroke_rule: StrokeRule | None = None
     technique_name: str | None = None
     region_name: str | None = None
+    role: Role | None = Field(None, description="What the step does in the session's shape.")
+    cautions: list[str] = Field(
+        default_factory=list, description="Cautions and warnings said in this segment."
+    )
     offline: OfflineLimits | None = Field(None, description="Only in the player's copy.")
     motion: MotionModel | None = Field(None, description="How the hands move (steps).")
 
@@ -88,6 +93,7 @@ class RequestModel(Frozen):
     avoid: list[str]
     conditions: list[str]
     vary: int | None
+    calibrate: bool = False
 
 
 class PlanModel(Frozen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import replace
 
@@ -168,7 +169,9 @@ def _shortened_routine(
                 calibrate=request.calibrate,
                 oil=limits.oil,
             )
-            if not runs_too_long(segments, request.profile.focus):
+            places = [s.position for s in segments if s.kind == "step"]
+            moves = sum(1 for a, b in itertools.pairwise(places) if a != b)
+            if not runs_too_long(segments, request.profile.focus) and moves <= 1:
                 return segments, specs
         except TooMuchWork:
             continue
