@@ -109,7 +109,7 @@ def ensure_ca(folder: Path, now: datetime | None = None, label: str = "") -> Pat
     start = (now or datetime.now(UTC)) - timedelta(minutes=5)
     key = ec.generate_private_key(ec.SECP256R1())
     subject = _name(f"rubdown local CA {label}".strip())
-    permitted = [x509.DNSName(d) for d in PERMITTED_DNS]
+    permitted: list[x509.GeneralName] = [x509.DNSName(d) for d in PERMITTED_DNS]
     permitted += [x509.IPAddress(ipaddress.ip_network(n)) for n in PERMITTED_NETS]
     public = key.public_key()
     cert = (
@@ -175,6 +175,8 @@ def issue_server_cert(
     ca_path = folder / CA_CERT
     ca_cert = x509.load_pem_x509_certificate(ca_path.read_bytes())
     ca_key = serialization.load_pem_private_key((folder / CA_KEY).read_bytes(), None)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):  # rubdown only ever makes EC keys
+        raise ValueError(f"{folder / CA_KEY} is not the elliptic-curve key rubdown made")
     dns = [n.lower() for n in dict.fromkeys(names) if _local_name(n)]
     ips = [a for a in dict.fromkeys(addresses) if permitted(a)]
     left_out = tuple(a for a in addresses if a not in ips) + tuple(
@@ -197,7 +199,7 @@ def issue_server_cert(
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName(sans), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()),
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())
