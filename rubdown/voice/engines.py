@@ -162,7 +162,8 @@ class PiperEngine:
             pcm = b"".join(self._sentences.map(speak, sentences))
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise SynthesisError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
-        with wave.open(str(out), "wb") as wav:
+        # Open the file first: a wave.Wave_write whose own open failed raises again when collected.
+        with open(out, "wb") as handle, wave.open(handle, "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
             wav.setframerate(voice.config.sample_rate)

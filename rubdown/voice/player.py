@@ -56,7 +56,8 @@ def player_env(binary: str, device: str | None) -> dict[str, str] | None:
 def write_silence(path: Path, seconds: float = PROBE_SECONDS) -> None:
     """Write a short silent mono 16-bit WAV, used to probe the audio device."""
     frames = round(seconds * PROBE_SAMPLE_RATE)
-    with wave.open(str(path), "wb") as out:
+    # Open the file first: a wave.Wave_write whose own open failed raises again when collected.
+    with open(path, "wb") as handle, wave.open(handle, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(PROBE_SAMPLE_RATE)

@@ -91,9 +91,9 @@ def check_reading(reading: dict[str, Any], plan: Any, downs: set[float], ups: se
 def test_the_hands_keep_the_pace_of_the_ticks_for_a_minute(server, browser) -> None:
     session = new_session(server, routine="quick-neck-shoulders", minutes=None)
     plan = plan_from_json(session["plan"])
-    # A minute from a little before the first firm-and-light step, across a change of step.
+    # A minute that ends a firm-and-light step and goes on into the next: a change of step.
     firm_step = next(s for s in plan.steps if s.stroke_rule == "firm-down-light-up")
-    begin = firm_step.start_s - 15
+    begin = max(0.0, firm_step.start_s + firm_step.duration_s - 40)
     ticks = build_ticks(plan)
     downs = {round(t.at_s, 3) for t in ticks if t.kind == "down"}
     ups = {round(t.at_s, 3) for t in ticks if t.kind == "up"}
