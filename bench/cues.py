@@ -12,12 +12,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from rubdown.core.models import Plan, PlanRequest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import percentile  # bench/ is not a package: found through sys.path above
 
 TARGET_MS = 5.0
 
@@ -35,13 +40,6 @@ def trimmed(plan: Plan, seconds: float) -> Plan:
             seg = replace(seg, duration_s=seconds - seg.start_s, reps=reps or seg.reps)
         kept.append(seg)
     return replace(plan, segments=tuple(kept), minutes=max(1, round(seconds / 60)))
-
-
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank)."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def run(seconds: float, speed: float) -> tuple[list[tuple[str, float]], float]:

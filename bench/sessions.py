@@ -10,8 +10,6 @@ every acknowledged event stored exactly once, event numbers contiguous in every 
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,8 +23,12 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import percentile, rubdown_serve  # bench/ is not a package: found through sys.path
+
 KINDS = ("segment-started", "paused", "resumed")
-RESEND_EVERY = 10  # the player resends every tenth event, as after a lost answer
+RESEND_EVERY = 10  # the player and remote resend every tenth entry, as after a lost answer
 # Each writer sends at least this many requests, however slow a busy machine makes them.
 AT_LEAST = 12
 
@@ -38,36 +40,13 @@ class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     acknowledged: set[str] = field(default_factory=set)
-    presses: int = 0
+    presses: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank)."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def start_server(db_url: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`rubdown serve` on a free loopback port with its own data folder; it and its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "RUBDOWN_DATA_DIR": str(folder), "RUBDOWN_CACHE_DIR": str(folder)}
-    command = [sys.executable, "-c", "from rubdown.cli.main import main; main()"]
-    args = ["serve", "--port", str(port), "--db", db_url]
-    process = subprocess.Popen([*command, *args], env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/catalogue", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("rubdown serve did not start")
+    return rubdown_serve(db_url, folder)
 
 
 def new_session(http: httpx.Client) -> dict[str, Any]:
@@ -104,15 +83,18 @@ def journal(url: str, session_id: int, name: str, until: float, tally: Tally) ->
 
 
 def steer(url: str, session_id: int, start_s: float, until: float, tally: Tally) -> None:
-    """Press lighter and firmer on the remote as fast as possible."""
+    """Press lighter and firmer on the remote as fast as possible, resending some presses."""
     with httpx.Client(base_url=url, timeout=60) as http:
         n = 0
         while n < AT_LEAST or time.monotonic() < until:
             n += 1
-            body = {"action": ("lighter", "firmer")[n % 2], "by": "receiver", "clock_s": start_s}
+            m = n - 1 if n % RESEND_EVERY == 0 else n  # a resend repeats the press before
+            client_id = f"remote-{m}"
+            action = ("lighter", "firmer")[m % 2]
+            body = {"action": action, "by": "receiver", "clock_s": start_s, "client_id": client_id}
             reply = timed(http, tally, f"/api/sessions/{session_id}/control", body)
             if reply.status_code == 200:
-                tally.presses += 1
+                tally.presses.add(client_id)
             else:
                 tally.errors.append(f"{reply.status_code} {reply.text[:120]}")
 
@@ -160,10 +142,12 @@ def check(db_url: str, tallies: dict[int, list[Tally]]) -> list[str]:
             lost = acknowledged - set(stored)
             if twice or lost:
                 problems.append(f"session {session_id}: {len(twice)} twice, {len(lost)} lost")
-            pressed = sum(t.presses for t in session_tallies)
-            asked = [e for e in events if (e.data or {}).get("by") == "receiver"]
-            if pressed != len(asked):
-                problems.append(f"session {session_id}: {pressed} presses, {len(asked)} stored")
+            pressed = set().union(*(t.presses for t in session_tallies))
+            asked = Counter(e.client_id for e in events if (e.data or {}).get("by") == "receiver")
+            if set(asked) != pressed or any(n > 1 for n in asked.values()):
+                problems.append(
+                    f"session {session_id}: {len(pressed)} presses, {asked.total()} stored"
+                )
     return problems
 
 
@@ -180,7 +164,7 @@ def report(tallies: dict[int, list[Tally]], elapsed: float) -> dict[str, Any]:
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "events_acknowledged": sum(len(t.acknowledged) for t in every),
-        "presses_acknowledged": sum(t.presses for t in every),
+        "presses_acknowledged": sum(len(t.presses) for t in every),
         "errors": [e for t in every for e in t.errors][:5],
     }
 

@@ -26,37 +26,22 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import percentile  # bench/ is not a package: found through sys.path above
+from _common import serve as serve_command
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "web"))
 PAGE_TARGET = 100 * 1024
 LATENESS_TARGET_MS = 2.0
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (nearest rank)."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
-
-
 def start_server(db_url: str, cue_dir: str) -> tuple[subprocess.Popen[bytes], str]:
     """This script in --serve mode, in its own process; returns it and its URL."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(port), db_url, cue_dir])
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/catalogue", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the bench server did not start")
+    return serve_command(
+        lambda port: [sys.executable, __file__, "--serve", str(port), db_url, cue_dir]
+    )
 
 
 def serve(port: int, db_url: str, cue_dir: str) -> None:

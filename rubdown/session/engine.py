@@ -49,6 +49,7 @@ class Outcome:
     plan: Plan
     version: int
     event: EventRecord | None
+    repeated: bool = False  # a resend of a press already applied: nothing changed again
 
 
 def check_people(store: Store, giver: str | None, receiver: str | None) -> None:
@@ -118,8 +119,15 @@ class RunningSession:
         index: int | None = None,
         client_id: str | None = None,
     ) -> Outcome:
-        """Apply one change at clock_s (segment index, else the one then), journal, notify."""
+        """Apply one change at clock_s (segment index, else the one then), journal, notify.
+
+        A change sent again with the client_id of one already journalled is not applied again:
+        the outcome repeats the first one's note (repeated=True) and nobody is notified.
+        """
         with self.lock:
+            stored = self.repo.event_by_client(self.session_id, client_id) if client_id else None
+            if stored is not None:
+                return self._repeat(change, by, stored)
             now, at = self._where(clock_s)
             at = at if index is None else index
             new, note = plan_change(self.plan, self.cat, change, at, now)
@@ -137,6 +145,16 @@ class RunningSession:
         for listener in self._listeners:
             listener(outcome)
         return outcome
+
+    def _repeat(self, change: str, by: str, stored: EventRecord) -> Outcome:
+        """The outcome of a change already journalled as stored, told again."""
+        note = str((stored.data or {}).get("note", ""))
+        last = len(self.plan.segments) - 1  # later changes may have re-fitted the plan
+        index = min(stored.segment_index if stored.segment_index is not None else 0, last)
+        return Outcome(
+            change, by, index, stored.clock_s, note, spoken(change, by, note), False,
+            self.plan, self.version, stored, repeated=True,
+        )  # fmt: skip
 
     def answer(self, answer: str, clock_s: float, *, by: str = "receiver") -> Outcome:
         """A check-in answer (core.checkin): the change it asks for, journalled with the answer.

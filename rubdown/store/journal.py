@@ -361,6 +361,12 @@ class SessionsRepo:
             query = select(EventRow).where(EventRow.session_id == session_id)
             return [to_event(e) for e in session.scalars(query.order_by(EventRow.seq))]
 
+    def event_by_client(self, session_id: int, client_id: str) -> EventRecord | None:
+        """The session's event stored under a page's client id, if any."""
+        with self.store.sessionmaker() as session:
+            row = by_client_id(session, session_id, client_id)
+            return to_event(row) if row is not None else None
+
     def get(self, session_id: int) -> SessionRecord:
         """One session, or NotFound if there is none with this id."""
         with self.store.sessionmaker() as session:

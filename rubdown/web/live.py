@@ -181,16 +181,24 @@ class LiveSessions:
         return event
 
     def control(
-        self, session_id: int, action: str, by: str, clock_s: float | None
+        self,
+        session_id: int,
+        action: str,
+        by: str,
+        clock_s: float | None,
+        *,
+        client_id: str | None = None,
     ) -> tuple[LiveSession, Outcome]:
-        """Apply a button press through the engine and tell every page."""
+        """Apply a button press through the engine (once per client id) and tell every page."""
         live = self.playable(session_id)
         now = live.now_s() if clock_s is None else clock_s
         try:
-            outcome = live.session.change(action, now, by=by)
+            outcome = live.session.change(action, now, by=by, client_id=client_id)
         except Exception:
             live.status = live.session.status
             raise
+        if outcome.repeated:
+            return live, outcome  # the pages heard of it the first time
         if outcome.changed:
             self.cues.prefetch(spoken_texts(outcome.plan))
         if action in ("stop", "pause"):

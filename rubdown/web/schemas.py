@@ -46,6 +46,8 @@ SegmentIndex = Annotated[int, Field(ge=0, le=10_000)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Clock = Annotated[float, Field(ge=0, le=MAX_CLOCK_S)]
 Speed = Annotated[float, Field(gt=0, le=1000)]
+# A page's own id for one event or press: sent again after a lost answer, it is applied once.
+ClientId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def check_name(value: str | None) -> str | None:
@@ -108,12 +110,8 @@ class EventIn(Strict):
     technique: str | None = Field(None, max_length=80)
     data: dict[Annotated[str, Field(max_length=40)], DataValue] | None = Field(None, max_length=20)
     speed: Speed | None = Field(None, description="The player's clock speed.")
-    client_id: str | None = Field(
-        None,
-        min_length=1,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="The player's own id for this event: resending it stores it once.",
+    client_id: ClientId | None = Field(
+        None, description="The player's own id for this event: resending it stores it once."
     )
 
 
@@ -130,6 +128,9 @@ class ControlIn(Strict):
     action: Action
     by: By = "giver"
     clock_s: Clock | None = Field(None, description="The player's clock; else estimated.")
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this press: resending it applies it once."
+    )
 
 
 class AnswerIn(Strict):

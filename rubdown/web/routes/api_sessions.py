@@ -121,8 +121,13 @@ def post_heartbeat(session_id: SessionId, body: HeartbeatIn, state: State) -> di
     response_model=LiveMessageOut,
 )
 def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[str, Any]:
-    """Change the live plan through the session engine; every open page hears of it at once."""
-    live, outcome = state.live.control(session_id, body.action, body.by, body.clock_s)
+    """Change the live plan through the session engine; every open page hears of it at once.
+
+    A press resent with the same client_id (after a lost answer) is applied and stored once.
+    """
+    live, outcome = state.live.control(
+        session_id, body.action, body.by, body.clock_s, client_id=body.client_id
+    )
     return state.live.message(live, outcome)
 
 
