@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Segment
@@ -25,18 +26,38 @@ def _step_indices(segments: list[Segment]) -> list[int]:
     return [i for i, s in enumerate(segments) if s.kind == "step" and s.pressure is not None]
 
 
-def _ramped_value(segments: list[Segment], steps: list[int], k: int, wanted: int) -> int:
-    """Cap a new pressure at RAMP above the steps before and after (lighter is always allowed)."""
-    i = steps[k]
-    top = segments[i].max_pressure or segments[i].pressure or 1
-    value = min(max(wanted, 1), top)
-    for j in (k - 1, k + 1):
-        if 0 <= j < len(steps):
-            value = min(value, (segments[steps[j]].pressure or 1) + RAMP)
-    if segments[i].role in ("opening", "finish"):
-        return min(value, FRAME_PRESSURE)  # the spreading and joining glides stay at 1-2
-    last_step = segments[steps[-1]].step_index
-    return min(value, LIGHT_END) if segments[i].step_index == last_step else value
+@dataclass(frozen=True)
+class PressureBounds:
+    """What bounds a new pressure at one step: its own cap, and RAMP above the steps beside it."""
+
+    cap: int
+    beside: tuple[int, ...]  # segment indices of the steps just before and after
+    ramp: int = RAMP
+
+
+def pressure_bounds(segments: Sequence[Segment], steps: list[int], k: int) -> PressureBounds:
+    """The bounds of the k-th step: its top, 1-2 for the framing glides, light at the end."""
+    seg = segments[steps[k]]
+    cap = seg.max_pressure or seg.pressure or 1
+    if seg.role in ("opening", "finish"):
+        cap = min(cap, FRAME_PRESSURE)  # the spreading and joining glides stay at 1-2
+    elif seg.step_index == segments[steps[-1]].step_index:
+        cap = min(cap, LIGHT_END)
+    return PressureBounds(cap, tuple(steps[j] for j in (k - 1, k + 1) if 0 <= j < len(steps)))
+
+
+def bounded(segments: Sequence[Segment], bounds: PressureBounds, wanted: int) -> int:
+    """A wanted pressure within bounds, against the pressures beside it now (lighter is free)."""
+    value = min(max(wanted, 1), bounds.cap)
+    for j in bounds.beside:
+        value = min(value, (segments[j].pressure or 1) + bounds.ramp)
+    return value
+
+
+def step_bounds(plan: Plan, index: int) -> PressureBounds | None:
+    """The pressure bounds of the step at segment index (None: no pressure there)."""
+    steps = _step_indices(list(plan.segments))
+    return pressure_bounds(plan.segments, steps, steps.index(index)) if index in steps else None
 
 
 def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
@@ -50,7 +71,8 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
         seg = segments[i]
         if i < index or seg.region != current.region or seg.pressure is None:
             continue
-        value = _ramped_value(segments, steps, k, seg.pressure + delta)
+        # In order, so each step is bounded by the step before as already changed (the JS too).
+        value = bounded(segments, pressure_bounds(segments, steps, k), seg.pressure + delta)
         say = seg.say.replace(f"pressure {seg.pressure} of 10", f"pressure {value} of 10")
         segments[i] = replace(seg, pressure=value, say=say)
     where = (current.region_name or current.region).lower()
@@ -63,10 +85,7 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
 
 
 def pressure_limits(plan: Plan, index: int) -> tuple[int, int] | None:
-    """The lightest and firmest pressure lighter/firmer can reach at a step, under every rule.
-
-    The browser applies these offline instead of re-deriving the rules (ramp, light ends, caps).
-    """
+    """The lightest and firmest pressure presses at this step alone reach, under every rule."""
     seg = plan.segments[index]
     if seg.kind != "step" or seg.pressure is None or seg.region is None:
         return None

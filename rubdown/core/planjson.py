@@ -8,9 +8,10 @@ from typing import Any
 from rubdown.core.models import SEGMENT_KINDS, Plan, PlanError, PlanRequest, Profile, Segment
 from rubdown.core.motion import StepMotion
 
-# The plan JSON's version: 2 added "version" and the per-segment "offline" limits. Plans
-# stored without a version are version 1, which reads the same.
-PLAN_VERSION = 2
+# The plan JSON's version: 2 added "version" and the per-segment "offline" limits, 3 the
+# offline pressure bounds (cap, ramp, beside). Plans stored without a version are version 1,
+# which reads the same.
+PLAN_VERSION = 3
 
 # The fields every edge relies on come first; the rest let an edge re-fit the plan.
 SEGMENT_KEYS = (
@@ -61,12 +62,26 @@ def plan_to_json(plan: Plan, *, offline: bool = False) -> dict[str, Any]:
     }
 
 
-def offline_limits(plan: Plan, index: int) -> dict[str, int] | None:
-    """The pressures lighter and firmer may reach at this segment (None: no pressure here)."""
-    from rubdown.core.adjust import pressure_limits
+def offline_limits(plan: Plan, index: int) -> dict[str, Any] | None:
+    """What lighter and firmer may do at this segment offline (None: no pressure here).
 
-    limits = pressure_limits(plan, index)
-    return None if limits is None else {"lightest": limits[0], "firmest": limits[1]}
+    lightest/firmest: the pressures presses there reach; cap, ramp and beside: the bounds
+    core.adjust.change_pressure puts on a new pressure, so the player computes exactly what it
+    would for any sequence of presses (min(max(wanted, 1), cap), at most ramp above each step
+    beside).
+    """
+    from rubdown.core.adjust import pressure_limits, step_bounds
+
+    limits, bounds = pressure_limits(plan, index), step_bounds(plan, index)
+    if limits is None or bounds is None:
+        return None
+    return {
+        "lightest": limits[0],
+        "firmest": limits[1],
+        "cap": bounds.cap,
+        "ramp": bounds.ramp,
+        "beside": list(bounds.beside),
+    }
 
 
 def request_from_json(data: dict[str, Any]) -> PlanRequest:

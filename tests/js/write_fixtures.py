@@ -6,6 +6,7 @@ Usage: python tests/js/write_fixtures.py FOLDER
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,29 @@ def presses(plan: Plan) -> list[dict[str, Any]]:
             current, after = plan, []
             for _ in range(3):
                 current, _note = change_pressure(current, index, delta)
-                after.append([s.pressure for s in current.segments])
+                after.append(pressures(current))
             cases.append({"index": index, "delta": delta, "after": after})
     return cases
+
+
+def sequences(plan: Plan, seed: int, count: int = 8, length: int = 16) -> list[dict[str, Any]]:
+    """Random runs of lighter and firmer presses at random steps, each pressure after each."""
+    rng = random.Random(seed)
+    steps = [i for i, seg in enumerate(plan.segments) if seg.kind == "step"]
+    runs = []
+    for _ in range(count):
+        current, run = plan, []
+        for _ in range(length):
+            index, delta = rng.choice(steps), rng.choice((-1, 1))
+            current, _note = change_pressure(current, index, delta)
+            run.append({"index": index, "delta": delta, "after": pressures(current)})
+        runs.append(run)
+    return runs
+
+
+def pressures(plan: Plan) -> list[int | None]:
+    """Every segment's pressure."""
+    return [s.pressure for s in plan.segments]
 
 
 def moments(plan: Plan) -> list[dict[str, Any]]:
@@ -48,11 +69,12 @@ def moments(plan: Plan) -> list[dict[str, Any]]:
     return [{"t": t, "index": segment_at(plan, t)} for t in sorted(times)]
 
 
-def fixture(plan: Plan) -> dict[str, Any]:
+def fixture(plan: Plan, seed: int) -> dict[str, Any]:
     """One plan as the player receives it, and what Python says about it."""
     return {
         "plan": plan_to_json(plan, offline=True),
         "presses": presses(plan),
+        "sequences": sequences(plan, seed),
         "moments": moments(plan),
         "ticks": [{"at_s": t.at_s, "kind": t.kind} for t in build_ticks(plan)],
     }
@@ -63,7 +85,7 @@ def main(folder: str) -> None:
     cat = load_catalogue()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    plans = [fixture(plan_session(cat, request)) for request in REQUESTS]
+    plans = [fixture(plan_session(cat, r), seed) for seed, r in enumerate(REQUESTS)]
     (out / "timeline.json").write_text(json.dumps(plans))
 
 

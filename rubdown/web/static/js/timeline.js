@@ -78,16 +78,23 @@ export function nextAfter(plan, i) {
 }
 
 // Lighter or firmer without the server: this and later steps on the same region move by one,
-// within the limits the server put on each segment ("offline": the pressures
-// rubdown.core.adjust.change_pressure could reach there), so no rule is re-derived here.
+// each within the bounds the server put on it ("offline": its cap, and at most `ramp` above
+// the steps `beside` it, as rubdown.core.adjust.change_pressure bounds it), so no rule is
+// re-derived here and any sequence of presses gives the pressures Python would.
 export function changePressure(plan, index, delta) {
   const current = plan.segments[index];
   if (current.kind !== "step" || !current.region || !current.offline) return null;
-  const segments = plan.segments.map((seg, i) => {
-    if (i < index || seg.kind !== "step" || seg.region !== current.region || seg.pressure == null) return seg;
-    const limits = seg.offline ?? { lightest: seg.pressure, firmest: seg.pressure };
-    const value = Math.min(Math.max(seg.pressure + delta, limits.lightest), limits.firmest);
-    return { ...seg, pressure: value };
+  const segments = plan.segments.slice();
+  // In order, as in Python: each step is bounded by the step before it as already changed.
+  segments.forEach((seg, i) => {
+    if (i < index || seg.kind !== "step" || seg.region !== current.region || seg.pressure == null || !seg.offline) return;
+    segments[i] = { ...seg, pressure: bounded(segments, seg.offline, seg.pressure + delta) };
   });
   return segments[index].pressure !== current.pressure ? { ...plan, segments } : null;
+}
+
+// A wanted pressure within a step's offline bounds, against the pressures beside it now.
+export function bounded(segments, { cap, ramp, beside }, wanted) {
+  const own = Math.min(Math.max(wanted, 1), cap);
+  return beside.reduce((value, j) => Math.min(value, (segments[j].pressure ?? 1) + ramp), own);
 }
