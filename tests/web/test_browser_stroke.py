@@ -187,7 +187,8 @@ def test_tapping_a_planned_step_previews_its_motion(server, browser) -> None:
     assert page.text_content("#motion-title") == seg["technique_name"]
     page.click("#motion-dialog button")
     wait_until(page, "() => !document.getElementById('motion-dialog').open")
-    assert page.evaluate(f"() => {STROKES}.length") == 0
+    # The dialog's close event comes as a task after `open` turns false: wait for it.
+    wait_until(page, f"() => {STROKES}.length === 0")
     assert errors == []
     context.close()
 
