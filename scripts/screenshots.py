@@ -38,15 +38,34 @@ def player_at(browser: Any, url: str, session: dict[str, Any], viewport: dict[st
     return page
 
 
+def get_ready(browser: Any, url: str, session: dict[str, Any], out: Path) -> list[Path]:
+    """The get-ready sequence before Begin, portrait and landscape, on its second step."""
+    from browser_helpers import open_player
+
+    shots = []
+    for name, viewport in (("get-ready.png", PORTRAIT), ("get-ready-landscape.png", LANDSCAPE)):
+        context = browser.new_context(viewport=viewport, device_scale_factor=2)
+        page = open_player(context, url, session["id"], speed=1)
+        page.click("#ready-btn")
+        page.click("#ready-next")
+        page.screenshot(path=str(out / name))
+        shots.append(out / name)
+        context.close()
+    return shots
+
+
 def shoot(browser: Any, url: str, api: Any, out: Path) -> list[Path]:
-    """Portrait, landscape, paused, check-in and the remote."""
+    """Get ready, portrait, landscape, paused, check-in and the remote."""
     from browser_helpers import wait_until
+    from web_helpers import all_no
 
     api.post("/api/people", json={"name": "Sam"})
     api.post("/api/people", json={"name": "Alex", "focus": ["shoulders"]})
+    for name in ("Sam", "Alex"):
+        api.post(f"/api/people/{name}/screen", json={"answers": all_no()})
     body = {"minutes": 20, "giver": "Sam", "receiver": "Alex"}
     session = api.post("/api/sessions", json=body).json()
-    shots = []
+    shots = get_ready(browser, url, session, out)
     for name, viewport in (("player.png", PORTRAIT), ("player-landscape.png", LANDSCAPE)):
         page = player_at(browser, url, session, viewport)
         page.screenshot(path=str(out / name))

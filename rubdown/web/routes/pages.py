@@ -9,12 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rubdown.core.models import PlanError, Refusal
-from rubdown.core.planjson import plan_to_json
+from rubdown.core.planjson import plan_from_json, plan_to_json
 from rubdown.core.screen import ScreenNeeded
 from rubdown.store.errors import StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
 from rubdown.web import downloads
 from rubdown.web.forms import FormError, plan_in, plan_query
+from rubdown.web.getready import ready_steps
 from rubdown.web.pairing import remote_link
 from rubdown.web.people import turn
 from rubdown.web.planning import choices, make_plan, start_session
@@ -157,6 +158,7 @@ def player(session_id: SessionId, request: Request, state: State) -> HTMLRespons
         "play.html",
         page="play",
         session=session_json(record),
+        ready=ready_steps(state.cat, plan_from_json(record.plan)),
         bodymap=bodymap_markup(),
         bodymap_front=bodymap_markup("front"),
         anchors=arrow_anchors(),
