@@ -62,20 +62,34 @@ def main() -> None:
 
 def report(args, cache, placed, size, speech, prep, warm_ms, load_s) -> None:
     """Print the figures and the verdict."""
+    from rubdown.voice.cache import sentences
+    from rubdown.voice.prepare import WORKERS
+
     first, every = load_s + (prep.first_ready_s or 0.0), load_s + (prep.all_ready_s or 0.0)
     print(
-        f"plan: {args.minutes} min, {len(placed)} cues ({len(prep.texts)} distinct sentences), "
+        f"plan: {args.minutes} min, {len(placed)} cues ({len(prep.texts)} distinct), "
         f"voice {cache.engine.name} {cache.engine.voice}, {cache.format.name}, "
         f"{'less talking' if args.less_talk else 'full talking'}"
     )
     print(f"total cue bytes:        {size:,} B ({size / 1e6:.2f} MB) for {speech:.1f} s of speech")
     print(f"cold: voice model load  {load_s:.2f} s (the server does it at start)")
-    print(f"cold: first cue ready   {first:.2f} s (model load included)")
+    print(
+        f"cold: first cue ready   {first:.2f} s (model load included; "
+        f"{prep.first_cpu_s or 0.0:.2f} CPU-s of synthesis after the load)"
+    )
     print(f"cold: all cues ready    {every:.2f} s")
     print(f"warm cache run:         {warm_ms:.1f} ms")
     print(
         f"real-time factor:       {cache.synth_seconds / speech:.3f} per cue (its own time to "
         f"make / its length), {every / speech:.3f} wall-clock over the plan (both cores)"
+    )
+    # What bounds "all cues": each distinct sentence is spoken once, one per core.
+    unique = cache.spoken_seconds
+    per_core = cache.sentence_seconds / max(unique, 1e-9)
+    count = len({s for t in prep.texts for s in sentences(t)})
+    print(
+        f"distinct speech:        {unique:.1f} s in {count} sentences, RTF {per_core:.3f} a "
+        f"core: bound {unique * per_core / WORKERS:.1f} s on {WORKERS} workers"
     )
     # Figures on a shared machine depend on what else runs: say how busy it was.
     print(f"load average (1 min):   {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -28,9 +28,10 @@ class AudioFormat:
     tool: str | None  # the command that encodes it, None when WAV is written as is
 
 
-# MP3 (MPEG-2 layer III): 24 kbit/s mono at 16 kHz keeps speech clear at about 3 KB a second;
+# MP3 (MPEG-2 layer III): an average 20 kbit/s mono at 16 kHz keeps speech clear at about
+# 2.5 KB a second (ABR spends fewer bits on the pauses than a constant 24 kbit/s did);
 # every browser, iOS Safari included, decodes it.
-MP3_BITRATE_KBPS = 24
+MP3_BITRATE_KBPS = 20
 MP3_SAMPLE_RATE_KHZ = 16
 FORMATS: dict[str, AudioFormat] = {
     "mp3": AudioFormat("mp3", ".mp3", "audio/mpeg", "lame"),
@@ -59,7 +60,7 @@ def lame_command(source: Path, out: Path) -> list[str]:
         "--quiet",
         "-m",
         "m",
-        "-b",
+        "--abr",
         str(MP3_BITRATE_KBPS),
         "--resample",
         str(MP3_SAMPLE_RATE_KHZ),

@@ -6,13 +6,10 @@ when Piper or its voice is not installed; `none` never speaks.
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -112,8 +109,7 @@ class SilentEngine:
 
 
 DEFAULT_PIPER_VOICE = "joe"
-CORES = max(1, min(2, os.cpu_count() or 1))
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+WARM_UP = "Ready."
 
 
 class PiperEngine:
@@ -125,9 +121,6 @@ class PiperEngine:
         self.voice = voice
         self._model: Any = None
         self._lock = threading.Lock()
-        # Sentences of one cue are spoken in parallel, one model call per core: the first cue
-        # is ready in half the time, and concurrent cues share the same two threads.
-        self._sentences = ThreadPoolExecutor(max_workers=CORES, thread_name_prefix="piper")
 
     def available(self) -> bool:
         """Return whether piper-tts and this voice's package are installed (imports nothing)."""
@@ -135,10 +128,15 @@ class PiperEngine:
         return package is not None and all(_installed(m) for m in ("piper", package.module))
 
     def model(self) -> Any:
-        """Load the voice once; later calls (from any thread) share it."""
+        """Load the voice once, and warm it; later calls (from any thread) share it."""
         with self._lock:
             if self._model is None:
-                self._model = _load_piper(PIPER_VOICES[self.voice])
+                model = _load_piper(PIPER_VOICES[self.voice])
+                # The first call pays for the phonemiser's data and onnxruntime's buffers
+                # (about 0.4 s here): pay it at load, not on the first cue.
+                for _chunk in model.synthesize(WARM_UP):
+                    pass
+                self._model = model
             return self._model
 
     def synthesize(self, text: str, out: Path, *, rate_wpm: int = DEFAULT_RATE_WPM) -> None:
@@ -152,14 +150,10 @@ class PiperEngine:
 
         config = SynthesisConfig(length_scale=PIPER_NATURAL_WPM / rate_wpm)
         voice = self.model()
-
-        def speak(sentence: str) -> bytes:
-            # Piper speaks each sentence on its own anyway, so splitting changes nothing heard.
-            return b"".join(c.audio_int16_bytes for c in voice.synthesize(sentence, config))
-
-        sentences = [p for p in SENTENCE_END.split(text) if p.strip()] or [text]
+        # The cache hands over one sentence at a time and runs one call per core, in parallel
+        # (onnxruntime lets go of the GIL while it runs).
         try:
-            pcm = b"".join(self._sentences.map(speak, sentences))
+            pcm = b"".join(c.audio_int16_bytes for c in voice.synthesize(text, config))
         except Exception as exc:  # onnxruntime raises its own untyped errors
             raise SynthesisError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
         # Open the file first: a wave.Wave_write whose own open failed raises again when collected.

@@ -83,6 +83,9 @@ class Preparation:
     ready: int = 0
     started: float = field(default_factory=time.perf_counter)
     first_ready_s: float | None = None
+    # CPU seconds of this process (every thread) by the first cue: the work, whatever the load.
+    cpu_started: float = field(default_factory=time.process_time)
+    first_cpu_s: float | None = None
     all_ready_s: float | None = None
     error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
@@ -93,6 +96,7 @@ class Preparation:
         elapsed = time.perf_counter() - self.started
         if self.first_ready_s is None:
             self.first_ready_s = elapsed
+            self.first_cpu_s = time.process_time() - self.cpu_started
         if ready >= total:
             self.all_ready_s = elapsed
 
@@ -111,41 +115,40 @@ def synthesise(
     background: bool = True,
     prep: Preparation | None = None,
 ) -> Preparation:
-    """Make the first cues now and the rest in play order, in a background thread if asked."""
+    """Make every cue in play order; return once the first few exist (or all, if not background).
+
+    One queue runs the whole plan, so the cores never idle between the first cues and the rest.
+    """
     prep = prep or Preparation(list(dict.fromkeys(texts)))
     total = len(prep.texts)
+    head = threading.Event()
+    failure: list[BaseException] = []
 
-    def report(ready: int, _total: int, offset: int = 0) -> None:
-        prep.progress(offset + ready, total)
+    def report(ready: int, _total: int) -> None:
+        prep.progress(ready, total)
         if on_ready is not None:
-            on_ready(offset + ready, total)
+            on_ready(ready, total)
+        if ready >= min(first, total):
+            head.set()
 
-    head = prep.texts[:first]
-    # What is already on disk costs nothing: only the missing rest goes to the background.
-    tail = [t for t in prep.texts[first:] if not cache.path_for(t).is_file()]
-    if not tail:
-        head = prep.texts
-
-    def rest() -> None:
+    def run() -> None:
         try:
-            cache.prefetch(tail, workers, lambda r, t: report(r, t, total - len(tail)))
+            cache.prefetch(prep.texts, workers, report)
         except (OSError, RuntimeError, ValueError) as exc:  # synthesis or encoding failed
             prep.error = str(exc)
+            failure.append(exc)
         finally:
             prep.done.set()
+            head.set()
 
-    try:
-        cache.prefetch(head, workers, report)
-    except (OSError, RuntimeError, ValueError) as exc:
-        prep.error = str(exc)
-        prep.done.set()
-        raise
-    if not tail:
-        prep.done.set()
-    elif background:
-        threading.Thread(target=rest, name="cue-prepare", daemon=True).start()
+    # What is already on disk costs nothing: a thread is only needed for work.
+    if background and any(not cache.path_for(t).is_file() for t in prep.texts):
+        threading.Thread(target=run, name="cue-prepare", daemon=True).start()
     else:
-        rest()
+        run()
+    head.wait()
+    if failure and prep.ready < min(first, total):
+        raise failure[0]  # the session cannot begin without its first cues
     return prep
 
 

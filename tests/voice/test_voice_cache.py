@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rubdown.voice.cache import CueAudioCache, default_cache_root
+from rubdown.voice.cache import SENTENCE_GAP_S, CueAudioCache, default_cache_root, sentences
 from rubdown.voice.engines import EspeakEngine, SilentEngine, SynthesisError
 
 needs_espeak = pytest.mark.skipif(
@@ -30,8 +30,16 @@ CUES = [
 
 
 def wav_files(root: Path) -> list[Path]:
-    """Return every entry in the cache folder but the duration notes, temp files included."""
-    return sorted(p for p in root.iterdir() if p.suffix != ".json") if root.exists() else []
+    """Return every cue entry in the cache folder but the duration notes, temp files included."""
+    if not root.exists():
+        return []
+    return sorted(p for p in root.iterdir() if p.suffix != ".json" and p.name != "sentences")
+
+
+def sentence_files(root: Path) -> list[Path]:
+    """Return every entry in the folder of spoken sentences, temp files included."""
+    folder = root / "sentences"
+    return sorted(folder.iterdir()) if folder.exists() else []
 
 
 @needs_espeak
@@ -102,6 +110,33 @@ def test_prefetch_synthesises_duplicates_once(tmp_path: Path, espeak) -> None:
     assert len(wav_files(tmp_path)) == 2
 
 
+@needs_espeak
+def test_a_sentence_shared_by_cues_is_spoken_once(tmp_path: Path, espeak, wav_info) -> None:
+    shared = "Check in: ask how the pressure feels."
+    cues = [f"Move to the calves. {shared}", f"{shared} Then the feet.", shared]
+    cache = CueAudioCache(tmp_path, espeak)
+    paths = cache.prefetch(cues)
+    assert len(wav_files(tmp_path)) == 3
+    spoken = sentence_files(tmp_path)
+    assert len(spoken) == 3  # calves, the check-in, the feet
+    assert all(p.suffix == ".wav" for p in spoken)
+    # A cue lasts as long as its sentences, one short breath between each.
+    parts = [wav_info(cache.sentence_path(s)).seconds for s in sentences(cues[0])]
+    joined = wav_info(paths[cues[0]]).seconds
+    assert joined == pytest.approx(sum(parts) + SENTENCE_GAP_S, abs=0.01)
+    assert cache.seconds_for(cues[0]) == pytest.approx(joined, abs=0.01)
+
+
+def test_sentences_split_after_full_stops_only() -> None:
+    assert sentences("Next, the neck. Slow; light! Ready? Go") == [
+        "Next, the neck.",
+        "Slow; light!",
+        "Ready?",
+        "Go",
+    ]
+    assert sentences("4 times, pressure 2 of 10.") == ["four times, pressure two of ten."]
+
+
 def test_silent_engine_yields_none_and_no_files(tmp_path: Path) -> None:
     cache = CueAudioCache(tmp_path / "cues", SilentEngine())
     assert cache.ensure(CUES[0]) is None
@@ -117,6 +152,7 @@ def test_failed_synthesis_leaves_no_partial_file(tmp_path: Path) -> None:
     with pytest.raises(SynthesisError):
         cache.ensure(CUES[0])
     assert wav_files(tmp_path) == []
+    assert sentence_files(tmp_path) == []
 
 
 def test_prefetch_rejects_zero_workers(tmp_path: Path) -> None:
