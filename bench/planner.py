@@ -58,20 +58,22 @@ def main() -> None:
     for request in requests[:50]:  # warm up caches and the interpreter
         with contextlib.suppress(PlanError):
             plan_session(cat, request)
-    timings, errors = [], 0
+    timings, cpu, errors = [], [], 0
     for request in requests:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         try:
             plan_session(cat, request)
         except PlanError:
             errors += 1
         timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p99 = timings[int(len(timings) * 0.99) - 1]
+        cpu.append((time.thread_time() - start_cpu) * 1000)
     print(f"planner: {REQUESTS} random requests ({errors} answered with a clear error)")
-    print(f"  median {statistics.median(timings):.3f} ms   (target <= 1 ms)")
-    print(f"  p99    {p99:.3f} ms   (target <= 5 ms)")
-    print(f"  max    {timings[-1]:.3f} ms")
+    # CPU time too: on a shared, loaded machine wall time mostly measures the neighbours.
+    for label, values in (("wall", timings), ("cpu", cpu)):
+        values.sort()
+        p99 = values[int(len(values) * 0.99) - 1]
+        print(f"  {label:4}  median {statistics.median(values):.3f} ms (target <= 1 ms)", end="")
+        print(f"   p99 {p99:.3f} ms (target <= 5 ms)   max {values[-1]:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -93,12 +93,17 @@ def make_spec(
 
 
 def _candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
-    no_press = cat.regions[region].no_press
-    return [
-        t
-        for t in cat.techniques.values()
-        if region in t.regions and position.id in t.positions and limits.allows(t, region, no_press)
-    ]
+    def find() -> tuple[Technique, ...]:
+        no_press = cat.regions[region].no_press
+        return tuple(
+            t
+            for t in cat.techniques.values()
+            if region in t.regions
+            and position.id in t.positions
+            and limits.allows(t, region, no_press)
+        )
+
+    return list(limits.remember(("candidates", region, position.id), find))
 
 
 def usable_techniques(cat: Catalogue, position: Position, limits: Limits) -> set[str]:
@@ -421,8 +426,9 @@ def _fit_short_session(
 
     for keep in (2, 1):
         for region in chosen:
-            if too_full():
-                chosen[region] = chosen[region][:keep]
+            if not too_full():
+                return  # nothing changes from here on: no need to ask again
+            chosen[region] = chosen[region][:keep]
 
 
 def _grow(

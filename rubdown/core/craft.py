@@ -10,9 +10,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 
-from rubdown.core.layout import StepSpec
+from rubdown.core.layout import StepSpec, respec
 from rubdown.core.models import (
     LIGHT_KINDS,
     LIGHT_PRESSURE,
@@ -86,6 +85,13 @@ def _usable(cat: Catalogue, t: Technique, region: str, position: Position, limit
 def _light_options(
     cat: Catalogue, position: Position, limits: Limits, region: str, avoid_tid: str | None
 ) -> list[Technique]:
+    key = ("light", position.id, region, avoid_tid)
+    return list(limits.remember(key, lambda: _find_light(cat, position, limits, region, avoid_tid)))
+
+
+def _find_light(
+    cat: Catalogue, position: Position, limits: Limits, region: str, avoid_tid: str | None
+) -> list[Technique]:
     found = [
         t
         for t in cat.techniques.values()
@@ -102,7 +108,7 @@ def _light_options(
 
 
 def _light_spec(spec: StepSpec, role: str) -> StepSpec:
-    return replace(
+    return respec(
         spec,
         pressure=min(spec.pressure, LIGHT_PRESSURE),
         role=role,
@@ -200,6 +206,17 @@ def _frame_technique(
     avoid_tid: str | None,
 ) -> tuple[Technique, str] | None:
     """The light glide that covers most of the worked area, and the region it starts on."""
+    key = ("frame", position.id, tuple(worked), avoid_tid)
+    return limits.remember(key, lambda: _find_frame(cat, position, limits, worked, avoid_tid))
+
+
+def _find_frame(
+    cat: Catalogue,
+    position: Position,
+    limits: Limits,
+    worked: Sequence[str],
+    avoid_tid: str | None,
+) -> tuple[Technique, str] | None:
     best: tuple[tuple[bool, bool, int, int, str], Technique, str] | None = None
     for t in cat.techniques.values():
         if not is_frame_glide(t):
@@ -232,7 +249,7 @@ def as_frame(
     t = spec.technique
     least_s = opening_min_s(minutes) if role == "opening" else FINISH_MIN_S
     least = max(t.reps.min, math.ceil(least_s / (t.seconds_per_rep * spec.sides)))
-    return replace(
+    return respec(
         spec,
         pressure=max(min(spec.pressure, FRAME_PRESSURE), t.pressure.min),
         max_pressure=max(min(spec.max_pressure, FRAME_PRESSURE), t.pressure.min),
@@ -268,7 +285,7 @@ def _frame_spec(
 
     t, region = choice
     spec = make_spec(cat, t, region, position, profile, limits)
-    return as_frame(cat, replace(spec, default_reps=0), role, minutes, worked, limits)
+    return as_frame(cat, respec(spec, default_reps=0), role, minutes, worked, limits)
 
 
 def frame(
@@ -328,7 +345,7 @@ def light_area_ends(specs: list[StepSpec]) -> list[StepSpec]:
             spec = out[i]
             if spec.role == "work" and spec.technique.kind in LIGHT_KINDS:
                 low = spec.technique.pressure.min
-                out[i] = replace(spec, role=role, pressure=max(low, min(spec.pressure, 3)))
+                out[i] = respec(spec, role=role, pressure=max(low, min(spec.pressure, 3)))
     return out
 
 
@@ -338,7 +355,7 @@ def _cap(spec: StepSpec, seconds: float) -> StepSpec:
     if most >= spec.max_reps:
         return spec
     least = min(spec.min_reps, most)
-    return replace(spec, max_reps=most, min_reps=least, default_reps=min(spec.default_reps, most))
+    return respec(spec, max_reps=most, min_reps=least, default_reps=min(spec.default_reps, most))
 
 
 def technique_runs(specs: Sequence[StepSpec]) -> list[list[int]]:
@@ -391,7 +408,7 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
     if not any(tool):
         return specs
     out = [
-        replace(s, weight=s.weight * TOOL_WEIGHT) if uses and s.role not in FRAMES else s
+        respec(s, weight=s.weight * TOOL_WEIGHT) if uses and s.role not in FRAMES else s
         for s, uses in zip(specs, tool, strict=True)
     ]
     most = sum(

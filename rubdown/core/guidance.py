@@ -6,10 +6,11 @@ before the repetitions are fitted.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rubdown.core.models import Catalogue, Position
@@ -24,9 +25,15 @@ INTRO_SHARE = 0.5
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
 
+@functools.lru_cache(maxsize=8192)
+def word_count(text: str) -> int:
+    """The words in a sentence (cached: the planner asks about the same cues many times)."""
+    return len(_WORD.findall(text))
+
+
 def speech_seconds(text: str) -> float:
     """How long a sentence takes to say at a calm pace."""
-    return len(_WORD.findall(text)) * 60.0 / WORDS_PER_MINUTE
+    return word_count(text) * 60.0 / WORDS_PER_MINUTE
 
 
 def slot_for(text: str, least: float) -> float:
@@ -122,6 +129,8 @@ def guide_steps(
 
     A caution that names an avoided region is left unsaid: the hands never go there.
     """
+    from rubdown.core.layout import respec  # layout needs this module's speech timing
+
     said = _Said(cautions=set(said_before))
     out = []
     for spec in specs:
@@ -145,7 +154,7 @@ def guide_steps(
         explain = spec.pressure not in said.pressures
         said.pressures.add(spec.pressure)
         out.append(
-            replace(
+            respec(
                 spec,
                 before=" ".join(before + cautions + alerts),
                 cautions=tuple(cautions + alerts),

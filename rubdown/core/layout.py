@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from rubdown.core import wording
 from rubdown.core.fitting import Slot, solve_reps
@@ -78,8 +79,32 @@ class StepSpec:
 
     def least_first_reps(self, side: str) -> int:
         """Repetitions the first part of a side needs so its introduction leaves most of it."""
-        seconds = speech_seconds(self.intro(self.default_reps, side)) / INTRO_SHARE
-        return max(1, -int(-seconds // self.technique.seconds_per_rep))
+        # Pure in what the introduction says, and asked for on every layout and estimate.
+        again = side == "right" and not self.position.turns
+        key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
+        key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
+        known = _FIRST_REPS.get(key)
+        if known is None or known[0] is not self.technique or known[1] is not self.region:
+            if len(_FIRST_REPS) > 8192:  # catalogues loaded again and again (tests)
+                _FIRST_REPS.clear()
+            seconds = speech_seconds(self.intro(self.default_reps, side)) / INTRO_SHARE
+            least = max(1, -int(-seconds // self.technique.seconds_per_rep))
+            known = _FIRST_REPS[key] = (self.technique, self.region, least)
+        return known[2]
+
+
+_FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
+_SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
+
+
+def respec(spec: StepSpec, **changes: Any) -> StepSpec:
+    """dataclasses.replace for a step spec, without the frozen __init__'s per-field cost."""
+    unknown = changes.keys() - _SPEC_FIELDS
+    if unknown:
+        raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
+    new = object.__new__(StepSpec)
+    new.__dict__.update(spec.__dict__, **changes)
+    return new
 
 
 @dataclass
@@ -445,16 +470,21 @@ def fit_steps(
     def layout(reps: Sequence[int]) -> list[Row]:
         return lay_out(specs, reps, cursor, warnings, opening, calibrate, oil)
 
-    _check_capacity(specs, window, layout, closing)
+    if sum(s.min_reps * s.seconds for s in slots) > window + FIT_TOLERANCE_S:
+        _check_capacity(specs, window, layout, closing)  # the work alone is too long: say so
     budget = window - overhead
-    best = layout(solve_reps(slots, budget))
-    rows = best
+    best = rows = layout(solve_reps(slots, budget))
+    best_miss = _miss(best, window, closing)
     for attempt in range(8):
         miss = _miss(rows, window, closing)
-        if miss < _miss(best, window, closing):
-            best = rows
+        if miss < best_miss:
+            best, best_miss = rows, miss
         if miss == 0:
             break
+        if attempt == 1:
+            # Two tries that miss: check the steps can fill the window at all (and fit in it)
+            # before trying on; the two extreme layouts say clearly why not.
+            _check_capacity(specs, window, layout, closing)
         # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
         gap = window - _total(rows)
         budget += gap if attempt < 2 else gap / 2

@@ -151,7 +151,10 @@ class Technique:
 
     def cue_for(self, region: str) -> str:
         """The cue as done on one region."""
-        return dict(self.cues).get(region, self.cue)
+        by_region: dict[str, str] = self.__dict__.get("_cue_by_region") or self.__dict__.setdefault(
+            "_cue_by_region", dict(self.cues)
+        )
+        return by_region.get(region, self.cue)
 
     def uses(self, tool: str) -> bool:
         """Whether the technique is done with this part of the giver (e.g. the forearm)."""

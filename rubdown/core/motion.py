@@ -228,8 +228,21 @@ def sentence(motion: Motion, rule: str) -> str:
     return f"With {hands}: {first}{route}, {second}."
 
 
+_ON_STEP: dict[tuple[int, str | None, str], tuple[Motion, StepMotion]] = {}
+
+
 def on_step(motion: Motion, side: str | None, rule: str) -> StepMotion:
-    """The motion as one plan step shows it."""
+    """The motion as one plan step shows it (pure, and asked for on every plan: kept)."""
+    key = (id(motion), side, rule)
+    known = _ON_STEP.get(key)
+    if known is None or known[0] is not motion:
+        if len(_ON_STEP) > 4096:  # catalogues loaded again and again (tests): stay bounded
+            _ON_STEP.clear()
+        known = _ON_STEP[key] = (motion, _on_step(motion, side, rule))
+    return known[1]
+
+
+def _on_step(motion: Motion, side: str | None, rule: str) -> StepMotion:
     first, second = HALVES.get(rule, ("even", "even"))
     return StepMotion(
         hands=motion.hands,

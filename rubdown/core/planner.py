@@ -8,7 +8,14 @@ from dataclasses import replace
 
 from rubdown.core import compose, guidance
 from rubdown.core.craft import cap_time, runs_too_long, shorten
-from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.layout import (
+    Cursor,
+    StepSpec,
+    TooLittleWork,
+    TooMuchWork,
+    fit_steps,
+    respec,
+)
 from rubdown.core.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -122,7 +129,7 @@ def _smooth_ramp(specs: list[StepSpec]) -> list[StepSpec]:
     for i in range(len(values) - 2, -1, -1):
         values[i] = min(values[i], values[i + 1] + 2)
     return [
-        s if s.pressure == v else replace(s, pressure=v) for s, v in zip(specs, values, strict=True)
+        s if s.pressure == v else respec(s, pressure=v) for s, v in zip(specs, values, strict=True)
     ]
 
 
@@ -157,18 +164,9 @@ def _shortened_routine(
                 f"this routine's steps need at least more than {window / 60:.0f} minutes; "
                 "ask for more minutes"
             )
-        shorter = cap_time(shorter, request.profile, limits, int(window // 60), False)
-        guided = guidance.guide_steps(shorter, warnings, limits.speakable)
-        specs = [_room_to_speak(s) for s in guided]
+        specs = cap_time(shorter, request.profile, limits, int(window // 60), False)
         try:
-            segments = fit_steps(
-                specs,
-                Cursor(),
-                window,
-                guidance.session_warnings(warnings),
-                calibrate=request.calibrate,
-                oil=limits.oil,
-            )
+            specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
             places = [s.position for s in segments if s.kind == "step"]
             moves = sum(1 for a, b in itertools.pairwise(places) if a != b)
             if not runs_too_long(segments, request.profile.focus) and moves <= 1:
@@ -177,12 +175,33 @@ def _shortened_routine(
             continue
 
 
+def _guide_and_fit(
+    specs: list[StepSpec],
+    window: float,
+    warnings: list[guidance.AreaWarning],
+    request: PlanRequest,
+    limits: Limits,
+) -> tuple[list[StepSpec], list[Segment]]:
+    """The steps with what is said before them, room to say it, and fitted to the window."""
+    guided = guidance.guide_steps(specs, warnings, limits.speakable)
+    specs = [_room_to_speak(s) for s in guided]
+    segments = fit_steps(
+        specs,
+        Cursor(),
+        window,
+        guidance.session_warnings(warnings),
+        calibrate=request.calibrate,
+        oil=limits.oil,
+    )
+    return specs, segments
+
+
 def _room_to_speak(spec: StepSpec) -> StepSpec:
     """At least enough repetitions that the step's introduction leaves most of it for the work."""
     least = max(spec.least_first_reps(side) for side in ("left", "both"))
     if least <= spec.min_reps:
         return spec
-    return replace(
+    return respec(
         spec,
         min_reps=least,
         default_reps=max(spec.default_reps, least),
@@ -226,16 +245,8 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
                 cat, position, request.profile, limits, window, rng, tried, slack
             )
         specs = _ramped(specs, tried)
-        specs = [_room_to_speak(s) for s in guidance.guide_steps(specs, warnings, limits.speakable)]
         try:
-            segments = fit_steps(
-                specs,
-                Cursor(),
-                window,
-                guidance.session_warnings(warnings),
-                calibrate=request.calibrate,
-                oil=limits.oil,
-            )
+            specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
             if routine is not None and runs_too_long(segments, request.profile.focus):
                 # Few safe strokes left (a condition allows only glides): fewer steps, not one
                 # stroke running on for minutes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from rubdown.core.models import (
     PARTNER_MAX_PRESSURE,
@@ -19,6 +20,7 @@ from rubdown.core.models import (
 )
 
 SPINE_GLIDE_MAX = 2
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -39,6 +41,15 @@ class Limits:
     ask_first: list[str] = field(default_factory=list)
     suggest_minutes: tuple[int, str] | None = None
     oil: str = ""
+    # Lookups that depend only on the catalogue and these limits, asked for again and again
+    # while a plan is composed (which techniques a region allows, its light strokes...).
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False, compare=False)
+
+    def remember(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+        """A lookup that depends only on the catalogue and these limits, worked out once."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return cast(_T, self.memo[key])
 
     def rule_out_long_stays(self, minutes: int) -> None:
         """A position some condition limits in time is ruled out for a longer session."""
@@ -86,25 +97,35 @@ class Limits:
         return next((c for w, c in self.never_say.items() if w in lowered), None)
 
 
-_MATCHERS: dict[int, tuple[Catalogue, re.Pattern[str], dict[str, str]]] = {}
+_NAMED_CACHE = 4096
+_MATCHERS: dict[
+    int, tuple[Catalogue, re.Pattern[str], dict[str, str], dict[str, frozenset[str]]]
+] = {}
 
 
-def _matcher(cat: Catalogue) -> tuple[re.Pattern[str], dict[str, str]]:
+def _matcher(cat: Catalogue) -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]]]:
     """One pattern for every region word, longest first, so 'shoulder blade' is not 'shoulder'."""
     cached = _MATCHERS.get(id(cat))
     if cached is None or cached[0] is not cat:
         owner = {w: r.id for r in cat.regions.values() for w in r.all_words}
         words = sorted(owner, key=len, reverse=True)
         pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
-        cached = (cat, pattern, owner)
+        cached = (cat, pattern, owner, {})
         _MATCHERS[id(cat)] = cached
-    return cached[1], cached[2]
+    return cached[1], cached[2], cached[3]
 
 
 def regions_named(cat: Catalogue, text: str) -> set[str]:
     """The regions a sentence names."""
-    pattern, owner = _matcher(cat)
-    return {owner[m.group(1)] for m in pattern.finditer(text.lower())}
+    pattern, owner, seen = _matcher(cat)
+    # The planner asks about the same cue words many times over: remember the answers.
+    found = seen.get(text)
+    if found is None:
+        found = frozenset(owner[m.group(1)] for m in pattern.finditer(text.lower()))
+        if len(seen) >= _NAMED_CACHE:
+            seen.clear()
+        seen[text] = found
+    return set(found)
 
 
 def region_names(cat: Catalogue, ids: Sequence[str]) -> str:
