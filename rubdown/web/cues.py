@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 VOICE_PATTERN = re.compile(r"^[a-z0-9-]{1,40}$")
+# The two ways a plan can be talked through: every sentence, or "less talking".
+TALKS = ("full", "less")
 LABELS = {"piper": "Natural (Piper {voice})", "espeak": "Robotic (espeak-ng {voice})"}
 
 
@@ -92,36 +94,32 @@ class CueLibrary:
         }
 
     def cue_list(self, plan: Plan) -> list[dict[str, Any]]:
-        """Every spoken cue of a plan, placed so none talks over the next, with its keys.
+        """Every spoken cue of a plan in both talks, placed as the guide's voice places them.
 
-        A cue that "less talking" shortens also carries its brief text and key.
+        Each cue says which talk speaks it ("full", "less" or both): "less talking" places its
+        shorter cues on their own, so its cues may fall at other times than the full talk's.
         """
-        from rubdown.core.cuefit import less_talking
-        from rubdown.core.timeline import build_cues
         from rubdown.voice.prepare import place
 
-        placed = place(plan, self.cache)
-        briefs = {
-            (c.segment, c.kind): c.text
-            for c, full in zip(less_talking(plan, build_cues(plan)), build_cues(plan), strict=True)
-            if c.text != full.text
-        }
-        cues = []
-        for c in placed:
-            cue: dict[str, Any] = {
-                "at_s": round(c.at_s, 3),
-                "slot_s": round(c.slot_s, 3),
-                "seconds": round(c.seconds, 3),
-                "segment": c.segment,
-                "kind": c.kind,
-                "text": c.text,
-                "key": self.key(c.text),
-            }
-            brief = briefs.get((c.segment, c.kind))
-            if brief is not None:
-                cue["brief"] = {"text": brief, "key": self.key(brief)}
-            cues.append(cue)
-        return cues
+        merged: dict[tuple[float, str, int, str], dict[str, Any]] = {}
+        for talk in TALKS:
+            for c in place(plan, self.cache, less=talk == "less"):
+                at_s = round(c.at_s, 3)
+                cue = merged.setdefault(
+                    (at_s, c.text, c.segment, c.kind),
+                    {
+                        "at_s": at_s,
+                        "slot_s": round(c.slot_s, 3),
+                        "seconds": round(c.seconds, 3),
+                        "segment": c.segment,
+                        "kind": c.kind,
+                        "text": c.text,
+                        "key": self.key(c.text),
+                        "talks": [],
+                    },
+                )
+                cue["talks"].append(talk)
+        return sorted(merged.values(), key=lambda cue: cue["at_s"])  # stable: full talk first
 
     def prefetch(self, texts: list[str]) -> None:
         """Synthesise in play order in the background, so the player's fetches find them made."""

@@ -190,24 +190,19 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class BriefOut(Out):
-    """The shorter sentence "less talking" says instead."""
-
-    text: str
-    key: str
-
-
 class CueOut(Out):
     """One spoken cue: when, for which segment, what is said, and its audio key."""
 
     at_s: float
-    slot_s: float | None = Field(None, description="Time until the next cue.")
+    slot_s: float | None = Field(None, description="Time until the next cue of its talk.")
     seconds: float | None = Field(None, description="How long it takes to say.")
     segment: int
     kind: str = Field(description="intro, halfway or last-three")
     text: str
     key: str = Field(description="Its audio: voice.cue_url with {key}")
-    brief: BriefOut | None = None
+    talks: list[Literal["full", "less"]] = Field(
+        description='Which talk says it: every sentence ("full") or "less talking".'
+    )
 
 
 class VoiceChoice(Out):

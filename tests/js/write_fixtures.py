@@ -13,10 +13,15 @@ from typing import Any
 
 from rubdown.core.adjust import change_pressure
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.cuefit import plan_cues
 from rubdown.core.models import Plan, PlanRequest, Profile
 from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
 from rubdown.core.timeline import build_ticks, segment_at
+from rubdown.voice.cache import CueAudioCache
+from rubdown.voice.engines import SilentEngine
+from rubdown.voice.prepare import durations
+from rubdown.web.cues import TALKS, CueLibrary
 
 REQUESTS = [
     PlanRequest(minutes=10, position="seated", vary=1),
@@ -69,10 +74,24 @@ def moments(plan: Plan) -> list[dict[str, Any]]:
     return [{"t": t, "index": segment_at(plan, t)} for t in sorted(times)]
 
 
-def fixture(plan: Plan, seed: int) -> dict[str, Any]:
+def talks(plan: Plan, cache: CueAudioCache) -> dict[str, list[dict[str, Any]]]:
+    """What the guide's voice says when, in each talk (every sentence, less talking)."""
+    seconds = durations(cache)
+    return {
+        talk: [
+            {"at_s": c.at_s, "text": c.text}
+            for c in plan_cues(plan, less=talk == "less", seconds=seconds)
+        ]
+        for talk in TALKS
+    }
+
+
+def fixture(plan: Plan, seed: int, cues: CueLibrary) -> dict[str, Any]:
     """One plan as the player receives it, and what Python says about it."""
     return {
         "plan": plan_to_json(plan, offline=True),
+        "cues": cues.cue_list(plan),
+        "talks": talks(plan, cues.cache),
         "presses": presses(plan),
         "sequences": sequences(plan, seed),
         "moments": moments(plan),
@@ -85,7 +104,9 @@ def main(folder: str) -> None:
     cat = load_catalogue()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    plans = [fixture(plan_session(cat, r), seed) for seed, r in enumerate(REQUESTS)]
+    # No audio is made: cue lengths are the estimates both the guide and the server use then.
+    cues = CueLibrary(CueAudioCache(out / "no-audio", SilentEngine()))
+    plans = [fixture(plan_session(cat, r), seed, cues) for seed, r in enumerate(REQUESTS)]
     (out / "timeline.json").write_text(json.dumps(plans))
 
 

@@ -2,6 +2,8 @@
 // Web Audio clock so they start exactly on time; or the device's own voice if chosen.
 // The mix: master volume, voice against ticks, and a generated background that ducks under cues.
 
+import { talkCues } from "./timeline.js";
+
 const TICK_GAIN = { down: 0.55, up: 0.35 };
 const DECODE_SPARE = 3; // cues decoded beyond the window, in case the clock jumps ahead
 const KEEP_DECODED = 24; // decoded cues kept in memory at most (a phone has little to spare)
@@ -30,14 +32,14 @@ export class AudioOut {
     this.info = info || this.info;
   }
 
-  // The cue's sentence and key for the "less talking" setting.
-  spoken(cue) {
-    return this.settings.less && cue.brief ? cue.brief : cue;
+  // The cues the chosen talk says ("less talking" or every sentence), as the server placed them.
+  talk(cues) {
+    return talkCues(cues, Boolean(this.settings.less));
   }
 
   url(cue) {
     const voice = this.settings.speaker || this.info.default || "";
-    return this.info.cue_url.replace("{voice}", voice).replace("{key}", this.spoken(cue).key);
+    return this.info.cue_url.replace("{voice}", voice).replace("{key}", cue.key);
   }
 
   // Voice and tick levels from the master volume and the balance (0 ticks only, 1 voice only).
@@ -151,8 +153,9 @@ export class AudioOut {
   }
 
   // Decode the cues due in [from, to) and a few more; forget others once memory fills up.
-  prepare(cues, from, to) {
+  prepare(all, from, to) {
     if (!this.context() || this.settings.voice !== "server") return Promise.resolve([]);
+    const cues = this.talk(all);
     const first = cues.findIndex((c) => c.at_s >= from);
     if (first < 0) return Promise.resolve([]);
     let last = first;
@@ -215,7 +218,7 @@ export class AudioOut {
       return;
     }
     if (this.settings.voice === "server") this.stats.missing++;
-    this.speakAt(this.spoken(cue).text, perfMs);
+    this.speakAt(cue.text, perfMs);
   }
 
   running() {

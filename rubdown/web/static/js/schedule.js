@@ -48,7 +48,7 @@ export class Scheduler {
     this.audio.prepare(this.cues, now, now + DECODE_WINDOW_S * speed);
     const until = Math.max(now + LOOKAHEAD_S * speed, this.horizon);
     if (until <= this.horizon) return;
-    for (const cue of cuesBetween(this.cues, this.horizon, until)) {
+    for (const cue of cuesBetween(this.audio.talk(this.cues), this.horizon, until)) {
       this.audio.cue(cue, this.clock.perfAt(cue.at_s));
     }
     for (const tick of ticksBetween(this.plan, this.horizon, until)) {

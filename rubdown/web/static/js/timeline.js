@@ -57,6 +57,14 @@ export function cuesBetween(cues, from, to) {
   return cues.filter((cue) => cue.at_s >= from && cue.at_s < to);
 }
 
+// The cues one talk says, in order: each cue names the talks that say it ("full", "less"), as
+// the server placed them the way the guide's voice does. A cue kept from before talks were
+// named (a session cached on the phone) is said in either talk.
+export function talkCues(cues, less) {
+  const talk = less ? "less" : "full";
+  return cues.filter((cue) => cue.talks?.includes(talk) ?? true);
+}
+
 // The ordered distinct steps, so the page can say "step 3 of 9".
 export function stepNumbers(plan) {
   const order = [];
