@@ -188,7 +188,13 @@ def _voice_cache(
     settings: dict[str, Any], plan: Plan, say: Callable[[str], None]
 ) -> CueAudioCache | None:
     """A cache with the plan's first cues made (the rest coming in play order), or None."""
-    from rubdown.voice.prepare import VoiceSettings, open_cache, plan_texts, synthesise
+    from rubdown.voice.prepare import (
+        ProgressNote,
+        VoiceSettings,
+        open_cache,
+        plan_texts,
+        synthesise,
+    )
 
     wanted = VoiceSettings(settings["voice"], settings.get("rate_wpm", 150), "wav")
     cache, note = open_cache(wanted)
@@ -199,14 +205,16 @@ def _voice_cache(
     texts = [*plan_texts(plan, settings.get("less", False)), *CONTROL_PHRASES]
     missing = sum(not cache.path_for(text).is_file() for text in texts)
     if missing:
-        say(f"Preparing the voice with {cache.engine.name} ({missing} new sentences)…")
+        say(f"Preparing the voice with {cache.engine.name} ({missing} new cues)…")
+    # While the rest is made in the background, the terminal hears how far it has got.
+    progress = ProgressNote(say)
     try:
-        prep = synthesise(cache, texts)
+        prep = synthesise(cache, texts, on_ready=progress if missing else None)
     except (OSError, RuntimeError, ValueError) as exc:
         say(f"Speech failed ({exc}): going on silent, with text only.")
         return None
     if not prep.done.is_set():
-        say(f"Voice: {prep.ready} of {len(prep.texts)} ready; the rest are made as you go.")
+        progress.now(prep.ready, len(prep.texts))
     return cache
 
 

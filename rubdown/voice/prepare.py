@@ -105,6 +105,32 @@ class Preparation:
         return {"ready": self.ready, "total": len(self.texts), "done": self.done.is_set()}
 
 
+@dataclass
+class ProgressNote:
+    """Tells the terminal how far the voice has got: at each quarter, then once when all exist."""
+
+    say: Callable[[str], None]
+    parts: int = 4
+    reached: int = 0
+
+    def __call__(self, ready: int, total: int) -> None:
+        """Say a line when `ready` of `total` crosses the next quarter."""
+        if total > 0 and self._part(ready, total) > self.reached:
+            self.now(ready, total)
+
+    def now(self, ready: int, total: int) -> None:
+        """Say how far it has got, whatever the quarter."""
+        self.reached = max(self.reached, self._part(ready, total))
+        if ready >= total:
+            self.say(f"Voice: all {total} cues ready.")
+        else:
+            self.say(f"Voice: {ready} of {total} cues ready; the rest are made as you go.")
+
+    def _part(self, ready: int, total: int) -> int:
+        """How many whole parts (quarters) of the cues exist."""
+        return min(self.parts, ready * self.parts // max(1, total))
+
+
 def synthesise(
     cache: CueAudioCache,
     texts: list[str],

@@ -34,6 +34,10 @@ def test_the_guide_prefetches_a_real_recording_of_every_cue(store, tmp_path, mon
     )
     assert result.exit_code == 0, result.output
     assert "No speech engine" not in result.output and "No audio device" not in result.output
+    # The terminal is told how far the voice has got while the rest is made.
+    told = [line.split() for line in result.output.splitlines() if line.startswith("Voice: ")]
+    counts = [int(words[1]) for words in told if words[1] != "all"]
+    assert told and counts == sorted(set(counts))
     [record] = SessionsRepo(store).history()
     plan = plan_from_json(record.plan)
     cache = CueAudioCache(None, EspeakEngine())

@@ -426,7 +426,7 @@ async function showVoiceProgress(voice) {
   for (;;) {
     const status = await api(voice.progress_url).catch(() => null);
     if (!status || status.done || status.ready >= status.total) { line.remove(); return; }
-    line.textContent = `Preparing the voice: ${status.ready} of ${status.total} sentences ready`;
+    line.textContent = `Preparing the voice: ${status.ready} of ${status.total} cues ready`;
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
