@@ -1,12 +1,11 @@
-"""Check-ins as a conversation: what each answer changes, and how long the session waits."""
+"""Check-ins as a conversation: what each answer changes (the session's part: session.checkin)."""
 
 from __future__ import annotations
 
 from rubdown.core import adjust
 from rubdown.core.models import Catalogue, Plan
+from rubdown.core.words import CHECK_IN_ANSWERS
 
-# After its own time, a check-in holds the clock this long for an answer, then goes on.
-WAIT_LIMIT_S = 30.0
 # Each answer the receiver (or the giver) can give, and the live change it makes, if any.
 ANSWERS: dict[str, str | None] = {
     "good": None,
@@ -20,6 +19,9 @@ WORDS = {
     "firmer": "A little firmer, please.",
     "stay": "Perfect, stay here.",
 }
+
+
+assert tuple(ANSWERS) == tuple(WORDS) == CHECK_IN_ANSWERS
 
 
 class NotACheckIn(ValueError):

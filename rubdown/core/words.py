@@ -18,6 +18,8 @@ Change = Literal["lighter", "firmer", "more", "skip", "next", "back", "pause", "
 # The buttons of the receiver's remote and the player's own controls.
 RemoteChange = Literal["lighter", "firmer", "more", "skip", "back", "stop"]
 By = Literal["giver", "receiver", "voice"]
+# What the receiver can answer at a check-in ("that's good", lighter, firmer, "perfect, stay").
+Answer = Literal["good", "lighter", "firmer", "stay"]
 # The events a player journals itself (starts, endings and bookkeeping are the server's).
 PlayerEvent = Literal[
     "segment-started",
@@ -30,8 +32,9 @@ PlayerEvent = Literal[
     "more-time",
     "back",
 ]
-# Every journal entry: the player's, plus the start, the endings and the receiver's feedback.
-EventKind = Literal[PlayerEvent, "session-started", Ending, "feedback"]
+# Every journal entry: the player's, plus the start, the endings, the receiver's feedback, and
+# a check-in answer that changed nothing.
+EventKind = Literal[PlayerEvent, "session-started", Ending, "feedback", "check-in-answered"]
 
 PRESSURES: tuple[str, ...] = get_args(Pressure)
 VERDICTS: tuple[str, ...] = get_args(Verdict)
@@ -40,6 +43,7 @@ ENDINGS: tuple[str, ...] = get_args(Ending)
 CHANGES: tuple[str, ...] = get_args(Change)
 REMOTE_CHANGES: tuple[str, ...] = get_args(RemoteChange)
 BY: tuple[str, ...] = get_args(By)
+CHECK_IN_ANSWERS: tuple[str, ...] = get_args(Answer)
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 PLAYER_EVENTS: tuple[str, ...] = get_args(PlayerEvent)
 PRESSURE_CHANGES = ("lighter", "firmer")

@@ -15,13 +15,12 @@ from rubdown.core.planjson import plan_to_json
 from rubdown.core.timeline import segment_at
 from rubdown.session.changes import (
     CHANGE_EVENTS,
-    END_TOLERANCE_S,
-    LEFT_AS_IT_WAS,
     change_data,
     is_journalled,
     plan_change,
     spoken,
 )
+from rubdown.session.checkin import answer_check_in
 from rubdown.session.force import plan_in_force
 from rubdown.store.errors import Conflict, StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
@@ -151,31 +150,36 @@ class RunningSession:
         note = str((stored.data or {}).get("note", ""))
         last = len(self.plan.segments) - 1  # later changes may have re-fitted the plan
         index = min(stored.segment_index if stored.segment_index is not None else 0, last)
+        say = spoken(change, by, note) if change in CHANGE_EVENTS else note  # answers say notes
         return Outcome(
-            change, by, index, stored.clock_s, note, spoken(change, by, note), False,
+            change, by, index, stored.clock_s, note, say, False,
             self.plan, self.version, stored, repeated=True,
         )  # fmt: skip
 
-    def answer(self, answer: str, clock_s: float, *, by: str = "receiver") -> Outcome:
-        """A check-in answer (core.checkin): the change it asks for, journalled with the answer.
+    def answer(
+        self,
+        answer: str,
+        clock_s: float,
+        *,
+        by: str = "receiver",
+        client_id: str | None = None,
+    ) -> Outcome:
+        """A check-in answer (session.checkin), journalled with who gave it, once per client id.
 
         NotACheckIn when the session is not at a check-in then.
         """
-        from rubdown.core import checkin
-
         with self.lock:
+            stored = self.repo.event_by_client(self.session_id, client_id) if client_id else None
+            if stored is not None:
+                return self._repeat(f"answer-{answer}", by, stored)
             now, index = self._where(clock_s)
-            new, note = checkin.apply_answer(self.plan, self.cat, answer, index, now)
-            if abs(new.total_seconds - self.plan.total_seconds) > END_TOLERANCE_S:
-                new, note = self.plan, LEFT_AS_IT_WAS
-            changed, change, event = new is not self.plan, checkin.ANSWERS[answer], None
-            if changed and change is not None:
-                target = checkin.answer_target(new, index) or index
-                data = {**change_data(change, by, note, new, target, True), "answer": answer}
-                event = self._journal(CHANGE_EVENTS[change], now, target, data, None, new)
-                self.plan, self.version = new, self.version + 1
+            done = answer_check_in(self.plan, self.cat, answer, index, now, by)
+            changed = done.plan is not self.plan
+            event = self._journal(done.kind, now, done.index, done.data, client_id, done.plan)
+            if changed:
+                self.plan, self.version = done.plan, self.version + 1
             outcome = Outcome(
-                f"answer-{answer}", by, index, round(now, 3), note, note, changed,
+                f"answer-{answer}", by, index, round(now, 3), done.note, done.note, changed,
                 self.plan, self.version, event,
             )  # fmt: skip
         for listener in self._listeners:

@@ -8,10 +8,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException
 
-from rubdown.core.checkin import NotACheckIn
 from rubdown.core.models import PlanError, Refusal
 from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
+from rubdown.session.errors import NotACheckIn
 from rubdown.store.errors import Conflict, NotFound, StorageUnavailable, StoreError, TooLarge
 
 if TYPE_CHECKING:

@@ -207,12 +207,20 @@ class LiveSessions:
         return live, outcome
 
     def answer(
-        self, session_id: int, answer: str, by: str, clock_s: float | None
+        self,
+        session_id: int,
+        answer: str,
+        by: str,
+        clock_s: float | None,
+        *,
+        client_id: str | None = None,
     ) -> tuple[LiveSession, Outcome]:
-        """A check-in answer through the engine (core.checkin), told to every page."""
+        """A check-in answer through the engine (session.checkin), told to every page once."""
         live = self.playable(session_id)
         now = live.now_s() if clock_s is None else clock_s
-        outcome = live.session.answer(answer, now, by=by)
+        outcome = live.session.answer(answer, now, by=by, client_id=client_id)
+        if outcome.repeated:
+            return live, outcome
         if outcome.changed:
             self.cues.prefetch(spoken_texts(outcome.plan))
         message = self.message(live, outcome)

@@ -12,6 +12,7 @@ from rubdown.core.plan_model import PlanModel
 from rubdown.core.words import (
     MAX_MINUTES,
     MIN_MINUTES,
+    Answer,
     By,
     Change,
     EventKind,
@@ -136,9 +137,12 @@ class ControlIn(Strict):
 class AnswerIn(Strict):
     """The receiver's answer to a check-in."""
 
-    answer: Literal["good", "lighter", "firmer", "stay"]
+    answer: Answer
     by: By = "receiver"
     clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this answer: resending it applies it once."
+    )
 
 
 class FinishIn(Strict):

@@ -13,8 +13,9 @@ from rubdown.core.models import PlanRequest
 from rubdown.core.planner import plan_session
 from rubdown.core.words import CHANGES
 from rubdown.session.changes import CHANGE_EVENTS, CLOSING_REST, plan_change
+from rubdown.session.checkin import ANSWERED
 from rubdown.session.engine import RunningSession
-from rubdown.session.errors import Conflict, NotFound
+from rubdown.session.errors import Conflict, NotACheckIn, NotFound
 from rubdown.session.force import plan_in_force
 from rubdown.store.db import Store, open_store
 from rubdown.store.errors import StoreError
@@ -116,3 +117,53 @@ def test_people_are_checked_before_a_session_starts(
             RunningSession.start(fresh, cat, plan, people)
         started = RunningSession.start(fresh, cat, plan)  # anonymous is fine
         assert [r.id for r in started.repo.history()] == [started.session_id]
+
+
+@pytest.fixture(scope="module")
+def with_check_in(cat):
+    plan = plan_session(cat, PlanRequest(minutes=20, position="lying", vary=1))
+    index = next(i for i, s in enumerate(plan.segments) if s.kind == "check-in")
+    return plan, index
+
+
+@pytest.mark.parametrize(
+    ("answer", "by", "kind"),
+    [
+        ("good", "receiver", ANSWERED),
+        ("good", "voice", ANSWERED),
+        ("good", "giver", ANSWERED),
+        ("lighter", "receiver", "lighter"),
+        ("firmer", "voice", "firmer"),
+        ("stay", "receiver", "more-time"),
+    ],
+)
+def test_every_check_in_answer_is_journalled_with_who_gave_it(
+    store: Store, cat, with_check_in, answer: str, by: str, kind: str
+) -> None:
+    plan, index = with_check_in
+    session = RunningSession.start(store, cat, plan)
+    outcome = session.answer(answer, plan.segments[index].start_s + 0.5, by=by)
+    assert outcome.event is not None and outcome.event.kind == kind
+    assert outcome.event.data["by"] == by and outcome.event.data["answer"] == answer
+    # "That's good" is no change: the plan and its version stay, the session goes on.
+    assert (outcome.changed, session.version) == ((False, 0) if answer == "good" else (True, 1))
+    assert "carry on" in outcome.note.lower() or answer != "good"
+
+
+def test_a_check_in_answer_resent_is_applied_once(store: Store, cat, with_check_in) -> None:
+    plan, index = with_check_in
+    session = RunningSession.start(store, cat, plan)
+    at = plan.segments[index].start_s + 0.5
+    first = session.answer("lighter", at, client_id="answer-1")
+    again = session.answer("lighter", at, client_id="answer-1")
+    assert again.repeated and not first.repeated and again.note == first.note
+    assert session.version == 1
+    answered = [e for e in session.repo.events(session.session_id) if e.client_id == "answer-1"]
+    assert len(answered) == 1
+
+
+def test_an_answer_outside_a_check_in_is_refused_by_type(store: Store, cat, plan) -> None:
+    session = RunningSession.start(store, cat, plan)
+    step = next(s for s in plan.segments if s.kind == "step")
+    with pytest.raises(NotACheckIn):
+        session.answer("good", step.start_s + 0.5)

@@ -186,3 +186,23 @@ def test_pages_cannot_steer_a_session_a_terminal_guide_plays(
     assert press.status_code == 409
     with open_store(db_url) as store:
         assert [e.kind for e in SessionsRepo(store).events(sid)] == ["session-started"]
+
+
+def test_a_good_answer_is_journalled_with_who_and_changes_nothing(
+    client: TestClient, db_url: str
+) -> None:
+    session = start(client)
+    check_in = next(s for s in session["plan"]["segments"] if s["kind"] == "check-in")
+    answer = {"answer": "good", "clock_s": check_in["start_s"] + 0.5, "client_id": "a-1"}
+    replies = [client.post(f"/api/sessions/{session['id']}/answer", json=answer) for _ in "ab"]
+    assert [r.status_code for r in replies] == [200, 200], replies[0].text
+    assert replies[0].json()["version"] == replies[1].json()["version"] == 0
+    with open_store(db_url) as store:
+        events = SessionsRepo(store).events(session["id"])
+    answered = [e for e in events if e.kind == "check-in-answered"]
+    assert len(answered) == 1 and answered[0].client_id == "a-1"
+    assert answered[0].data == {
+        "by": "receiver",
+        "answer": "good",
+        "note": replies[0].json()["note"],
+    }

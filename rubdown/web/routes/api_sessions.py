@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from rubdown.core.checkin import WAIT_LIMIT_S
+from rubdown.session.checkin import WAIT_LIMIT_S
 from rubdown.store.repos import FeedbackRepo, SessionsRepo
 from rubdown.web.hub import sse_stream
 from rubdown.web.pairing import pairing_link, qr_svg
@@ -137,8 +137,14 @@ def post_control(session_id: SessionId, body: ControlIn, state: State) -> dict[s
     responses={**MISSING, 409: {"description": "Not at a check-in, or the session has ended."}},
 )
 def post_answer(session_id: SessionId, body: AnswerIn, state: State) -> dict[str, Any]:
-    """The receiver's answer ends the check-in's wait; lighter, firmer and stay change the plan."""
-    live, outcome = state.live.answer(session_id, body.answer, body.by, body.clock_s)
+    """The receiver's answer ends the check-in's wait; lighter, firmer and stay change the plan.
+
+    Every answer is journalled with who gave it ("good" as check-in-answered: no change, go
+    on); one resent with the same client_id is applied and stored once.
+    """
+    live, outcome = state.live.answer(
+        session_id, body.answer, body.by, body.clock_s, client_id=body.client_id
+    )
     return {**state.live.message(live, outcome), "type": "answer", "answer": body.answer}
 
 

@@ -61,7 +61,7 @@ async function press(button) {
   buzz(BUZZ[action]);
   const answer = Boolean(button.dataset.answer);
   const path = `/api/sessions/${sessionId}/${answer ? "answer" : "control"}`;
-  const body = answer ? { answer: action, by: "receiver" } : { action, by: "receiver", client_id: newClientId() };
+  const body = { [answer ? "answer" : "action"]: action, by: "receiver", client_id: newClientId() };
   try {
     const message = await send(path, body);
     sent.textContent = answer ? `Sent. ${message.note}` : `Sent: ${WORDS[action]}. ${message.note || ""}`;
@@ -78,7 +78,7 @@ async function send(path, body) {
     try {
       return await api(path, { method: "POST", body });
     } catch (error) {
-      if (error.status !== 0 || !body.client_id) throw error;
+      if (error.status !== 0) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
