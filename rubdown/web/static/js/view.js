@@ -156,22 +156,26 @@ export class PlayerView {
     }
   }
 
-  // Called every frame: countdown, repetition, stroke phase and arrow position.
+  // Called every frame: countdown, repetition, stroke phase and arrow position. Only what
+  // changed is written, so a still frame costs no style or layout work.
   frame(plan, i, t) {
     const seg = plan.segments[i];
     const left = clockText(seg.start_s + seg.duration_s - t);
-    this.el.countdown.textContent = left;
+    put(this.el.countdown, left);
     this.el.countdown.classList.toggle("long", left.length > 4);
     const rep = repAt(seg, t, plan);
-    this.el.reps.textContent = rep ? `Stroke ${rep.rep} of ${rep.of}` : "";
+    put(this.el.reps, rep ? `Stroke ${rep.rep} of ${rep.of}` : "");
     const words = rep && (seg.motion?.labels || STROKE_WORDS[seg.stroke_rule]);
-    this.el.stroke.textContent = words ? words[rep.down ? 0 : 1] : "";
-    this.el.stroke.className = `stroke ${rep ? (rep.down ? "down" : "up") : ""}`;
+    put(this.el.stroke, words ? words[rep.down ? 0 : 1] : "");
+    const phase = `stroke ${rep ? (rep.down ? "down" : "up") : ""}`;
+    if (this.el.stroke.className !== phase) this.el.stroke.className = phase;
     this.moveArrows(seg, rep);
     for (const m of Object.values(this.maps)) m.strokes.sync();
     const total = plan.total_seconds || 1;
-    this.el.progress.value = Math.min(t / total, 1);
-    this.el["total-left"].textContent = `${clockText(total - t)} left`;
+    // A thousandth of the session is finer than the bar can show.
+    const done = Math.round(Math.min(t / total, 1) * 1000) / 1000;
+    if (this.el.progress.value !== done) this.el.progress.value = done;
+    put(this.el["total-left"], `${clockText(total - t)} left`);
   }
 
   moveArrows(seg, rep) {
@@ -194,6 +198,10 @@ export class PlayerView {
       shape.setAttribute("transform", `translate(${x} ${(y + dir * slide).toFixed(2)}) scale(${grow} ${dir * grow})`);
     }
   }
+}
+
+function put(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 // The position the receiver is in at segment i: its own, the last one's, else the next one's.
