@@ -55,6 +55,49 @@ class MixSettings:
         return self.voice_gain if kind == "voice" else self.tick_gain
 
 
+# The player's balance slider moves in twentieths; it is sent the gain at each step.
+BALANCE_STEPS = 20
+# The background is all below 500 Hz: 8 kHz carries it whole in a sixth of the bytes.
+WEB_BACKGROUND_RATE = 8000
+
+
+def web_mix() -> dict[str, Any]:
+    """What the web player mixes with, so its levels and ducking are these, never its own."""
+    defaults = MixSettings()
+    steps = [i / BALANCE_STEPS for i in range(BALANCE_STEPS + 1)]
+    unit = [MixSettings(volume=1.0, balance=b) for b in steps]
+    return {
+        "defaults": {
+            "volume": defaults.volume,
+            "balance": defaults.balance,
+            "background": defaults.background,
+        },
+        # Gains at volume 1 for balance 0, 1/20, ... 1; the master volume multiplies them.
+        "balance_steps": BALANCE_STEPS,
+        "voice": [round(m.voice_gain, 6) for m in unit],
+        "tick": [round(m.tick_gain, 6) for m in unit],
+        "background_level": defaults.background_level,
+        "duck_to": defaults.duck_to,
+        "duck_ramp_s": DUCK_RAMP_S,
+        "backgrounds": [b for b in BACKGROUNDS if b != "off"],
+        "background_url": "/api/background/{kind}.wav",
+    }
+
+
+def background_wav(kind: str) -> bytes:
+    """The background loop as a mono 16-bit WAV at WEB_BACKGROUND_RATE, for the web player."""
+    import io
+
+    samples = background_loop(kind, WEB_BACKGROUND_RATE)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(WEB_BACKGROUND_RATE)
+        wav.writeframes(to_pcm(samples))
+    return out.getvalue()
+
+
 def background_loop(kind: str, rate: int = SAMPLE_RATE, seed: int = 7) -> np.ndarray:
     """A seamless loop of soft sound, peak 1: filtered noise like distant surf, or a low drone."""
     import numpy as np

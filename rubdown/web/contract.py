@@ -62,6 +62,7 @@ EVENTS = {
 MEDIA = {
     "/api/cues/{key}.wav": ("audio/wav",),
     "/api/ticks/{kind}.wav": ("audio/wav",),
+    "/api/background/{kind}.wav": ("audio/wav",),
     "/api/sessions/{session_id}/pair.svg": ("image/svg+xml",),
     "/downloads/prep.ics": ("text/calendar",),
     "/downloads/schedule.ics": ("text/calendar",),

@@ -52,12 +52,15 @@ def plan_payload(state: WebState, plan: Plan) -> dict[str, Any]:
 
 
 def voice_info(state: WebState) -> dict[str, Any]:
-    """Whether the server speaks, and where the rhythm ticks are."""
+    """Whether the server speaks, where the rhythm ticks are, and the mix's levels."""
+    from rubdown.voice.mix import web_mix
+
     return {
         "server": state.cues.available,
         **state.cues.info(),
         "progress_url": "/api/voice/progress",
         "ticks": {"down": "/api/ticks/down.wav", "up": "/api/ticks/up.wav"},
+        "mix": web_mix(),
     }
 
 

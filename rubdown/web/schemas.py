@@ -217,6 +217,20 @@ class VoiceChoice(Out):
     format: str
 
 
+class MixOut(Out):
+    """The mix the player applies, from `voice.mix`: gains per balance step, background, ducking."""
+
+    defaults: dict[str, float | str]
+    balance_steps: int
+    voice: list[float]
+    tick: list[float]
+    background_level: float
+    duck_to: float
+    duck_ramp_s: float
+    backgrounds: list[str]
+    background_url: str
+
+
 class VoiceOut(Out):
     """Whether the server can speak, its voices, and where cue audio and rhythm ticks are."""
 
@@ -226,6 +240,7 @@ class VoiceOut(Out):
     cue_url: str
     progress_url: str | None = None
     ticks: dict[str, str]
+    mix: MixOut | None = None
 
 
 class PlanOut(Out):

@@ -45,7 +45,9 @@ CROSS_SITE = (
     "on its own pages."
 )
 # What a remote may reach besides its own session: the page's look, sounds and offline shell.
-REMOTE_SHARED = re.compile(r"^/(static/.*|sw\.js|manifest\.webmanifest|api/ticks/\w+\.wav)$")
+REMOTE_SHARED = re.compile(
+    r"^/(static/.*|sw\.js|manifest\.webmanifest|api/(ticks|background)/\w+\.wav)$"
+)
 REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control|/answer)?)$")
 # Open to every device on the network without pairing: how to trust rubdown (its own style).
 PUBLIC = re.compile(r"^/trust(/[\w.-]+)?$")

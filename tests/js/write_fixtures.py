@@ -20,6 +20,7 @@ from rubdown.core.planner import plan_session
 from rubdown.core.timeline import build_ticks, segment_at
 from rubdown.voice.cache import CueAudioCache
 from rubdown.voice.engines import SilentEngine
+from rubdown.voice.mix import BALANCE_STEPS, MixSettings, web_mix
 from rubdown.voice.prepare import durations
 from rubdown.web.cues import TALKS, CueLibrary
 
@@ -99,8 +100,28 @@ def fixture(plan: Plan, seed: int, cues: CueLibrary) -> dict[str, Any]:
     }
 
 
+def mix_cases(seed: int = 12, count: int = 60) -> dict[str, Any]:
+    """The mix the server sends, and Python's gains for random volumes and slider positions."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        volume = rng.choice([0.0, 1.0, round(rng.random(), 3)])
+        balance = rng.randint(0, BALANCE_STEPS) / BALANCE_STEPS
+        mix = MixSettings(volume=volume, balance=balance)
+        cases.append(
+            {
+                "volume": volume,
+                "balance": balance,
+                "voice": mix.gain("voice"),
+                "tick": mix.gain("tick"),
+                "background": mix.volume * mix.background_level,
+            }
+        )
+    return {"mix": web_mix(), "cases": cases, "defaults": {"voice": MixSettings().voice_gain}}
+
+
 def main(folder: str) -> None:
-    """Write timeline.json into folder."""
+    """Write timeline.json and mix.json into folder."""
     cat = load_catalogue()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -108,6 +129,7 @@ def main(folder: str) -> None:
     cues = CueLibrary(CueAudioCache(out / "no-audio", SilentEngine()))
     plans = [fixture(plan_session(cat, r), seed, cues) for seed, r in enumerate(REQUESTS)]
     (out / "timeline.json").write_text(json.dumps(plans))
+    (out / "mix.json").write_text(json.dumps(mix_cases()))
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@ from rubdown.voice.mix import (
     MixSettings,
     StreamMixer,
     background_loop,
+    background_wav,
+    read_wav,
     render,
     rms,
+    web_mix,
 )
 
 RATE = SAMPLE_RATE
@@ -114,3 +117,24 @@ def test_the_live_mixer_plays_through_alsa_with_ducking(tmp_path: Path, monkeypa
     assert rms(under) > rms(background) * 2, "the cue is in the stream"
     assert mixer.speaking(mixer.played[0].started + 0.5).label == "a cue"
     assert mixer.speaking(mixer.played[0].ends + 0.1) is None
+
+
+@pytest.mark.parametrize("balance_step", range(0, 21))
+def test_the_web_mix_table_is_the_mix_settings_gains(balance_step: int) -> None:
+    mix = web_mix()
+    settings = MixSettings(volume=1.0, balance=balance_step / mix["balance_steps"])
+    assert mix["voice"][balance_step] == pytest.approx(settings.voice_gain)
+    assert mix["tick"][balance_step] == pytest.approx(settings.tick_gain)
+    assert mix["duck_to"] == MixSettings().duck_to
+
+
+@pytest.mark.parametrize("kind", ["noise", "drone"])
+def test_the_web_background_is_the_same_loop_at_a_lower_rate(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / f"{kind}.wav"
+    path.write_bytes(background_wav(kind))
+    web = read_wav(path, RATE)  # back at the mixer's rate
+    here = background_loop(kind, RATE)
+    assert len(web) == len(here)
+    # Peak-normalised random noise: the same level within a few per cent, not sample for sample.
+    assert rms(web) == pytest.approx(rms(here), rel=0.15)
+    assert rms(web) > 0.1

@@ -56,6 +56,21 @@ def test_ticks(client: TestClient) -> None:
     assert client.get("/api/ticks/sideways.wav").status_code == 422
 
 
+def test_the_background_loops_come_with_the_mix_that_plays_them(client: TestClient) -> None:
+    import io
+    import wave
+
+    mix = client.post("/api/plan", json={"minutes": 5}).json()["voice"]["mix"]
+    assert mix["backgrounds"] == ["noise", "drone"]
+    assert len(mix["voice"]) == len(mix["tick"]) == mix["balance_steps"] + 1
+    for kind in mix["backgrounds"]:
+        reply = client.get(mix["background_url"].replace("{kind}", kind))
+        assert reply.status_code == 200 and reply.headers["content-type"] == "audio/wav"
+        with wave.open(io.BytesIO(reply.content)) as wav:
+            assert wav.getnchannels() == 1 and wav.getnframes() / wav.getframerate() == 8.0
+    assert client.get("/api/background/music.wav").status_code == 422
+
+
 def test_unknown_region_lists_the_choices(client: TestClient) -> None:
     reply = client.post("/api/plan", json={"minutes": 10, "focus": ["elbow"]})
     assert reply.status_code == 400

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Response
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from rubdown.voice.mix import background_wav
 from rubdown.voice.ticks import render_tick
 from rubdown.web.planning import choices, make_plan, plan_payload
 from rubdown.web.schemas import PlanIn, PlanOut
@@ -75,3 +76,17 @@ def _tick(kind: str) -> bytes:
 def get_tick(kind: Literal["down", "up"]) -> Response:
     """One tick sound as WAV."""
     return Response(_tick(kind), media_type="audio/wav", headers={"cache-control": IMMUTABLE})
+
+
+@cache
+def _background(kind: str) -> bytes:
+    return background_wav(kind)
+
+
+@router.get(
+    "/background/{kind}.wav",
+    summary="The soft background loop: 'noise' (like distant surf) or 'drone' (low and slow)",
+)
+def get_background(kind: Literal["noise", "drone"]) -> Response:
+    """One seamless background loop as WAV; the player loops it and ducks it under cues."""
+    return Response(_background(kind), media_type="audio/wav", headers={"cache-control": IMMUTABLE})

@@ -16,7 +16,13 @@ router = APIRouter(include_in_schema=False)
 # The service worker pre-caches these, so every page's look and logic works offline.
 SHELL_DIRS = ("css", "js")
 SHELL_FILES = ("icon.svg",)
-EXTRA_SHELL = ("/api/ticks/down.wav", "/api/ticks/up.wav", "/manifest.webmanifest")
+EXTRA_SHELL = (
+    "/api/ticks/down.wav",
+    "/api/ticks/up.wav",
+    "/api/background/noise.wav",
+    "/api/background/drone.wav",
+    "/manifest.webmanifest",
+)
 
 
 def shell_urls(version: str) -> list[str]:

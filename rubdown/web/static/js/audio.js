@@ -1,16 +1,23 @@
 // Sound for the player: cue audio made by the server and the rhythm ticks, scheduled on the
 // Web Audio clock so they start exactly on time; or the device's own voice if chosen.
 // The mix: master volume, voice against ticks, and a generated background that ducks under cues.
+// Its levels, curve and ducking come from the server (rubdown.voice.mix.web_mix), never from here.
 
 import { talkCues } from "./timeline.js";
 
-const TICK_GAIN = { down: 0.55, up: 0.35 };
 const DECODE_SPARE = 3; // cues decoded beyond the window, in case the clock jumps ahead
 const KEEP_DECODED = 24; // decoded cues kept in memory at most (a phone has little to spare)
-const BACKGROUND_LEVEL = 0.12;
-const DUCK_TO = 0.3; // share of the background left while a cue speaks
-const DUCK_RAMP_S = 0.3;
-export const MIX_DEFAULTS = { volume: 0.8, balance: 0.5, background: "off", less: false };
+// A session saved before the server sent its mix: every sound at the master volume, no background.
+const UNMIXED = { defaults: { volume: 1, balance: 0.5, background: "off" }, balance_steps: 1,
+  voice: [1, 1], tick: [1, 1], background_level: 0, duck_to: 1, duck_ramp_s: 0, backgrounds: [] };
+
+// Voice, tick and background gains for the settings, looked up in the server's table.
+export function mixLevels(settings, mix = UNMIXED) {
+  const volume = settings.volume ?? mix.defaults.volume;
+  const balance = Math.min(1, Math.max(0, settings.balance ?? mix.defaults.balance));
+  const step = Math.round(balance * mix.balance_steps);
+  return { voice: volume * mix.voice[step], tick: volume * mix.tick[step], background: volume * mix.background_level, volume };
+}
 
 export class AudioOut {
   constructor(settings) {
@@ -42,11 +49,13 @@ export class AudioOut {
     return this.info.cue_url.replace("{voice}", voice).replace("{key}", cue.key);
   }
 
+  mix() {
+    return this.info.mix || UNMIXED;
+  }
+
   // Voice and tick levels from the master volume and the balance (0 ticks only, 1 voice only).
   levels() {
-    const volume = this.settings.volume ?? MIX_DEFAULTS.volume;
-    const balance = this.settings.balance ?? MIX_DEFAULTS.balance;
-    return { voice: volume * Math.min(1, 2 * balance), tick: volume * Math.min(1, 2 * (1 - balance)), volume };
+    return mixLevels(this.settings, this.mix());
   }
 
   bus(name) {
@@ -65,51 +74,44 @@ export class AudioOut {
     const level = this.levels();
     this.buses.voice.gain.value = level.voice;
     this.buses.tick.gain.value = level.tick;
-    this.buses.background.gain.value = level.volume * BACKGROUND_LEVEL;
-    const kind = this.settings.background || "off";
+    this.buses.background.gain.value = level.background;
+    const known = this.mix().backgrounds;
+    const kind = known.includes(this.settings.background) ? this.settings.background : "off";
     if (this.bgKind !== kind) this.startBackground(kind);
   }
 
-  startBackground(kind) {
+  // The server's seamless loop, played round and round into the background bus.
+  async startBackground(kind) {
     this.bgNodes?.forEach((node) => node.stop());
     this.bgNodes = [];
     this.bgKind = kind;
-    const ctx = this.ctx;
-    if (kind === "off" || !ctx) return;
-    const out = this.bus("background");
-    if (kind === "noise") {
-      const buffer = ctx.createBuffer(1, ctx.sampleRate * 8, ctx.sampleRate);
-      const data = buffer.getChannelData(0);
-      for (let i = 0; i < data.length; i++) data[i] = Math.random() * 2 - 1;
-      const source = ctx.createBufferSource();
-      source.buffer = buffer;
-      source.loop = true;
-      const soft = ctx.createBiquadFilter();
-      soft.type = "lowpass";
-      soft.frequency.value = 400;
-      source.connect(soft).connect(out);
-      source.start();
-      this.bgNodes.push(source);
-    } else {
-      for (const [freq, amp] of [[110, 0.5], [165, 0.25], [220, 0.12]]) {
-        const osc = ctx.createOscillator();
-        osc.frequency.value = freq;
-        const gain = ctx.createGain();
-        gain.gain.value = amp;
-        osc.connect(gain).connect(out);
-        osc.start();
-        this.bgNodes.push(osc);
-      }
-    }
+    const asked = (this.bgAsked = {}); // only the latest choice starts, however loads finish
+    if (kind === "off" || !this.ctx) return;
+    const url = this.mix().background_url.replace("{kind}", kind);
+    const buffer = await this.load(url, url);
+    if (!buffer || this.bgAsked !== asked) return;
+    const source = this.ctx.createBufferSource();
+    source.buffer = buffer;
+    source.loop = true;
+    source.connect(this.bus("background"));
+    source.start();
+    this.bgNodes.push(source);
   }
 
-  // The background dips under a cue from `at` for `seconds` on the audio clock.
+  // The background dips under a cue from `at` for `seconds` on the audio clock: the linear
+  // ramps of voice.mix.duck_gain, down before the cue and back up after it.
   duck(at, seconds) {
     if (!this.buses || this.bgKind === "off") return;
+    const { duck_to: share, duck_ramp_s: ramp } = this.mix();
     const gain = this.buses.background.gain;
-    const full = this.levels().volume * BACKGROUND_LEVEL;
-    gain.setTargetAtTime(full * DUCK_TO, Math.max(this.ctx.currentTime, at - DUCK_RAMP_S), DUCK_RAMP_S / 3);
-    gain.setTargetAtTime(full, at + seconds, DUCK_RAMP_S / 3);
+    const full = this.levels().background;
+    const from = Math.max(this.ctx.currentTime, at - ramp);
+    gain.cancelScheduledValues(from);
+    gain.setValueAtTime(from < (this.duckEnd ?? 0) ? full * share : full, from);
+    gain.linearRampToValueAtTime(full * share, Math.max(from, at));
+    gain.setValueAtTime(full * share, at + seconds);
+    gain.linearRampToValueAtTime(full, at + seconds + ramp);
+    this.duckEnd = at + seconds + ramp;
   }
 
   // The cue sounding at an audio-clock time (now by default), if any.
@@ -203,7 +205,7 @@ export class AudioOut {
   tick(kind, perfMs) {
     const buffer = this.buffers.get(`tick-${kind}`);
     if (!this.settings.ticks || !buffer || !this.running()) return;
-    this.start(buffer, perfMs, TICK_GAIN[kind], "tick", "tick");
+    this.start(buffer, perfMs, 1, "tick", "tick"); // the server's tick carries its own level
   }
 
   cue(cue, perfMs) {
@@ -293,9 +295,10 @@ export function mixPanel(form, settings, onChange) {
       less: el.less.checked, background: el.background.value, speaker: el.speaker.value || null });
     onChange();
   };
+  let mix = UNMIXED;
   const fill = () => {
     const el = form.elements;
-    const now = { ...MIX_DEFAULTS, ...settings };
+    const now = { less: false, ...mix.defaults, ...settings };
     el.volume.value = now.volume;
     el.balance.value = now.balance;
     el.less.checked = now.less;
@@ -306,6 +309,8 @@ export function mixPanel(form, settings, onChange) {
   set.addEventListener("change", read);
   return {
     voices(info) {
+      mix = info?.mix || UNMIXED;
+      fill();
       const select = form.elements.speaker;
       select.replaceChildren(...(info?.voices || []).map((v) => new Option(v.label, v.id)));
       select.value = settings.speaker || info?.default || "";
