@@ -68,6 +68,25 @@ def test_the_player_fetches_cues_ahead_of_the_clock_not_all_at_load(server, brow
     context.close()
 
 
+def test_offline_the_voice_has_what_was_fetched_and_reads_the_rest_aloud(server, browser) -> None:
+    # What the settings say of rubdown's voice without the network, checked.
+    session = httpx.post(f"{server}/api/sessions", json={"minutes": 30}).json()
+    context = browser.new_context(viewport=PHONE)
+    page = open_player(context, server, session["id"], speed=SPEED)
+    label = page.inner_text("label:has(input[name=voice][value=server])")
+    assert "only the cues fetched so far" in label and "this device's voice" in label
+    page.click("#play-btn")
+    time.sleep(1.0)
+    context.set_offline(True)
+    fetched = page.evaluate("window.__rubdown.audio.requests.length")
+    wait_until(page, "() => window.__rubdown.audio.stats.missing > 0", 30)
+    stats = page.evaluate("window.__rubdown.audio.stats")
+    assert stats["cue"], "cues fetched while online played as rubdown's voice"
+    assert page.evaluate("window.__rubdown.audio.requests.length") >= fetched
+    context.set_offline(False)
+    context.close()
+
+
 def test_the_mix_settings_reach_the_audio_graph(server, browser) -> None:
     session = httpx.post(f"{server}/api/sessions", json={"minutes": 10}).json()
     context = browser.new_context(viewport=PHONE)

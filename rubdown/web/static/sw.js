@@ -67,7 +67,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.endsWith("/pair.svg")) return;
   if (url.pathname.startsWith("/api/cues/")) {
     event.respondWith(cacheFirst(request, CUE_CACHE));
-  } else if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/api/ticks/")) {
+  } else if (["/static/", "/api/ticks/", "/api/background/"].some((p) => url.pathname.startsWith(p))) {
     event.respondWith(cacheFirst(request, SHELL_CACHE));
   } else {
     event.respondWith(networkFirst(request));
