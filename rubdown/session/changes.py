@@ -60,11 +60,18 @@ def plan_change(
         return plan, NOTES[change]
     if change in ("skip", "next", "back", "more") and plan.segments[index].kind == "closing":
         return plan, CLOSING_REST
-    new, note = adjust.apply_change(plan, cat, PLAN_CHANGES[change], index, now_s)
-    if abs(new.total_seconds - plan.total_seconds) > END_TOLERANCE_S:
-        return plan, LEFT_AS_IT_WAS
+    new, note = keeping_the_end(
+        plan, *adjust.apply_change(plan, cat, PLAN_CHANGES[change], index, now_s)
+    )
     if change == "next" and new is not plan:
         note = "Next step."
+    return new, note
+
+
+def keeping_the_end(plan: Plan, new: Plan, note: str) -> tuple[Plan, str]:
+    """The re-fitted plan and its note, or plan left as it was if new would end elsewhere."""
+    if abs(new.total_seconds - plan.total_seconds) > END_TOLERANCE_S:
+        return plan, LEFT_AS_IT_WAS
     return new, note
 
 

@@ -15,10 +15,9 @@ from rubdown.core import checkin
 from rubdown.core.models import Catalogue, Plan
 from rubdown.session.changes import (
     CHANGE_EVENTS,
-    END_TOLERANCE_S,
-    LEFT_AS_IT_WAS,
     change_data,
     is_journalled,
+    keeping_the_end,
 )
 
 # After its own time, a check-in holds the clock this long for an answer, then goes on.
@@ -42,9 +41,7 @@ def answer_check_in(
     plan: Plan, cat: Catalogue, answer: str, index: int, now_s: float, by: str
 ) -> Answered:
     """The answer at check-in index (NotACheckIn elsewhere), as a change of the plan, or none."""
-    new, note = checkin.apply_answer(plan, cat, answer, index, now_s)
-    if abs(new.total_seconds - plan.total_seconds) > END_TOLERANCE_S:
-        new, note = plan, LEFT_AS_IT_WAS
+    new, note = keeping_the_end(plan, *checkin.apply_answer(plan, cat, answer, index, now_s))
     change, target = checkin.ANSWERS[answer], checkin.answer_target(new, index)
     changed = new is not plan
     if change is None or target is None or not is_journalled(change, changed):

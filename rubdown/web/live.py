@@ -190,21 +190,9 @@ class LiveSessions:
         client_id: str | None = None,
     ) -> tuple[LiveSession, Outcome]:
         """Apply a button press through the engine (once per client id) and tell every page."""
-        live = self.playable(session_id)
-        now = live.now_s() if clock_s is None else clock_s
-        try:
-            outcome = live.session.change(action, now, by=by, client_id=client_id)
-        except Exception:
-            live.status = live.session.status
-            raise
-        if outcome.repeated:
-            return live, outcome  # the pages heard of it the first time
-        if outcome.changed:
-            self.cues.prefetch(spoken_texts(outcome.plan))
-        if action in ("stop", "pause"):
-            live.clock.observe(outcome.clock_s, paused=True)
-        self.hub.publish(session_id, self.message(live, outcome))
-        return live, outcome
+        return self._steer(
+            session_id, clock_s, lambda s, now: s.change(action, now, by=by, client_id=client_id)
+        )
 
     def answer(
         self,
@@ -216,15 +204,35 @@ class LiveSessions:
         client_id: str | None = None,
     ) -> tuple[LiveSession, Outcome]:
         """A check-in answer through the engine (session.checkin), told to every page once."""
+        return self._steer(
+            session_id,
+            clock_s,
+            lambda s, now: s.answer(answer, now, by=by, client_id=client_id),
+            {"type": "answer", "answer": answer},
+        )
+
+    def _steer(
+        self,
+        session_id: int,
+        clock_s: float | None,
+        apply: Callable[[RunningSession, float], Outcome],
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[LiveSession, Outcome]:
+        """Apply at the player's clock (estimated if not given) and tell every page, once."""
         live = self.playable(session_id)
         now = live.now_s() if clock_s is None else clock_s
-        outcome = live.session.answer(answer, now, by=by, client_id=client_id)
+        try:
+            outcome = apply(live.session, now)
+        except Exception:
+            live.status = live.session.status
+            raise
         if outcome.repeated:
-            return live, outcome
+            return live, outcome  # the pages heard of it the first time
         if outcome.changed:
             self.cues.prefetch(spoken_texts(outcome.plan))
-        message = self.message(live, outcome)
-        self.hub.publish(session_id, {**message, "type": "answer", "answer": answer})
+        if outcome.change in ("stop", "pause"):
+            live.clock.observe(outcome.clock_s, paused=True)
+        self.hub.publish(session_id, {**self.message(live, outcome), **(extra or {})})
         return live, outcome
 
     def message(self, live: LiveSession, outcome: Outcome) -> dict[str, Any]:
