@@ -180,8 +180,10 @@ def test_the_balance_moves_level_between_voice_and_ticks(scene) -> None:
     assert voice["cue"] > 0.01 and voice["ticks"] == 0.0  # ticks silent at "voice only"
     assert ticks["ticks"] > 0.01 and ticks["cue"] == 0.0  # the voice silent at "ticks only"
     middle = scene(balance=0.5, background="off")
-    assert middle["cue"] == pytest.approx(voice["cue"], rel=0.01)  # both full at the middle
-    assert middle["ticks"] == pytest.approx(ticks["ticks"], rel=0.01)
+    # Both full at the middle. The scene is placed from performance.now(), so a cue can start a
+    # few milliseconds apart between renders: its window's level then differs by a per cent or so.
+    assert middle["cue"] == pytest.approx(voice["cue"], rel=0.05)
+    assert middle["ticks"] == pytest.approx(ticks["ticks"], rel=0.05)
 
 
 def test_the_background_ducks_under_a_cue(scene) -> None:
