@@ -209,6 +209,10 @@ def guide(
     from rubdown.cli.screen_cmd import screen_before_session
     from rubdown.session.ownership import Heartbeat
 
+    if settings["voice"] != "none":
+        from rubdown.voice.prepare import warm_voice
+
+        warm_voice(settings["voice"])  # loads while the plan is made and the screen asked
     plan, resume_id, at_s, (giver, receiver) = pick_plan(store, cat, people, resume, options)
     if resume_id is None:
         screen_before_session(store, receiver, settings["interactive"])

@@ -110,6 +110,9 @@ class SilentEngine:
 
 DEFAULT_PIPER_VOICE = "joe"
 WARM_UP = "Ready."
+# Loaded voices, shared by every PiperEngine of the process: the guide loads one early.
+_MODELS: dict[str, Any] = {}
+_MODELS_LOCK = threading.Lock()
 
 
 class PiperEngine:
@@ -119,8 +122,6 @@ class PiperEngine:
 
     def __init__(self, voice: str = DEFAULT_PIPER_VOICE) -> None:
         self.voice = voice
-        self._model: Any = None
-        self._lock = threading.Lock()
 
     def available(self) -> bool:
         """Return whether piper-tts and this voice's package are installed (imports nothing)."""
@@ -128,16 +129,17 @@ class PiperEngine:
         return package is not None and all(_installed(m) for m in ("piper", package.module))
 
     def model(self) -> Any:
-        """Load the voice once, and warm it; later calls (from any thread) share it."""
-        with self._lock:
-            if self._model is None:
+        """Load the voice once a process, and warm it; every later call and engine shares it."""
+        with _MODELS_LOCK:
+            model = _MODELS.get(self.voice)
+            if model is None:
                 model = _load_piper(PIPER_VOICES[self.voice])
                 # The first call pays for the phonemiser's data and onnxruntime's buffers
                 # (about 0.4 s here): pay it at load, not on the first cue.
                 for _chunk in model.synthesize(WARM_UP):
                     pass
-                self._model = model
-            return self._model
+                _MODELS[self.voice] = model
+            return model
 
     def synthesize(self, text: str, out: Path, *, rate_wpm: int = DEFAULT_RATE_WPM) -> None:
         """Write `text` spoken by the Piper voice to the WAV file `out`."""

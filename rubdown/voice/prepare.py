@@ -7,6 +7,7 @@ cues not made yet), so no cue talks over the next.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -57,6 +58,26 @@ def open_cache(
         note = f"{note} {wav_note}" if note else wav_note
         fmt = audio_format("wav")
     return CueAudioCache(root, engine, rate_wpm=settings.rate_wpm, fmt=fmt.name), note
+
+
+def warm_voice(spec: str) -> threading.Thread | None:
+    """Load the voice in the background (Piper's takes a second), so no cue waits for it."""
+    try:
+        engine, _note = choose_engine(spec)
+    except ValueError:
+        return None  # an unknown voice is reported where the voice is opened
+    load = getattr(engine, "model", None)
+    if load is None or not engine.available():
+        return None
+
+    def run() -> None:
+        # A voice that cannot load says so when a cue is made; here there is no one to tell.
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=run, name="voice-load", daemon=True)
+    thread.start()
+    return thread
 
 
 def estimate_seconds(text: str, rate_wpm: int = DEFAULT_RATE_WPM) -> float:

@@ -125,3 +125,22 @@ def test_the_server_speaks_with_piper_and_offers_espeak_beside_it(tmp_path: Path
     library = cue_library(None, tmp_path, "auto", 150)
     assert library.describe() == "Voice: piper joe, cues as mp3."
     assert [v["id"] for v in library.info()["voices"]] == ["piper-joe", "espeak-en-us"]
+
+
+@needs_piper
+def test_the_voice_loaded_early_is_the_one_every_engine_then_speaks_with() -> None:
+    from rubdown.voice.prepare import warm_voice
+
+    loading = warm_voice("piper")
+    assert loading is not None
+    loading.join(60)
+    assert not loading.is_alive()
+    assert PiperEngine().model() is PiperEngine("joe").model()
+
+
+def test_nothing_is_loaded_early_for_espeak_silence_or_an_unknown_voice() -> None:
+    from rubdown.voice.prepare import warm_voice
+
+    assert warm_voice("espeak") is None
+    assert warm_voice("none") is None
+    assert warm_voice("klingon") is None
