@@ -76,6 +76,7 @@ class CueAudioCache:
         self.synth_seconds = 0.0  # time spent making cues in this process
         self.spoken_seconds = 0.0  # seconds of sentence audio synthesised in this process
         self.sentence_seconds = 0.0  # time spent synthesising those sentences
+        self.sentence_cpu_seconds = 0.0
         self.made = 0
 
     def key_for(self, text: str) -> str:
@@ -160,7 +161,7 @@ class CueAudioCache:
             if path.is_file():
                 return path
             path.parent.mkdir(parents=True, exist_ok=True)
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.thread_time()
             with tempfile.TemporaryDirectory(prefix=".sentence-", dir=path.parent) as tmp:
                 wav = Path(tmp) / "speech.wav"
                 self.engine.synthesize(sentence, wav, rate_wpm=self.rate_wpm)
@@ -169,6 +170,8 @@ class CueAudioCache:
             with self._guard:
                 self.synth_seconds += spent
                 self.sentence_seconds += spent
+                # An in-process engine (Piper) runs on this thread: its CPU time, whatever the load.
+                self.sentence_cpu_seconds += time.thread_time() - cpu
                 self.spoken_seconds += wav_seconds(path)
         return path
 
