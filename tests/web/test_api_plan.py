@@ -6,6 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from rubdown.voice.cache import sentences
+
 
 def test_plans_five_minutes_with_cue_keys(client: TestClient) -> None:
     reply = client.post("/api/plan", json={"minutes": 5})
@@ -39,7 +41,25 @@ def test_cue_audio_is_served_by_key_as_compressed_mp3(client: TestClient, engine
     assert reply.headers["content-type"] == "audio/mpeg"
     assert reply.content[:3] == b"ID3" or reply.content[0] == 0xFF  # an MP3 stream
     assert "immutable" in reply.headers["cache-control"]
-    assert engine.spoken.count(cue["text"]) <= 1
+    assert all(engine.spoken.count(s) <= 1 for s in sentences(cue["text"]))
+
+
+def test_voice_progress_counts_the_session_cues_and_each_sentence_is_spoken_once(
+    client: TestClient, engine
+) -> None:
+    import time
+
+    body = client.post("/api/sessions", json={"minutes": 20}).json()
+    cues = client.get(f"/api/sessions/{body['id']}").json()["cues"]
+    deadline = time.monotonic() + 60
+    while not (progress := client.get("/api/voice/progress").json())["done"]:
+        assert time.monotonic() < deadline, progress
+        time.sleep(0.05)  # the server's background synthesis, not a clock under test
+    texts = {c["text"] for c in cues} | {c["brief"]["text"] for c in cues if "brief" in c}
+    assert progress["ready"] == progress["total"] == len(texts)
+    # Shared sentences (counts, cautions, check-ins) were synthesised once for every cue.
+    assert len(engine.spoken) == len(set(engine.spoken))
+    assert set(engine.spoken) == {s for t in texts for s in sentences(t)}
 
 
 def test_unknown_cue_is_404(client: TestClient) -> None:
