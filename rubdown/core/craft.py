@@ -36,8 +36,12 @@ TOOL_WEIGHT = 25.0
 DEEP_KINDS = ("knead", "press", "squeeze")
 FRAME_WEIGHT = 0.5
 FRAMES = ("opening", "finish")
+# The finish connects the whole worked area: on the body's back, the back itself.
+MAIN_AREA = "back"
 # Caps leave this much room, so rounding a repetition up never crosses a limit.
 CAP_MARGIN = 0.97
+# An area's steps may each gain a repetition or two to give room for their words.
+AREA_CAP_MARGIN = 0.9
 
 
 def is_deep(kind: str | None, pressure: int | None) -> bool:
@@ -198,16 +202,32 @@ def frame_areas(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Lim
     return list(dict.fromkeys(names))
 
 
+def main_area(cat: Catalogue, worked: Sequence[str]) -> str | None:
+    """The area a session is built around: the back when it is worked, else the most worked."""
+    return main_of([cat.regions[r].area_name for r in worked if r in cat.regions])
+
+
+def main_of(areas: Sequence[str]) -> str | None:
+    """The main area among the areas of the worked steps."""
+    if MAIN_AREA in areas:
+        return MAIN_AREA
+    return max(dict.fromkeys(areas), key=areas.count) if areas else None
+
+
 def _frame_technique(
     cat: Catalogue,
     position: Position,
     limits: Limits,
     worked: Sequence[str],
     avoid_tid: str | None,
+    main: str | None = None,
 ) -> tuple[Technique, str] | None:
-    """The light glide that covers most of the worked area, and the region it starts on."""
-    key = ("frame", position.id, tuple(worked), avoid_tid)
-    return limits.remember(key, lambda: _find_frame(cat, position, limits, worked, avoid_tid))
+    """The light glide that covers most of the worked area, and the region it starts on.
+
+    With `main` (for the finish), one that covers that area first, even if the opening used it.
+    """
+    key = ("frame", position.id, tuple(worked), avoid_tid, main)
+    return limits.remember(key, lambda: _find_frame(cat, position, limits, worked, avoid_tid, main))
 
 
 def _find_frame(
@@ -216,8 +236,9 @@ def _find_frame(
     limits: Limits,
     worked: Sequence[str],
     avoid_tid: str | None,
+    main: str | None,
 ) -> tuple[Technique, str] | None:
-    best: tuple[tuple[bool, bool, int, int, str], Technique, str] | None = None
+    best: tuple[tuple[int, int, int, int, int, str], Technique, str] | None = None
     for t in cat.techniques.values():
         if not is_frame_glide(t):
             continue
@@ -236,7 +257,12 @@ def _find_frame(
                 ),
                 start,
             )
-        score = (bool(covered), t.id != avoid_tid, len(areas), len(covered), t.id)
+        fresh = t.id != avoid_tid
+        score: tuple[int, int, int, int, int, str]
+        if main is None:
+            score = (bool(covered), fresh, len(areas), True, len(covered), t.id)
+        else:
+            score = (bool(covered), main in areas, len(areas), len(covered), fresh, t.id)
         if best is None or score > best[0]:
             best = (score, t, start)
     return (best[1], best[2]) if best else None
@@ -303,7 +329,9 @@ def frame(
         return None
     # The finish is done where the session ends (a routine may have changed position).
     ending = specs[-1].position if specs else position
-    finish = _frame_technique(cat, ending, limits, worked, opening[0].id)
+    finish = _frame_technique(
+        cat, ending, limits, worked, opening[0].id, main_area(cat, worked) or ""
+    )
     if finish is None:
         finish = opening if ending.id == position.id else None
     if finish is None:
@@ -381,19 +409,39 @@ def cap_time(
             out[i] = _cap(out[i], limit / len(run))
     window = minutes * 60.0
     by_region: dict[str, list[int]] = {}
+    by_area: dict[str, list[int]] = {}
     for i, spec in enumerate(out):
         if spec.role not in ("opening", "finish"):
             by_region.setdefault(spec.region.id, []).append(i)
+            by_area.setdefault(spec.region.area_name, []).append(i)
     for region, indices in by_region.items():
         given = limits.max_seconds.get(region)
-        most = float(given) if given is not None else None
-        if generated and minutes >= SHARE_MIN_MINUTES and region not in profile.focus:
-            share = SHARE_LIMIT * window
-            most = share if most is None else min(most, share)
-        if most is not None:
+        if given is not None:
             for i in indices:
-                out[i] = _cap(out[i], most / len(indices))
+                out[i] = _cap(out[i], given / len(indices))
+    if generated and minutes >= SHARE_MIN_MINUTES:
+        main = main_of([s.region.area_name for s in out if s.role not in FRAMES])
+        for area, indices in by_area.items():
+            # The area the session is built around (the back) may take more: it is the session.
+            if area == main or any(out[i].region.id in profile.focus for i in indices):
+                continue
+            _cap_together(out, indices, AREA_CAP_MARGIN * area_share(area) * window)
     return out
+
+
+def _cap_together(out: list[StepSpec], indices: list[int], seconds: float) -> None:
+    """Steps that together may take at most `seconds`: each keeps its share of their longest."""
+    longest = [out[i].max_reps * out[i].technique.seconds_per_rep * out[i].sides for i in indices]
+    total = sum(longest)
+    if total <= seconds:
+        return
+    for i, most in zip(indices, longest, strict=True):
+        out[i] = _cap(out[i], seconds * most / total)
+
+
+def area_share(_area: str) -> float:
+    """The most of a session an area that is not a focus may take."""
+    return SHARE_LIMIT
 
 
 def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[StepSpec]:

@@ -18,6 +18,7 @@ CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
 CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
 ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
+HOLD_AREA = "back"
 OIL_EVERY_S = 600.0
 FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
@@ -336,7 +337,9 @@ def lay_out(
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)
     last = specs[-1] if specs else None
     if last is not None:
-        say = wording.hold(last.areas or (last.region.area_name,))
+        areas = last.areas or (last.region.area_name,)
+        # The still hold rests on the back when the finish covers it, the first area otherwise.
+        say = wording.hold([a for a in areas if a == HOLD_AREA] or areas)
         layout.add(slot_for(say, HOLD_S), "hold", say, region=last.region.id)
     say = wording.closing(last.position if last else None)
     layout.add(slot_for(say, CLOSING_S), "closing", say)

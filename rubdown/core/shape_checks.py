@@ -131,21 +131,22 @@ def uses_enough_techniques(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
-    """In a generated session of 20 minutes or more, no region that is not a focus takes 30 %."""
+    """In a generated session of 20 minutes or more, no area that is not a focus takes more
+    than 30 % (the main area, the back, aside). Areas, not regions: three arm regions at 20 %
+    each are 60 % on the arms."""
     if plan.routine is not None or plan.minutes < craft.SHARE_MIN_MINUTES:
         return []
-    groups = step_groups(plan)[1:-1]
-    by_region: dict[str, float] = {}
-    for group in groups:
-        by_region[group[0].region or ""] = by_region.get(group[0].region or "", 0.0) + _seconds(
-            group
-        )
-    limit = craft.SHARE_LIMIT * plan.minutes * 60 + EPS_S
-    focus = set(plan.request.profile.focus)
+    by_area: dict[str, float] = {}
+    for group in step_groups(plan)[1:-1]:
+        area = _area(cat, group[0])
+        by_area[area] = by_area.get(area, 0.0) + _seconds(group)
+    focus = {cat.regions[r].area_name for r in plan.request.profile.focus if r in cat.regions}
+    focus.add(craft.main_of(list(by_area)) or "")  # the area the session is built around
+    window = plan.minutes * 60
     return [
-        f"{region} takes {seconds / (plan.minutes * 60):.0%} of the session"
-        for region, seconds in by_region.items()
-        if region not in focus and seconds > limit
+        f"the {area} take {seconds / window:.0%} of the session"
+        for area, seconds in by_area.items()
+        if area not in focus and seconds > craft.area_share(area) * window + EPS_S
     ]
 
 
@@ -177,6 +178,26 @@ def finishes_with_glides_and_a_hold(plan: Plan, cat: Catalogue) -> list[str]:
     for words in ("rest", "get up slowly", "water"):
         if words not in closing:
             out.append(f"the closing does not say '{words}'")
+    return out
+
+
+def finish_connects_the_main_area(plan: Plan, cat: Catalogue) -> list[str]:
+    """When the back is worked, the finishing glides cover it and the still hold rests there."""
+    groups = step_groups(plan)
+    if plan.routine is not None or len(groups) < 3:
+        return []  # a routine ends where its author chose
+    worked = [g[0].region or "" for g in groups[1:-1]]
+    main = craft.main_area(cat, worked)
+    last = groups[-1][0]
+    technique = cat.techniques.get(last.technique or "")
+    if main != craft.MAIN_AREA or technique is None:
+        return []  # face up or legs only: no one glide is meant to join it all
+    out = []
+    if not craft.covers_area(cat, technique, main):
+        out.append(f"the finish ({technique.id}) does not cover the {main}")
+    hold = next((s for s in plan.segments if s.kind == "hold"), None)
+    if hold is not None and craft.covers_area(cat, technique, main) and main not in hold.say:
+        out.append(f"the still hold is not on the {main}")
     return out
 
 
@@ -245,6 +266,7 @@ SHAPE_CHECKS = (
     balances_the_areas,
     left_and_right_match,
     finishes_with_glides_and_a_hold,
+    finish_connects_the_main_area,
     position_uses_its_tool,
     moves_the_towels_first,
 )

@@ -262,6 +262,7 @@ def test_the_pressure_check_shifts_the_plans_pressures(answer, delta):
     for old, seg in zip(plan.segments[check:], new.segments[check:], strict=True):
         if old.kind == "step" and old.role == "work":
             assert seg.pressure == min(max(old.pressure + delta, 1), old.max_pressure)
-            assert f"pressure {seg.pressure} of 10" in seg.say
+            if "of 10" in old.say:  # a step's continuation after a check-in names no number
+                assert f"pressure {seg.pressure} of 10" in seg.say
     assert all(s.pressure <= 2 for s in new.steps if s.role in ("opening", "finish"))
     assert check_plan(plan, CAT) == []

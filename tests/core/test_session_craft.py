@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from rubdown.core.catalogue import load_catalogue
@@ -138,3 +140,36 @@ def test_the_source_routine_keeps_its_counts_and_order():
     ]
     found = [(t, r) for t, r, _ in order if (t, r) in source]
     assert found == source
+
+
+BACK = {"shoulder-blades", "upper-back", "mid-back", "lower-back"}
+
+
+@pytest.mark.parametrize(("position", "areas"), [("lying", BACK), ("seated", BACK | {"shoulders"})])
+def test_the_finish_glides_over_the_whole_back_then_holds_on_the_back(position, areas):
+    p = plan(30, position)
+    last = [s for s in p.steps if s.step_index == p.steps[-1].step_index]
+    assert areas <= set(CAT.techniques[last[0].technique].regions)
+    assert sum(s.duration_s for s in last) >= 30 and all(1 <= s.pressure <= 2 for s in last)
+    hold = next(s for s in p.segments if s.kind == "hold")
+    assert "on the back" in hold.say and "legs" not in hold.say
+
+
+def test_no_area_but_the_back_takes_more_than_thirty_percent_counting_all_its_regions():
+    p = plan(30, "lying")
+    by_area: dict[str, float] = {}
+    for s in p.steps[1:-1]:
+        area = CAT.regions[s.region].area_name
+        by_area[area] = by_area.get(area, 0.0) + s.duration_s
+    assert all(seconds <= 0.3 * 1800 + 1 for area, seconds in by_area.items() if area != "back")
+
+
+def test_the_full_back_routine_does_not_repeat_the_hip_stroke_at_two_pressures():
+    p = plan_session(CAT, PlanRequest(routine="lying-full-back"))
+    groups = [
+        [s for s in p.steps if s.step_index == i]
+        for i in dict.fromkeys(s.step_index for s in p.steps)
+    ]
+    for a, b in itertools.pairwise(groups):
+        same = (a[0].technique, a[0].region) == (b[0].technique, b[0].region)
+        assert not (same and a[0].pressure != b[0].pressure), (a[0].technique, a[0].region)
