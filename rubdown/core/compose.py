@@ -107,11 +107,12 @@ def _candidates(cat: Catalogue, region: str, position: Position, limits: Limits)
 
 
 def usable_techniques(cat: Catalogue, position: Position, limits: Limits) -> set[str]:
-    """Techniques that may be used somewhere the position reaches, for this receiver."""
+    """Techniques that may be used somewhere the position reaches, for this receiver: only
+    where a light stroke can open the area (without one, deep work there is left out)."""
     return {
         t.id
         for r in position.reaches
-        if r not in limits.avoid
+        if r not in limits.avoid and craft.has_light_stroke(cat, position, limits, r)
         for t in _candidates(cat, r, position, limits)
     }
 
@@ -498,7 +499,10 @@ def in_rounds(
     where one round meets the next, each area still gets its light way in and out."""
     if rounds <= 1 or len(specs) <= 2:
         return specs
-    inner = specs[1:-1] * rounds
+    # A region a condition keeps short (the low back with a slipped disc) is done in the first
+    # round only: going through the routine again must not double its time there.
+    later = [s for s in specs[1:-1] if s.region.id not in limits.max_seconds]
+    inner = specs[1:-1] + later * (rounds - 1)
     inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, inner, specs[0])
     joined = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
     joined = craft.cap_time(joined, profile, limits, 0, False)

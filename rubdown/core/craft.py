@@ -93,6 +93,11 @@ def _light_options(
     return list(limits.remember(key, lambda: _find_light(cat, position, limits, region, avoid_tid)))
 
 
+def has_light_stroke(cat: Catalogue, position: Position, limits: Limits, region: str) -> bool:
+    """Whether a glide or light stroke can open (and leave) a region here."""
+    return bool(_light_options(cat, position, limits, region, None))
+
+
 def _find_light(
     cat: Catalogue, position: Position, limits: Limits, region: str, avoid_tid: str | None
 ) -> list[Technique]:

@@ -155,6 +155,7 @@ def _shortened_routine(
     warnings: list[guidance.AreaWarning],
     request: PlanRequest,
     limits: Limits,
+    notes: list[str],
 ) -> tuple[list[Segment], list[StepSpec]]:
     """A routine asked for fewer minutes than its steps need: leave steps out until it fits."""
     while True:
@@ -164,6 +165,8 @@ def _shortened_routine(
                 f"this routine's steps need at least more than {window / 60:.0f} minutes; "
                 "ask for more minutes"
             )
+        # Leaving a step out can put a firm step next to a light one: ramp again.
+        shorter = _ramped(shorter, notes)
         specs = cap_time(shorter, request.profile, limits, int(window // 60), False)
         try:
             specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
@@ -258,7 +261,9 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
                 rounds += 1  # a longer session goes through the routine again, counts kept
                 continue
             if routine is not None and isinstance(err, TooMuchWork):
-                segments, specs = _shortened_routine(specs, window, warnings, request, limits)
+                segments, specs = _shortened_routine(
+                    specs, window, warnings, request, limits, tried
+                )
                 tried.append("Some of the routine's steps left out to fit the minutes.")
                 break
             # A short session may need fewer areas than the estimate thought: try with less.

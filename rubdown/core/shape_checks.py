@@ -141,7 +141,8 @@ def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
         area = _area(cat, group[0])
         by_area[area] = by_area.get(area, 0.0) + _seconds(group)
     focus = {cat.regions[r].area_name for r in plan.request.profile.focus if r in cat.regions}
-    focus.add(craft.main_of(list(by_area)) or "")  # the area the session is built around
+    # The area the session is built around, counted by steps as the planner counts it.
+    focus.add(craft.main_of([_area(cat, g[0]) for g in step_groups(plan)[1:-1]]) or "")
     window = plan.minutes * 60
     return [
         f"the {area} take {seconds / window:.0%} of the session"
