@@ -101,9 +101,15 @@ def pressure_limits(plan: Plan, index: int) -> tuple[int, int] | None:
     return ends[0], ends[1]
 
 
-def _cursor(done: list[Segment]) -> Cursor:
+def _cursor(done: list[Segment], specs: Sequence[StepSpec] = ()) -> Cursor:
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
+    last = next((s for s in reversed(done) if s.kind == "step"), None)
+    half = bool(specs and specs[0].only_side and last is not None)
+    if half and last is not None and last.step_index is not None:
+        here = (specs[0].technique.id, specs[0].region.id)
+        if (last.technique, last.region) == here:
+            cursor.step_index = last.step_index  # the step goes on with its other side
     for seg in done:
         cursor.since_checkin = (
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
@@ -130,8 +136,12 @@ def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpe
         reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
         position = cat.positions[first.position]
         sides = {s.side for s in group}
-        # Half a turning position already done: only the other side is left for this step.
-        only = first.side if position.turns and len(sides) == 1 else None
+        # Half a turning position already done, or the left side of a step done one side after
+        # the other: only the side still to come is left for this step.
+        half = position.turns or (
+            cat.techniques[first.technique].per_side and first.side == "right"
+        )
+        only = first.side if half and len(sides) == 1 else None
         low = min(first.min_reps or 1, reps)  # a step already begun may finish short
         high = max(first.max_reps or reps, reps)
         specs.append(
@@ -192,7 +202,7 @@ def _fit_tail(
     left: dict[str, float] | None = None,
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few."""
-    end, cursor = plan.total_seconds, _cursor(done)
+    end, cursor = plan.total_seconds, _cursor(done, specs)
     specs = _within(specs, left or {})
     stretched = False
     while True:

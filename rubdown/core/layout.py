@@ -298,7 +298,9 @@ def step_order(specs: Sequence[StepSpec]) -> Order:
         else:
             for k in range(i, j):
                 both = specs[k].technique.per_side
-                out.append((k, ("left", "right") if both else ("both",), False))
+                sides = ("left", "right") if both else ("both",)
+                only = specs[k].only_side  # the left side already done before a live change
+                out.append((k, (only,) if only and both else sides, False))
         i = j
     return out
 

@@ -23,7 +23,7 @@ def plan(cat):
 
 
 def a_middle_step(plan):
-    # The start of a step: a live change during a right-side part re-fits from its left side.
+    # The start of a step (a change during its right side leaves the left side done).
     steps = [i for i, s in enumerate(plan.segments) if s.kind == "step" and s.side != "right"]
     return steps[len(steps) // 2]
 
@@ -157,3 +157,17 @@ def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, con
         assert back_to_back(plan) and all(s.duration_s > 0 for s in plan.segments)
         for name in ("within_safety_limits", "never_presses_the_spine", "ends_with_closing"):
             assert INVARIANTS[name](plan, cat) == [], name
+
+
+def test_a_change_during_the_right_side_does_not_do_the_left_side_again(cat, plan):
+    i = next(
+        k
+        for k, s in enumerate(plan.segments)
+        if s.kind == "step" and s.side == "right" and plan.segments[k - 1].side == "left"
+    )
+    step = plan.segments[i].step_index
+    new, _ = adjust.more_time(plan, cat, i)
+    assert new.segments[:i] == plan.segments[:i]
+    again = [s.side for s in new.segments[i:] if s.kind == "step" and s.step_index == step]
+    assert again and "left" not in again, again
+    assert new.segments[i].side == "right" and new.segments[i].reps > plan.segments[i].reps
