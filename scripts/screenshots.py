@@ -43,7 +43,10 @@ def get_ready(browser: Any, url: str, session: dict[str, Any], out: Path) -> lis
     from browser_helpers import open_player
 
     shots = []
-    for name, viewport in (("get-ready.png", PORTRAIT), ("get-ready-landscape.png", LANDSCAPE)):
+    for name, viewport in (
+        ("player-get-ready.png", PORTRAIT),
+        ("player-get-ready-landscape.png", LANDSCAPE),
+    ):
         context = browser.new_context(viewport=viewport, device_scale_factor=2)
         page = open_player(context, url, session["id"], speed=1)
         page.click("#ready-btn")

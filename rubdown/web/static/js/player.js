@@ -15,6 +15,7 @@ import { Position, WakeLock, keepOffline } from "./player-keep.js";
 const root = document.querySelector("main.player");
 const sessionId = Number(root.dataset.session);
 const START_LEAD_MS = 120; // the first cue is scheduled ahead, not started late
+const STILL_FRAME_MS = 200; // how often a still screen is redrawn
 const FIRST_AUDIO_S = 20; // real seconds of cue audio fetched before Begin is offered (the decode window)
 const speed = Math.min(Math.max(Number(new URLSearchParams(location.search).get("speed")) || 1, 0.1), 1000);
 const settings = loadSettings();
@@ -81,8 +82,16 @@ async function cacheSession(payload) {
   await cache.put(`/api/sessions/${sessionId}`, new Response(body, { headers: { "content-type": "application/json" } }));
 }
 
-function onFrame() {
+let stillFrame = -Infinity;
+
+function onFrame(now) {
   requestAnimationFrame(onFrame); // first, so one failed frame cannot stop the loop
+  // A still clock (before Begin, paused, waiting for an answer) needs only a few frames a
+  // second: enough for the answer's countdown, and a phone on the floor stays cool.
+  if (!clock.running) {
+    if (now - stillFrame < STILL_FRAME_MS) return;
+    stillFrame = now;
+  }
   if (state.plan && !state.done) {
     const t = clock.time();
     journal.heartbeat(Math.min(t, state.plan.total_seconds), view.index ?? null, clock.running);
@@ -391,6 +400,10 @@ function bindControls() {
   });
 }
 
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 async function boot() {
   const payload = await api(`/api/sessions/${sessionId}`).catch((error) => ({ error }));
   if (payload.error) { view.el["step-what"].textContent = "This session cannot be loaded right now."; return; }
@@ -403,9 +416,12 @@ async function boot() {
   if (resumeAt > 0 && resumeAt < payload.plan.total_seconds) clock.seek(resumeAt);
   state.done = !live;
   redraw();
+  // The screen is drawn: let it paint before the sound is set up (its own tasks, none long).
+  await nextTask();
   audio.setVoice(payload.voice);
   panel.voices(payload.voice);
   showVoiceProgress(payload.voice);
+  await nextTask();
   await audio.loadTicks(payload.voice.ticks);
   // Begin waits for the first cues (made first on the server), never for the whole session.
   await Promise.race([audio.prepare(state.cues, clock.time(), clock.time() + FIRST_AUDIO_S * speed), new Promise((r) => setTimeout(r, 8000))]);
