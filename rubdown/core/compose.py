@@ -48,6 +48,8 @@ REGION_PRIORITY = (
     "hands",
     "spine",
 )
+# The regions a short session keeps longest: the neck, shoulders and back.
+TRUNK = REGION_PRIORITY[:6]
 KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
 
 
@@ -302,18 +304,20 @@ def _limit_techniques(chosen: dict[str, list[Technique]], limits: Limits) -> Non
 
 
 def _least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | None:
-    """The region to leave out first: a non-focus one whose techniques are used elsewhere too
-    (so the session keeps its variety), else the last non-focus one, else the last focus one."""
+    """The region to leave out first: one off the trunk (where tension sits, the session's
+    heart), and of those a non-focus one whose techniques are used elsewhere too (so the
+    session keeps its variety), else the last non-focus one, else the last focus one."""
     if len(chosen) <= 1:
         return None
     others = [r for r in chosen if r not in profile.focus]
+    outside = [r for r in others if r not in TRUNK]
 
     def elsewhere(region: str) -> bool:
         used = {t.id for r, ts in chosen.items() if r != region for t in ts}
         return all(t.id in used for t in chosen[region])
 
-    spare = [r for r in others if elsewhere(r)]
-    return (spare or others or list(chosen))[-1]
+    spare = [r for r in outside if elsewhere(r)]
+    return (spare or outside or others or list(chosen))[-1]
 
 
 def _grow_one(

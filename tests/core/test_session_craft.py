@@ -173,3 +173,9 @@ def test_the_full_back_routine_does_not_repeat_the_hip_stroke_at_two_pressures()
     for a, b in itertools.pairwise(groups):
         same = (a[0].technique, a[0].region) == (b[0].technique, b[0].region)
         assert not (same and a[0].pressure != b[0].pressure), (a[0].technique, a[0].region)
+
+
+@pytest.mark.parametrize("position", ["seated", "seated-forearms"])
+def test_a_chair_session_works_the_middle_of_the_back(position):
+    p = plan(20, position)
+    assert any(s.region == "mid-back" and s.role == "work" for s in p.steps)
