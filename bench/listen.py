@@ -22,6 +22,7 @@ from bench.listen_set import (
     HELD_OUT_VOICES,
     RATE,
     TUNING_VOICES,
+    Item,
     SetBuilder,
     Stream,
     command_lines,
@@ -29,7 +30,7 @@ from bench.listen_set import (
     cue_texts,
     write_wav,
 )
-from rubdown.voice.commands import COMMAND_OF_PHRASE, Heard
+from rubdown.voice.commands import COMMAND_OF_PHRASE, WAKE_WORD, Heard
 from rubdown.voice.listen import Listener, Playback, Tuning
 from rubdown.voice.segment import FRAME_SAMPLES
 
@@ -53,7 +54,12 @@ class Run:
         return self.cpu_s / self.seconds
 
 
-def listen(stream: Stream, tuning: Tuning, told: bool = False) -> Run:
+def _wanted(text: str) -> str:
+    """The command a command item says ("rubdown, lighter" says lighter)."""
+    return COMMAND_OF_PHRASE[text.removeprefix(f"{WAKE_WORD}, ")]
+
+
+def listen(stream: Stream, tuning: Tuning, told: bool = False, wake: bool = False) -> Run:
     """Feed the stream in real-time-sized chunks, as a microphone would."""
     playing = None
     if told:
@@ -69,7 +75,7 @@ def listen(stream: Stream, tuning: Tuning, told: bool = False) -> Run:
         compute = time.perf_counter() - chunk_started[0]
         heard.append((h, listener.position_s - h.at_s + compute))
 
-    listener = Listener(on_heard, tuning=tuning, playing=playing)
+    listener = Listener(on_heard, tuning=tuning, playing=playing, wake=wake)
     samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
     cpu = time.process_time()
     for i in range(0, len(samples), FRAME_SAMPLES):
@@ -89,7 +95,7 @@ def score_commands(stream: Stream, run: Run) -> tuple[int, int, int, list[float]
             for h, lat in run.heard
             if item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
         ]
-        want = COMMAND_OF_PHRASE[item.text]
+        want = _wanted(item.text)
         if any(h.command == want for h, _ in near):
             right += 1
             # The effect happens at the decision: from the end of the spoken command to then.
@@ -119,7 +125,9 @@ def build(work: Path, voices: tuple[str, ...], seed: int, quick: bool) -> dict[s
     own = builder.stream(
         [(t, CUE_VOICE) for t in cues], (0.8, 3.0), ("plain", "reverb"), natural=True
     )
-    return {"commands": commands, "conversation": conversation, "cues": own}
+    woken = [(f"{WAKE_WORD}, {text}", voice) for text, voice in command_lines(voices, 1)]
+    wake = builder.stream(woken, (1.0, 2.5), ("plain", "reverb", "cue"), beds)
+    return {"commands": commands, "conversation": conversation, "cues": own, "wake": wake}
 
 
 def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
@@ -137,7 +145,7 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
     by_cond: dict[str, list[int]] = {}
     for item in streams["commands"].items:
         got = any(
-            h.command == COMMAND_OF_PHRASE[item.text]
+            h.command == _wanted(item.text)
             and item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
             for h, _ in cmd.heard
         )
@@ -161,6 +169,8 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
             f"end of command to effect: median {p50 * 1000:.0f} ms, 95th percentile "
             f"{p95 * 1000:.0f} ms, worst {max(lat) * 1000:.0f} ms  target <= 600 ms"
         )
+    if "wake" in streams:
+        _report_wake(streams, tuning)
     busiest = max(cmd.cpu_share, conv.cpu_share, own.cpu_share)
     print(
         f"CPU while listening: {busiest:.1%} of one core at the busiest (commands "
@@ -169,57 +179,92 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
     )
 
 
-Feature = tuple[str, float, float, float, float]  # command, at_s, score, coverage, seconds
+def _report_wake(streams: dict[str, Stream], tuning: Tuning) -> None:
+    """The same figures with the wake word on ("rubdown, lighter")."""
+    woken = listen(streams["wake"], tuning, wake=True)
+    right, _, _, _ = score_commands(streams["wake"], woken)
+    talk = listen(streams["conversation"], tuning, wake=True)
+    bare = listen(streams["commands"], tuning, wake=True)
+    total = len(streams["wake"].items)
+    print(f"with the wake word: recall {right / total:.1%} ({right}/{total}) on 'rubdown, ...';")
+    print(
+        f"  false accepts {per_ten_minutes(talk):.2f} per 10 min of conversation, "
+        f"{len(bare.heard)} of {len(streams['commands'].items)} bare commands acted on"
+    )
 
 
-def kept(found: list[Feature], score: float, coverage: float, max_s: float) -> list[Feature]:
-    """The utterances these settings would act on."""
-    return [f for f in found if f[2] >= score and f[3] >= coverage and 0.25 <= f[4] <= max_s]
+Feature = tuple[str, float, float, float]  # command, at_s, ratio, seconds
+# In tuning, one false accept per 10 minutes of talk costs as much as this share of recall:
+# the trade-offs printed, from "hardly ever wrong" to "hears more".
+FA_COSTS = (0.05, 0.02, 0.01, 0.005, 0.002)
+MAX_S_GRID = (0.7, 0.8, 0.9, 1.0, 1.2)
+RATIO_GRID = tuple(-20.0 - 2.5 * i for i in range(17))  # -20 .. -60
 
 
 def tune(streams: dict[str, Stream]) -> None:
-    """Grid-search the rejection settings on the tuning streams; print the best few."""
-    loose = Tuning(score_per_frame=-1e9, coverage=0.0, max_s=9.0, min_s=0.0)
-    found = {name: _features(s, loose) for name, s in streams.items()}
-    items = streams["commands"].items
-    results = []
-    grid = itertools.product(
-        (-40.0, -60.0, -80.0, -100.0, -120.0, -140.0, -160.0, -200.0),
-        (0.0, 0.3, 0.45, 0.6, 0.75),
-        (1.2, 1.6, 2.0),
+    """Fit the length gate and one ratio threshold on the tuning streams; print the choices.
+
+    One threshold for all commands: with a few examples of each, thresholds per command
+    overfit (they silenced "firmer" and "pause" entirely on voices not tuned on).
+    """
+    found = {name: _features(streams[name]) for name in ("commands", "conversation")}
+    items, talk_s = streams["commands"].items, streams["conversation"].seconds
+    hits = [f for f in found["commands"] if _matches(f, items)]
+    commands = tuple(dict.fromkeys(COMMAND_OF_PHRASE.values()))
+    for cost in FA_COSTS:
+        results = []
+        for max_s, ratio in itertools.product(MAX_S_GRID, RATIO_GRID):
+            got = wrong = 0.0
+            for command in commands:
+                setting = (command, max_s, ratio)
+                _, one, bad = _value(hits, found["conversation"], setting, cost, (items, talk_s))
+                got, wrong = got + one, wrong + bad
+            results.append((got - cost * wrong, got, wrong, max_s, ratio))
+        _, recall, fa, max_s, ratio = max(results)
+        print(f"one false accept per 10 min worth {cost:.1%} of recall:")
+        print(f"  recall {recall:.1%}, false accepts {fa:.2f} per 10 min of talk")
+        print(f"  Tuning(max_s={max_s}, min_ratio={ratio})")
+
+
+def _value(
+    hits: list[Feature],
+    talk: list[Feature],
+    setting: tuple[str, float, float],
+    cost: float,
+    sizes: tuple[tuple[Item, ...], float],
+) -> tuple[float, float, float]:
+    """(worth, recall share, false accepts per 10 min) of one (command, max_s, ratio)."""
+    command, max_s, ratio = setting
+
+    def taken(f: Feature) -> bool:
+        return f[0] == command and f[2] >= ratio and f[3] <= max_s
+
+    got = sum(map(taken, hits)) / len(sizes[0])
+    wrong = sum(map(taken, talk)) * TEN_MIN / sizes[1]
+    return got - cost * wrong, got, wrong
+
+
+def _matches(f: Feature, items: tuple[Item, ...]) -> bool:
+    """Whether a feature is a command item heard as the right command."""
+    return any(
+        f[0] == _wanted(i.text) and i.start_s - MATCH_BEFORE_S <= f[1] <= i.end_s + MATCH_AFTER_S
+        for i in items
     )
-    for setting in grid:
-        cmd = kept(found["commands"], *setting)
-        right = sum(
-            any(
-                f[0] == COMMAND_OF_PHRASE[i.text]
-                and i.start_s - MATCH_BEFORE_S <= f[1] <= i.end_s + MATCH_AFTER_S
-                for f in cmd
-            )
-            for i in items
-        )
-        talk = len(kept(found["conversation"], *setting))
-        fa = talk * TEN_MIN / streams["conversation"].seconds
-        results.append((right / len(items), -fa, *setting))
-    for recall, fa, score, coverage, max_s in sorted(results, reverse=True)[:12]:
-        print(
-            f"recall {recall:.1%}  fa/10 min {-fa:.2f}  score {score} cover {coverage} max {max_s}"
-        )
 
 
-def _features(stream: Stream, loose: Tuning) -> list[Feature]:
-    """(command, at_s, score, coverage, seconds) of every utterance the loose listener took."""
-    out = []
+def _features(stream: Stream) -> list[Feature]:
+    """(command, at_s, ratio, seconds) of every utterance a listener with no gates scored."""
+    loose = Tuning(min_s=0.0, max_s=max(MAX_S_GRID), min_ratio=-1e9)
     listener = Listener(lambda _heard: None, tuning=loose, keep=True)
     samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
     listener.feed(samples)
     listener.close()
+    out = []
     for utt in listener.utterances:
-        cand = listener.spot(utt)
-        if cand is not None:
-            phrase = cand.phrase.removeprefix("rubdown ")
-            cover = (cand.end_s - cand.start_s) / max(utt.seconds, 0.03)
-            out.append((COMMAND_OF_PHRASE[phrase], utt.end_s, cand.score, cover, utt.seconds))
+        scored = listener.score(utt) if utt.seconds <= loose.max_s else None
+        phrase = None if scored is None else scored.phrase.removeprefix("rubdown ")
+        if scored is not None and phrase in COMMAND_OF_PHRASE:
+            out.append((COMMAND_OF_PHRASE[phrase], utt.end_s, scored.ratio, utt.seconds))
     return out
 
 

@@ -371,6 +371,23 @@ class GuideRunner:
             self.saved_s = max(self.saved_s, now)
         self._adopt(outcome)
 
+    def answer_checkin(self, answer: str, by: str = "giver") -> None:
+        """A check-in answer ("that's good"): through the engine; outside a check-in, nothing."""
+        from rubdown.session.errors import NotACheckIn
+
+        if self.open is None:
+            return
+        now = self.sched.position_s
+        try:
+            outcome = self.session.answer(answer, now, by=by)
+        except NotACheckIn:
+            self.note = "That answers a check-in; none is on now."
+            return
+        if outcome.event is not None:
+            self.display.event(outcome.event, outcome.note)
+            self.saved_s = max(self.saved_s, now)
+        self._adopt(outcome)
+
     def _adopt(self, outcome: Outcome) -> None:
         """Play the plan a change left in force, and tell the giver."""
         if outcome.changed:
@@ -397,7 +414,7 @@ VOICE_CONTROLS: dict[str, Callable[[GuideRunner], None]] = {
     "pause": lambda r: r.pause(by="voice"),
     "resume": lambda r: r.resume(by="voice"),
     "stop": lambda r: r.pause(spoken="Stopping. Rest your hands.", by="voice"),
-    "good": lambda _r: None,
+    "good": lambda r: r.answer_checkin("good", by="voice"),
 }
 VOICE_ECHO = {"good": "good, carrying on as it is.", "resume": "going on."}
 

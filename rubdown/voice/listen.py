@@ -1,16 +1,17 @@
-"""The offline command recogniser: VAD utterances, keyword spotting, and rejection of the rest.
+"""The offline command recogniser: VAD utterances, a closed grammar, and rejection of the rest.
 
-PocketSphinx's keyword search scores each command phrase against a free phone loop, which is
-the garbage model: speech that is not a command scores low. On top of that an utterance is
-only a command when it is short (a length gate), when the phrase spans most of it (a command
-said inside a sentence is talk, not a command), when its score clears the phrase's
-threshold, and when it was not rubdown's own voice (the cues it played are gated out).
+A closed grammar forces one command onto any speech, so it is only the first pass. The same
+utterance is decoded again by a free phone loop (the garbage model: any sound at all, ruled
+by a phone n-gram). Their acoustic scores per frame give a likelihood ratio: a real command
+scores nearly as well under the grammar as under the loop, other speech far worse. On top
+of that an utterance is only a command when it is short (a length gate), when the ratio
+clears its command's threshold, and when it was not rubdown's own voice (the cues it played
+are gated out). With the wake word on, only "rubdown, <command>" is taken.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import math
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ from rubdown.voice.commands import (
 )
 from rubdown.voice.segment import FRAME_S, FRAME_SAMPLES, Segmenter, Utterance
 
-# The keyword search reports everything above this; the tuning below decides.
-SPOT_THRESHOLD = "1e-60"
 # After "rubdown" alone, a command said within this long is taken.
 WAKE_WINDOW_S = 4.0
+# Below this (one 16-bit step of probability) a segment's score underflowed: reject it.
+TINY = 1e-300
+# The confidence reaches 1 this far (per-frame ratio, in thousands) above the threshold.
+CONFIDENCE_SPAN = 20.0
 
 
 class ListenError(RuntimeError):
@@ -36,15 +39,24 @@ class ListenError(RuntimeError):
 
 @dataclass(frozen=True)
 class Tuning:
-    """The rejection settings, fitted by bench/listen.py on its tuning voices."""
+    """The rejection settings: fitted by `bench/listen.py --tune` on its tuning voices only."""
 
-    min_s: float = 0.25
-    max_s: float = 1.6
-    max_s_wake: float = 2.6
-    coverage: float = 0.3  # the phrase must span this share of the utterance's speech
-    score_per_frame: float = -150.0  # log-1.0001 keyword-minus-loop score per 10 ms frame
+    min_s: float = 0.1
+    max_s: float = 0.9
+    max_s_wake: float = 1.9
+    # Grammar-minus-phone-loop acoustic score per 10 ms frame, in thousands of log-1.0001
+    # units; an utterance scoring lower than its command's threshold is not that command.
+    # Fitted by --tune at "one false accept per 10 min worth 0.2 % of recall": stricter
+    # points (-45 and up) already miss clean "firmer"s. One threshold for all commands:
+    # per command, with a few examples each, they overfit.
+    min_ratio: float = -52.5
+    per_command: tuple[tuple[str, float], ...] = ()
     margin_db: float = 6.0
     echo_tail_s: float = 0.4  # a cue's sound lingers in the room this long after it ends
+
+    def threshold(self, command: str) -> float:
+        """The ratio an utterance needs to count as this command."""
+        return dict(self.per_command).get(command, self.min_ratio)
 
 
 @dataclass(frozen=True)
@@ -57,13 +69,11 @@ class Playback:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """What the keyword search found in one utterance, before the decision."""
+class Scored:
+    """The phrase the grammar chose for one utterance and its ratio to the phone loop."""
 
     phrase: str
-    start_s: float
-    end_s: float
-    score: float  # per frame
+    ratio: float  # per frame, thousands of log-1.0001 units (0 is as good as any sound)
 
 
 def model_dir() -> str:
@@ -76,14 +86,6 @@ def model_dir() -> str:
     return str(get_model_path("en-us"))
 
 
-def keyword_lines(wake: bool) -> list[str]:
-    """One keyword-search line per phrase (and, with a wake word, it alone and before each)."""
-    wanted = list(COMMAND_OF_PHRASE)
-    if wake:
-        wanted += [WAKE_WORD, *(f"{WAKE_WORD} {p}" for p in COMMAND_OF_PHRASE)]
-    return [f"{phrase} /{SPOT_THRESHOLD}/" for phrase in wanted]
-
-
 def grammar(wake: bool) -> str:
     """A JSGF grammar: exactly one command phrase (or, with a wake word, it and/or a phrase)."""
     choices = f"({' | '.join(COMMAND_OF_PHRASE)})"
@@ -92,28 +94,26 @@ def grammar(wake: bool) -> str:
 
 
 def make_decoder(wake: bool) -> object:
-    """A PocketSphinx decoder running the keyword search over the command phrases."""
+    """A PocketSphinx decoder with the command grammar and the phone loop."""
     root = model_dir()
     from pocketsphinx import Decoder
 
-    fd, keyfile = tempfile.mkstemp(prefix="rubdown-kws-", suffix=".txt")
     try:
-        with os.fdopen(fd, "w") as out:
-            out.write("\n".join(keyword_lines(wake)) + "\n")
         decoder = Decoder(
             hmm=f"{root}/en-us",
             dict=f"{root}/cmudict-en-us.dict",
             lm=None,
             loglevel="FATAL",
+            # Each utterance is decoded whole, so its own mean normalises it: the first
+            # command after a quiet start is not judged by a default that fits no room.
+            cmn="batch",
         )
         decoder.add_word(WAKE_WORD, WAKE_PHONES, True)
-        decoder.add_kws("spot", keyfile)
+        decoder.add_allphone_file("loop", f"{root}/en-us-phone.lm.bin")
         decoder.add_jsgf_string("choose", grammar(wake))
-        decoder.activate_search("spot")
+        decoder.activate_search("choose")
     except (RuntimeError, ValueError, OSError) as exc:
         raise ListenError(f"the speech recogniser could not start: {exc}") from exc
-    finally:
-        os.unlink(keyfile)
     return decoder
 
 
@@ -193,21 +193,21 @@ class Listener:
         echo = self._own_voice(utt)
         if echo is not None:
             return None, f"rubdown's own voice ({echo.text[:30]!r})"
-        cand = self.spot(utt)
-        if cand is None:
+        scored = self.score(utt)
+        if scored is None:
             return None, "no command phrase"
-        coverage = (cand.end_s - cand.start_s) / max(utt.seconds, FRAME_S)
-        if coverage < t.coverage:
-            return None, f"{cand.phrase!r} inside longer speech"
-        margin = cand.score - t.score_per_frame
+        phrase = scored.phrase.removeprefix(f"{WAKE_WORD} ")
+        command = COMMAND_OF_PHRASE.get(phrase)
+        if command is None:  # the wake word alone
+            self._woken(scored.phrase, utt)
+            return None, "the wake word alone"
+        margin = scored.ratio - t.threshold(command)
         if margin < 0:
-            return None, f"{cand.phrase!r} too unsure ({cand.score:.1f})"
-        if self.wake and not self._woken(cand.phrase, utt):
+            return None, f"{phrase!r} too unsure ({scored.ratio:.1f})"
+        if self.wake and not self._woken(scored.phrase, utt):
             return None, "no wake word before it"
-        phrase = cand.phrase.removeprefix(f"{WAKE_WORD} ")
-        confidence = min(1.0, 0.5 + margin / 80.0)
-        heard = Heard(utt.end_s, COMMAND_OF_PHRASE[phrase], phrase, confidence, utt.start_s)
-        return heard, ""
+        confidence = min(1.0, 0.5 + margin / (2 * CONFIDENCE_SPAN))
+        return Heard(utt.end_s, command, phrase, confidence, utt.start_s), ""
 
     def _woken(self, phrase: str, utt: Utterance) -> bool:
         """Whether the wake word came with the phrase or just before it (and arm on it alone)."""
@@ -225,7 +225,7 @@ class Listener:
         return self.playing(utt.start_s, utt.end_s + self.tuning.echo_tail_s)
 
     def _decode(self, search: str, pcm: bytes) -> list[Any]:
-        """Run one search over the audio; its word segments (none when nothing matched)."""
+        """Run one search over the audio; its segments (none when nothing matched)."""
         d = self._decoder
         d.activate_search(search)  # type: ignore[attr-defined]
         d.start_utt()  # type: ignore[attr-defined]
@@ -233,37 +233,31 @@ class Listener:
         d.end_utt()  # type: ignore[attr-defined]
         return [] if d.hyp() is None else list(d.seg())  # type: ignore[attr-defined]
 
-    def choose(self, utt: Utterance) -> str | None:
-        """Which phrase the closed grammar forces onto the utterance (always one, if any)."""
-        words = [s.word for s in self._decode("choose", utt.pcm)]
+    def choose(self, segments: list[Any]) -> str | None:
+        """The phrase the closed grammar forced onto the utterance, if it reached its end."""
         # Dictionary variants are spelled "perfect(2)"; fillers look like <sil> or [NOISE].
-        spoken = (w.split("(")[0] for w in words if not w.startswith(("<", "[", "+")))
-        text = " ".join(spoken)
+        words = (s.word.split("(")[0] for s in segments)
+        text = " ".join(w for w in words if not w.startswith(("<", "[", "+")))
         known = text == WAKE_WORD or text.removeprefix(f"{WAKE_WORD} ") in COMMAND_OF_PHRASE
-        return text if known else None
+        return text if known else None  # a partial path ("go") is no phrase
 
-    def spot(self, utt: Utterance) -> Candidate | None:
-        """The phrase the grammar chose, scored by the keyword search against a phone loop."""
-        chosen = self.choose(utt)
-        if chosen is None:
+    def score(self, utt: Utterance) -> Scored | None:
+        """The grammar's phrase, scored per frame against the phone loop over the same audio."""
+        grammar_segs = self._decode("choose", utt.pcm)
+        phrase = self.choose(grammar_segs)
+        if phrase is None:
             return None
-        logmath = self._decoder.get_logmath()  # type: ignore[attr-defined]
-        offset = utt.pcm_start_s
-        best: Candidate | None = None
-        for seg in self._decode("spot", utt.pcm):
-            frames = max(1, seg.end_frame - seg.start_frame + 1)
-            score = logmath.log(seg.prob) / frames
-            phrase = seg.word.strip()
-            bare = chosen.removeprefix(f"{WAKE_WORD} ")
-            if phrase not in (chosen, bare):
-                continue
-            start = offset + seg.start_frame / 100
-            if phrase != chosen:  # the wake word the grammar heard comes before the phrase
-                start, phrase = utt.start_s, chosen
-            end = offset + (seg.end_frame + 1) / 100
-            if best is None or score > best.score:
-                best = Candidate(phrase, start, end, score)
-        return best
+        loop_segs = self._decode("loop", utt.pcm)
+        if not loop_segs:  # the loop always fits some path; none means the decode failed
+            return None
+        frames = max(s.end_frame for s in grammar_segs) + 1
+        ratio = (acoustic(grammar_segs) - acoustic(loop_segs)) / frames / 1000.0
+        return Scored(phrase, ratio)
+
+
+def acoustic(segments: list[Any]) -> float:
+    """The summed acoustic score of segments in log-1.0001 units."""
+    return sum(math.log(max(s.ascore, TINY)) / math.log(1.0001) for s in segments)
 
 
 def hear_samples(

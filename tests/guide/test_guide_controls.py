@@ -215,3 +215,25 @@ def test_random_key_mashing_never_breaks_the_session_or_its_end_time(store, cat,
     assert elapsed <= plan.total_seconds + 0.01
     starts = [e.clock_s for e in events if e.kind == "segment-started"]
     assert starts == sorted(starts)
+
+
+def checkin_time(plan):
+    """A moment inside the first check-in."""
+    seg = next(s for s in plan.segments if s.kind == "check-in")
+    return seg.start_s + min(1.0, seg.duration_s / 2)
+
+
+def test_saying_thats_good_at_a_check_in_goes_through_the_engine_by_voice(store, plan, cat):
+    at = checkin_time(plan)
+    runner, events, _elapsed, _record = run_with_keys(store, plan, cat, [(at, "voice:good")])
+    answered = [e for e in events if e.kind == "check-in-answered"]
+    assert len(answered) == 1 and answered[0].data["answer"] == "good"
+    assert answered[0].data["by"] == "voice" and answered[0].clock_s == pytest.approx(at)
+    assert runner.plan.total_seconds == pytest.approx(plan.total_seconds, abs=0.01)
+
+
+def test_thats_good_outside_a_check_in_changes_and_journals_nothing(store, plan, cat):
+    at, _index = step_time(plan)
+    runner, events, _elapsed, _record = run_with_keys(store, plan, cat, [(at, "voice:good")])
+    assert not [e for e in events if e.kind == "check-in-answered"]
+    assert runner.plan == plan
