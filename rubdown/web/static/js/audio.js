@@ -7,6 +7,7 @@ import { talkCues } from "./timeline.js";
 
 const DECODE_SPARE = 3; // cues decoded beyond the window, in case the clock jumps ahead
 const KEEP_DECODED = 24; // decoded cues kept in memory at most (a phone has little to spare)
+const DECODE_RATE = 44100; // decoding rate before the sound device exists (cues are 22.05 kHz)
 // A session saved before the server sent its mix: every sound at the master volume, no background.
 const UNMIXED = { defaults: { volume: 1, balance: 0.5, background: "off" }, balance_steps: 1,
   voice: [1, 1], tick: [1, 1], background_level: 0, duck_to: 1, duck_ramp_s: 0, backgrounds: [] };
@@ -129,6 +130,22 @@ export class AudioOut {
     return this.ctx;
   }
 
+  // Whether this browser can play server audio at all.
+  supported() {
+    return Boolean(this.ctx || window.AudioContext || window.webkitAudioContext);
+  }
+
+  // Cues are decoded before Begin without starting the sound device (a live AudioContext costs
+  // the first screen a long task, and browsers keep it suspended until a tap anyway): decoded
+  // buffers play in any context.
+  decoder() {
+    if (this.ctx) return this.ctx;
+    const Offline = window.OfflineAudioContext || window.webkitOfflineAudioContext;
+    if (!Offline) return this.context();
+    this.offline ??= new Offline(1, 1, DECODE_RATE);
+    return this.offline;
+  }
+
   // Must run inside a tap: browsers only let sound start after the user asked for it.
   async unlock() {
     const ctx = this.context();
@@ -140,7 +157,7 @@ export class AudioOut {
     if (!this.loading.has(name)) {
       const job = fetch(url, { credentials: "same-origin" })
         .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(r.status))))
-        .then((bytes) => this.context().decodeAudioData(bytes))
+        .then((bytes) => this.decoder().decodeAudioData(bytes))
         .then((buffer) => { this.buffers.set(name, buffer); return buffer; })
         .catch(() => null)
         .finally(() => this.loading.delete(name));
@@ -150,13 +167,13 @@ export class AudioOut {
   }
 
   loadTicks(urls) {
-    if (!this.context()) return Promise.resolve();
+    if (!this.supported()) return Promise.resolve();
     return Promise.all(["down", "up"].map((kind) => this.load(`tick-${kind}`, urls[kind])));
   }
 
   // Decode the cues due in [from, to) and a few more; forget others once memory fills up.
   prepare(all, from, to) {
-    if (!this.context() || this.settings.voice !== "server") return Promise.resolve([]);
+    if (!this.supported() || this.settings.voice !== "server") return Promise.resolve([]);
     const cues = this.talk(all);
     const first = cues.findIndex((c) => c.at_s >= from);
     if (first < 0) return Promise.resolve([]);
