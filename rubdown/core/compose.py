@@ -267,10 +267,7 @@ def from_catalogue(
     _limit_techniques(chosen, limits)
     dropped: list[str] = []
     for _ in range(GROW_ROUNDS):
-        specs = craft.enter_and_flush(
-            cat, position, profile, limits, _specs(cat, chosen, position, profile, limits)
-        )
-        framed = _framed(cat, position, profile, limits, specs, int(window // 60), True)
+        framed = _framed_choice(cat, position, profile, limits, chosen, int(window // 60))
         if _least_seconds(framed, window) + slack > window:
             fuller = [r for r in chosen if len(chosen[r]) > 1]
             least = _least_wanted(chosen, profile)
@@ -352,6 +349,26 @@ def _least_seconds(specs: Sequence[StepSpec], window: float) -> float:
     )
     moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
     return steps + cautions / 2 + estimate_overhead(window, moves)
+
+
+def _framed_choice(
+    cat: Catalogue,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    chosen: dict[str, list[Technique]],
+    minutes: int,
+) -> list[StepSpec]:
+    """The framed steps for a choice of techniques per region."""
+    # Each slack the planner tries composes much the same choices again: frame each once.
+    key = ("framed", position.id, minutes, *((r, *(t.id for t in ts)) for r, ts in chosen.items()))
+
+    def make() -> list[StepSpec]:
+        specs = _specs(cat, chosen, position, profile, limits)
+        specs = craft.enter_and_flush(cat, position, profile, limits, specs)
+        return _framed(cat, position, profile, limits, specs, minutes, True)
+
+    return list(limits.remember(key, make))
 
 
 def _framed(

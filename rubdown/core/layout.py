@@ -80,7 +80,17 @@ class StepSpec:
 
     def least_first_reps(self, side: str) -> int:
         """Repetitions the first part of a side needs so its introduction leaves most of it."""
-        # Pure in what the introduction says, and asked for on every layout and estimate.
+        # Asked for on every layout and estimate: remembered on the spec (respec forgets it).
+        memo = self.__dict__.get("_first_reps")
+        if memo is None:
+            memo = self.__dict__["_first_reps"] = {}
+        least = memo.get(side)
+        if least is None:
+            least = memo[side] = self._least_first_reps(side)
+        return least
+
+    def _least_first_reps(self, side: str) -> int:
+        # Pure in what the introduction says: shared by specs that say the same.
         again = side == "right" and not self.position.turns
         key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
         key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
@@ -105,6 +115,7 @@ def respec(spec: StepSpec, **changes: Any) -> StepSpec:
         raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
     new = object.__new__(StepSpec)
     new.__dict__.update(spec.__dict__, **changes)
+    new.__dict__.pop("_first_reps", None)  # what it remembered may depend on the changes
     return new
 
 
