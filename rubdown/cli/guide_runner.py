@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rubdown.cli.guide_check import CHECK_KEYS, CHECK_VOICE, answer_check, at_check
 from rubdown.cli.guide_view import clock, describe, describe_start
 from rubdown.core.scheduler import CUE, END, SEGMENT, TICK, CueScheduler, Due
 
@@ -268,6 +269,9 @@ class GuideRunner:
         if key.startswith(VOICE):
             self.voice(key.removeprefix(VOICE))
             return
+        if at_check(self) and key.lower() in CHECK_KEYS:
+            answer_check(self, CHECK_KEYS[key.lower()])
+            return
         action = CONTROLS.get(key.lower() if key.isalpha() else key)
         if action is None:
             self.pause()
@@ -335,6 +339,9 @@ class GuideRunner:
     def voice(self, command: str) -> None:
         """A spoken command: the same control as its key, journaled as by voice, echoed."""
         action = VOICE_CONTROLS.get(command)
+        if at_check(self) and command in CHECK_VOICE:
+            answer = CHECK_VOICE[command]
+            action = lambda r: answer_check(r, answer, by="voice")  # noqa: E731
         if action is None:
             return
         before = self.note
@@ -369,7 +376,7 @@ class GuideRunner:
                 self.open = None  # the change's event closed the step
             self.display.event(outcome.event, outcome.note)
             self.saved_s = max(self.saved_s, now)
-        self._adopt(outcome)
+        self.adopt(outcome)
 
     def answer_checkin(self, answer: str, by: str = "giver") -> None:
         """A check-in answer ("that's good"): through the engine; outside a check-in, nothing."""
@@ -386,9 +393,9 @@ class GuideRunner:
         if outcome.event is not None:
             self.display.event(outcome.event, outcome.note)
             self.saved_s = max(self.saved_s, now)
-        self._adopt(outcome)
+        self.adopt(outcome)
 
-    def _adopt(self, outcome: Outcome) -> None:
+    def adopt(self, outcome: Outcome) -> None:
         """Play the plan a change left in force, and tell the giver."""
         if outcome.changed:
             self.sched.replace_plan(outcome.plan)

@@ -273,9 +273,19 @@ class ScreenView:
             Panel(self.seen.said or "…", title="Said"),
             f"{status}{state.note}",
             "[dim]" + "\n".join(self.log) + "[/dim]",
-            f"[dim]{KEY_HELP}[/dim]",
+            f"[dim]{self._keys_help(state)}[/dim]",
         ]
         return Group(*parts)
+
+    @staticmethod
+    def _keys_help(state: GuideState) -> str:
+        """The keys that work now: the pressure check's own during it."""
+        from rubdown.cli.guide_check import CHECK_KEY_HELP
+
+        at = state.current
+        segments = state.plan.segments
+        at_check = at is not None and at < len(segments) and segments[at].kind == "calibrate"
+        return CHECK_KEY_HELP if at_check else KEY_HELP
 
 
 def _ask(question: str) -> str:

@@ -5,12 +5,59 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rubdown.core.checkin import NotACheckIn
 from rubdown.core.models import LIGHT_PRESSURE, Plan, PlanError
-from rubdown.core.wording import pressure_phrase
+from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
+from rubdown.core.words import PRESSURE_CHECK_ANSWERS
 
 ANSWERS = {"less": -1, "right": 0, "more": 1}
+assert tuple(ANSWERS) == PRESSURE_CHECK_ANSWERS
 FRAME_PRESSURE = 2  # the opening and finishing glides stay at 1-2
+# Answers the check takes before the plan's pressures simply follow (about 30 s of strokes).
+CHECK_ROUNDS = 3
 _PHRASE = re.compile(r"pressure (\d+) of 10(, [^.]*)?")
+
+
+class NotAtThePressureCheck(NotACheckIn):
+    """A pressure-check answer came when the session is not at its pressure check."""
+
+
+def check_index(plan: Plan) -> int | None:
+    """The index of the plan's pressure check, if it has one."""
+    return next((i for i, s in enumerate(plan.segments) if s.kind == "calibrate"), None)
+
+
+def check_pressure(plan: Plan) -> int:
+    """The pressure the check tries: the first working step's after it (3 if there is none)."""
+    start = check_index(plan) or 0
+    work = (s for s in plan.segments[start:] if s.kind == "step" and s.role == "work")
+    return next((s.pressure for s in work if s.pressure is not None), 3)
+
+
+def check_answer(plan: Plan, answer: str, index: int, rounds: int) -> tuple[Plan, str, bool]:
+    """The plan after the rounds-th answer at segment index, what to say, and whether the
+    check is over (a 'right', or the last round); NotAtThePressureCheck elsewhere or after."""
+    if answer not in ANSWERS:
+        raise PlanError(f"unknown answer '{answer}'", tuple(ANSWERS))
+    if plan.segments[index].kind != "calibrate":
+        raise NotAtThePressureCheck("less, more and right answer the pressure check")
+    if rounds > CHECK_ROUNDS:
+        raise NotAtThePressureCheck("the pressure check is over: the pressures follow")
+    new, _note = calibrate(plan, answer)
+    value = check_pressure(new)
+    done = answer == "right" or rounds == CHECK_ROUNDS
+    return new, check_words(answer, value, done), done
+
+
+def check_words(answer: str, value: int, done: bool) -> str:
+    """What the giver hears after one answer: the pressure now, and try again or go on."""
+    felt = f"a {value}, {PRESSURE_FEEL[value]}"
+    if answer == "right":
+        return f"Right: the work stays at {felt}."
+    word = "Lighter" if answer == "less" else "Firmer"
+    if done:
+        return f"{word}: the work goes at {felt}."
+    return f"{word}: try {felt}, a few strokes. Less, more or right?"
 
 
 def calibrate(plan: Plan, answer: str) -> tuple[Plan, str]:

@@ -346,7 +346,8 @@ def lay_out(
             layout.turn(spec)
         layout.step(spec, reps[k], cursor.step_index + k, sides, lead=not (opening and n == 0))
         if calibrate and n == 0:
-            say = wording.calibration(spec.region)
+            work = next((s.pressure for s in specs if s.role == "work"), spec.pressure)
+            say = wording.calibration(spec.region, work)
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)
     last = specs[-1] if specs else None
     if last is not None:

@@ -159,12 +159,12 @@ def check_in(next_region: Region | None = None, before: str = "") -> str:
     return " ".join(parts)
 
 
-def calibration(region: Region) -> str:
-    """The optional pressure check at the start."""
+def calibration(region: Region, pressure: int = 3) -> str:
+    """The optional pressure check at the start, at the first working step's pressure."""
+    felt = PRESSURE_FEEL.get(pressure, "")
     return (
-        f"Pressure check. On the {region.name.lower()}, press with flat hands at a 3, "
-        "like rubbing in lotion, then at a 5, a steady lean. Ask your partner: less, more, "
-        "or right? Tell rubdown the answer."
+        f"Pressure check. On the {region.name.lower()}, a few slow strokes with flat hands at a "
+        f"{pressure}, {felt}. Ask your partner: less, more, or right? Tell rubdown the answer."
     )
 
 

@@ -20,6 +20,8 @@ RemoteChange = Literal["lighter", "firmer", "more", "skip", "back", "stop"]
 By = Literal["giver", "receiver", "voice"]
 # What the receiver can answer at a check-in ("that's good", lighter, firmer, "perfect, stay").
 Answer = Literal["good", "lighter", "firmer", "stay"]
+# What the receiver answers at the pressure check at the start.
+PressureCheckAnswer = Literal["less", "right", "more"]
 # The events a player journals itself (starts, endings and bookkeeping are the server's).
 PlayerEvent = Literal[
     "segment-started",
@@ -34,7 +36,9 @@ PlayerEvent = Literal[
 ]
 # Every journal entry: the player's, plus the start, the endings, the receiver's feedback, and
 # a check-in answer that changed nothing.
-EventKind = Literal[PlayerEvent, "session-started", Ending, "feedback", "check-in-answered"]
+EventKind = Literal[
+    PlayerEvent, "session-started", Ending, "feedback", "check-in-answered", "pressure-checked"
+]
 
 PRESSURES: tuple[str, ...] = get_args(Pressure)
 VERDICTS: tuple[str, ...] = get_args(Verdict)
@@ -44,6 +48,7 @@ CHANGES: tuple[str, ...] = get_args(Change)
 REMOTE_CHANGES: tuple[str, ...] = get_args(RemoteChange)
 BY: tuple[str, ...] = get_args(By)
 CHECK_IN_ANSWERS: tuple[str, ...] = get_args(Answer)
+PRESSURE_CHECK_ANSWERS: tuple[str, ...] = get_args(PressureCheckAnswer)
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 PLAYER_EVENTS: tuple[str, ...] = get_args(PlayerEvent)
 PRESSURE_CHANGES = ("lighter", "firmer")

@@ -8,8 +8,9 @@ every edge and the journal know the check-in is over and the session goes on as 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rubdown.core import checkin
 from rubdown.core.models import Catalogue, Plan
@@ -20,10 +21,16 @@ from rubdown.session.changes import (
     keeping_the_end,
 )
 
+if TYPE_CHECKING:
+    from rubdown.store.records import EventRecord
+
 # After its own time, a check-in holds the clock this long for an answer, then goes on.
 WAIT_LIMIT_S = 30.0
 # The event of an answer that leaves the plan as it is: no change, go on.
 ANSWERED = "check-in-answered"
+# The event of an answer to the pressure check at the start (less, more, right).
+PRESSURE_CHECKED = "pressure-checked"
+CHECK_OVER = 1_000_000  # a round past any check's last: a 'right' has ended it
 
 
 @dataclass(frozen=True)
@@ -48,3 +55,21 @@ def answer_check_in(
         return Answered(new, note, ANSWERED, index, {"by": by, "note": note, "answer": answer})
     data = {**change_data(change, by, note, new, target, changed), "answer": answer}
     return Answered(new, note, CHANGE_EVENTS[change], target, data)
+
+
+def answer_pressure_check(
+    plan: Plan, answer: str, index: int, events: Iterable[EventRecord], by: str
+) -> Answered:
+    """The answer at the pressure check, its round counted from the journal (core.calibrate)."""
+    from rubdown.core.calibrate import check_answer
+    from rubdown.core.planjson import plan_to_json
+
+    checks = [e for e in events if e.kind == PRESSURE_CHECKED]
+    over = any((e.data or {}).get("done") for e in checks)
+    rounds = CHECK_OVER if over else len(checks) + 1
+    new, note, done = check_answer(plan, answer, index, rounds)
+    data: dict[str, Any] = {"by": by, "note": note, "answer": answer, "round": rounds}
+    data["done"] = done
+    if new is not plan:
+        data["plan"] = plan_to_json(new)  # what rebuilds the plan in force (resume, reload)
+    return Answered(new, note, PRESSURE_CHECKED, index, data)

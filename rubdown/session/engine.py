@@ -20,7 +20,7 @@ from rubdown.session.changes import (
     plan_change,
     spoken,
 )
-from rubdown.session.checkin import answer_check_in
+from rubdown.session.checkin import Answered, answer_check_in, answer_pressure_check
 from rubdown.session.force import plan_in_force
 from rubdown.store.errors import Conflict, StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
@@ -168,18 +168,53 @@ class RunningSession:
 
         NotACheckIn when the session is not at a check-in then.
         """
+
+        def decide(now: float, index: int) -> Answered:
+            return answer_check_in(self.plan, self.cat, answer, index, now, by)
+
+        return self._answer(f"answer-{answer}", by, clock_s, client_id, decide)
+
+    def check_pressure(
+        self,
+        answer: str,
+        clock_s: float,
+        *,
+        by: str = "receiver",
+        client_id: str | None = None,
+    ) -> Outcome:
+        """A pressure-check answer (less, more, right; core.calibrate), journalled as
+        pressure-checked with who gave it and the plan it leaves, once per client id.
+
+        NotAtThePressureCheck when the session is not at its check then, or the check is over.
+        """
+
+        def decide(_now: float, index: int) -> Answered:
+            events = self.repo.events(self.session_id)
+            return answer_pressure_check(self.plan, answer, index, events, by)
+
+        return self._answer(f"check-{answer}", by, clock_s, client_id, decide)
+
+    def _answer(
+        self,
+        name: str,
+        by: str,
+        clock_s: float,
+        client_id: str | None,
+        decide: Callable[[float, int], Answered],
+    ) -> Outcome:
+        """Decide an answer at clock_s, journal it, take the plan it leaves, notify."""
         with self.lock:
             stored = self.repo.event_by_client(self.session_id, client_id) if client_id else None
             if stored is not None:
-                return self._repeat(f"answer-{answer}", by, stored)
+                return self._repeat(name, by, stored)
             now, index = self._where(clock_s)
-            done = answer_check_in(self.plan, self.cat, answer, index, now, by)
+            done = decide(now, index)
             changed = done.plan is not self.plan
             event = self._journal(done.kind, now, done.index, done.data, client_id, done.plan)
             if changed:
                 self.plan, self.version = done.plan, self.version + 1
             outcome = Outcome(
-                f"answer-{answer}", by, index, round(now, 3), done.note, done.note, changed,
+                name, by, index, round(now, 3), done.note, done.note, changed,
                 self.plan, self.version, event,
             )  # fmt: skip
         for listener in self._listeners:
