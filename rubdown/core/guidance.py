@@ -36,8 +36,9 @@ def speech_seconds(text: str) -> float:
     return word_count(text) * 60.0 / WORDS_PER_MINUTE
 
 
+@functools.lru_cache(maxsize=8192)
 def slot_for(text: str, least: float) -> float:
-    """A pause long enough for its words (and never shorter than `least`)."""
+    """A pause long enough for its words, never shorter than `least` (cached, as word_count)."""
     return max(least, math.ceil(speech_seconds(text) + SLOT_MARGIN_S))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
 from rubdown.core import wording
 from rubdown.core.fitting import Slot, solve_reps
@@ -81,13 +81,27 @@ class StepSpec:
     def least_first_reps(self, side: str) -> int:
         """Repetitions the first part of a side needs so its introduction leaves most of it."""
         # Asked for on every layout and estimate: remembered on the spec (respec forgets it).
-        memo = self.__dict__.get("_first_reps")
-        if memo is None:
-            memo = self.__dict__["_first_reps"] = {}
+        memo = self.memo()
         least = memo.get(side)
         if least is None:
             least = memo[side] = self._least_first_reps(side)
-        return least
+        return cast(int, least)
+
+    def memo(self) -> dict[object, object]:
+        """What the layout works out from this spec alone, again and again (respec forgets)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = {}
+        return cast(dict[object, object], memo)
+
+    def lead(self, changed: bool) -> tuple[str, float]:
+        """What is said before the step (naming its region when it changes), and its slot."""
+        memo = self.memo()
+        known = memo.get(changed)
+        if known is None:
+            lead = wording.lead_in(self.region if changed else None, self.before)
+            known = memo[changed] = (lead, slot_for(lead, ANNOUNCE_S))
+        return cast(tuple[str, float], known)
 
     def _least_first_reps(self, side: str) -> int:
         # Pure in what the introduction says: shared by specs that say the same.
@@ -115,7 +129,7 @@ def respec(spec: StepSpec, **changes: Any) -> StepSpec:
         raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
     new = object.__new__(StepSpec)
     new.__dict__.update(spec.__dict__, **changes)
-    new.__dict__.pop("_first_reps", None)  # what it remembered may depend on the changes
+    new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
     return new
 
 
@@ -210,8 +224,8 @@ class _Layout:
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
         oil_due = self.c.since_oil >= OIL_EVERY_S
-        lead = wording.lead_in(spec.region if changed else None, spec.before)
-        need = slot_for(lead, ANNOUNCE_S) + (OIL_S if oil_due else 0.0)
+        lead, lead_s = spec.lead(changed)
+        need = lead_s + (OIL_S if oil_due else 0.0)
         if moved:
             say = f"{wording.change_position(spec.position)} {spec.before}".strip()
             if self.c.since_checkin + slot_for(say, POSITION_S) + first_chunk > CHECKIN_EVERY_S:
@@ -223,7 +237,7 @@ class _Layout:
             self.check_in(spec)
         elif changed or spec.before:
             self.add(
-                slot_for(lead, ANNOUNCE_S),
+                lead_s,
                 "announce",
                 lead,
                 region=spec.region.id,

@@ -72,6 +72,13 @@ class Limits:
 
     def allows(self, technique: Technique, region: str, no_press: bool = False) -> bool:
         """Whether a technique may be used on a region at all."""
+        key = ("allows", technique.id, region, no_press)
+        known = self.memo.get(key)
+        if known is None:
+            known = self.memo[key] = self._allows(technique, region, no_press)
+        return cast(bool, known)
+
+    def _allows(self, technique: Technique, region: str, no_press: bool) -> bool:
         if region in self.avoid:
             return False
         if no_press and technique.kind != "glide":
