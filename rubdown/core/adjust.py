@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rubdown.core.layout import Cursor, StepSpec, TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Segment
 from rubdown.core.safety import safety_limits
+from rubdown.core.stepspec import StepSpec
 
 MORE_TIME_S = 45.0
 RAMP = 2

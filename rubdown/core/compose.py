@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from rubdown.core import craft
 from rubdown.core.guidance import speech_seconds
-from rubdown.core.layout import StepSpec, estimate_overhead
+from rubdown.core.layout import estimate_overhead
 from rubdown.core.models import (
     Catalogue,
     PlanError,
@@ -18,6 +18,7 @@ from rubdown.core.models import (
     Technique,
 )
 from rubdown.core.safety import Limits
+from rubdown.core.stepspec import StepSpec
 
 FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5

@@ -11,7 +11,6 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from rubdown.core.layout import StepSpec, respec
 from rubdown.core.models import (
     LIGHT_KINDS,
     LIGHT_PRESSURE,
@@ -23,6 +22,7 @@ from rubdown.core.models import (
     is_light,
 )
 from rubdown.core.safety import Limits
+from rubdown.core.stepspec import StepSpec, respec
 
 FRAME_PRESSURE = 2  # the opening and finishing glides stay at 1-2
 OPENING_MIN_S, SHORT_OPENING_MIN_S, SHORT_SESSION_MINUTES = 45.0, 30.0, 15

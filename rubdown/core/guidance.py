@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rubdown.core.models import Catalogue, Position
 
 if TYPE_CHECKING:
-    from rubdown.core.layout import StepSpec
+    from rubdown.core.stepspec import StepSpec
 
 WORDS_PER_MINUTE = 150
 # A slot holds its words with a breath to spare; an introduction leaves most of the step.
@@ -130,7 +130,7 @@ def guide_steps(
 
     A caution that names an avoided region is left unsaid: the hands never go there.
     """
-    from rubdown.core.layout import respec  # layout needs this module's speech timing
+    from rubdown.core.stepspec import respec  # stepspec needs this module's speech timing
 
     said = _Said(cautions=set(said_before))
     out = []

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
-from typing import Any, cast
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from rubdown.core import wording
-from rubdown.core.fitting import Slot, solve_reps
-from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
-from rubdown.core.models import PlanError, Position, Region, Segment, Technique
+from rubdown.core.fitting import solve_reps
+from rubdown.core.guidance import slot_for
+from rubdown.core.models import PlanError, Segment
 from rubdown.core.motion import StepMotion, on_step
+from rubdown.core.stepspec import ANNOUNCE_S, StepSpec
 
 CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
 CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
 CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
-ANNOUNCE_S, POSITION_S, OIL_S = 6.0, 20.0, 8.0
+POSITION_S, OIL_S = 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
 HOLD_AREA = "back"
 OIL_EVERY_S = 600.0
@@ -24,113 +25,6 @@ FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
 # Side-lying starts on the left side, so the right side (facing up) is worked first.
 TURN_SIDES = ("right", "left")
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    """A step before its repetitions are known."""
-
-    technique: Technique
-    region: Region
-    position: Position
-    pressure: int
-    max_pressure: int
-    min_reps: int
-    max_reps: int
-    default_reps: int
-    weight: float = 1.0
-    only_side: str | None = None  # in a turning position: the one side still to do
-    role: str = "work"
-    before: str = ""  # said before the step: towel moves, cautions, warnings
-    cautions: tuple[str, ...] = ()  # the cautions and warnings within `before`
-    explain_pressure: bool = False  # the first time this pressure number is used
-    areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
-    covers: tuple[str, ...] = ()  # ... and as area names, for the towels
-
-    @property
-    def sides(self) -> int:
-        """Two for techniques done on each side in turn, or in a position worked side by side."""
-        if self.only_side is not None:
-            return 1
-        return 2 if self.technique.per_side or self.position.turns else 1
-
-    def slot(self) -> Slot:
-        """The step as the solver sees it."""
-        return Slot(
-            self.technique.seconds_per_rep * self.sides,
-            self.min_reps,
-            self.max_reps,
-            self.default_reps,
-            self.weight,
-        )
-
-    def intro(self, reps: int, side: str) -> str:
-        """The words that introduce the step (on one side)."""
-        t = self.technique
-        if self.role in ("opening", "finish"):
-            return wording.frame_intro(
-                t, self.areas, reps, self.pressure, self.role, self.explain_pressure
-            )
-        # The second side straight after the first needs no new instructions; after turning
-        # over, the whole cue again.
-        again = side == "right" and not self.position.turns
-        return wording.step_intro(
-            t, self.region, reps, self.pressure, side, self.explain_pressure, again
-        )
-
-    def least_first_reps(self, side: str) -> int:
-        """Repetitions the first part of a side needs so its introduction leaves most of it."""
-        # Asked for on every layout and estimate: remembered on the spec (respec forgets it).
-        memo = self.memo()
-        least = memo.get(side)
-        if least is None:
-            least = memo[side] = self._least_first_reps(side)
-        return cast(int, least)
-
-    def memo(self) -> dict[object, object]:
-        """What the layout works out from this spec alone, again and again (respec forgets)."""
-        memo = self.__dict__.get("_memo")
-        if memo is None:
-            memo = self.__dict__["_memo"] = {}
-        return cast(dict[object, object], memo)
-
-    def lead(self, changed: bool) -> tuple[str, float]:
-        """What is said before the step (naming its region when it changes), and its slot."""
-        memo = self.memo()
-        known = memo.get(changed)
-        if known is None:
-            lead = wording.lead_in(self.region if changed else None, self.before)
-            known = memo[changed] = (lead, slot_for(lead, ANNOUNCE_S))
-        return cast(tuple[str, float], known)
-
-    def _least_first_reps(self, side: str) -> int:
-        # Pure in what the introduction says: shared by specs that say the same.
-        again = side == "right" and not self.position.turns
-        key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
-        key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
-        known = _FIRST_REPS.get(key)
-        if known is None or known[0] is not self.technique or known[1] is not self.region:
-            if len(_FIRST_REPS) > 8192:  # catalogues loaded again and again (tests)
-                _FIRST_REPS.clear()
-            seconds = speech_seconds(self.intro(self.default_reps, side)) / INTRO_SHARE
-            least = max(1, -int(-seconds // self.technique.seconds_per_rep))
-            known = _FIRST_REPS[key] = (self.technique, self.region, least)
-        return known[2]
-
-
-_FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
-_SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
-
-
-def respec(spec: StepSpec, **changes: Any) -> StepSpec:
-    """dataclasses.replace for a step spec, without the frozen __init__'s per-field cost."""
-    unknown = changes.keys() - _SPEC_FIELDS
-    if unknown:
-        raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
-    new = object.__new__(StepSpec)
-    new.__dict__.update(spec.__dict__, **changes)
-    new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
-    return new
 
 
 @dataclass
@@ -145,14 +39,16 @@ class Cursor:
     step_index: int = 0
 
 
-@dataclass(frozen=True)
-class _Chunk:
+class _Chunk(NamedTuple):
     """A run of repetitions of one step, turned into a Segment only once the fit is final."""
+
+    # A named tuple: made for every run of every layout tried, and quicker to make than a
+    # frozen dataclass.
 
     spec: StepSpec
     reps: int
     side: str
-    index: int
+    step_index: int
     intro_reps: int | None  # the whole step's count on its first chunk, else None
 
     def fields(self) -> tuple[str, dict[str, object]]:
@@ -175,7 +71,7 @@ class _Chunk:
             max_reps=spec.max_reps,
             max_pressure=spec.max_pressure,
             weight=spec.weight,
-            step_index=self.index,
+            step_index=self.step_index,
             stroke_rule=t.stroke_rule,
             technique_name=t.name,
             region_name=spec.region.name,
@@ -203,9 +99,10 @@ class _Layout:
 
     def add(self, duration: float, kind: str, say: str | _Chunk, **fields: object) -> None:
         self.rows.append((duration, kind, say if isinstance(say, _Chunk) else (say, fields)))
-        self.c.t += duration
-        self.c.since_oil += duration
-        self.c.since_checkin = 0.0 if kind == "check-in" else self.c.since_checkin + duration
+        c = self.c
+        c.t += duration
+        c.since_oil += duration
+        c.since_checkin = 0.0 if kind == "check-in" else c.since_checkin + duration
 
     def check_in(self, next_spec: StepSpec | None = None) -> None:
         region = next_spec.region if next_spec else None

@@ -8,14 +8,7 @@ from dataclasses import replace
 
 from rubdown.core import compose, guidance
 from rubdown.core.craft import cap_time, runs_too_long, shorten
-from rubdown.core.layout import (
-    Cursor,
-    StepSpec,
-    TooLittleWork,
-    TooMuchWork,
-    fit_steps,
-    respec,
-)
+from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,
     MIN_MINUTES,
@@ -27,6 +20,7 @@ from rubdown.core.models import (
     Segment,
 )
 from rubdown.core.safety import Limits, cap_notes, safety_limits
+from rubdown.core.stepspec import StepSpec, respec
 
 SHORT_SESSION_MINUTES = 20
 SLACK_S = (0.0, 45.0, 120.0, 300.0)

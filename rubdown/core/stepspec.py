@@ -1,0 +1,119 @@
+"""A step before its repetitions are known, and what it remembers about what it says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, cast
+
+from rubdown.core import wording
+from rubdown.core.fitting import Slot
+from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
+from rubdown.core.models import Position, Region, Technique
+
+ANNOUNCE_S = 6.0  # the shortest announcement before a step
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A step before its repetitions are known."""
+
+    technique: Technique
+    region: Region
+    position: Position
+    pressure: int
+    max_pressure: int
+    min_reps: int
+    max_reps: int
+    default_reps: int
+    weight: float = 1.0
+    only_side: str | None = None  # in a turning position: the one side still to do
+    role: str = "work"
+    before: str = ""  # said before the step: towel moves, cautions, warnings
+    cautions: tuple[str, ...] = ()  # the cautions and warnings within `before`
+    explain_pressure: bool = False  # the first time this pressure number is used
+    areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
+    covers: tuple[str, ...] = ()  # ... and as area names, for the towels
+
+    @property
+    def sides(self) -> int:
+        """Two for techniques done on each side in turn, or in a position worked side by side."""
+        if self.only_side is not None:
+            return 1
+        return 2 if self.technique.per_side or self.position.turns else 1
+
+    def slot(self) -> Slot:
+        """The step as the solver sees it."""
+        return Slot(
+            self.technique.seconds_per_rep * self.sides,
+            self.min_reps,
+            self.max_reps,
+            self.default_reps,
+            self.weight,
+        )
+
+    def intro(self, reps: int, side: str) -> str:
+        """The words that introduce the step (on one side)."""
+        t = self.technique
+        if self.role in ("opening", "finish"):
+            return wording.frame_intro(
+                t, self.areas, reps, self.pressure, self.role, self.explain_pressure
+            )
+        # The second side straight after the first needs no new instructions; after turning
+        # over, the whole cue again.
+        again = side == "right" and not self.position.turns
+        return wording.step_intro(
+            t, self.region, reps, self.pressure, side, self.explain_pressure, again
+        )
+
+    def least_first_reps(self, side: str) -> int:
+        """Repetitions the first part of a side needs so its introduction leaves most of it."""
+        # Asked for on every layout and estimate: remembered on the spec (respec forgets it).
+        least = self.__dict__.get("_memo", _NO_MEMO).get(side)
+        if least is None:
+            least = self.memo()[side] = self._least_first_reps(side)
+        return cast(int, least)
+
+    def memo(self) -> dict[object, object]:
+        """What the layout works out from this spec alone, again and again (respec forgets)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = {}
+        return cast(dict[object, object], memo)
+
+    def lead(self, changed: bool) -> tuple[str, float]:
+        """What is said before the step (naming its region when it changes), and its slot."""
+        known = self.__dict__.get("_memo", _NO_MEMO).get(changed)
+        if known is None:
+            lead = wording.lead_in(self.region if changed else None, self.before)
+            known = self.memo()[changed] = (lead, slot_for(lead, ANNOUNCE_S))
+        return cast(tuple[str, float], known)
+
+    def _least_first_reps(self, side: str) -> int:
+        # Pure in what the introduction says: shared by specs that say the same.
+        again = side == "right" and not self.position.turns
+        key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
+        key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
+        known = _FIRST_REPS.get(key)
+        if known is None or known[0] is not self.technique or known[1] is not self.region:
+            if len(_FIRST_REPS) > 8192:  # catalogues loaded again and again (tests)
+                _FIRST_REPS.clear()
+            seconds = speech_seconds(self.intro(self.default_reps, side)) / INTRO_SHARE
+            least = max(1, -int(-seconds // self.technique.seconds_per_rep))
+            known = _FIRST_REPS[key] = (self.technique, self.region, least)
+        return known[2]
+
+
+_NO_MEMO: dict[object, object] = {}  # read, never written: a spec that remembers nothing yet
+_FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
+_SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
+
+
+def respec(spec: StepSpec, **changes: Any) -> StepSpec:
+    """dataclasses.replace for a step spec, without the frozen __init__'s per-field cost."""
+    unknown = changes.keys() - _SPEC_FIELDS
+    if unknown:
+        raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
+    new = object.__new__(StepSpec)
+    new.__dict__.update(spec.__dict__, **changes)
+    new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
+    return new
