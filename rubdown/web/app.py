@@ -24,6 +24,7 @@ from rubdown.web.contract import install_contract
 from rubdown.web.cues import CueLibrary
 from rubdown.web.errors import install_error_handlers
 from rubdown.web.hub import Hub
+from rubdown.web.listening import WebListening
 from rubdown.web.live import LiveSessions
 from rubdown.web.pairing import Pairings
 from rubdown.web.security import LOOPBACK_HOSTS, Guard, SameOrigin
@@ -121,6 +122,7 @@ def create_app(
     app = FastAPI(
         title="rubdown", version="0.1.0", description=DESCRIPTION, lifespan=_closing(state)
     )
+    state.listening = WebListening(state.live)
     app.state.rubdown = state
     install_error_handlers(app)
     app.add_middleware(
@@ -174,6 +176,7 @@ def _closing(state: WebState) -> Any:
 def _include_routes(app: FastAPI) -> None:
     """Attach the API and page routers."""
     from rubdown.web.routes import (
+        api_listen,
         api_people,
         api_plan,
         api_sessions,
@@ -186,7 +189,8 @@ def _include_routes(app: FastAPI) -> None:
     )
 
     modules = (
-        api_plan, api_sessions, api_people, screen, downloads, pages, pages_people, pwa, trust,
+        api_plan, api_sessions, api_listen, api_people, screen, downloads, pages, pages_people,
+        pwa, trust,
     )  # fmt: skip
     for module in modules:
         app.include_router(module.router)

@@ -13,6 +13,7 @@ from rubdown.core.screen import ScreenNeeded, ScreenRefusal
 from rubdown.extras import MissingExtra
 from rubdown.session.errors import NotACheckIn
 from rubdown.store.errors import Conflict, NotFound, StorageUnavailable, StoreError, TooLarge
+from rubdown.web.listening import ListenRefused
 
 if TYPE_CHECKING:
     from fastapi import FastAPI, Request
@@ -109,6 +110,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_installed(request: Request, err: MissingExtra) -> Any:
         """An optional part (PDF output, say) is not installed here: 501 saying which."""
         return _reply(request, 501, {"error": str(err)})
+
+    @app.exception_handler(ListenRefused)
+    async def not_heard(request: Request, err: ListenRefused) -> Any:
+        """A listening chunk too big, too fast or one too many: its status, saying why."""
+        return _reply(request, err.status, {"error": str(err)})
 
     @app.exception_handler(NotACheckIn)
     async def not_now(request: Request, err: NotACheckIn) -> Any:

@@ -33,7 +33,7 @@ HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), screen-wake-lock=(self)",
+    "permissions-policy": "camera=(), microphone=(self), geolocation=(), screen-wake-lock=(self)",
 }
 PAIRING_NEEDED = (
     "This rubdown runs on the local network and only opens for paired devices. Scan the QR "

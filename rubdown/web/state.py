@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from rubdown.store.db import Store
     from rubdown.web.cues import CueLibrary
     from rubdown.web.hub import Hub
+    from rubdown.web.listening import WebListening
     from rubdown.web.live import LiveSessions
     from rubdown.web.pairing import Pairings
     from rubdown.web.tls import Trust
@@ -35,6 +36,7 @@ class WebState:
     asset_version: str
     pairings: Pairings
     trust: Trust | None = None
+    listening: WebListening | None = None  # the player's Listen switch, made by create_app
 
 
 def get_state(request: Request) -> WebState:

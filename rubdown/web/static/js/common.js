@@ -16,7 +16,10 @@ export class ApiError extends Error {
 export async function api(path, { method = "GET", body, timeoutMs = 8000 } = {}) {
   const headers = { accept: "application/json" };
   const options = { method, headers, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (ArrayBuffer.isView(body)) {
+    headers["content-type"] = "application/octet-stream"; // raw bytes (the microphone's PCM)
+    options.body = body;
+  } else if (body !== undefined) {
     headers["content-type"] = "application/json";
     options.body = JSON.stringify(body);
   }

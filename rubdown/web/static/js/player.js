@@ -11,6 +11,7 @@ import { bindDialogs, fillFavourites } from "./player-dialogs.js";
 import { Screen, guardLeaving, warnIfInsecure } from "./floor.js";
 import { CheckIn } from "./checkin.js";
 import { Position, WakeLock, keepOffline } from "./player-keep.js";
+import { Listening } from "./listen.js";
 
 const root = document.querySelector("main.player");
 const sessionId = Number(root.dataset.session);
@@ -185,12 +186,12 @@ function pause(journalIt = true) {
   showRunning(false);
 }
 
-async function resume(data) {
+async function resume(data, journalIt = true) {
   await audio.unlock();
   wake.keep();
   clock.start(START_LEAD_MS);
   scheduler.start();
-  record("resumed", clock.time(), segmentAt(state.plan, clock.time()), data);
+  if (journalIt) record("resumed", clock.time(), segmentAt(state.plan, clock.time()), data);
   // A skip or back while paused moved to another segment: it starts now.
   const seg = segment(view.index);
   const last = state.current;
@@ -325,16 +326,20 @@ function say(text, key, urgent = false) {
 // A message from the server: our own answer (own = true) or the live stream.
 function handle(message, own) {
   if (!own) window.__rubdown.arrivals.push({ type: message.type, by: message.by, at: performance.timeOrigin + performance.now() });
+  // The receiver's presses and spoken commands are said aloud here; our own come as answers.
+  const theirs = own || message.by === "receiver" || message.by === "voice";
   if (message.type === "plan") {
     // The live stream may bring our own change before the answer does: adopt whichever comes
     // first, and show the note once, from our own answer (or from the receiver's press).
     adopt(message);
-    if (own || message.by === "receiver") say(message.say, message.say_key);
+    if (theirs) say(message.say, message.say_key);
   } else if (message.type === "note") {
-    if (own || message.by === "receiver") say(message.say, message.say_key);
+    // "Go on" said while paused: the server journaled it; the clock runs again here.
+    if (message.action === "resume" && state.started && !clock.running && !state.done) resume(undefined, false);
+    if (theirs) say(message.say, message.say_key);
   } else if (message.type === "answer") {
     if (message.plan) adopt(message);
-    if (own || message.by === "receiver") say(message.say, message.say_key);
+    if (theirs) say(message.say, message.say_key);
     checkin.finish(message.answer, state.plan, segmentAt(state.plan, clock.time()));
   } else if (message.type === "pause") {
     pause(false);
@@ -454,5 +459,8 @@ warnIfInsecure();
 guardLeaving(() => state.started && !state.done, () => clock.running, () => { pause(); position.save(clock.time(), state.version, true); });
 bindDialogs({ settings, saveSettings, applyTheme, quit, sessionId, onChange: () => scheduler.rewind() });
 listen();
+const listenButton = document.getElementById("listen-btn");
+window.__rubdown.listening = new Listening({ sessionId, button: listenButton, status: document.getElementById("listen-status"),
+  echo: document.getElementById("listen-echo"), worklet: listenButton.dataset.worklet, speaking: () => audio.speaking() });
 requestAnimationFrame(onFrame);
 boot();

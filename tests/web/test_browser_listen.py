@@ -1,0 +1,92 @@
+"""The player's Listen switch in chromium: a fake microphone says "lighter"; the session obeys."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    current,
+    journal_until,
+    new_session,
+    open_player,
+    wait_until,
+)
+from playwright import sync_api
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
+from test_listen import recording
+
+pytestmark = pytest.mark.browser
+SPEED = 20
+
+
+@pytest.fixture(scope="module")
+def talking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Chromium whose microphone says "lighter" over and over (the WAV loops), allowed at once."""
+    wav, _ = recording(["lighter"], tmp_path_factory.mktemp("mic"), gap_s=2.0)
+    fake = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
+        yield chromium
+        chromium.close()
+
+
+def paused_in_a_step(page: Any) -> None:
+    """Begin, let the fast clock reach a massage step, and pause there (no cue playing)."""
+    page.click("#play-btn")
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        30,
+    )
+    page.click("#play-btn")
+    wait_until(page, "() => !window.__rubdown.clock.running")
+
+
+def test_saying_lighter_with_listen_on_lowers_the_pressure_by_voice(
+    server: dict[str, Any], talking: Any
+) -> None:
+    session = new_session(server)
+    context = talking.new_context(viewport=PHONE)
+    page = open_player(context, server["url"], session["id"], speed=SPEED)
+    switch = page.locator("#listen-btn")
+    assert switch.get_attribute("aria-checked") == "false", "off by default"
+    assert page.text_content("#listen-status") == "Listen"
+    paused_in_a_step(page)
+    before = int(current(page)["pressure"])
+    switch.click()
+    wait_until(page, "() => document.body.dataset.listening === 'on'")
+    assert switch.get_attribute("aria-checked") == "true"
+    assert page.text_content("#listen-status") == "Listening"
+    echo = wait_until(
+        page,
+        "() => { const t = document.getElementById('listen-echo').textContent;"
+        " return t.startsWith('lighter:') && t; }",
+        30,
+    )
+    assert f"pressure {before - 1}" in echo.lower(), echo
+    events = journal_until(server, session["id"], lambda es: any(e.kind == "lighter" for e in es))
+    lighter = [e for e in events if e.kind == "lighter"]
+    assert lighter and all(e.data["by"] == "voice" for e in lighter)
+    wait_until(
+        page,
+        "() => Number(document.querySelector('[data-testid=current-step]').dataset.pressure)"
+        f" < {before}",
+    )
+    switch.click()
+    wait_until(page, "() => document.body.dataset.listening === 'off'")
+    assert page.text_content("#listen-status") == "Listen"
+    assert page.csp_errors == []
+    context.close()

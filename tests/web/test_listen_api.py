@@ -1,0 +1,133 @@
+"""The player's Listen endpoint: streamed PCM in, spoken commands applied by voice, bounded."""
+
+from __future__ import annotations
+
+import sys
+import wave
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rubdown.store.repos import SessionsRepo
+from rubdown.web.listening import MAX_CHUNK_BYTES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
+from test_listen import recording
+
+CHUNK = 8000  # a quarter of a second, as the page sends
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def started(client: TestClient) -> tuple[int, Clock]:
+    """A running session, and the listening clock under the test's hand."""
+    reply = client.post("/api/sessions", json={"minutes": 10})
+    assert reply.status_code == 201, reply.text
+    sid = reply.json()["id"]
+    segments = reply.json()["plan"]["segments"]
+    i = next(i for i, s in enumerate(segments) if s["kind"] == "step")
+    # The player is in a massage step (paused there), so lighter has a pressure to change.
+    client.post(
+        f"/api/sessions/{sid}/events",
+        json={"kind": "paused", "clock_s": segments[i]["start_s"] + 1, "segment_index": i},
+    )
+    clock = Clock()
+    client.app.state.rubdown.listening.monotonic = clock  # type: ignore[attr-defined]
+    return sid, clock
+
+
+def pcm_of(path: Path) -> bytes:
+    """The 16 kHz 16-bit mono samples of a WAV the test made."""
+    with wave.open(str(path), "rb") as wav:
+        return wav.readframes(wav.getnframes())
+
+
+def stream(
+    client: TestClient, sid: int, clock: Clock, pcm: bytes, **query: str
+) -> list[dict[str, Any]]:
+    """Send the audio in real-time chunks; every command the server says it applied."""
+    heard: list[dict[str, Any]] = []
+    for at in range(0, len(pcm), CHUNK):
+        clock.now += CHUNK / 2 / 16000
+        reply = client.post(
+            f"/api/sessions/{sid}/listen",
+            params={"stream": "s1", **query},
+            content=pcm[at : at + CHUNK],
+            headers={"content-type": "application/octet-stream"},
+        )
+        assert reply.status_code == 200, reply.text
+        heard.extend(reply.json()["heard"])
+    return heard
+
+
+def events_of(client: TestClient, sid: int) -> list[Any]:
+    """The session's journal."""
+    return SessionsRepo(client.app.state.rubdown.store).events(sid)  # type: ignore[attr-defined]
+
+
+def test_a_spoken_lighter_is_applied_through_the_engine_and_journaled_by_voice(
+    client: TestClient, tmp_path: Path
+) -> None:
+    sid, clock = started(client)
+    wav, _ = recording(["lighter"], tmp_path)
+    heard = stream(client, sid, clock, pcm_of(wav))
+    assert [h["command"] for h in heard] == ["lighter"]
+    message = heard[0]["message"]
+    assert message["by"] == "voice" and message["action"] == "lighter"
+    assert heard[0]["echo"] == f"lighter: {message['note']}"
+    assert f"pressure {message['pressure']}" in heard[0]["echo"].lower()
+    lighter = [e for e in events_of(client, sid) if e.kind == "lighter"]
+    assert [e.data["by"] for e in lighter] == ["voice"]
+
+
+def test_commands_said_while_rubdowns_own_cue_plays_are_not_acted_on(
+    client: TestClient, tmp_path: Path
+) -> None:
+    sid, clock = started(client)
+    wav, _ = recording(["lighter"], tmp_path)
+    assert stream(client, sid, clock, pcm_of(wav), speaking="Lighter, now slow strokes") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "stream_id", "status", "words"),
+    [
+        (b"\0" * 3, "s1", 400, "even number of bytes"),
+        (b"\0" * (MAX_CHUNK_BYTES + 2), "s1", 413, "at most"),
+        (b"\0" * 2, "bad id!", 422, "stream"),
+    ],
+)
+def test_bad_chunks_are_refused_saying_why(
+    client: TestClient, body: bytes, stream_id: str, status: int, words: str
+) -> None:
+    sid, _ = started(client)
+    reply = client.post(f"/api/sessions/{sid}/listen", params={"stream": stream_id}, content=body)
+    assert reply.status_code == status
+    assert words in reply.text
+
+
+def test_audio_faster_than_real_time_is_refused(client: TestClient) -> None:
+    sid, _ = started(client)
+    replies = [
+        client.post(f"/api/sessions/{sid}/listen", params={"stream": "s1"}, content=b"\0" * 32000)
+        for _ in range(5)
+    ]
+    assert [r.status_code for r in replies] == [200, 200, 200, 429, 429]
+    assert "faster than anyone can speak" in replies[-1].json()["error"]
+
+
+def test_listening_to_an_ended_session_is_a_409_and_stopping_is_quiet(client: TestClient) -> None:
+    sid, _ = started(client)
+    client.post(f"/api/sessions/{sid}/finish", json={"status": "quit"})
+    reply = client.post(f"/api/sessions/{sid}/listen", params={"stream": "s1"}, content=b"")
+    assert reply.status_code == 409, reply.text
+    assert client.delete(f"/api/sessions/{sid}/listen").status_code == 204
