@@ -11,7 +11,9 @@ from rubdown.web.schemas import PersonIn, PersonPatch, PlanIn
 
 M = TypeVar("M", bound=BaseModel)
 PLAN_LISTS = ("focus", "avoid", "conditions")
-PLAN_FIELDS = ("minutes", "position", "routine", "pressure", "vary", "giver", "receiver")
+PLAN_FIELDS = (
+    "minutes", "position", "routine", "pressure", "vary", "calibrate", "giver", "receiver"
+)  # fmt: skip
 WHOLE_NUMBERS = frozenset({"minutes", "vary"})
 
 
@@ -107,9 +109,7 @@ def person_patch(form: Any) -> PersonPatch:
 
 def plan_query(body: PlanIn) -> list[tuple[str, str]]:
     """The plan choices as form fields again (to carry them into the start form)."""
-    pairs = [
-        (name, str(getattr(body, name)))
-        for name in PLAN_FIELDS
-        if getattr(body, name) not in (None, "")
-    ]
+    values = [(name, getattr(body, name)) for name in PLAN_FIELDS]
+    # An unticked box is no field at all, as the browser sends it.
+    pairs = [(n, str(v)) for n, v in values if v is not None and v != "" and v is not False]
     return pairs + [(name, v) for name in PLAN_LISTS for v in getattr(body, name)]

@@ -106,6 +106,10 @@ class LiveSession:
         }
 
 
+# What each kind of answer is to the session engine.
+ANSWER_METHODS = {"answer": RunningSession.answer, "check": RunningSession.check_pressure}
+
+
 class LiveSessions:
     """Every session a page has opened since the server started, loaded on demand."""
 
@@ -202,13 +206,16 @@ class LiveSessions:
         clock_s: float | None,
         *,
         client_id: str | None = None,
+        to: str = "answer",
     ) -> tuple[LiveSession, Outcome]:
-        """A check-in answer through the engine (session.checkin), told to every page once."""
+        """A check-in answer (to="answer", session.checkin) or a pressure-check one (to="check",
+        core.calibrate) through the engine, told to every page once as a message of type to."""
+        method = ANSWER_METHODS[to]
         return self._steer(
             session_id,
             clock_s,
-            lambda s, now: s.answer(answer, now, by=by, client_id=client_id),
-            {"type": "answer", "answer": answer},
+            lambda s, now: method(s, answer, now, by=by, client_id=client_id),
+            {"type": to, "answer": answer},
         )
 
     def _steer(
@@ -247,6 +254,8 @@ class LiveSessions:
             "clock_s": outcome.clock_s,
             "pressure": outcome.plan.segments[outcome.index].pressure,
         }
+        if outcome.event is not None and outcome.event.kind == "pressure-checked":
+            base["check_done"] = bool((outcome.event.data or {}).get("done"))
         if outcome.change in ("stop", "pause"):
             state = live.state()
             bits = {k: state[k] for k in ("version", "paused", "pressure", "region_name")}

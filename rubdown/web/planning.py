@@ -33,6 +33,7 @@ def plan_request(state: WebState, body: PlanIn) -> PlanRequest:
         routine=body.routine or None,
         profile=profile,
         vary=body.vary,
+        calibrate=body.calibrate,
     )
 
 

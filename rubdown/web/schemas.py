@@ -18,6 +18,7 @@ from rubdown.core.words import (
     EventKind,
     PlayerEvent,
     Pressure,
+    PressureCheckAnswer,
     RemoteChange,
     Status,
     Verdict,
@@ -95,6 +96,7 @@ class PlanIn(Strict):
     avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
     conditions: list[str] = Field(default_factory=list, description="Health conditions.")
     vary: Seed | None = Field(None, description="Seed for another mix of techniques.")
+    calibrate: bool = Field(False, description="Open with a 30-second pressure check.")
     giver: str | None = Field(None, max_length=80)
     receiver: str | None = Field(
         None, max_length=80, description="Plan with this person's stored profile."
@@ -138,6 +140,17 @@ class AnswerIn(Strict):
     """The receiver's answer to a check-in."""
 
     answer: Answer
+    by: By = "receiver"
+    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this answer: resending it applies it once."
+    )
+
+
+class PressureCheckIn(Strict):
+    """The receiver's answer to the pressure check at the start."""
+
+    answer: PressureCheckAnswer
     by: By = "receiver"
     clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
     client_id: ClientId | None = Field(

@@ -26,6 +26,7 @@ from rubdown.web.schemas import (
     LiveMessageOut,
     PlanIn,
     PlaySessionOut,
+    PressureCheckIn,
     SessionId,
     SessionOut,
     StartedOut,
@@ -146,6 +147,20 @@ def post_answer(session_id: SessionId, body: AnswerIn, state: State) -> dict[str
         session_id, body.answer, body.by, body.clock_s, client_id=body.client_id
     )
     return {**state.live.message(live, outcome), "type": "answer", "answer": body.answer}
+
+
+@router.post(
+    "/{session_id}/check",
+    summary="Answer the pressure check: less, more or right",
+    responses={**MISSING, 409: {"description": "Not at the pressure check, or it is over."}},
+)
+def post_check(session_id: SessionId, body: PressureCheckIn, state: State) -> dict[str, Any]:
+    """The receiver's answer shifts the pressures from here on (up to three rounds); each is
+    journalled as pressure-checked with who gave it, and one resent is applied once."""
+    live, outcome = state.live.answer(
+        session_id, body.answer, body.by, body.clock_s, client_id=body.client_id, to="check"
+    )
+    return {**state.live.message(live, outcome), "type": "check", "answer": body.answer}
 
 
 @router.get(

@@ -1,7 +1,8 @@
 // Floor mode: each state turns the whole screen (its colour and one big word), leaving a
 // running session asks first, and a page that is not a secure context says what it loses.
-const ORDER = ["stopped", "paused", "check-in", "offline"];
-const WORDS = { stopped: "Stop", paused: "Paused", "check-in": "Check in", offline: "Offline" };
+const ORDER = ["stopped", "paused", "check-in", "pressure-check", "offline"];
+const WORDS = { stopped: "Stop", paused: "Paused", "check-in": "Check in", "pressure-check": "Pressure check",
+  offline: "Offline" };
 
 export class Screen {
   constructor(root) {

@@ -12,6 +12,7 @@ import { Screen, guardLeaving, warnIfInsecure } from "./floor.js";
 import { CheckIn } from "./checkin.js";
 import { Position, WakeLock, keepOffline } from "./player-keep.js";
 import { Listening } from "./listen.js";
+import { PressureCheck } from "./pressure-check.js";
 
 const root = document.querySelector("main.player");
 const sessionId = Number(root.dataset.session);
@@ -27,6 +28,8 @@ const journal = new Journal(sessionId);
 const view = new PlayerView(root, { clock });
 const screen = new Screen(root);
 const checkin = new CheckIn({ speed, hold: holdForAnswer, release: goOnAfterAnswer, skipTo: goOnAfterAnswer });
+const pressureCheck = new PressureCheck({ root, sessionId, screen, clockS: () => clock.time(),
+  onMessage: (message, own) => handle(message, own), onError: (text) => say(text) });
 const playButton = document.getElementById("play-btn");
 const playWord = document.getElementById("play-word");
 const announcer = document.getElementById("announce");
@@ -148,6 +151,7 @@ function enterSegment(i) {
   const text = view.showSegment(state.plan, i, !same);
   if (!same) announce(text);
   showCheckIn(seg.kind === "check-in" && state.started && !state.done);
+  pressureCheck.show(seg.kind === "calibrate" && state.started && !state.done);
   if (!state.started) return;
   if (!clock.running || same) return;
   const t = clock.time();
@@ -174,6 +178,7 @@ async function begin() {
   const i = segmentAt(state.plan, clock.time());
   if (clock.time() > 0) record("resumed", clock.time(), i);
   markStarted(i, clock.time());
+  pressureCheck.show(segment(i).kind === "calibrate");
   showRunning(true);
 }
 
@@ -341,6 +346,10 @@ function handle(message, own) {
     if (message.plan) adopt(message);
     if (theirs) say(message.say, message.say_key);
     checkin.finish(message.answer, state.plan, segmentAt(state.plan, clock.time()));
+  } else if (message.type === "check") {
+    if (message.plan) adopt(message);
+    if (theirs) say(message.say, message.say_key);
+    pressureCheck.handle(message);
   } else if (message.type === "pause") {
     pause(false);
     screen.set("stopped", true);
@@ -380,7 +389,9 @@ function listen() {
   window.addEventListener("online", () => showOffline(stream.readyState !== EventSource.OPEN));
 }
 
-const ACTIONS = { toggle, lighter: () => control("lighter"), firmer: () => control("firmer"),
+// During the pressure check the pressure keys answer it instead.
+const ACTIONS = { toggle, lighter: () => (pressureCheck.on ? pressureCheck.send("less") : control("lighter")),
+  firmer: () => (pressureCheck.on ? pressureCheck.send("more") : control("firmer")),
   more: () => control("more"), skip: () => control("skip"), back: () => control("back") };
 const KEYS = { " ": "toggle", l: "lighter", f: "firmer", m: "more", s: "skip", n: "skip", b: "back" };
 

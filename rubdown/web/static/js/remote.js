@@ -9,16 +9,17 @@ const area = document.getElementById("remote-area");
 const detail = document.getElementById("remote-detail");
 const sent = document.getElementById("remote-sent");
 const WORDS = { lighter: "lighter", firmer: "firmer", more: "more time here", stop: "stop",
-  good: "that feels good", stay: "perfect, stay here" };
+  good: "that feels good", stay: "perfect, stay here", less: "less", right: "right" };
 // Each zone buzzes its own way, so it can be used with eyes closed.
 const BUZZ = { lighter: [40], firmer: [40, 60, 40], more: [120], stop: [200, 80, 200],
-  good: [40], stay: [120] };
+  good: [40], stay: [120], less: [40], right: [120] };
 const NEW_AREA = [80, 80, 80];
 // A press whose reply is lost is sent again after these waits, under its own id, so the
 // server applies it once (its session engine stores the id with the event).
 const RESEND_MS = [1000, 3000];
 const CHECK_IN = [250, 100, 60];
 let last = { region: null, kind: null };
+let checkDone = false; // a "right" or the last round ended the pressure check
 
 window.__remote = { pressed: [], buzzes: [] }; // press times and buzzes, for tests and bench/web.py
 
@@ -34,8 +35,11 @@ function show(state) {
     return;
   }
   const checkIn = state.kind === "check-in";
-  setMode(checkIn ? "answer" : "steer");
-  if (checkIn) {
+  const pressureCheck = state.kind === "calibrate" && !checkDone;
+  setMode(checkIn ? "answer" : pressureCheck ? "check" : "steer");
+  if (pressureCheck) {
+    [area.textContent, detail.textContent] = ["Pressure check", "Is the pressure right? Tap less, more or right."];
+  } else if (checkIn) {
     [area.textContent, detail.textContent] = ["Check-in", "How does it feel? Tap an answer."];
   } else if (state.kind === "step") {
     area.textContent = state.region_name;
@@ -52,15 +56,16 @@ function setMode(mode) {
   root.dataset.mode = mode;
   document.getElementById("steer-pads").hidden = mode !== "steer";
   document.getElementById("answer-pads").hidden = mode !== "answer";
+  document.getElementById("check-pads").hidden = mode !== "check";
 }
 
 async function press(button) {
-  const action = button.dataset.action || button.dataset.answer;
+  const action = button.dataset.action || button.dataset.answer || button.dataset.check;
   window.__remote.pressed.push(performance.timeOrigin + performance.now());
   button.classList.add("sent");
   buzz(BUZZ[action]);
-  const answer = Boolean(button.dataset.answer);
-  const path = `/api/sessions/${sessionId}/${answer ? "answer" : "control"}`;
+  const answer = Boolean(button.dataset.answer || button.dataset.check);
+  const path = `/api/sessions/${sessionId}/${button.dataset.check ? "check" : answer ? "answer" : "control"}`;
   const body = { [answer ? "answer" : "action"]: action, by: "receiver", client_id: newClientId() };
   try {
     const message = await send(path, body);
@@ -92,11 +97,15 @@ function listen() {
     if (message.type === "state") show(message);
     else if (message.type === "plan" || message.type === "note") detail.textContent = message.note;
     else if (message.type === "answer") { setMode("steer"); detail.textContent = message.note; }
+    else if (message.type === "check") {
+      detail.textContent = message.note;
+      if (message.check_done) { checkDone = true; setMode("steer"); }
+    }
     else if (message.type === "pause") [area.textContent, detail.textContent] = ["Stopped", "The giver has been asked to stop."];
     else if (message.type === "ended") show({ status: message.status });
   };
   stream.onerror = () => { detail.textContent = "Reconnecting…"; };
 }
 
-root.querySelectorAll("[data-action], [data-answer]").forEach((button) => button.addEventListener("click", () => press(button)));
+root.querySelectorAll("[data-action], [data-answer], [data-check]").forEach((button) => button.addEventListener("click", () => press(button)));
 listen();
