@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rubdown.core.calibrate import SPOKEN_ANSWERS
+
 if TYPE_CHECKING:
     from rubdown.cli.guide_runner import GuideRunner
 
 CHECK_KEYS = {"l": "less", "f": "more", "m": "more", "r": "right"}
-CHECK_VOICE = {"lighter": "less", "firmer": "more", "more": "more", "good": "right"}
+CHECK_VOICE = SPOKEN_ANSWERS
 CHECK_KEY_HELP = "pressure check: l less · m more · r right · space pause · q quit"
 
 

@@ -15,6 +15,8 @@ assert tuple(ANSWERS) == PRESSURE_CHECK_ANSWERS
 FRAME_PRESSURE = 2  # the opening and finishing glides stay at 1-2
 # Answers the check takes before the plan's pressures simply follow (about 30 s of strokes).
 CHECK_ROUNDS = 3
+# The spoken commands that answer the check while it is on (the voice grammar has no "less").
+SPOKEN_ANSWERS = {"lighter": "less", "firmer": "more", "more": "more", "good": "right"}
 _PHRASE = re.compile(r"pressure (\d+) of 10(, [^.]*)?")
 
 

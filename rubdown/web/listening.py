@@ -132,7 +132,10 @@ class WebListening:
         client_id = f"voice-{stream_id}-{heard.at_s:.2f}"
         base = {"command": heard.command, "phrase": heard.phrase, "at_s": round(heard.at_s, 2)}
         try:
-            if heard.command == "good":
+            checked = self._check(session_id, heard, client_id)
+            if checked is not None:
+                live, outcome = checked
+            elif heard.command == "good":
                 live, outcome = self.live.answer(
                     session_id, "good", "voice", None, client_id=client_id
                 )
@@ -151,6 +154,21 @@ class WebListening:
             "echo": f"{heard.phrase}: {note}",
             "message": self.live.message(live, outcome),
         }
+
+    def _check(self, session_id: int, heard: Heard, client_id: str) -> Any:
+        """At the pressure check, lighter, firmer and "that's good" answer it (less, more,
+        right); None when the session is elsewhere or the check is over."""
+        from rubdown.core.calibrate import SPOKEN_ANSWERS, NotAtThePressureCheck
+
+        answer = SPOKEN_ANSWERS.get(heard.command)
+        if answer is None or self.live.get(session_id).state()["kind"] != "calibrate":
+            return None
+        try:
+            return self.live.answer(
+                session_id, answer, "voice", None, client_id=client_id, to="check"
+            )
+        except NotAtThePressureCheck:
+            return None
 
 
 def check_chunk(pcm: bytes) -> None:

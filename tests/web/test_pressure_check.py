@@ -103,3 +103,26 @@ def test_after_right_the_check_is_over(client: TestClient) -> None:
     assert check(client, body, "right").status_code == 200
     late = check(client, body, "more", 6)
     assert late.status_code == 409 and "over" in late.json()["error"]
+
+
+def test_a_spoken_firmer_at_the_check_answers_it_by_voice(
+    client: TestClient, db_url: str, tmp_path
+) -> None:
+    from test_listen_api import Clock, pcm_of, recording, stream
+
+    body = start(client, calibrate=True)
+    index, seg = next(
+        (i, s) for i, s in enumerate(body["plan"]["segments"]) if s["kind"] == "calibrate"
+    )
+    paused = {"kind": "paused", "clock_s": seg["start_s"] + 1, "segment_index": index}
+    client.post(f"/api/sessions/{body['id']}/events", json=paused)
+    clock = Clock()
+    client.app.state.rubdown.listening.monotonic = clock  # type: ignore[attr-defined]
+    wav, _ = recording(["firmer"], tmp_path)
+    heard = stream(client, body["id"], clock, pcm_of(wav))
+    assert [h["command"] for h in heard] == ["firmer"] and heard[0]["echo"].startswith("firmer")
+    with open_store(db_url) as store:
+        events = SessionsRepo(store).events(body["id"])
+    checks = [e for e in events if e.kind == "pressure-checked"]
+    assert [(e.data["answer"], e.data["by"]) for e in checks] == [("more", "voice")]
+    assert not [e for e in events if e.kind == "firmer"]
