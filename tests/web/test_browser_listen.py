@@ -28,7 +28,14 @@ SPEED = 20
 
 
 @pytest.fixture(scope="module")
-def talking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
+    """One Playwright for the module's two browsers."""
+    with sync_api.sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def talking(playwright: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Chromium whose microphone says "lighter" over and over (the WAV loops), allowed at once."""
     wav, _ = recording(["lighter"], tmp_path_factory.mktemp("mic"), gap_s=2.0)
     fake = [
@@ -37,10 +44,16 @@ def talking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         f"--use-file-for-fake-audio-capture={wav}",
         "--autoplay-policy=no-user-gesture-required",
     ]
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
-        yield chromium
-        chromium.close()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + fake)
+    yield chromium
+    chromium.close()
+
+
+def player(server: dict[str, Any], browser: Any) -> tuple[int, Any]:
+    """A new session's player on a phone-sized page in this browser."""
+    sid = int(new_session(server)["id"])
+    page = open_player(browser.new_context(viewport=PHONE), server["url"], sid, SPEED)
+    return sid, page
 
 
 def paused_in_a_step(page: Any) -> None:
@@ -58,9 +71,7 @@ def paused_in_a_step(page: Any) -> None:
 def test_saying_lighter_with_listen_on_lowers_the_pressure_by_voice(
     server: dict[str, Any], talking: Any
 ) -> None:
-    session = new_session(server)
-    context = talking.new_context(viewport=PHONE)
-    page = open_player(context, server["url"], session["id"], speed=SPEED)
+    sid, page = player(server, talking)
     switch = page.locator("#listen-btn")
     assert switch.get_attribute("aria-checked") == "false", "off by default"
     assert page.text_content("#listen-status") == "Listen"
@@ -77,7 +88,7 @@ def test_saying_lighter_with_listen_on_lowers_the_pressure_by_voice(
         30,
     )
     assert f"pressure {before - 1}" in echo.lower(), echo
-    events = journal_until(server, session["id"], lambda es: any(e.kind == "lighter" for e in es))
+    events = journal_until(server, sid, lambda es: any(e.kind == "lighter" for e in es))
     lighter = [e for e in events if e.kind == "lighter"]
     assert lighter and all(e.data["by"] == "voice" for e in lighter)
     wait_until(
@@ -89,4 +100,28 @@ def test_saying_lighter_with_listen_on_lowers_the_pressure_by_voice(
     wait_until(page, "() => document.body.dataset.listening === 'off'")
     assert page.text_content("#listen-status") == "Listen"
     assert page.csp_errors == []
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def deaf(playwright: Any) -> Iterator[Any]:
+    """Chromium that grants the microphone, on a machine with none (no fake device)."""
+    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream"]
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    yield chromium
+    chromium.close()
+
+
+def test_with_no_microphone_the_switch_stays_off_and_says_why_and_how(
+    server: dict[str, Any], deaf: Any
+) -> None:
+    _, page = player(server, deaf)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.click("#listen-btn")
+    why = wait_until(page, "() => document.getElementById('listen-echo').textContent", 15)
+    assert "No microphone was found: plug one in" in why, why
+    assert page.get_attribute("#listen-btn", "aria-checked") == "false"
+    assert page.text_content("#listen-status") == "Listen"
+    assert errors == [] and page.csp_errors == []
+    page.context.close()

@@ -29,14 +29,15 @@ class Clock:
         return self.now
 
 
-def started(client: TestClient) -> tuple[int, Clock]:
-    """A running session, and the listening clock under the test's hand."""
+def started(client: TestClient, kind: str = "step") -> tuple[int, Clock]:
+    """A running session paused in a segment of this kind; the listening clock in hand."""
     reply = client.post("/api/sessions", json={"minutes": 10})
     assert reply.status_code == 201, reply.text
     sid = reply.json()["id"]
     segments = reply.json()["plan"]["segments"]
-    i = next(i for i, s in enumerate(segments) if s["kind"] == "step")
-    # The player is in a massage step (paused there), so lighter has a pressure to change.
+    of_kind = [i for i, s in enumerate(segments) if s["kind"] == kind]
+    i = of_kind[len(of_kind) // 2]  # one with a step before it and after it
+    # The player is paused there: in a massage step, lighter has a pressure to change.
     client.post(
         f"/api/sessions/{sid}/events",
         json={"kind": "paused", "clock_s": segments[i]["start_s"] + 1, "segment_index": i},
@@ -70,6 +71,15 @@ def stream(
     return heard
 
 
+def say(
+    client: TestClient, tmp: Path, said: str, kind: str = "step", **query: str
+) -> tuple[int, list[dict[str, Any]]]:
+    """A session paused in a segment of this kind hears `said` (espeak-ng); what it applied."""
+    sid, clock = started(client, kind)
+    wav, _ = recording([said], tmp)
+    return sid, stream(client, sid, clock, pcm_of(wav), **query)
+
+
 def events_of(client: TestClient, sid: int) -> list[Any]:
     """The session's journal."""
     return SessionsRepo(client.app.state.rubdown.store).events(sid)  # type: ignore[attr-defined]
@@ -78,9 +88,7 @@ def events_of(client: TestClient, sid: int) -> list[Any]:
 def test_a_spoken_lighter_is_applied_through_the_engine_and_journaled_by_voice(
     client: TestClient, tmp_path: Path
 ) -> None:
-    sid, clock = started(client)
-    wav, _ = recording(["lighter"], tmp_path)
-    heard = stream(client, sid, clock, pcm_of(wav))
+    sid, heard = say(client, tmp_path, "lighter")
     assert [h["command"] for h in heard] == ["lighter"]
     message = heard[0]["message"]
     assert message["by"] == "voice" and message["action"] == "lighter"
@@ -90,12 +98,43 @@ def test_a_spoken_lighter_is_applied_through_the_engine_and_journaled_by_voice(
     assert [e.data["by"] for e in lighter] == ["voice"]
 
 
+@pytest.mark.parametrize(
+    ("said", "kind", "event"),
+    [
+        ("firmer", "step", "firmer"),
+        ("more here", "step", "more-time"),
+        ("skip", "step", "segment-skipped"),
+        ("go back", "step", "back"),
+        ("pause", "step", "paused"),
+        ("go on", "step", "resumed"),
+        ("stop", "step", "paused"),
+        ("perfect", "check-in", "check-in-answered"),
+        ("that's good", "check-in", "check-in-answered"),
+    ],
+)
+def test_each_spoken_command_is_journaled_as_its_button_would_be_by_voice(
+    client: TestClient, tmp_path: Path, said: str, kind: str, event: str
+) -> None:
+    sid, heard = say(client, tmp_path, said, kind)
+    assert [h["phrase"] for h in heard] == [said]
+    assert heard[0]["echo"].startswith(f"{said}: ")
+    voiced = [e.kind for e in events_of(client, sid) if (e.data or {}).get("by") == "voice"]
+    assert voiced == [event]
+
+
+def test_thats_good_outside_a_check_in_says_so_and_changes_nothing(
+    client: TestClient, tmp_path: Path
+) -> None:
+    sid, heard = say(client, tmp_path, "perfect")
+    assert [h["echo"] for h in heard] == ["perfect: that answers a check-in; none is on now"]
+    assert not [e for e in events_of(client, sid) if (e.data or {}).get("by") == "voice"]
+
+
 def test_commands_said_while_rubdowns_own_cue_plays_are_not_acted_on(
     client: TestClient, tmp_path: Path
 ) -> None:
-    sid, clock = started(client)
-    wav, _ = recording(["lighter"], tmp_path)
-    assert stream(client, sid, clock, pcm_of(wav), speaking="Lighter, now slow strokes") == []
+    _, heard = say(client, tmp_path, "lighter", speaking="Lighter, now slow strokes")
+    assert heard == []
 
 
 @pytest.mark.parametrize(
