@@ -170,3 +170,14 @@ def test_listening_to_an_ended_session_is_a_409_and_stopping_is_quiet(client: Te
     reply = client.post(f"/api/sessions/{sid}/listen", params={"stream": "s1"}, content=b"")
     assert reply.status_code == 409, reply.text
     assert client.delete(f"/api/sessions/{sid}/listen").status_code == 204
+
+
+def test_another_sites_page_cannot_stream_to_the_listen_endpoint(client: TestClient) -> None:
+    sid, _ = started(client)
+    reply = client.post(
+        f"/api/sessions/{sid}/listen",
+        params={"stream": "s1"},
+        content=b"\0" * 2,
+        headers={"origin": "http://evil.example", "sec-fetch-site": "cross-site"},
+    )
+    assert reply.status_code == 403, reply.text
