@@ -15,6 +15,8 @@ PLAN_FIELDS = (
     "minutes", "position", "routine", "pressure", "vary", "calibrate", "giver", "receiver"
 )  # fmt: skip
 WHOLE_NUMBERS = frozenset({"minutes", "vary"})
+FLAGS = frozenset({"calibrate"})
+FLAG_WORDS = {"true": True, "on": True, "1": True, "false": False, "off": False, "0": False}
 
 
 class FormError(ValueError):
@@ -30,6 +32,9 @@ def _values(form: Any, scalars: tuple[str, ...], lists: tuple[str, ...]) -> dict
         value = (form.get(name) or "").strip()
         if value:
             out[name] = _number(value) if name in WHOLE_NUMBERS else value
+            if name in FLAGS:
+                # A ticked box posts text; the models take JSON true/false strictly.
+                out[name] = FLAG_WORDS.get(value.lower(), value)
     for name in lists:
         out[name] = list(dict.fromkeys(v for v in form.getlist(name) if v))
     return out

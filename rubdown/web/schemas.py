@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from rubdown.core.names import NAME_PATTERN, person_name
 from rubdown.core.plan_model import PlanModel
@@ -96,7 +96,7 @@ class PlanIn(Strict):
     avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
     conditions: list[str] = Field(default_factory=list, description="Health conditions.")
     vary: Seed | None = Field(None, description="Seed for another mix of techniques.")
-    calibrate: bool = Field(False, description="Open with a 30-second pressure check.")
+    calibrate: StrictBool = Field(False, description="Open with a 30-second pressure check.")
     giver: str | None = Field(None, max_length=80)
     receiver: str | None = Field(
         None, max_length=80, description="Plan with this person's stored profile."

@@ -50,6 +50,16 @@ def test_a_session_planned_with_the_check_opens_with_it(client: TestClient):
     assert not [s for s in start(client)["plan"]["segments"] if s["kind"] == "calibrate"]
 
 
+@pytest.mark.parametrize("path", ["/api/plan", "/api/sessions"])
+@pytest.mark.parametrize("flag", [0, 1, "yes", "true", None])
+def test_the_api_takes_the_check_as_json_true_or_false_only(
+    client: TestClient, path: str, flag: Any
+) -> None:
+    reply = client.post(path, json={"minutes": 20, "calibrate": flag})
+    assert reply.status_code == 422
+    assert "calibrate" in reply.text
+
+
 @pytest.mark.parametrize(("answers", "shift"), [(["more", "right"], 1), (["less", "less"], -2)])
 def test_answers_shift_the_pressures_on_the_server_and_are_journalled(
     client: TestClient, db_url: str, answers: list[str], shift: int
