@@ -21,9 +21,12 @@ def engine() -> QuickEngine:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """A fresh SQLite database for one test."""
-    return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database for one test: SQLite, or PostgreSQL where a module runs on both."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    url: str = request.getfixturevalue("fresh_pg")
+    return url
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_helpers import CHROMIUM, PHONE, csp_errors, launch, open_player, wait_until
+from browser_helpers import CHROMIUM, PHONE, csp_errors, open_player, wait_until
 from web_helpers import QuickEngine
 
 from rubdown.core.planjson import plan_from_json
@@ -55,14 +55,6 @@ def server(cat, tmp_path_factory) -> Iterator[dict[str, Any]]:
     with httpx.Client(base_url=running.url) as api:
         yield {"url": running.url, "api": api}
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def new_session(server: dict[str, Any], **request: Any) -> dict[str, Any]:

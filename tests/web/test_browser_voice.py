@@ -8,8 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_helpers import PHONE, launch, open_player, wait_until
-from playwright import sync_api
+from browser_helpers import PHONE, open_player, wait_until
 from web_helpers import QuickEngine
 
 from rubdown.voice.engines import EspeakEngine
@@ -31,14 +30,6 @@ def server(cat, tmp_path_factory) -> Iterator[str]:
     running = serve_in_thread(app)
     yield running.url
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_the_player_fetches_cues_ahead_of_the_clock_not_all_at_load(server, browser) -> None:

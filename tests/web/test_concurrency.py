@@ -6,23 +6,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from sessions import run  # bench/ is not a package: found through sys.path above
+from web_helpers import BOTH_DATABASES
 
 SECONDS = 3.0
 CLIENTS = 3
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Both databases."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'load.sqlite3'}"
-    url: str = request.getfixturevalue("fresh_pg")
-    return url
+pytestmark = BOTH_DATABASES
 
 
 def test_writers_at_once_lose_nothing_and_never_fail(db_url: str) -> None:

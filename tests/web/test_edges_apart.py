@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from sessions import start_server  # bench/ is not a package: found through sys.path above
+from web_helpers import BOTH_DATABASES
 
 from rubdown.store.db import open_store
 from rubdown.store.repos import SessionsRepo
@@ -22,13 +22,7 @@ GUIDE = [sys.executable, "-c", "from rubdown.cli.main import main; main()", "gui
 FAST = ["--minutes", "5", "--speed", "200", "--voice", "none", "--no-ticks"]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Both databases."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'edges.sqlite3'}"
-    url: str = request.getfixturevalue("fresh_pg")
-    return url
+pytestmark = BOTH_DATABASES
 
 
 def test_a_guide_and_a_web_session_at_once_never_touch_each_other(

@@ -7,23 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 from sessions import start_server  # bench/ is not a package: found through sys.path above
+from web_helpers import BOTH_DATABASES
 
 from rubdown.store.db import open_store
 from rubdown.store.repos import SessionsRepo
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Both databases."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'presses.sqlite3'}"
-    url: str = request.getfixturevalue("fresh_pg")
-    return url
+pytestmark = BOTH_DATABASES
 
 
 def roomy_step(plan: dict[str, Any]) -> tuple[int, dict[str, Any]]:

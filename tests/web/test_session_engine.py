@@ -9,23 +9,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from web_helpers import first_step
+from web_helpers import BOTH_DATABASES, first_step
 
 from rubdown.session.ownership import STALE_AFTER_S
 from rubdown.store.db import open_store
 from rubdown.store.models import utcnow
 from rubdown.store.repos import SessionsRepo
 
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Every test here runs on both databases."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    url: str = request.getfixturevalue("fresh_pg")
-    return url
+pytestmark = BOTH_DATABASES
 
 
 def start(client: TestClient, **extra: Any) -> dict[str, Any]:

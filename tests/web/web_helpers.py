@@ -6,6 +6,8 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 DOUBLE_QUOTE = '"'
 
 
@@ -55,3 +57,9 @@ def all_no() -> dict[str, bool]:
     from rubdown.core.screen import RED_FLAGS
 
     return {flag.id: False for flag in RED_FLAGS}
+
+
+# Every test in a module marked with this runs on SQLite and on PostgreSQL (conftest's db_url).
+BOTH_DATABASES = pytest.mark.parametrize(
+    "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
