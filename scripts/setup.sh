@@ -3,7 +3,8 @@
 #   bash scripts/setup.sh --run   what running needs (`make run`): speech (espeak-ng; Piper and
 #                                 its voice come with rubdown's pip install), lame for compressed
 #                                 cue audio, sox with MP3 support and alsa-utils for playing it,
-#                                 Pango for PDF sheets, and rubdown with its 'pdf' extra in .venv.
+#                                 Pango for PDF sheets, and rubdown with its 'pdf' and 'listen'
+#                                 extras in .venv (voice commands work after `make run`).
 #   bash scripts/setup.sh         everything for development and `make test`: also PostgreSQL,
 #                                 Chromium, poppler, every extra, the dev tools and axe-core.
 # Safe to run again: it only installs what is missing.
@@ -21,7 +22,7 @@ if [ "$mode" = dev ]; then
   # libnss3-tools: certutil, for the browser test that trusts rubdown's HTTPS certificate.
   APT_PACKAGES+=(postgresql chromium poppler-utils libnss3-tools)
 fi
-PIP_TARGET='.[pdf]'
+PIP_TARGET='.[pdf,listen]'
 [ "$mode" = dev ] && PIP_TARGET='.[dev]'
 
 as_root() {
