@@ -7,7 +7,7 @@ import random
 from dataclasses import replace
 
 from rubdown.core import compose, guidance
-from rubdown.core.craft import cap_time, runs_too_long, shorten
+from rubdown.core.caps import cap_time, runs_too_long, shorten
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,

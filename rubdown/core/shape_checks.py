@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from rubdown.core import craft
-from rubdown.core.compose import usable_techniques
+from rubdown.core import caps, craft, frames
+from rubdown.core.choose import usable_techniques
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
 from rubdown.core.safety import safety_limits
 
@@ -142,12 +142,12 @@ def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
         by_area[area] = by_area.get(area, 0.0) + _seconds(group)
     focus = {cat.regions[r].area_name for r in plan.request.profile.focus if r in cat.regions}
     # The area the session is built around, counted by steps as the planner counts it.
-    focus.add(craft.main_of([_area(cat, g[0]) for g in step_groups(plan)[1:-1]]) or "")
+    focus.add(frames.main_of([_area(cat, g[0]) for g in step_groups(plan)[1:-1]]) or "")
     window = plan.minutes * 60
     return [
         f"the {area} take {seconds / window:.0%} of the session"
         for area, seconds in by_area.items()
-        if area not in focus and seconds > craft.area_share(area) * window + EPS_S
+        if area not in focus and seconds > caps.area_share(area) * window + EPS_S
     ]
 
 
@@ -188,7 +188,7 @@ def finish_connects_the_main_area(plan: Plan, cat: Catalogue) -> list[str]:
     if plan.routine is not None or len(groups) < 3:
         return []  # a routine ends where its author chose
     worked = [g[0].region or "" for g in groups[1:-1]]
-    main = craft.main_area(cat, worked)
+    main = frames.main_area(cat, worked)
     last = groups[-1][0]
     technique = cat.techniques.get(last.technique or "")
     if main != craft.MAIN_AREA or technique is None:
@@ -245,7 +245,7 @@ def moves_the_towels_first(plan: Plan, cat: Catalogue) -> list[str]:
         position = cat.positions.get(seg.position or "")
         areas = [_area(cat, seg)]
         if seg.step_index in ends and seg.technique in cat.techniques:
-            areas += craft.covered_areas(cat, cat.techniques[seg.technique], limits)
+            areas += frames.covered_areas(cat, cat.techniques[seg.technique], limits)
         for area in areas:
             drapes = position.drapes if position else ()
             drape = next((d for d in drapes if d.area == area), None)

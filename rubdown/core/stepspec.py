@@ -8,9 +8,14 @@ from typing import Any, cast
 from rubdown.core import wording
 from rubdown.core.fitting import Slot
 from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
-from rubdown.core.models import Position, Region, Technique
+from rubdown.core.models import Catalogue, Position, Profile, Region, Technique
+from rubdown.core.safety import Limits
 
 ANNOUNCE_S = 6.0  # the shortest announcement before a step
+FOCUS_WEIGHT = 3.0
+FAVOURITE_WEIGHT = 1.5
+FOCUS_TECHNIQUES = 3
+FOCUS_REPS_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,44 @@ def respec(spec: StepSpec, **changes: Any) -> StepSpec:
     new.__dict__.update(spec.__dict__, **changes)
     new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
     return new
+
+
+def _pressure(
+    cat: Catalogue,
+    t: Technique,
+    region: str,
+    profile: Profile,
+    limits: Limits,
+    wanted: int | None = None,
+) -> tuple[int, int]:
+    """The step's pressure and its ceiling: learned or wanted, nudged by preference, capped."""
+    cap = min(limits.cap_for(region, cat.regions[region].no_press), t.pressure.max)
+    learned = dict(profile.learned_pressure).get(region)
+    value = learned if learned is not None else (wanted or t.pressure.default)
+    if profile.pressure == "firm" and learned is None and wanted is None:
+        value += 1
+    return max(min(value, cap), t.pressure.min), cap
+
+
+def make_spec(
+    cat: Catalogue,
+    t: Technique,
+    region: str,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    reps: int | None = None,
+    wanted: int | None = None,
+) -> StepSpec:
+    """A step spec with safe pressure, bounds and weight."""
+    pressure, cap = _pressure(cat, t, region, profile, limits, wanted)
+    focus = region in profile.focus
+    weight = FOCUS_WEIGHT if focus else 1.0
+    if t.id in profile.favourites:
+        weight *= FAVOURITE_WEIGHT
+    # A focus area may go past a technique's usual count: that is what focus asks for.
+    most = t.reps.max * FOCUS_REPS_FACTOR if focus else t.reps.max
+    default = min(max(reps or t.reps.default, t.reps.min), t.reps.max)
+    return StepSpec(
+        t, cat.regions[region], position, pressure, cap, t.reps.min, most, default, weight
+    )

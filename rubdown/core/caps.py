@@ -1,0 +1,176 @@
+"""Time limits on a session's steps: how long a technique, a region or an area may run."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from rubdown.core import craft
+from rubdown.core.frames import main_of
+from rubdown.core.models import Position, Profile, Segment
+from rubdown.core.safety import Limits
+from rubdown.core.stepspec import StepSpec, respec
+
+
+def _cap(spec: StepSpec, seconds: float) -> StepSpec:
+    per_rep = spec.technique.seconds_per_rep * spec.sides
+    most = max(1, math.floor(seconds * craft.CAP_MARGIN / per_rep))
+    if most >= spec.max_reps:
+        return spec
+    least = min(spec.min_reps, most)
+    return respec(spec, max_reps=most, min_reps=least, default_reps=min(spec.default_reps, most))
+
+
+def technique_runs(specs: Sequence[StepSpec]) -> list[list[int]]:
+    """Consecutive steps with the same technique, as lists of indices."""
+    runs: list[list[int]] = []
+    for i, spec in enumerate(specs):
+        if runs and specs[runs[-1][-1]].technique.id == spec.technique.id:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def cap_time(
+    specs: list[StepSpec], profile: Profile, limits: Limits, minutes: int, generated: bool
+) -> list[StepSpec]:
+    """Limit how long one technique runs in a row and how much time a region may take."""
+    out = list(specs)
+    for run in technique_runs(out):
+        focus = any(out[i].region.id in profile.focus for i in run)
+        limit = craft.FOCUS_RUN_LIMIT_S if focus else craft.RUN_LIMIT_S
+        for i in run:
+            out[i] = _cap(out[i], limit / len(run))
+    window = minutes * 60.0
+    by_region: dict[str, list[int]] = {}
+    by_area: dict[str, list[int]] = {}
+    for i, spec in enumerate(out):
+        if spec.role not in ("opening", "finish"):
+            by_region.setdefault(spec.region.id, []).append(i)
+            by_area.setdefault(spec.region.area_name, []).append(i)
+    for region, indices in by_region.items():
+        given = limits.max_seconds.get(region)
+        if given is not None:
+            for i in indices:
+                out[i] = _cap(out[i], given / len(indices))
+    if generated and minutes >= craft.SHARE_MIN_MINUTES:
+        main = main_of([s.region.area_name for s in out if s.role not in craft.FRAMES])
+        for area, indices in by_area.items():
+            # The area the session is built around (the back) may take more: it is the session.
+            if area == main or any(out[i].region.id in profile.focus for i in indices):
+                continue
+            _cap_together(out, indices, craft.AREA_CAP_MARGIN * area_share(area) * window)
+    return out
+
+
+def _cap_together(out: list[StepSpec], indices: list[int], seconds: float) -> None:
+    """Steps that together may take at most `seconds`: each keeps its share of their longest."""
+    longest = [out[i].max_reps * out[i].technique.seconds_per_rep * out[i].sides for i in indices]
+    total = sum(longest)
+    if total <= seconds:
+        return
+    for i, most in zip(indices, longest, strict=True):
+        out[i] = _cap(out[i], seconds * most / total)
+
+
+def area_share(_area: str) -> float:
+    """The most of a session an area that is not a focus may take."""
+    return craft.SHARE_LIMIT
+
+
+def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[StepSpec]:
+    """In a position meant for one tool (the forearm), its techniques get most of the time.
+
+    When the tool's techniques can fill half the session, whatever else is done may take no
+    more time than they do; when they cannot, they are all done at their longest.
+    """
+    if not position.tool:
+        return specs
+    tool = [s.technique.uses(position.tool) for s in specs]
+    if not any(tool):
+        return specs
+    out = [
+        respec(s, weight=s.weight * craft.TOOL_WEIGHT) if uses and s.role not in craft.FRAMES else s
+        for s, uses in zip(specs, tool, strict=True)
+    ]
+    most = sum(
+        min(s.max_reps * s.technique.seconds_per_rep * s.sides, craft.RUN_LIMIT_S)
+        for s, uses in zip(out, tool, strict=True)
+        if uses
+    )
+    others = [i for i, uses in enumerate(tool) if not uses and specs[i].role not in craft.FRAMES]
+    # Steps take most of a session; the pauses between them the rest.
+    room = max(most, 0.9 * minutes * 60 - most)
+    for i in others:
+        out[i] = _cap(out[i], max(room / len(others), 30.0))
+    return out
+
+
+def keep_tool_share(position: Position, specs: list[StepSpec]) -> list[StepSpec]:
+    """Leave out hand work until the position's tool has half the time even at the fewest
+    repetitions (a short or adapted routine on a chair); an area left with only its light
+    entry and flush goes too."""
+    if not position.tool or len(specs) < 3:
+        return specs
+    out = list(specs)
+
+    def least(s: StepSpec) -> float:
+        reps = max(s.min_reps, s.least_first_reps("left" if s.sides == 2 else "both"))
+        return reps * s.technique.seconds_per_rep * s.sides
+
+    while True:
+        inner = [s for s in out[1:-1] if s.role == "work"]
+        tool = sum(least(s) for s in inner if s.technique.uses(position.tool))
+        work = [
+            i
+            for i, s in enumerate(out)
+            if 0 < i < len(out) - 1 and s.role == "work" and not s.technique.uses(position.tool)
+        ]
+        # A margin: the fit rounds repetitions and may grow the hand work a little.
+        if not work or tool >= (craft.TOOL_SHARE + 0.05) * sum(least(s) for s in inner):
+            break
+        del out[work[-1]]
+    keep = [out[0]]
+    for _, indices in craft.area_runs(out[1:-1]):
+        run = [out[i + 1] for i in indices]
+        if any(s.role == "work" for s in run):
+            keep.extend(run)
+    return [*keep, out[-1]]
+
+
+def shorten(specs: list[StepSpec]) -> list[StepSpec] | None:
+    """One work step fewer (from the area with the most), for a routine asked to be shorter;
+    an area left with only its light entry and flush goes too. None when nothing can go."""
+    inner = specs[1:-1]
+    runs = [(area, idx) for area, idx in craft.area_runs(inner)]
+    counts = [sum(1 for i in idx if inner[i].role == "work") for _, idx in runs]
+    if not runs or (max(counts) <= 1 and len(runs) <= 1):
+        return None
+    area_i = max(range(len(runs)), key=lambda k: (counts[k], k))
+    work = [i for i in runs[area_i][1] if inner[i].role == "work"]
+    if not work:
+        return None
+    # In a position meant for one tool, the other work goes first.
+    tool = specs[0].position.tool
+    work.sort(key=lambda i: (not (tool and inner[i].technique.uses(tool)), i))
+    out = [s for i, s in enumerate(inner) if i != work[-1]]
+    keep = []
+    for _, idx in craft.area_runs(out):
+        run = [out[i] for i in idx]
+        if any(s.role == "work" for s in run):
+            keep.extend(run)
+    return [specs[0], *keep, specs[-1]]
+
+
+def runs_too_long(segments: Sequence[Segment], focus: Sequence[str]) -> bool:
+    """Whether a laid-out plan runs one technique longer in a row than the limit allows."""
+    steps = [s for s in segments if s.kind == "step"]
+    for _, run in itertools.groupby(steps, key=lambda s: s.technique):
+        segs = list(run)
+        focused = any(s.region in focus for s in segs)
+        limit = craft.FOCUS_RUN_LIMIT_S if focused else craft.RUN_LIMIT_S
+        if sum(s.duration_s for s in segs) > limit + 1.0:
+            return True
+    return False

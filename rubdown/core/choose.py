@@ -1,0 +1,248 @@
+"""Choosing techniques per region for a composed session: which regions, which techniques."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from rubdown.core import craft
+from rubdown.core.layout import estimate_overhead
+from rubdown.core.models import Catalogue, Position, Profile, Technique
+from rubdown.core.safety import Limits
+from rubdown.core.stepspec import FOCUS_WEIGHT, StepSpec, make_spec
+
+FOCUS_TECHNIQUES = 3
+MIN_STEP_S = 50.0  # a short session gets fewer, fuller steps rather than many token ones
+# Regions are added until their default lengths fill this share of the time; the fit stretches
+# them (focus first) to the rest, so a session goes deeper rather than touching everything.
+FILL_WITH_DEFAULTS = 0.7
+# Where most people carry tension first; regions not listed come after, head to toe.
+REGION_PRIORITY = (
+    "shoulders",
+    "upper-back",
+    "neck",
+    "shoulder-blades",
+    "mid-back",
+    "lower-back",
+    "skull-base",
+    "hips",
+    "glutes",
+    "upper-arms",
+    "calves",
+    "thighs",
+    "forearms",
+    "feet",
+    "hands",
+    "spine",
+)
+# The regions a short session keeps longest: the neck, shoulders and back.
+TRUNK = REGION_PRIORITY[:6]
+KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
+
+
+def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
+    """The techniques that may be used on a region in this position, for this receiver."""
+
+    def find() -> tuple[Technique, ...]:
+        no_press = cat.regions[region].no_press
+        return tuple(
+            t
+            for t in cat.techniques.values()
+            if region in t.regions
+            and position.id in t.positions
+            and limits.allows(t, region, no_press)
+        )
+
+    return list(limits.remember(("candidates", region, position.id), find))
+
+
+def usable_techniques(cat: Catalogue, position: Position, limits: Limits) -> set[str]:
+    """Techniques that may be used somewhere the position reaches, for this receiver: only
+    where a light stroke can open the area (without one, deep work there is left out)."""
+    return {
+        t.id
+        for r in position.reaches
+        if r not in limits.avoid and craft.has_light_stroke(cat, position, limits, r)
+        for t in candidates(cat, r, position, limits)
+    }
+
+
+def substitute(
+    cat: Catalogue, t: Technique, region: str, position: Position, limits: Limits
+) -> Technique | None:
+    """The nearest safe technique to use instead of one that is not safe here."""
+    options = candidates(cat, region, position, limits)
+    options.sort(key=lambda o: (o.kind != t.kind, abs(o.pressure.default - t.pressure.default)))
+    return options[0] if options else None
+
+
+def rank(
+    cands: list[Technique], profile: Profile, rng: random.Random | None, tool: str = ""
+) -> list[Technique]:
+    """Favourites first, then the position's tool; shuffled within those when varied."""
+
+    def first(t: Technique) -> tuple[bool, bool]:
+        return (t.id not in profile.favourites, bool(tool) and not t.uses(tool))
+
+    ordered = sorted(cands, key=lambda t: (*first(t), len(t.regions)))
+    if rng is not None:
+        rng.shuffle(ordered)
+        ordered.sort(key=first)
+    return ordered
+
+
+def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -> list[str]:
+    """Focus regions first, then where tension sits most, then head to toe."""
+
+    def key(r: str) -> tuple[int, int, int]:
+        listed = REGION_PRIORITY.index(r) if r in REGION_PRIORITY else len(REGION_PRIORITY)
+        return (r not in focus, listed, cat.regions[r].order)
+
+    return sorted(regions, key=key)
+
+
+def limit_techniques(chosen: dict[str, list[Technique]], limits: Limits) -> None:
+    """A region a condition keeps short gets a technique per two minutes (with its glides)."""
+    for region, most in limits.max_seconds.items():
+        if region in chosen:
+            chosen[region] = chosen[region][: max(1, most // 120)]
+
+
+def least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | None:
+    """The region to leave out first: one off the trunk (where tension sits, the session's
+    heart), and of those a non-focus one whose techniques are used elsewhere too (so the
+    session keeps its variety), else the last non-focus one, else the last focus one."""
+    if len(chosen) <= 1:
+        return None
+    others = [r for r in chosen if r not in profile.focus]
+    outside = [r for r in others if r not in TRUNK]
+
+    def elsewhere(region: str) -> bool:
+        used = {t.id for r, ts in chosen.items() if r != region for t in ts}
+        return all(t.id in used for t in chosen[region])
+
+    spare = [r for r in outside if elsewhere(r)]
+    return (spare or outside or others or list(chosen))[-1]
+
+
+def grow_one(
+    chosen: dict[str, list[Technique]], options: dict[str, list[Technique]], regions: list[str]
+) -> bool:
+    """Add one more technique where there is one to add, most wanted regions first."""
+    for region in regions:
+        taken = {t.id for t in chosen.get(region, [])}
+        spare = [t for t in options[region] if t.id not in taken]
+        if spare:
+            chosen.setdefault(region, []).append(spare[0])
+            return True
+    return False
+
+
+def vary(
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    target: int,
+) -> None:
+    """Add unused techniques, most wanted regions first, until the session has enough variety."""
+    used = {t.id for ts in chosen.values() for t in ts}
+    for region in [*chosen, *(r for r in regions if r not in chosen)]:
+        for t in options[region]:
+            if len(used) >= target:
+                return
+            if t.id not in used:
+                chosen.setdefault(region, []).append(t)
+                used.add(t.id)
+
+
+def _seconds(t: Technique, reps: int) -> float:
+    return reps * t.seconds_per_rep * (1 + t.per_side)
+
+
+def choose_regions(
+    profile: Profile, options: dict[str, list[Technique]], regions: list[str], window: float
+) -> dict[str, list[Technique]]:
+    """Every focus region, then the most wanted others until their usual lengths fill the time."""
+    chosen: dict[str, list[Technique]] = {}
+    used: set[str] = set()
+    planned = 0.0
+    for region in regions:
+        focus = region in profile.focus
+        room = window - estimate_overhead(window, len(chosen))
+        if not focus and planned >= FILL_WITH_DEFAULTS * room:
+            break
+        # Prefer techniques not used yet elsewhere: variety across the session.
+        fresh = sorted(options[region], key=lambda t: t.id in used)
+        chosen[region] = fresh[: FOCUS_TECHNIQUES if focus else 1]
+        used.update(t.id for t in chosen[region])
+        # Count a focus region at its weighted length, so it keeps room to grow.
+        share = FOCUS_WEIGHT if focus else 1.0
+        planned += share * sum(_seconds(t, t.reps.default) for t in chosen[region])
+    return chosen
+
+
+def fit_short_session(
+    chosen: dict[str, list[Technique]],
+    window: float,
+) -> None:
+    """When a short session cannot give each step half its usual count, trim extra techniques.
+
+    Below half its usual count a step is a token gesture; fewer, fuller steps feel better.
+    Whole regions are left out later, against the steps' real lengths.
+    """
+
+    def too_full() -> bool:
+        steps = sum(
+            _seconds(t, max(t.reps.min, t.reps.default // 2)) for ts in chosen.values() for t in ts
+        )
+        count = sum(len(ts) for ts in chosen.values())
+        pauses = estimate_overhead(window, len(chosen))
+        return steps + pauses > window or count > window / MIN_STEP_S
+
+    for keep in (2, 1):
+        for region in chosen:
+            if not too_full():
+                return  # nothing changes from here on: no need to ask again
+            chosen[region] = chosen[region][:keep]
+
+
+def grow(
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    window: float,
+) -> None:
+    """Add further techniques, most wanted regions first, until the steps can fill the time."""
+
+    def most(t: Technique) -> float:
+        # A technique runs at most a few minutes in a row, so count no more than that.
+        return min(t.reps.max * t.seconds_per_rep * (1 + t.per_side), craft.RUN_LIMIT_S)
+
+    top = sum(most(t) for ts in chosen.values() for t in ts)
+    while top + estimate_overhead(window, len(chosen)) < window * 1.1:
+        for region in regions:
+            taken = {t.id for t in chosen.get(region, [])}
+            spare = [t for t in options[region] if t.id not in taken]
+            if spare:
+                chosen.setdefault(region, []).append(spare[0])
+                top += most(spare[0])
+                break
+        else:
+            return
+
+
+def chosen_specs(
+    cat: Catalogue,
+    chosen: dict[str, list[Technique]],
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+) -> list[StepSpec]:
+    """Steps head to toe; within a region, gentle kinds before firm ones."""
+    specs = [
+        make_spec(cat, t, r, position, profile, limits)
+        for r, techniques in chosen.items()
+        for t in techniques
+    ]
+    specs.sort(key=lambda s: (s.region.order, KIND_ORDER.index(s.technique.kind), s.pressure))
+    return specs
