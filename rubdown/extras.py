@@ -10,7 +10,7 @@ EXTRAS = {
     "pdf": ("weasyprint", "PDF output"),
     "postgres": ("psycopg", "a PostgreSQL database"),
     "plot": ("matplotlib", "a chart (stats --plot)"),
-    "listen": ("pocketsphinx", "voice commands (hear, guide --listen)"),
+    "listen": ("pocketsphinx", "voice commands (hear, guide --listen, the player's Listen)"),
 }
 
 
@@ -24,7 +24,7 @@ class MissingExtra(Exception):
         purpose = EXTRAS[extra][1]
         super().__init__(
             f"{purpose} needs rubdown's '{extra}' extra, which is not installed: "
-            f"pip install 'rubdown[{extra}]'"
+            f"pip install '.[{extra}]' in rubdown's folder"
         )
 
 

@@ -71,6 +71,34 @@ def cat() -> Catalogue:
     return load_catalogue()
 
 
+# Loaded by every Python started with it on PYTHONPATH: the path finder no longer finds
+# pocketsphinx, exactly as when rubdown was installed without its listen extra.
+WITHOUT_POCKETSPHINX = """
+import sys
+from importlib.machinery import PathFinder
+
+
+class WithoutPocketsphinx(PathFinder):
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name.partition(".")[0] == "pocketsphinx":
+            return None
+        return super().find_spec(name, path, target)
+
+
+sys.meta_path[:] = [WithoutPocketsphinx if f is PathFinder else f for f in sys.meta_path]
+"""
+
+
+@pytest.fixture(scope="session")
+def without_listen_extra(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment for subprocesses in which pocketsphinx cannot be imported."""
+    folder = tmp_path_factory.mktemp("no-pocketsphinx")
+    (folder / "sitecustomize.py").write_text(WITHOUT_POCKETSPHINX)
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
 # Property tests run 300 examples by default; HYPOTHESIS_PROFILE=thorough runs many more.
 settings.register_profile("default", max_examples=300)
 settings.register_profile("thorough", max_examples=5000)

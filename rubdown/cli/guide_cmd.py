@@ -256,9 +256,10 @@ def start_listening(sound: Sound, settings: dict[str, Any]) -> Any:
         mic, settings["heard"] = open_microphone(settings["wake"], playback)
     except ListenError as err:
         raise click.ClickException(f"cannot listen: {err}") from None
-    wake = '"rubdown", then ' if settings["wake"] else ""
+    from rubdown.voice.prompt import listen_prompt
+
     echo(
-        f"Listening: say {wake}lighter, firmer, more here, skip, go back, pause, go on or stop. "
+        f"Listening: {listen_prompt(settings['wake'])} "
         "Audio stays in memory on this computer; nothing is recorded or sent."
     )
     return mic
@@ -362,6 +363,10 @@ def guide_command(
     from rubdown.session.ownership import settle_stale
     from rubdown.store.db import open_store
 
+    if listen:
+        from rubdown.extras import require
+
+        require("listen")  # before the plan is shown: without the recogniser, say so first
     cat = catalogue_for(library)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     settings = {

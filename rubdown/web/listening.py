@@ -67,11 +67,11 @@ class Stream:
         return found[-1] if found else None
 
 
-def new_listener(on_heard: Callable[[Heard], None], playing: Any) -> Listener:
+def new_listener(on_heard: Callable[[Heard], None], playing: Any, wake: bool) -> Listener:
     """A recogniser for one stream (MissingExtra without the listen extra)."""
     from rubdown.voice.listen import Listener
 
-    return Listener(on_heard, playing=playing)
+    return Listener(on_heard, wake=wake, playing=playing)
 
 
 class WebListening:
@@ -82,11 +82,12 @@ class WebListening:
         self._streams: dict[int, Stream] = {}
         self._lock = threading.Lock()
 
-    def stream(self, session_id: int, stream_id: str) -> Stream:
-        """The session's stream with this id, started afresh if the page began a new one."""
+    def stream(self, session_id: int, stream_id: str, wake: bool = False) -> Stream:
+        """The session's stream with this id, started afresh if the page began a new one
+        (or changed its wake-word setting)."""
         with self._lock:
             found = self._streams.get(session_id)
-            if found is not None and found.stream_id == stream_id:
+            if found is not None and (found.stream_id, found.listener.wake) == (stream_id, wake):
                 return found
             if found is None and len(self._streams) >= MAX_LISTENING:
                 raise ListenRefused(429, "Too many sessions are listening on this server.")
@@ -94,23 +95,27 @@ class WebListening:
         if live.session.status not in ("running", "interrupted"):
             raise ListenRefused(409, f"Session {session_id} has ended: there is nothing to steer.")
         box: list[Stream] = []
-        listener = new_listener(lambda h: box[0].heard.append(h), lambda a, b: box[0].playing(a, b))
+        listener = new_listener(
+            lambda h: box[0].heard.append(h), lambda a, b: box[0].playing(a, b), wake
+        )
         box.append(Stream(stream_id, listener, self.monotonic()))
         with self._lock:
             self._streams[session_id] = box[0]
         return box[0]
 
-    def stop(self, session_id: int) -> None:
-        """The page turned listening off: forget its stream."""
+    def stop(self, session_id: int, stream_id: str | None = None) -> None:
+        """The page turned listening off: forget its stream (only that one, when named)."""
         with self._lock:
-            self._streams.pop(session_id, None)
+            found = self._streams.get(session_id)
+            if found is not None and stream_id in (None, found.stream_id):
+                del self._streams[session_id]
 
     def feed(
-        self, session_id: int, stream_id: str, pcm: bytes, speaking: str | None
+        self, session_id: int, stream_id: str, pcm: bytes, speaking: str | None, wake: bool = False
     ) -> list[dict[str, Any]]:
         """Decode one chunk; apply and describe each command it completed."""
         check_chunk(pcm)
-        stream = self.stream(session_id, stream_id)
+        stream = self.stream(session_id, stream_id, wake)
         with stream.lock:
             start = stream.listener.position_s
             if start + len(pcm) / 2 / SAMPLE_RATE > self.monotonic() - stream.began + AHEAD_SLACK_S:

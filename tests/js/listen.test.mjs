@@ -2,7 +2,7 @@
 // refusal), and the resampling of the microphone to 16 kHz 16-bit samples.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Resampler, listenProblem, micProblem } from "../../rubdown/web/static/js/listen.js";
+import { Resampler, listenProblem, micProblem, serverProblem } from "../../rubdown/web/static/js/listen.js";
 
 const getUserMedia = async () => ({});
 const window = (over) => ({ isSecureContext: true, AudioWorkletNode: class {}, navigator: { mediaDevices: { getUserMedia } }, ...over });
@@ -35,6 +35,11 @@ for (const [name, words] of refusals) {
     assert.match(micProblem({ name }), words);
   });
 }
+
+test("a server's refusal is shown in its own words, saying listening is off", () => {
+  const why = serverProblem(new Error("voice commands need the 'listen' extra: pip install '.[listen]'"));
+  assert.equal(why, "Listening is off: voice commands need the 'listen' extra: pip install '.[listen]'");
+});
 
 test("48 kHz becomes a third as many samples, scaled to 16 bits and clamped", () => {
   const r = new Resampler(48000);

@@ -7,8 +7,10 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from web_helpers import rubdown_serve
 
 from rubdown.store.repos import SessionsRepo
 from rubdown.web.listening import MAX_CHUNK_BYTES
@@ -181,3 +183,60 @@ def test_another_sites_page_cannot_stream_to_the_listen_endpoint(client: TestCli
         headers={"origin": "http://evil.example", "sec-fetch-site": "cross-site"},
     )
     assert reply.status_code == 403, reply.text
+
+
+def test_without_the_listen_extra_the_switch_is_refused_saying_how_to_install_it(
+    tmp_path: Path, without_listen_extra: dict[str, str]
+) -> None:
+    with rubdown_serve(without_listen_extra, tmp_path) as url:
+        sid = httpx.post(f"{url}/api/sessions", json={"minutes": 5}).json()["id"]
+        reply = httpx.post(f"{url}/api/sessions/{sid}/listen", params={"stream": "s1"})
+    assert reply.status_code == 501, reply.text
+    error = reply.json()["error"]
+    assert "the player's Listen" in error and "'listen' extra, which is not installed" in error
+    assert "pip install '.[listen]' in rubdown's folder" in error
+    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+
+
+def test_the_opening_chunk_says_what_to_say_with_and_without_the_wake_word(
+    client: TestClient,
+) -> None:
+    sid, _ = started(client)
+    replies = [
+        client.post(f"/api/sessions/{sid}/listen", params={"stream": "s1", "wake": wake}).json()
+        for wake in ("false", "true")
+    ]
+    assert [r["wake"] for r in replies] == [False, True]
+    assert replies[0]["prompt"].startswith("say lighter, firmer, more here")
+    assert replies[1]["prompt"].startswith('say "rubdown", then lighter, firmer')
+
+
+@pytest.mark.parametrize(
+    ("said", "wake", "commands"),
+    [
+        (["lighter", "rubdown, firmer"], "true", ["firmer"]),
+        (["lighter"], "true", []),
+        (["lighter"], "false", ["lighter"]),
+    ],
+)
+def test_with_the_wake_word_only_commands_after_rubdown_are_applied(
+    client: TestClient, tmp_path: Path, said: list[str], wake: str, commands: list[str]
+) -> None:
+    sid, clock = started(client)
+    wav, _ = recording(said, tmp_path)
+    heard = stream(client, sid, clock, pcm_of(wav), wake=wake)
+    assert [h["command"] for h in heard] == commands
+    voiced = [e.kind for e in events_of(client, sid) if (e.data or {}).get("by") == "voice"]
+    assert voiced == commands
+
+
+def test_stopping_a_stream_by_its_id_keeps_a_newer_one(client: TestClient) -> None:
+    sid, _ = started(client)
+    listening = client.app.state.rubdown.listening  # type: ignore[attr-defined]
+    for stream_id in ("old", "new"):
+        client.post(f"/api/sessions/{sid}/listen", params={"stream": stream_id})
+    newer = listening._streams[sid]
+    assert client.delete(f"/api/sessions/{sid}/listen", params={"stream": "old"}).status_code == 204
+    assert listening._streams.get(sid) is newer
+    client.delete(f"/api/sessions/{sid}/listen", params={"stream": "new"})
+    assert sid not in listening._streams

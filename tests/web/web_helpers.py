@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +68,41 @@ def all_no() -> dict[str, bool]:
 BOTH_DATABASES = pytest.mark.parametrize(
     "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
+
+
+@contextmanager
+def rubdown_serve(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """A real `rubdown serve` process on a free loopback port, in this environment; its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**env, "RUBDOWN_DATA_DIR": str(folder), "RUBDOWN_CACHE_DIR": str(folder / "cache")}
+    command = [sys.executable, "-c", "from rubdown.cli.main import main; main()", "serve"]
+    args = ["--port", str(port), "--voice", "espeak", "--db", f"sqlite:///{folder / 'db.sqlite3'}"]
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([*command, *args], env=env, stdout=out, stderr=out)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Return once the server answers (AssertionError with its output if it ended first)."""
+    import httpx
+
+    for _ in range(600):
+        if process.poll() is not None:
+            raise AssertionError(f"rubdown serve ended: {log.read_text()}")
+        try:
+            if httpx.get(f"{url}/api/catalogue", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.1)  # a tenth of a second, less if it ends
+    raise AssertionError(f"rubdown serve did not answer: {log.read_text()}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from rubdown.voice.prompt import listen_prompt
 from rubdown.web.listening import MAX_CHUNK_BYTES, ListenRefused, WebListening
 from rubdown.web.schemas import SessionId
 from rubdown.web.state import State
@@ -16,9 +17,16 @@ router = APIRouter(prefix="/api/sessions", tags=["listening"])
 StreamId = Annotated[
     str, Query(pattern=r"^[A-Za-z0-9-]{1,40}$", description="The page's id for this stream.")
 ]
+AStream = Annotated[
+    str | None,
+    Query(pattern=r"^[A-Za-z0-9-]{1,40}$", description="The stream to stop (default: any)."),
+]
 Speaking = Annotated[
     str | None,
     Query(max_length=200, description="What rubdown was saying over this chunk, if anything."),
+]
+Wake = Annotated[
+    bool, Query(description='Act only on commands after the wake word ("rubdown, lighter").')
 ]
 REFUSALS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such session."},
@@ -57,19 +65,22 @@ async def post_listen(
     state: State,
     stream: StreamId,
     speaking: Speaking = None,
+    wake: Wake = False,
 ) -> dict[str, Any]:
     """Decode 16 kHz 16-bit mono PCM (little-endian) in memory; apply each command heard.
 
-    An empty chunk opens the stream (and says whether listening can work here). Audio is
-    never stored. Each command goes through the session engine as a press would, by voice.
+    An empty chunk opens the stream (and says whether listening can work here, and what to
+    say). Audio is never stored. Each command goes through the session engine as a press
+    would, by voice. With wake, only commands after "rubdown" count.
     """
     pcm = await read_chunk(request)
-    heard = await run_in_threadpool(listening(state).feed, session_id, stream, pcm, speaking)
-    return {"listening": True, "heard": heard}
+    feed = listening(state).feed
+    heard = await run_in_threadpool(feed, session_id, stream, pcm, speaking, wake)
+    return {"listening": True, "wake": wake, "prompt": listen_prompt(wake), "heard": heard}
 
 
 @router.delete("/{session_id}/listen", status_code=204, summary="Stop listening")
-def delete_listen(session_id: SessionId, state: State) -> Response:
-    """The page turned its Listen switch off: its recogniser is dropped."""
-    listening(state).stop(session_id)
+def delete_listen(session_id: SessionId, state: State, stream: AStream = None) -> Response:
+    """The page turned its Listen switch off: its recogniser is dropped (a newer one is kept)."""
+    listening(state).stop(session_id, stream)
     return Response(status_code=204)

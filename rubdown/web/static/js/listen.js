@@ -1,11 +1,14 @@
 // The player's "Listen" switch: the microphone, at 16 kHz 16-bit mono, streamed in quarter-second
 // chunks to this session's own server, which hears the commands and applies them (by voice).
 // Audio goes nowhere else and is never stored; chunks sent while rubdown's cue plays say so.
-import { api } from "./common.js";
+import { ApiError, api, saveSettings } from "./common.js";
 
 export const RATE = 16000;
 const CHUNK = RATE / 4;
 const BACKLOG = 8; // chunks waiting to be sent; past this the oldest are dropped
+// Echo cancellation takes rubdown's own cues out; the browser's gain control and noise
+// suppression are off: they clipped and smeared speech until "rubdown, firmer" was not heard.
+const MIC = { channelCount: 1, echoCancellation: true, autoGainControl: false, noiseSuppression: false };
 
 // Averages each output sample's stretch of input (a box filter), carrying the rest over.
 export class Resampler {
@@ -60,21 +63,37 @@ export function micProblem(error) {
   return `The microphone could not be opened (${name || "unknown error"}): listening is off.`;
 }
 
+// Why the server would not listen (the listen extra missing, the session over…), in its words.
+export function serverProblem(error) {
+  return `Listening is off: ${error.message}`;
+}
+
 function streamId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export class Listening {
-  // speaking(): what rubdown's own voice is saying now (null when quiet).
-  constructor({ sessionId, button, status, echo, worklet, speaking }) {
-    Object.assign(this, { sessionId, button, status, echo, worklet, speaking });
+  // speaking(): what rubdown's own voice is saying now (null when quiet); settings.wake is the
+  // wake-word choice (wakeBox its checkbox), which the server applies.
+  constructor({ sessionId, button, status, echo, worklet, speaking, settings, wakeBox }) {
+    Object.assign(this, { sessionId, button, status, echo, worklet, speaking, settings });
     this.on = false;
     this.heard = [];
     button.addEventListener("click", () => (this.on ? this.stop() : this.start()));
+    if (!wakeBox) return;
+    wakeBox.checked = Boolean(settings.wake);
+    wakeBox.addEventListener("change", () => {
+      settings.wake = wakeBox.checked;
+      saveSettings(settings);
+      if (!this.on) return;
+      this.stop(); // and a new stream with the new choice
+      this.start();
+    });
   }
 
   path() {
-    return `/api/sessions/${this.sessionId}/listen?stream=${this.stream}`;
+    const wake = Boolean(this.settings && this.settings.wake);
+    return `/api/sessions/${this.sessionId}/listen?stream=${this.stream}&wake=${wake}`;
   }
 
   show(on, text) {
@@ -83,6 +102,7 @@ export class Listening {
     this.button.classList.toggle("on", on);
     this.status.textContent = on ? "Listening" : "Listen";
     document.body.dataset.listening = on ? "on" : "off";
+    this.button.dataset.wake = on && this.wake ? "on" : "off";
     if (text !== undefined) this.echo.textContent = text;
   }
 
@@ -90,14 +110,22 @@ export class Listening {
     const why = listenProblem(window);
     if (why) return this.show(false, why);
     this.stream = streamId();
+    let opened;
     try {
-      await api(this.path(), { method: "POST", body: new Uint8Array(0) });
-      this.mic = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true } });
+      opened = await api(this.path(), { method: "POST", body: new Uint8Array(0) });
+      this.mic = await navigator.mediaDevices.getUserMedia({ audio: MIC });
     } catch (error) {
-      return this.show(false, error.name ? micProblem(error) : error.message);
+      if (opened) this.forget();
+      return this.show(false, error instanceof ApiError ? serverProblem(error) : micProblem(error));
     }
+    this.wake = opened.wake;
     await this.tap();
-    this.show(true, "Listening: say lighter, firmer, more here, skip, go back, pause, go on or stop.");
+    this.show(true, `Listening: ${opened.prompt}`);
+  }
+
+  // The server drops this stream's recogniser (another stream of the session is left be).
+  forget() {
+    api(`/api/sessions/${this.sessionId}/listen?stream=${this.stream}`, { method: "DELETE" }).catch(() => null);
   }
 
   async tap() {
@@ -158,6 +186,6 @@ export class Listening {
     if (this.ctx) this.ctx.close();
     this.mic = null;
     this.ctx = null;
-    if (was) api(`/api/sessions/${this.sessionId}/listen`, { method: "DELETE" }).catch(() => null);
+    if (was) this.forget();
   }
 }

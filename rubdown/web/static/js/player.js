@@ -472,6 +472,7 @@ bindDialogs({ settings, saveSettings, applyTheme, quit, sessionId, onChange: () 
 listen();
 const listenButton = document.getElementById("listen-btn");
 window.__rubdown.listening = new Listening({ sessionId, button: listenButton, status: document.getElementById("listen-status"),
-  echo: document.getElementById("listen-echo"), worklet: listenButton.dataset.worklet, speaking: () => audio.speaking() });
+  echo: document.getElementById("listen-echo"), worklet: listenButton.dataset.worklet, speaking: () => audio.speaking(),
+  settings, wakeBox: document.getElementById("listen-wake") });
 requestAnimationFrame(onFrame);
 boot();
