@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rubdown.core import wording
-from rubdown.core.fitting import solve_reps
+from rubdown.core.fitting import capacity, solve_reps
 from rubdown.core.guidance import slot_for
 from rubdown.core.models import PlanError, Segment
 from rubdown.core.motion import StepMotion, on_step
+from rubdown.core.pauses import (
+    CALIBRATE_S,
+    CHECKIN_EVERY_S,
+    CHECKIN_FLEX,
+    CHECKIN_S,
+    CLOSING_FLEX,
+    CLOSING_S,
+    HOLD_S,
+    OIL_EVERY_S,
+    OIL_S,
+    POSITION_S,
+    calibration_words,
+    fixed_pauses,
+    hold_words,
+    move_words,
+    opening_words,
+    step_order,
+    timed_pauses,
+)
 from rubdown.core.stepspec import ANNOUNCE_S, StepSpec
 
-CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
-CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
-CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
-POSITION_S, OIL_S = 20.0, 8.0
-HOLD_S, CALIBRATE_S = 20.0, 30.0
-HOLD_AREA = "back"
-OIL_EVERY_S = 600.0
 FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
-# Side-lying starts on the left side, so the right side (facing up) is worked first.
-TURN_SIDES = ("right", "left")
 
 
 @dataclass
@@ -52,38 +61,53 @@ class _Chunk(NamedTuple):
     intro_reps: int | None  # the whole step's count on its first chunk, else None
 
     def fields(self) -> tuple[str, dict[str, object]]:
-        spec, t = self.spec, self.spec.technique
+        spec = self.spec
         say = (
             spec.intro(self.intro_reps, self.side)
             if self.intro_reps is not None
-            else wording.step_continue(t, self.reps)
+            else wording.step_continue(spec.technique, self.reps)
         )
-        return say, dict(
-            region=spec.region.id,
-            technique=t.id,
-            technique_kind=t.kind,
-            pressure=spec.pressure,
-            reps=self.reps,
-            side=self.side,
-            position=spec.position.id,
-            seconds_per_rep=t.seconds_per_rep,
-            min_reps=spec.min_reps,
-            max_reps=spec.max_reps,
-            max_pressure=spec.max_pressure,
-            weight=spec.weight,
-            step_index=self.step_index,
-            stroke_rule=t.stroke_rule,
-            technique_name=t.name,
-            region_name=spec.region.name,
-            motion=self.motion(),
-            role=spec.role,
-        )
+        memo = spec.memo()
+        # What every chunk of a step shares, worked out once per step.
+        static = memo.get("fields")
+        if static is None:
+            static = memo["fields"] = _step_fields(spec)
+        motion = memo.get(("motion", self.side), _UNKNOWN)
+        if motion is _UNKNOWN:
+            motion = memo[("motion", self.side)] = self.motion()
+        out = dict(cast(dict[str, object], static))
+        out.update(reps=self.reps, side=self.side, step_index=self.step_index, motion=motion)
+        return say, out
 
     def motion(self) -> StepMotion | None:
         """How the hands move in this chunk, on its side of the body."""
         t = self.spec.technique
         found = t.motion_on(self.spec.region.id, self.spec.position.view)
         return on_step(found, self.side, t.stroke_rule) if found else None
+
+
+_UNKNOWN = object()
+
+
+def _step_fields(spec: StepSpec) -> dict[str, object]:
+    """The segment fields every chunk of a step has in common."""
+    t = spec.technique
+    return dict(
+        region=spec.region.id,
+        technique=t.id,
+        technique_kind=t.kind,
+        pressure=spec.pressure,
+        position=spec.position.id,
+        seconds_per_rep=t.seconds_per_rep,
+        min_reps=spec.min_reps,
+        max_reps=spec.max_reps,
+        max_pressure=spec.max_pressure,
+        weight=spec.weight,
+        stroke_rule=t.stroke_rule,
+        technique_name=t.name,
+        region_name=spec.region.name,
+        role=spec.role,
+    )
 
 
 Row = tuple[float, str, object]
@@ -124,7 +148,7 @@ class _Layout:
         lead, lead_s = spec.lead(changed)
         need = lead_s + (OIL_S if oil_due else 0.0)
         if moved:
-            say = f"{wording.change_position(spec.position)} {spec.before}".strip()
+            say = move_words(spec)
             if self.c.since_checkin + slot_for(say, POSITION_S) + first_chunk > CHECKIN_EVERY_S:
                 self.check_in()
             self.move(spec, say, spec.cautions)
@@ -194,48 +218,6 @@ class _Layout:
             first = False
 
 
-Order = list[tuple[int, tuple[str, ...], bool]]
-
-
-def _turning_block(specs: Sequence[StepSpec], block: range) -> Order:
-    """A position worked one side at a time: every step on one side, a turn, then the other."""
-    first, second = TURN_SIDES
-    one = [k for k in block if specs[k].only_side in (None, first)]
-    two = [k for k in block if specs[k].only_side in (None, second)]
-    out: Order = [(k, (first,), False) for k in one]
-    return out + [(k, (second,), n == 0 and bool(one)) for n, k in enumerate(two)]
-
-
-def step_order(specs: Sequence[StepSpec]) -> Order:
-    """(step, sides to do, whether the receiver turns over first) in the order they are done."""
-    out: Order = []
-    i = 0
-    while i < len(specs):
-        position = specs[i].position
-        j = i + 1
-        while j < len(specs) and specs[j].position.id == position.id:
-            j += 1
-        if position.turns:
-            out += _turning_block(specs, range(i, j))
-        else:
-            for k in range(i, j):
-                both = specs[k].technique.per_side
-                sides = ("left", "right") if both else ("both",)
-                only = specs[k].only_side  # the left side already done before a live change
-                out.append((k, (only,) if only and both else sides, False))
-        i = j
-    return out
-
-
-def _opening_words(
-    specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
-) -> tuple[str, tuple[str, ...]]:
-    first = specs[0] if specs else None
-    extra = [first.before] if first and first.before else []
-    cautions = (*warnings, *(first.cautions if first else ()))
-    return " ".join([wording.opening_oil(oil), *warnings, *extra]), tuple(cautions)
-
-
 def lay_out(
     specs: Sequence[StepSpec],
     reps: Sequence[int],
@@ -248,7 +230,7 @@ def lay_out(
     """Rows for the given repetitions, ending with the still hold and the closing words."""
     layout = _Layout(cursor, oil)
     if opening:
-        say, cautions = _opening_words(specs, warnings, oil)
+        say, cautions = opening_words(specs, warnings, oil)
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil = 0.0
     for n, (k, sides, turn) in enumerate(step_order(specs)):
@@ -257,14 +239,11 @@ def lay_out(
             layout.turn(spec)
         layout.step(spec, reps[k], cursor.step_index + k, sides, lead=not (opening and n == 0))
         if calibrate and n == 0:
-            work = next((s.pressure for s in specs if s.role == "work"), spec.pressure)
-            say = wording.calibration(spec.region, work)
+            say = calibration_words(specs, spec)
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)
     last = specs[-1] if specs else None
     if last is not None:
-        areas = last.areas or (last.region.area_name,)
-        # The still hold rests on the back when the finish covers it, the first area otherwise.
-        say = wording.hold([a for a in areas if a == HOLD_AREA] or areas)
+        say = hold_words(last)
         layout.add(slot_for(say, HOLD_S), "hold", say, region=last.region.id)
     say = wording.closing(last.position if last else None)
     layout.add(slot_for(say, CLOSING_S), "closing", say)
@@ -389,32 +368,37 @@ def fit_steps(
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
     window = end_s - cursor.t
     slots = [s.slot() for s in specs]
-    order = step_order(specs)
-    done = [specs[k].region.id for k, _, _ in order]
-    moves = sum(1 for a, b in itertools.pairwise(done) if a != b)
-    turns = sum(1 for _, _, turn in order if turn)
-    overhead = estimate_overhead(window, moves, opening) + turns * POSITION_S
+    start = (cursor.region, cursor.position)
+    overhead = fixed_pauses(specs, step_order(specs), start, warnings, opening, calibrate, oil)
+    overhead += timed_pauses(window)
+    laid: dict[tuple[int, ...], list[Row]] = {}
 
     def layout(reps: Sequence[int]) -> list[Row]:
-        return lay_out(specs, reps, cursor, warnings, opening, calibrate, oil)
+        key = tuple(reps)
+        if key not in laid:  # the extreme layouts are often among those tried
+            laid[key] = lay_out(specs, reps, cursor, warnings, opening, calibrate, oil)
+        return laid[key]
 
-    if sum(s.min_reps * s.seconds for s in slots) > window + FIT_TOLERANCE_S:
-        _check_capacity(specs, window, layout, closing)  # the work alone is too long: say so
+    least, most = capacity(slots)
+    if least + overhead > window or most + overhead + CLOSING_FLEX[1] - CLOSING_S < window:
+        _check_capacity(specs, window, layout, closing)  # likely too much or too little: say so
     budget = window - overhead
     best = rows = layout(solve_reps(slots, budget))
-    best_miss = _miss(best, window, closing)
+    best_miss = (_miss(best, window, closing), abs(window - _total(best)))
     for attempt in range(8):
-        miss = _miss(rows, window, closing)
+        gap = window - _total(rows)
+        miss = (_miss(rows, window, closing), abs(gap))
         if miss < best_miss:
             best, best_miss = rows, miss
-        if miss == 0:
+        # Within the pauses' give is a fit; the first try, counted from an estimate of the
+        # pauses, is kept only when it leaves the closing and check-ins near their lengths.
+        if miss[0] == 0 and (attempt > 0 or miss[1] <= 2 * FIT_TOLERANCE_S):
             break
         if attempt == 1:
             # Two tries that miss: check the steps can fill the window at all (and fit in it)
             # before trying on; the two extreme layouts say clearly why not.
             _check_capacity(specs, window, layout, closing)
         # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
-        gap = window - _total(rows)
         budget += gap if attempt < 2 else gap / 2
         rows = layout(solve_reps(slots, budget))
     fitted = _flex(best, window - _total(best), cursor.t, closing)

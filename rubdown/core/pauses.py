@@ -1,0 +1,123 @@
+"""The pauses between steps: the order steps are done in, and the words and slots around them.
+
+The layout says these pauses on the clock; the fit counts them first, from the steps alone, so
+its first choice of repetitions already leaves them room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rubdown.core import wording
+from rubdown.core.guidance import slot_for
+from rubdown.core.stepspec import StepSpec
+
+CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
+CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
+CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
+POSITION_S, OIL_S = 20.0, 8.0
+HOLD_S, CALIBRATE_S = 20.0, 30.0
+HOLD_AREA = "back"
+OIL_EVERY_S = 600.0
+# Side-lying starts on the left side, so the right side (facing up) is worked first.
+TURN_SIDES = ("right", "left")
+# The check-ins and oil top-ups the clock brings cost a little more than their shortest slots
+# (the step after a check-in is named in it): measured over random plans, a second a check-in.
+TIMED_EXTRA_S = 1.0
+
+Order = list[tuple[int, tuple[str, ...], bool]]
+
+
+def _turning_block(specs: Sequence[StepSpec], block: range) -> Order:
+    """A position worked one side at a time: every step on one side, a turn, then the other."""
+    first, second = TURN_SIDES
+    one = [k for k in block if specs[k].only_side in (None, first)]
+    two = [k for k in block if specs[k].only_side in (None, second)]
+    out: Order = [(k, (first,), False) for k in one]
+    return out + [(k, (second,), n == 0 and bool(one)) for n, k in enumerate(two)]
+
+
+def step_order(specs: Sequence[StepSpec]) -> Order:
+    """(step, sides to do, whether the receiver turns over first) in the order they are done."""
+    out: Order = []
+    i = 0
+    while i < len(specs):
+        position = specs[i].position
+        j = i + 1
+        while j < len(specs) and specs[j].position.id == position.id:
+            j += 1
+        if position.turns:
+            out += _turning_block(specs, range(i, j))
+        else:
+            for k in range(i, j):
+                both = specs[k].technique.per_side
+                sides = ("left", "right") if both else ("both",)
+                only = specs[k].only_side  # the left side already done before a live change
+                out.append((k, (only,) if only and both else sides, False))
+        i = j
+    return out
+
+
+def opening_words(
+    specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
+) -> tuple[str, tuple[str, ...]]:
+    """The first words (oil, the session's warnings, the first step's) and the cautions said."""
+    first = specs[0] if specs else None
+    extra = [first.before] if first and first.before else []
+    cautions = (*warnings, *(first.cautions if first else ()))
+    return " ".join([wording.opening_oil(oil), *warnings, *extra]), tuple(cautions)
+
+
+def move_words(spec: StepSpec) -> str:
+    """Said when the session moves to the step's position."""
+    return f"{wording.change_position(spec.position)} {spec.before}".strip()
+
+
+def hold_words(last: StepSpec) -> str:
+    """The still hold: on the back when the finish covers it, the first area otherwise."""
+    areas = last.areas or (last.region.area_name,)
+    return wording.hold([a for a in areas if a == HOLD_AREA] or areas)
+
+
+def calibration_words(specs: Sequence[StepSpec], first: StepSpec) -> str:
+    """The pressure check after the first step, at the first working step's pressure."""
+    work = next((s.pressure for s in specs if s.role == "work"), first.pressure)
+    return wording.calibration(first.region, work)
+
+
+def fixed_pauses(
+    specs: Sequence[StepSpec],
+    order: Order,
+    start: tuple[str | None, str | None],
+    warnings: Sequence[str],
+    opening: bool,
+    calibrate: bool = False,
+    oil: str = "",
+) -> float:
+    """Seconds of the pauses the steps themselves bring, whatever their repetitions: the
+    opening, each announcement, move and turn, the still hold and the closing words."""
+    total = slot_for(opening_words(specs, warnings, oil)[0], OIL_S) if opening else 0.0
+    region, position = start
+    for n, (k, _, turn) in enumerate(order):
+        spec = specs[k]
+        if turn:
+            total += slot_for(wording.turn_over(spec.position), POSITION_S)
+            region, position = spec.region.id, spec.position.id
+        if not (opening and n == 0):
+            changed = region is not None and spec.region.id != region
+            if position is not None and spec.position.id != position:
+                total += slot_for(move_words(spec), POSITION_S)
+            elif changed or spec.before:
+                total += spec.lead(changed)[1]
+        if calibrate and n == 0:
+            total += slot_for(calibration_words(specs, spec), CALIBRATE_S)
+        region, position = spec.region.id, spec.position.id
+    if specs:
+        total += slot_for(hold_words(specs[-1]), HOLD_S)
+    return total + slot_for(wording.closing(specs[-1].position if specs else None), CLOSING_S)
+
+
+def timed_pauses(window: float) -> float:
+    """Seconds of the check-ins and oil top-ups the clock brings over a window."""
+    checkins = window // CHECKIN_EVERY_S
+    return checkins * (CHECKIN_S + TIMED_EXTRA_S) + (window // OIL_EVERY_S) * OIL_S
