@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rubdown.core.calibrate import NotAtThePressureCheck
+from rubdown.core.checkin import NotACheckIn
 from rubdown.core.planjson import plan_to_json
 from rubdown.core.timeline import segment_at
 from rubdown.session.changes import (
@@ -20,7 +22,7 @@ from rubdown.session.changes import (
     plan_change,
     spoken,
 )
-from rubdown.session.checkin import Answered, answer_check_in, answer_pressure_check
+from rubdown.session.checkin import ANSWERED, Answered, answer_check_in, answer_pressure_check
 from rubdown.session.force import plan_in_force
 from rubdown.store.errors import Conflict, StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
@@ -32,6 +34,11 @@ if TYPE_CHECKING:
 
 # What the player may put in an event's data: a few small fields, not a payload.
 CLIENT_DATA_BYTES = 4096
+# Answers refused as "not now", journalled by these words so a resent key is refused again.
+REFUSALS: dict[str, type[NotACheckIn]] = {
+    "not-a-check-in": NotACheckIn,
+    "not-at-the-pressure-check": NotAtThePressureCheck,
+}
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ class RunningSession:
         the outcome repeats the first one's note (repeated=True) and nobody is notified.
         """
         with self.lock:
-            stored = self.repo.event_by_client(self.session_id, client_id) if client_id else None
+            stored = self._stored(client_id, by, kind=CHANGE_EVENTS[change])
             if stored is not None:
                 return self._repeat(change, by, stored)
             now, at = self._where(clock_s)
@@ -132,7 +139,8 @@ class RunningSession:
             new, note = plan_change(self.plan, self.cat, change, at, now)
             changed = new is not self.plan
             event = None
-            if is_journalled(change, changed):
+            # A press with a key is journalled even when refused, so its resend hears the same.
+            if client_id is not None or is_journalled(change, changed):
                 data = change_data(change, by, note, new, at, changed)
                 event = self._journal(CHANGE_EVENTS[change], now, at, data, client_id)
             if changed:
@@ -145,14 +153,38 @@ class RunningSession:
             listener(outcome)
         return outcome
 
+    def _stored(
+        self, client_id: str | None, by: str, *, kind: str | None = None, answer: str | None = None
+    ) -> EventRecord | None:
+        """The event already journalled under client_id; Conflict if it was another request."""
+        if client_id is None:
+            return None
+        stored = self.repo.event_by_client(self.session_id, client_id)
+        if stored is None:
+            return None
+        data = stored.data or {}
+        same = data.get("by", by) == by and (kind is None or stored.kind == kind)
+        if not same or (answer is not None and data.get("answer") != answer):
+            raise Conflict(
+                f"client id {client_id!r} was already used for another request in session "
+                f"{self.session_id}: send a new id for a new request",
+                None,
+            )
+        return stored
+
     def _repeat(self, change: str, by: str, stored: EventRecord) -> Outcome:
-        """The outcome of a change already journalled as stored, told again."""
-        note = str((stored.data or {}).get("note", ""))
+        """The outcome of a change already journalled as stored, told again the same way."""
+        data = stored.data or {}
+        note = str(data.get("note", ""))
+        refusal = REFUSALS.get(str(data.get("refused")))
+        if refusal is not None:
+            raise refusal(note)  # refused the first time: refused again, whatever now
         last = len(self.plan.segments) - 1  # later changes may have re-fitted the plan
         index = min(stored.segment_index if stored.segment_index is not None else 0, last)
         say = spoken(change, by, note) if change in CHANGE_EVENTS else note  # answers say notes
+        changed = isinstance(data.get("plan"), dict)  # it re-fitted the plan the first time
         return Outcome(
-            change, by, index, stored.clock_s, note, say, False,
+            change, by, index, stored.clock_s, note, say, changed,
             self.plan, self.version, stored, repeated=True,
         )  # fmt: skip
 
@@ -204,11 +236,16 @@ class RunningSession:
     ) -> Outcome:
         """Decide an answer at clock_s, journal it, take the plan it leaves, notify."""
         with self.lock:
-            stored = self.repo.event_by_client(self.session_id, client_id) if client_id else None
+            stored = self._stored(client_id, by, answer=name.partition("-")[2])
             if stored is not None:
                 return self._repeat(name, by, stored)
             now, index = self._where(clock_s)
-            done = decide(now, index)
+            try:
+                done = decide(now, index)
+            except NotACheckIn as refused:
+                if client_id is not None:  # a resend of this key is refused the same way
+                    self._journal_refusal(refused, name, by, now, index, client_id)
+                raise
             changed = done.plan is not self.plan
             event = self._journal(done.kind, now, done.index, done.data, client_id, done.plan)
             if changed:
@@ -220,6 +257,14 @@ class RunningSession:
         for listener in self._listeners:
             listener(outcome)
         return outcome
+
+    def _journal_refusal(
+        self, refused: NotACheckIn, name: str, by: str, now: float, index: int, client_id: str
+    ) -> None:
+        """Journal an answer refused as not now, as an answer that changed nothing."""
+        word = next(w for w, kind in REFUSALS.items() if type(refused) is kind)
+        data = {"by": by, "note": str(refused), "answer": name.partition("-")[2], "refused": word}
+        self._journal(ANSWERED, now, index, data, client_id)
 
     def _where(self, clock_s: float) -> tuple[float, int]:
         """The clock reading within the plan and its segment; Conflict unless running."""
@@ -278,15 +323,17 @@ class RunningSession:
         """Say the owner is alive; returns the session's status."""
         return self.repo.heartbeat(self.session_id)
 
-    def finish(self, status: str, clock_s: float | None = None) -> SessionRecord:
-        """End the session as finished, quit or interrupted (once)."""
+    def finish(
+        self, status: str, clock_s: float | None = None, *, client_id: str | None = None
+    ) -> SessionRecord:
+        """End the session as finished, quit or interrupted (once; once per client id)."""
         with self.lock:
             at = round(clock_s, 3) if clock_s is not None else None
-            return self.repo.finish(self.session_id, status, at)
+            return self.repo.finish(self.session_id, status, at, client_id=client_id)
 
-    def resume(self, owner: str | None = None) -> SessionRecord:
-        """Carry on an interrupted session, now played by owner."""
+    def resume(self, owner: str | None = None, *, client_id: str | None = None) -> SessionRecord:
+        """Carry on an interrupted session, now played by owner (once per client id)."""
         with self.lock:
-            record = self.repo.resume(self.session_id, owner)
+            record = self.repo.resume(self.session_id, owner, client_id=client_id)
             self.owner = owner
             return record

@@ -150,23 +150,33 @@ def append_at_last_clock(
     kind: str,
     data: dict[str, Any],
     now: datetime | None = None,
+    client_id: str | None = None,
 ) -> None:
     """Journal a bookkeeping event at the session clock's last known reading."""
     last = last_event(session, row.id)
     # Progress saved between events (save_progress) is a later reading than the last event.
     clock = max(last.clock_s if last is not None else 0.0, row.position_s)
-    event = EventRow(kind=kind, clock_s=clock, data=data)
+    event = EventRow(kind=kind, clock_s=clock, data=data, client_id=client_id)
     append(session, row, event, row.position_s, now or utcnow())
 
 
-def by_client_id(session: Session, session_id: int, client_id: str | None) -> EventRow | None:
-    """The event already stored under this client id, if any."""
+def by_client_id(
+    session: Session, session_id: int, client_id: str | None, *kinds: str
+) -> EventRow | None:
+    """The event already stored under this client id, if any; Conflict if it is not one of
+    kinds (when given): a key names one request, and another request cannot borrow it."""
     if client_id is None:
         return None
     query = select(EventRow).where(
         EventRow.session_id == session_id, EventRow.client_id == client_id
     )
-    return session.scalar(query)
+    stored = session.scalar(query)
+    if stored is not None and kinds and stored.kind not in kinds:
+        raise Conflict(
+            f"client id {client_id!r} was already used for a {stored.kind} event in session "
+            f"{session_id}: send a new id for a new request"
+        )
+    return stored
 
 
 def is_stale(row: SessionRow, cutoff: datetime, alive: Callable[[str], bool]) -> bool:
@@ -243,7 +253,7 @@ class SessionsRepo:
         )
         with self.store.write() as session:
             row = lock_session(session, session_id)
-            stored = by_client_id(session, session_id, client_id)
+            stored = by_client_id(session, session_id, client_id, kind)
             if stored is not None:
                 return to_event(stored)
             check_open(row, kind)
@@ -292,17 +302,22 @@ class SessionsRepo:
         *,
         now: datetime | None = None,
         reason: str | None = None,
+        client_id: str | None = None,
     ) -> SessionRecord:
         """End a session as finished, quit or interrupted, once.
 
         Ending again the same way changes nothing; ending an ended session another way is a
-        Conflict. An interrupted session may still be finished or quit for good.
+        Conflict. An interrupted session may still be finished or quit for good. An ending
+        resent with its client_id is answered as the first time.
         """
         if status not in ENDINGS:
             raise StoreError(f"a session ends as one of {', '.join(ENDINGS)}, not {status!r}")
         now = now or utcnow()
         with self.store.write() as session:
             row = lock_session(session, session_id)
+            if by_client_id(session, session_id, client_id, status) is not None:
+                session.rollback()  # this very ending was stored: nothing more to write
+                return self.get(session_id)
             if row.status == status:
                 session.rollback()  # the same ending again: nothing to write
                 return self.get(session_id)
@@ -312,7 +327,7 @@ class SessionsRepo:
             if last is None or last.kind != status:  # the guide journals its ending itself
                 clock = clock_s if clock_s is not None else (last.clock_s if last else 0.0)
                 data = {"reason": reason} if reason else None
-                ending = EventRow(kind=status, clock_s=float(clock), data=data)
+                ending = EventRow(kind=status, clock_s=float(clock), data=data, client_id=client_id)
                 append(session, row, ending, None, now)
             row.status = status
             row.ended_at = now
@@ -342,16 +357,25 @@ class SessionsRepo:
         return latest[0] if latest and latest[0].status == "interrupted" else None
 
     def resume(
-        self, session_id: int, owner: str | None = None, now: datetime | None = None
+        self,
+        session_id: int,
+        owner: str | None = None,
+        now: datetime | None = None,
+        client_id: str | None = None,
     ) -> SessionRecord:
-        """Set an interrupted session running again under owner, journalling resumed."""
+        """Set an interrupted session running again under owner, journalling resumed (once
+        per client_id: a resend of the same resume is answered as the first time)."""
         now = now or utcnow()
         with self.store.write() as session:
             row = lock_session(session, session_id)
+            if by_client_id(session, session_id, client_id, "resumed") is not None:
+                session.rollback()
+                return self.get(session_id)
             if row.status != "interrupted":
                 raise Conflict(f"session {session_id} is {row.status}, not interrupted", row.status)
             row.status, row.ended_at, row.owner = "running", None, owner
-            append_at_last_clock(session, row, "resumed", {"after": "interrupted"}, now)
+            data = {"after": "interrupted"}
+            append_at_last_clock(session, row, "resumed", data, now, client_id)
             row.heartbeat_at = now
         return self.get(session_id)
 

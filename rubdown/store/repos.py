@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from rubdown.store.db import Store
 from rubdown.store.errors import StoreError
-from rubdown.store.journal import SessionsRepo, append_at_last_clock, lock_session
+from rubdown.store.journal import SessionsRepo, append_at_last_clock, by_client_id, lock_session
 from rubdown.store.models import FeedbackRow, utcnow
 from rubdown.store.people import PeopleRepo
 from rubdown.store.records import VERDICTS, FeedbackRecord
@@ -45,12 +45,18 @@ class FeedbackRepo:
         overall: int | None = None,
         pressure_verdict: str | None = None,
         favourite_technique: str | None = None,
+        *,
+        client_id: str | None = None,
     ) -> FeedbackRecord:
-        """Store the feedback and journal it as a feedback event in the same transaction."""
+        """Store the feedback and journal it as a feedback event in the same transaction;
+        sent again with the same client_id, the first one stands."""
         _check(overall, pressure_verdict)
         with self.store.write() as session:
             session_row = lock_session(session, session_id)
-            row = session.get(FeedbackRow, session_id) or FeedbackRow(session_id=session_id)
+            stored = session.get(FeedbackRow, session_id)
+            if stored is not None and by_client_id(session, session_id, client_id, "feedback"):
+                return _to_record(stored)  # this very feedback was saved: it stands
+            row = stored or FeedbackRow(session_id=session_id)
             row.overall = overall
             row.pressure_verdict = pressure_verdict
             row.favourite_technique = favourite_technique or None
@@ -61,7 +67,7 @@ class FeedbackRepo:
                 "pressure_verdict": pressure_verdict,
                 "favourite_technique": row.favourite_technique,
             }
-            append_at_last_clock(session, session_row, "feedback", data)
+            append_at_last_clock(session, session_row, "feedback", data, client_id=client_id)
             session.flush()
             return _to_record(row)
 

@@ -278,20 +278,22 @@ class LiveSessions:
         live.status = status
         return status
 
-    def finish(self, session_id: int, status: str, clock_s: float | None) -> SessionRecord:
+    def finish(
+        self, session_id: int, status: str, clock_s: float | None, client_id: str | None = None
+    ) -> SessionRecord:
         """End the session (once) and tell the remote."""
         live = self.get(session_id)
-        record = live.session.finish(status, clock_s)
+        record = live.session.finish(status, clock_s, client_id=client_id)
         live.status = record.status
         if clock_s is not None:
             live.clock.observe(clock_s, paused=True)
         self.hub.publish(session_id, {"type": "ended", "status": record.status})
         return record
 
-    def resume(self, session_id: int) -> SessionRecord:
+    def resume(self, session_id: int, client_id: str | None = None) -> SessionRecord:
         """An interrupted session plays again, now owned by this server."""
         live = self.get(session_id)
-        record = live.session.resume(self.owner)
+        record = live.session.resume(self.owner, client_id=client_id)
         live.status = record.status
         return record
 

@@ -163,6 +163,17 @@ class FinishIn(Strict):
 
     status: Literal["finished", "quit"]
     clock_s: Clock | None = None
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this ending: resending it is answered alike."
+    )
+
+
+class ResumeIn(Strict):
+    """Carry on an interrupted session."""
+
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this resume: resending it is answered alike."
+    )
 
 
 class FeedbackIn(Strict):
@@ -171,6 +182,9 @@ class FeedbackIn(Strict):
     overall: Rating | None = None
     pressure_verdict: Verdict | None = None
     favourite_technique: str | None = Field(None, max_length=80)
+    client_id: ClientId | None = Field(
+        None, description="The page's own id for this verdict: resending it stores it once."
+    )
 
 
 class ScreenIn(Strict):

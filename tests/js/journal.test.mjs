@@ -1,7 +1,7 @@
 // The player's journal: ids for resends, keeping entries until the server has them, heartbeats.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HEARTBEAT_MS, Journal, PAUSED_BEAT_MS, RETRY_MS, newClientId } from "../../rubdown/web/static/js/journal.js";
+import { HEARTBEAT_MS, Journal, PAUSED_BEAT_MS, RESEND_MS, RETRY_MS, newClientId, sendKeyed } from "../../rubdown/web/static/js/journal.js";
 
 class Failure extends Error {
   constructor(status, data = null) {
@@ -116,4 +116,48 @@ test("a page left paused stops beating, and beats again once it plays", async ()
   assert.equal(server.sent.length, 0);
   assert.equal(await journal.heartbeat(5, 1, true), "running");
   assert.equal(server.sent.length, 1);
+});
+
+test("a change whose reply was lost is resent with the same id, after each wait", async () => {
+  const server = fakeServer([new Failure(0), new Failure(0), { note: "Lighter." }]);
+  const waited = [];
+  const reply = await sendKeyed("/api/sessions/7/control", { action: "lighter" },
+    { call: server.call, sleep: async (ms) => { waited.push(ms); } });
+  assert.deepEqual(reply, { note: "Lighter." });
+  assert.deepEqual(waited, RESEND_MS);
+  assert.equal(server.sent.length, 3);
+  const ids = new Set(server.sent.map((sent) => sent.body.client_id));
+  assert.equal(ids.size, 1);
+  assert.match([...ids][0], /^[0-9a-f]{24}$/);
+  assert.equal(server.sent[0].body.action, "lighter");
+});
+
+test("a change refused by the server is not resent, and one given an id keeps it", async () => {
+  const server = fakeServer([new Failure(409), new Failure(0), new Failure(0)]);
+  const keep = { call: server.call, waits: [5], sleep: async () => {} };
+  await assert.rejects(sendKeyed("/x", { action: "skip" }, keep), (error) => error.status === 409);
+  assert.equal(server.sent.length, 1);
+  await assert.rejects(sendKeyed("/x", { client_id: "mine" }, keep), (error) => error.status === 0);
+  assert.deepEqual(server.sent.slice(1).map((sent) => sent.body.client_id), ["mine", "mine"]);
+});
+
+test("an entry kept for a change sent first keeps that change's id", async () => {
+  const server = fakeServer();
+  const { journal } = journalWith(server);
+  await journal.record("lighter", 4, { data: { offline: true }, client_id: "press-1" });
+  assert.equal(server.sent[0].body.client_id, "press-1");
+});
+
+test("the ending and a resume go out under ids, the ending's the same when resent", async () => {
+  const server = fakeServer([new Failure(0), {}, { status: "running" }]);
+  const { journal, timers } = journalWith(server);
+  await journal.finish("quit", 30);
+  await timers[0].fn();
+  assert.equal(server.sent[0].path, "/api/sessions/7/finish");
+  assert.equal(server.sent[0].body.status, "quit");
+  assert.match(server.sent[0].body.client_id, /^[0-9a-f]{24}$/);
+  assert.equal(server.sent[1].body.client_id, server.sent[0].body.client_id);
+  await journal.resume();
+  assert.equal(server.sent[2].path, "/api/sessions/7/resume");
+  assert.match(server.sent[2].body.client_id, /^[0-9a-f]{24}$/);
 });

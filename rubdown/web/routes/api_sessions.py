@@ -27,6 +27,7 @@ from rubdown.web.schemas import (
     PlanIn,
     PlaySessionOut,
     PressureCheckIn,
+    ResumeIn,
     SessionId,
     SessionOut,
     StartedOut,
@@ -199,7 +200,7 @@ async def get_stream(
 )
 def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str, Any]:
     """Journal the end and mark the session over; the same ending again changes nothing."""
-    return session_json(state.live.finish(session_id, body.status, body.clock_s))
+    return session_json(state.live.finish(session_id, body.status, body.clock_s, body.client_id))
 
 
 @router.post(
@@ -208,9 +209,12 @@ def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str
     responses=ENDED,
     response_model=SessionOut,
 )
-def post_resume(session_id: SessionId, state: State) -> dict[str, Any]:
-    """Set an interrupted session running again (journalling resumed), played from here."""
-    return session_json(state.live.resume(session_id))
+def post_resume(
+    session_id: SessionId, state: State, body: ResumeIn | None = None
+) -> dict[str, Any]:
+    """Set an interrupted session running again (journalling resumed), played from here; one
+    resent with the same client_id is answered as the first time."""
+    return session_json(state.live.resume(session_id, body.client_id if body else None))
 
 
 @router.post(
@@ -222,7 +226,11 @@ def post_resume(session_id: SessionId, state: State) -> dict[str, Any]:
 def post_feedback(session_id: SessionId, body: FeedbackIn, state: State) -> dict[str, Any]:
     """Store overall rating, pressure verdict and favourite step; the next plan learns from it."""
     saved = FeedbackRepo(state.store).save(
-        session_id, body.overall, body.pressure_verdict, body.favourite_technique
+        session_id,
+        body.overall,
+        body.pressure_verdict,
+        body.favourite_technique,
+        client_id=body.client_id,
     )
     return {
         "session_id": saved.session_id,

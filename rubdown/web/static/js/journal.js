@@ -9,11 +9,32 @@ export const HEARTBEAT_MS = 20000;
 // A page left paused this long stops beating, so a forgotten tab's session becomes interrupted.
 export const PAUSED_BEAT_MS = 10 * 60 * 1000;
 
+// Waits before each resend of a request whose reply was lost (no connection), then one last try.
+export const RESEND_MS = [1000, 3000];
+
 // A random id for one entry (crypto.randomUUID needs HTTPS; getRandomValues does not).
 export function newClientId(random = globalThis.crypto) {
   const bytes = new Uint8Array(12);
   random.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// POST a state-changing request under one client id (a new one unless body has it), sent again
+// with that same id while there is no connection: the server applies it once and answers a
+// resend as it answered the first. Any other failure is thrown at once.
+export async function sendKeyed(path, body = {}, { call = api, waits = RESEND_MS, sleep = pause } = {}) {
+  const keyed = { ...body, client_id: body.client_id ?? newClientId() };
+  for (const wait of waits) {
+    try {
+      return await call(path, { method: "POST", body: keyed });
+    } catch (error) {
+      if (error.status !== 0) throw error;
+      await sleep(wait);
+    }
+  }
+  return call(path, { method: "POST", body: keyed });
 }
 
 function browserStorage() {
@@ -49,13 +70,14 @@ export class Journal {
   }
 
   record(kind, clockS, extra = {}) {
-    this.queue.push({ kind, clock_s: Math.round(clockS * 1000) / 1000, ...extra, client_id: newClientId() });
+    // A press sent first as a change keeps its id here, so the server stores it once either way.
+    this.queue.push({ kind, clock_s: Math.round(clockS * 1000) / 1000, ...extra, client_id: extra.client_id ?? newClientId() });
     this.save();
     return this.flush();
   }
 
   finish(status, clockS) {
-    this.queue.push({ finish: status, clock_s: clockS });
+    this.queue.push({ finish: status, clock_s: clockS, client_id: newClientId() });
     this.save();
     return this.flush();
   }
@@ -86,7 +108,8 @@ export class Journal {
   }
 
   async resume() {
-    await this.call(`/api/sessions/${this.sessionId}/resume`, { method: "POST" });
+    await sendKeyed(`/api/sessions/${this.sessionId}/resume`, {}, { call: this.call,
+      sleep: (ms) => new Promise((resolve) => this.later(resolve, ms)) });
     this.onInterrupted?.();
   }
 
@@ -133,7 +156,8 @@ export class Journal {
   send(entry) {
     const base = `/api/sessions/${this.sessionId}`;
     if (entry.finish) {
-      return this.call(`${base}/finish`, { method: "POST", body: { status: entry.finish, clock_s: entry.clock_s } });
+      const body = { status: entry.finish, clock_s: entry.clock_s, client_id: entry.client_id };
+      return this.call(`${base}/finish`, { method: "POST", body });
     }
     return this.call(`${base}/events`, { method: "POST", body: entry });
   }

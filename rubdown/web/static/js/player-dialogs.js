@@ -1,5 +1,5 @@
 // The player's dialogs: pairing the remote, settings, ending early, and the feedback form.
-import { api } from "./common.js";
+import { sendKeyed } from "./journal.js";
 
 function opener(buttonId, dialogId) {
   const dialog = document.getElementById(dialogId);
@@ -35,7 +35,7 @@ function bindFeedback(sessionId) {
       pressure_verdict: data.get("pressure_verdict") || null,
       favourite_technique: data.get("favourite_technique") || null,
     };
-    await api(`/api/sessions/${sessionId}/feedback`, { method: "POST", body }).catch(() => null);
+    await sendKeyed(`/api/sessions/${sessionId}/feedback`, body).catch(() => null);
     location.href = "/history";
   });
   document.getElementById("feedback-skip").addEventListener("click", () => { location.href = "/"; });

@@ -4,7 +4,7 @@ import { api, applyTheme, clockText, loadSettings, saveSettings } from "./common
 import { SessionClock } from "./clock.js";
 import { AudioOut, mixPanel } from "./audio.js";
 import { Scheduler } from "./schedule.js";
-import { Journal } from "./journal.js";
+import { Journal, newClientId, sendKeyed } from "./journal.js";
 import { PlayerView } from "./view.js";
 import { changePressure, segmentAt } from "./timeline.js";
 import { bindDialogs, fillFavourites } from "./player-dialogs.js";
@@ -19,6 +19,8 @@ const sessionId = Number(root.dataset.session);
 const START_LEAD_MS = 120; // the first cue is scheduled ahead, not started late
 const STILL_FRAME_MS = 200; // how often a still screen is redrawn
 const FIRST_AUDIO_S = 20; // real seconds of cue audio fetched before Begin is offered (the decode window)
+// The giver's own press is resent once, quickly, before it is kept on the phone (offline).
+const PRESS_RESEND_MS = [250];
 const speed = Math.min(Math.max(Number(new URLSearchParams(location.search).get("speed")) || 1, 0.1), 1000);
 const settings = loadSettings();
 const clock = new SessionClock(speed);
@@ -47,10 +49,10 @@ function segment(i) {
   return state.plan.segments[i];
 }
 
-function record(kind, clockS, i, data) {
+function record(kind, clockS, i, data, clientId = undefined) {
   const seg = i == null ? null : segment(i);
   journal.record(kind, clockS, { segment_index: i ?? null, region: seg?.region ?? null,
-    technique: seg?.technique ?? null, speed, ...(data ? { data } : {}) });
+    technique: seg?.technique ?? null, speed, ...(data ? { data } : {}), ...(clientId ? { client_id: clientId } : {}) });
 }
 
 // Take a plan from the server (first load, or after a change made anywhere).
@@ -135,7 +137,8 @@ function goOnAfterAnswer(end, i, answer) {
 async function answer(choice) {
   if (!state.plan || state.done) return;
   try {
-    const message = await api(`/api/sessions/${sessionId}/answer`, { method: "POST", body: { answer: choice, by: "giver", clock_s: clock.time() } });
+    const body = { answer: choice, by: "giver", clock_s: clock.time() };
+    const message = await sendKeyed(`/api/sessions/${sessionId}/answer`, body, { waits: PRESS_RESEND_MS });
     handle(message, true);
   } catch (error) {
     if (error.status === 0) { showOffline(true); checkin.finish(choice, state.plan, view.index); }
@@ -169,7 +172,7 @@ async function begin() {
   await audio.unlock();
   wake.keep();
   if (state.status === "interrupted") {
-    await api(`/api/sessions/${sessionId}/resume`, { method: "POST" }).catch(() => null);
+    await sendKeyed(`/api/sessions/${sessionId}/resume`).catch(() => null);
     state.status = "running";
   }
   state.started = true;
@@ -271,17 +274,20 @@ async function quit() {
 // Lighter, firmer, more, skip, back: the server changes the plan and tells every page.
 async function control(action) {
   if (!state.plan || state.done) return;
+  // Its id goes with the change and, if the server cannot be reached, with the journal entry
+  // kept for it: a press that did arrive (its reply lost) is then stored once, not twice.
+  const body = { action, by: "giver", clock_s: clock.time(), client_id: newClientId() };
   try {
-    const message = await api(`/api/sessions/${sessionId}/control`, { method: "POST", body: { action, by: "giver", clock_s: clock.time() } });
+    const message = await sendKeyed(`/api/sessions/${sessionId}/control`, body, { waits: PRESS_RESEND_MS });
     handle(message, true);
   } catch (error) {
-    if (error.status === 0) offlineControl(action);
+    if (error.status === 0) offlineControl(action, body.client_id);
     else say(error.message);
   }
 }
 
 // Without the server: pressure changes and jumps still work on this phone; they are journalled later.
-function offlineControl(action) {
+function offlineControl(action, clientId) {
   const t = clock.time();
   const i = segmentAt(state.plan, t);
   const note = document.getElementById("offline-note");
@@ -296,12 +302,12 @@ function offlineControl(action) {
       cacheSession({ version: state.version, plan: state.plan, cues: state.cues });
       redraw();
     }
-    record(action, t, i, { offline: true, pressure: segment(i).pressure });
+    record(action, t, i, { offline: true, pressure: segment(i).pressure }, clientId);
     say(`${action === "lighter" ? "Lighter" : "Firmer"}: pressure ${segment(i).pressure} from now on.`);
   } else if (action === "skip" || action === "back") {
     const target = jumpTarget(i, action);
     if (target == null) return;
-    record(action === "skip" ? "segment-skipped" : "back", t, i, { offline: true });
+    record(action === "skip" ? "segment-skipped" : "back", t, i, { offline: true }, clientId);
     clock.seek(state.plan.segments[target].start_s);
     scheduler.rewind();
     position.save(clock.time(), state.version, true);

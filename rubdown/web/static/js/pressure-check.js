@@ -1,8 +1,9 @@
 // The pressure check at the start of a plan made with "pressure check first": big less, more
 // and right buttons while it is on. The server shifts the plan's pressures (core.calibrate);
 // this page only sends the answer and shows what comes back.
-import { api } from "./common.js";
-import { newClientId } from "./journal.js";
+import { sendKeyed } from "./journal.js";
+
+const RESEND_MS = [250]; // one quick resend under the same id, as the player's own presses
 
 export class PressureCheck {
   constructor({ root, sessionId, clockS, onMessage, onError, screen }) {
@@ -28,9 +29,10 @@ export class PressureCheck {
 
   async send(answer) {
     if (!this.on) return;
-    const body = { answer, by: "giver", clock_s: this.clockS(), client_id: newClientId() };
+    const body = { answer, by: "giver", clock_s: this.clockS() };
     try {
-      this.onMessage(await api(`/api/sessions/${this.sessionId}/check`, { method: "POST", body }), true);
+      const path = `/api/sessions/${this.sessionId}/check`;
+      this.onMessage(await sendKeyed(path, body, { waits: RESEND_MS }), true);
     } catch (error) {
       this.onError(error.status === 0 ? "The pressure check needs the connection to rubdown." : error.message);
     }

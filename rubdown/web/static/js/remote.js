@@ -1,7 +1,6 @@
 // The receiver's remote: four whole-screen zones (lighter, firmer, more here, stop), answers when
 // the giver checks in, what is happening now, and a buzz when the hands move to a new area.
-import { api } from "./common.js";
-import { newClientId } from "./journal.js";
+import { sendKeyed } from "./journal.js";
 
 const root = document.querySelector("main.remote");
 const sessionId = Number(root.dataset.session);
@@ -14,9 +13,6 @@ const WORDS = { lighter: "lighter", firmer: "firmer", more: "more time here", st
 const BUZZ = { lighter: [40], firmer: [40, 60, 40], more: [120], stop: [200, 80, 200],
   good: [40], stay: [120], less: [40], right: [120] };
 const NEW_AREA = [80, 80, 80];
-// A press whose reply is lost is sent again after these waits, under its own id, so the
-// server applies it once (its session engine stores the id with the event).
-const RESEND_MS = [1000, 3000];
 const CHECK_IN = [250, 100, 60];
 let last = { region: null, kind: null };
 let checkDone = false; // a "right" or the last round ended the pressure check
@@ -66,28 +62,16 @@ async function press(button) {
   buzz(BUZZ[action]);
   const answer = Boolean(button.dataset.answer || button.dataset.check);
   const path = `/api/sessions/${sessionId}/${button.dataset.check ? "check" : answer ? "answer" : "control"}`;
-  const body = { [answer ? "answer" : "action"]: action, by: "receiver", client_id: newClientId() };
+  // A press whose reply is lost is sent again under its own id: the server applies it once.
+  const body = { [answer ? "answer" : "action"]: action, by: "receiver" };
   try {
-    const message = await send(path, body);
+    const message = await sendKeyed(path, body);
     sent.textContent = answer ? `Sent. ${message.note}` : `Sent: ${WORDS[action]}. ${message.note || ""}`;
   } catch (error) {
     sent.textContent = error.status === 0 ? "Not sent: no connection to the giver's rubdown." : `Not sent: ${error.message}`;
   } finally {
     setTimeout(() => button.classList.remove("sent"), 300);
   }
-}
-
-// POST body, sending it again under the same id while there is no connection.
-async function send(path, body) {
-  for (const wait of RESEND_MS) {
-    try {
-      return await api(path, { method: "POST", body });
-    } catch (error) {
-      if (error.status !== 0) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-  return api(path, { method: "POST", body });
 }
 
 function listen() {
