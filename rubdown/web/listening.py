@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rubdown.web.live import LiveSessions
 
 SAMPLE_RATE = 16000
-# One chunk is at most a second of audio; the page sends a quarter of a second at a time.
+# One chunk is at most a second of audio; the page sends a tenth of a second at a time.
 MAX_CHUNK_BYTES = 2 * SAMPLE_RATE
 # Audio may run this far ahead of the wall clock (network bunching), never faster than speech.
 AHEAD_SLACK_S = 3.0
