@@ -54,7 +54,9 @@ class FeedbackRepo:
         with self.store.write() as session:
             session_row = lock_session(session, session_id)
             stored = session.get(FeedbackRow, session_id)
-            if stored is not None and by_client_id(session, session_id, client_id, "feedback"):
+            # Looked up first: a key another request used must be refused, not re-inserted.
+            sent_before = by_client_id(session, session_id, client_id, "feedback")
+            if stored is not None and sent_before is not None:
                 return _to_record(stored)  # this very feedback was saved: it stands
             row = stored or FeedbackRow(session_id=session_id)
             row.overall = overall
