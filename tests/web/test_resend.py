@@ -13,7 +13,7 @@ from web_helpers import BOTH_DATABASES, first_step
 from rubdown.session.changes import CLOSING_REST
 from rubdown.store.db import open_store
 from rubdown.store.records import EventRecord
-from rubdown.store.repos import SessionsRepo
+from rubdown.store.repos import FeedbackRepo, SessionsRepo
 
 pytestmark = BOTH_DATABASES
 
@@ -184,3 +184,24 @@ def test_feedback_resent_is_stored_once(client: TestClient, db_url: str) -> None
     again = client.post(f"/api/sessions/{sid}/feedback", json=verdict)
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
     assert [e.kind for e in keyed(db_url, sid, "thanks-1")] == ["feedback"]
+
+
+@pytest.mark.parametrize(
+    ("path", "request_"),
+    [("events", {"kind": "paused", "clock_s": 3.0}), ("finish", {"status": "finished"})],
+)
+def test_feedback_under_a_key_another_request_used_is_refused(
+    client: TestClient, db_url: str, path: str, request_: dict[str, Any]
+) -> None:
+    sid = start(client)["id"]
+    first = client.post(f"/api/sessions/{sid}/{path}", json={**request_, "client_id": "k-9"})
+    assert first.status_code < 300, first.text
+    if path != "finish":
+        client.post(f"/api/sessions/{sid}/finish", json={"status": "finished"})
+    before = events(db_url, sid)
+    verdict = {"overall": 4, "pressure_verdict": "right", "client_id": "k-9"}
+    borrowed = client.post(f"/api/sessions/{sid}/feedback", json=verdict)
+    assert borrowed.status_code == 409 and "already used" in borrowed.json()["error"]
+    assert events(db_url, sid) == before
+    with open_store(db_url) as store:
+        assert FeedbackRepo(store).get(sid) is None
