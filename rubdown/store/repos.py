@@ -53,12 +53,11 @@ class FeedbackRepo:
         _check(overall, pressure_verdict)
         with self.store.write() as session:
             session_row = lock_session(session, session_id)
-            stored = session.get(FeedbackRow, session_id)
-            # Looked up first: a key another request used must be refused, not re-inserted.
-            sent_before = by_client_id(session, session_id, client_id, "feedback")
-            if stored is not None and sent_before is not None:
-                return _to_record(stored)  # this very feedback was saved: it stands
-            row = stored or FeedbackRow(session_id=session_id)
+            # The key decides alone: this very feedback was saved (its row with it), it stands;
+            # a key another request used is a Conflict, never a second insert of the key.
+            if by_client_id(session, session_id, client_id, "feedback") is not None:
+                return _to_record(session.get_one(FeedbackRow, session_id))
+            row = session.get(FeedbackRow, session_id) or FeedbackRow(session_id=session_id)
             row.overall = overall
             row.pressure_verdict = pressure_verdict
             row.favourite_technique = favourite_technique or None
