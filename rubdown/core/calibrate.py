@@ -23,6 +23,8 @@ _PHRASE = re.compile(r"pressure (\d+) of 10(, [^.]*)?")
 class NotAtThePressureCheck(NotACheckIn):
     """A pressure-check answer came when the session is not at its pressure check."""
 
+    word = "not-at-the-pressure-check"
+
 
 def check_index(plan: Plan) -> int | None:
     """The index of the plan's pressure check, if it has one."""

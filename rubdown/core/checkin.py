@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rubdown.core import adjust
 from rubdown.core.models import Catalogue, Plan
 from rubdown.core.words import CHECK_IN_ANSWERS
@@ -26,6 +28,10 @@ assert tuple(ANSWERS) == tuple(WORDS) == CHECK_IN_ANSWERS
 
 class NotACheckIn(ValueError):
     """An answer came when the session is not at a check-in."""
+
+    # How the journal names this refusal (a resent answer is refused again); a subclass
+    # without its own word is journalled under its parent's.
+    word: ClassVar[str] = "not-a-check-in"
 
 
 def answer_target(plan: Plan, index: int) -> int | None:

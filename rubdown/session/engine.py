@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 
 # What the player may put in an event's data: a few small fields, not a payload.
 CLIENT_DATA_BYTES = 4096
-# Answers refused as "not now", journalled by these words so a resent key is refused again.
-REFUSALS: dict[str, type[NotACheckIn]] = {
-    "not-a-check-in": NotACheckIn,
-    "not-at-the-pressure-check": NotAtThePressureCheck,
-}
 
 
 @dataclass(frozen=True)
@@ -172,12 +167,14 @@ class RunningSession:
             )
         return stored
 
-    def _repeat(self, change: str, by: str, stored: EventRecord) -> Outcome:
-        """The outcome of a change already journalled as stored, told again the same way."""
+    def _repeat(
+        self, change: str, by: str, stored: EventRecord, refusal: type[NotACheckIn] | None = None
+    ) -> Outcome:
+        """The outcome of a change already journalled as stored, told again the same way (an
+        answer journalled as refused raises its refusal again)."""
         data = stored.data or {}
         note = str(data.get("note", ""))
-        refusal = REFUSALS.get(str(data.get("refused")))
-        if refusal is not None:
+        if refusal is not None and "refused" in data:
             raise refusal(note)  # refused the first time: refused again, whatever now
         last = len(self.plan.segments) - 1  # later changes may have re-fitted the plan
         index = min(stored.segment_index if stored.segment_index is not None else 0, last)
@@ -204,7 +201,7 @@ class RunningSession:
         def decide(now: float, index: int) -> Answered:
             return answer_check_in(self.plan, self.cat, answer, index, now, by)
 
-        return self._answer(f"answer-{answer}", by, clock_s, client_id, decide)
+        return self._answer(f"answer-{answer}", by, clock_s, client_id, decide, NotACheckIn)
 
     def check_pressure(
         self,
@@ -224,7 +221,8 @@ class RunningSession:
             events = self.repo.events(self.session_id)
             return answer_pressure_check(self.plan, answer, index, events, by)
 
-        return self._answer(f"check-{answer}", by, clock_s, client_id, decide)
+        refusal = NotAtThePressureCheck
+        return self._answer(f"check-{answer}", by, clock_s, client_id, decide, refusal)
 
     def _answer(
         self,
@@ -233,12 +231,14 @@ class RunningSession:
         clock_s: float,
         client_id: str | None,
         decide: Callable[[float, int], Answered],
+        refusal: type[NotACheckIn],
     ) -> Outcome:
-        """Decide an answer at clock_s, journal it, take the plan it leaves, notify."""
+        """Decide an answer at clock_s, journal it, take the plan it leaves, notify (refusal:
+        what decide raises when it is not the time, raised again for its resend)."""
         with self.lock:
             stored = self._stored(client_id, by, answer=name.partition("-")[2])
             if stored is not None:
-                return self._repeat(name, by, stored)
+                return self._repeat(name, by, stored, refusal)
             now, index = self._where(clock_s)
             try:
                 done = decide(now, index)
@@ -262,8 +262,8 @@ class RunningSession:
         self, refused: NotACheckIn, name: str, by: str, now: float, index: int, client_id: str
     ) -> None:
         """Journal an answer refused as not now, as an answer that changed nothing."""
-        word = next(w for w, kind in REFUSALS.items() if type(refused) is kind)
-        data = {"by": by, "note": str(refused), "answer": name.partition("-")[2], "refused": word}
+        answer = name.partition("-")[2]
+        data = {"by": by, "note": str(refused), "answer": answer, "refused": refused.word}
         self._journal(ANSWERED, now, index, data, client_id)
 
     def _where(self, clock_s: float) -> tuple[float, int]:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rubdown.core.calibrate import NotAtThePressureCheck
 from rubdown.core.models import PlanRequest
 from rubdown.core.planner import plan_session
 from rubdown.core.words import CHANGES
@@ -167,3 +168,22 @@ def test_an_answer_outside_a_check_in_is_refused_by_type(store: Store, cat, plan
     step = next(s for s in plan.segments if s.kind == "step")
     with pytest.raises(NotACheckIn):
         session.answer("good", step.start_s + 0.5)
+
+
+@pytest.mark.parametrize(
+    ("method", "answer", "refusal"),
+    [("answer", "lighter", NotACheckIn), ("check_pressure", "more", NotAtThePressureCheck)],
+)
+def test_a_refused_answer_resent_is_refused_again_by_its_type_and_word(
+    store: Store, cat, method: str, answer: str, refusal: type[NotACheckIn]
+) -> None:
+    plan = plan_session(cat, PlanRequest(minutes=20, position="lying", calibrate=True))
+    session = RunningSession.start(store, cat, plan)
+    step = next(s for s in plan.segments if s.kind == "step")
+    send = getattr(session, method)
+    for _ in range(2):  # the second time is a resend after a lost reply
+        with pytest.raises(NotACheckIn) as refused:
+            send(answer, step.start_s + 0.5, client_id="refused-1")
+        assert type(refused.value) is refusal
+    stored = [e for e in session.repo.events(session.session_id) if e.client_id == "refused-1"]
+    assert [(e.kind, e.data["refused"]) for e in stored] == [(ANSWERED, refusal.word)]
