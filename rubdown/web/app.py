@@ -27,7 +27,7 @@ from rubdown.web.hub import Hub
 from rubdown.web.listening import WebListening
 from rubdown.web.live import LiveSessions
 from rubdown.web.pairing import Pairings
-from rubdown.web.security import LOOPBACK_HOSTS, Guard, SameOrigin
+from rubdown.web.security import LOOPBACK_HOSTS, BodyLimit, Guard, SameOrigin
 from rubdown.web.state import WebState
 from rubdown.web.tls import Trust
 
@@ -120,7 +120,10 @@ def create_app(
     )
 
     app = FastAPI(
-        title="rubdown", version="0.1.0", description=DESCRIPTION, lifespan=_closing(state)
+        title="rubdown",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=_closing(state),
     )
     state.listening = WebListening(state.live)
     app.state.rubdown = state
@@ -129,6 +132,7 @@ def create_app(
         GZipMiddleware, minimum_size=1000, compresslevel=6, exclude_content_types=GZIP_SKIPS
     )
     app.add_middleware(SameOrigin)
+    app.add_middleware(BodyLimit)
     app.add_middleware(Guard, token=lan_token, pairings=state.pairings)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or LOOPBACK_HOSTS))
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

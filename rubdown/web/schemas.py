@@ -48,6 +48,15 @@ SegmentIndex = Annotated[int, Field(ge=0, le=10_000)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Clock = Annotated[float, Field(ge=0, le=MAX_CLOCK_S)]
 Speed = Annotated[float, Field(gt=0, le=1000)]
+# A catalogue id (region, condition, question) as a request names it, and lists of them: longer
+# than any id, or more than there are, is no mistake a person makes (and would be echoed back).
+CatalogueId = Annotated[str, Field(max_length=80)]
+Ids = Annotated[list[CatalogueId], Field(max_length=100)]
+# Every request's body is at most this (a plan, an event or a form is well under 8 KiB).
+MAX_BODY_BYTES = 64 * 1024
+BODY_TOO_LARGE = (
+    f"The request is over {MAX_BODY_BYTES // 1024} KiB: rubdown's pages never send that much."
+)
 # A page's own id for one event or press: sent again after a lost answer, it is applied once.
 ClientId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -92,9 +101,9 @@ class PlanIn(Strict):
     )
     routine: str | None = None
     pressure: Pressure | None = Field(None, description="Today's wish; overrides the stored one.")
-    focus: list[str] = Field(default_factory=list, description="Regions to spend longer on.")
-    avoid: list[str] = Field(default_factory=list, description="Regions to leave out.")
-    conditions: list[str] = Field(default_factory=list, description="Health conditions.")
+    focus: Ids = Field(default_factory=list, description="Regions to spend longer on.")
+    avoid: Ids = Field(default_factory=list, description="Regions to leave out.")
+    conditions: Ids = Field(default_factory=list, description="Health conditions.")
     vary: Seed | None = Field(None, description="Seed for another mix of techniques.")
     calibrate: StrictBool = Field(False, description="Open with a 30-second pressure check.")
     giver: str | None = Field(None, max_length=80)
@@ -141,7 +150,7 @@ class AnswerIn(Strict):
 
     answer: Answer
     by: By = "receiver"
-    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+    clock_s: Clock | None = Field(None, description="The player's clock; else estimated.")
     client_id: ClientId | None = Field(
         None, description="The page's own id for this answer: resending it applies it once."
     )
@@ -152,7 +161,7 @@ class PressureCheckIn(Strict):
 
     answer: PressureCheckAnswer
     by: By = "receiver"
-    clock_s: float | None = Field(None, ge=0, description="The player's clock; else estimated.")
+    clock_s: Clock | None = Field(None, description="The player's clock; else estimated.")
     client_id: ClientId | None = Field(
         None, description="The page's own id for this answer: resending it applies it once."
     )
@@ -190,7 +199,9 @@ class FeedbackIn(Strict):
 class ScreenIn(Strict):
     """Answers to the red-flag screen: every question's id with true (yes) or false (no)."""
 
-    answers: dict[str, bool] = Field(description="Question id to yes (true) or no (false).")
+    answers: dict[CatalogueId, bool] = Field(
+        max_length=100, description="Question id to yes (true) or no (false)."
+    )
 
 
 class PersonIn(Strict):
@@ -198,10 +209,10 @@ class PersonIn(Strict):
 
     name: SafeName = Name
     pressure: Pressure | None = None
-    conditions: list[str] = Field(default_factory=list)
+    conditions: Ids = Field(default_factory=list)
 
-    focus: list[str] = Field(default_factory=list)
-    avoid: list[str] = Field(default_factory=list)
+    focus: Ids = Field(default_factory=list)
+    avoid: Ids = Field(default_factory=list)
 
 
 class PersonPatch(Strict):
@@ -210,9 +221,9 @@ class PersonPatch(Strict):
     rename: SafeName | None = Field(None, json_schema_extra={"pattern": NAME_PATTERN})
     pressure: Pressure | None = None
 
-    conditions: list[str] | None = None
-    focus: list[str] | None = None
-    avoid: list[str] | None = None
+    conditions: Ids | None = None
+    focus: Ids | None = None
+    avoid: Ids | None = None
 
 
 class Out(BaseModel):

@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 
 from rubdown.web.pairing import Pairings
+from rubdown.web.schemas import BODY_TOO_LARGE, MAX_BODY_BYTES
 
 COOKIE = "rubdown_token"
 REMOTE_COOKIE = "rubdown_remote"
@@ -165,6 +167,41 @@ class SameOrigin:
             await _refuse(scope, send, 403, "Refused", CROSS_SITE)
             return
         await self.app(scope, receive, send)
+
+
+class BodyTooLarge(HTTPException):
+    """A body that went past the limit while being read (the error handlers answer 413)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, BODY_TOO_LARGE)
+
+
+class BodyLimit:
+    """ASGI middleware: a body declared over the limit is refused before a byte of it is read;
+    one sent in pieces is cut off as it passes the limit."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+            await _refuse(scope, send, 413, "Too large", BODY_TOO_LARGE)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY_BYTES:
+                raise BodyTooLarge
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def _cross_site(scope: dict[str, Any]) -> bool:
