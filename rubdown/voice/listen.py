@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rubdown.voice.commands import (
     COMMAND_OF_PHRASE,
@@ -24,6 +24,9 @@ from rubdown.voice.commands import (
     Heard,
 )
 from rubdown.voice.segment import FRAME_S, FRAME_SAMPLES, Segmenter, Utterance
+
+if TYPE_CHECKING:
+    from rubdown.voice.echo import EchoCanceller
 
 # After "rubdown" alone, a command said within this long is taken.
 WAKE_WINDOW_S = 4.0
@@ -141,6 +144,7 @@ class Listener:
     _pending: array[int] = field(default_factory=lambda: array("h"))
     _seed: list[int] = field(default_factory=lambda: [12345])
     _armed_until: float = -1.0
+    _echo: EchoCanceller | None = None  # made when a reference first comes with the audio
     keep: bool = False  # keep every utterance (bench and diagnostics)
     utterances: list[Utterance] = field(default_factory=list)
     rejected: list[tuple[Utterance, str]] = field(default_factory=list)
@@ -155,8 +159,14 @@ class Listener:
         assert self._segmenter is not None
         return self._segmenter._t * FRAME_S
 
-    def feed(self, samples: array[int]) -> None:
-        """Take any number of samples; decisions are made as utterances end."""
+    def feed(self, samples: array[int], played: Sequence[float] | None = None) -> None:
+        """Take any number of samples; decisions are made as utterances end.
+
+        `played` is what rubdown played over the same samples (on the same clock): its
+        echo is cancelled before segmentation, and then the time gate is not needed.
+        """
+        if played is not None or self._echo is not None:
+            samples = self._cancel(samples, played)
         self._pending.extend(samples)
         while len(self._pending) >= FRAME_SAMPLES:
             frame = self._pending[:FRAME_SAMPLES]
@@ -166,6 +176,14 @@ class Listener:
     def _segmenter_feed(self, frame: array[int]) -> Iterator[Utterance]:
         assert self._segmenter is not None
         return self._segmenter.feed(dither(frame, self._seed))
+
+    def _cancel(self, samples: array[int], played: Sequence[float] | None) -> array[int]:
+        """The samples without rubdown's echo (all audio goes through once a reference came)."""
+        if self._echo is None:
+            from rubdown.voice.echo import EchoCanceller
+
+            self._echo = EchoCanceller()
+        return self._echo.cancel(samples, played)
 
     def close(self) -> None:
         """The stream ended: decide on an utterance still open."""
@@ -220,6 +238,10 @@ class Listener:
 
     def _own_voice(self, utt: Utterance) -> Playback | None:
         """The playback this utterance overlaps, if rubdown was speaking then."""
+        # With what was played known and cancelled, the echo left says it; not the clock.
+        owned = None if self._echo is None else self._echo.owns(utt.start_s, utt.end_s)
+        if owned is not None:
+            return Playback(utt.start_s, utt.end_s, "its echo") if owned else None
         if self.playing is None:
             return None
         return self.playing(utt.start_s, utt.end_s + self.tuning.echo_tail_s)
