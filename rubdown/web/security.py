@@ -238,13 +238,16 @@ async def _exchange(scope: dict[str, Any], send: Any, cookie: str, token: str) -
         if k not in TOKEN_PARAMS
     ]
     target = scope["path"] + (f"?{urlencode(kept)}" if kept else "")
+    # Over HTTPS the cookie is Secure: the plain-HTTP trust port on the same host never sees it.
+    secure = "; Secure" if scope.get("scheme") == "https" else ""
     headers = [
         (b"location", target.encode("latin-1")),
         (b"cache-control", b"no-store"),
         (b"content-length", b"0"),
         (
             b"set-cookie",
-            f"{cookie}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}".encode(),
+            f"{cookie}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}"
+            f"{secure}".encode(),
         ),
         *((k.encode(), v.encode()) for k, v in HEADERS.items()),
     ]

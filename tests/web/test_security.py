@@ -217,3 +217,18 @@ def test_security_headers_are_on_refusals_too(client: TestClient) -> None:
     assert reply.status_code == 403
     assert "frame-ancestors" in reply.headers["content-security-policy"]
     assert re.search(r"rubdown only accepts changes", reply.json()["error"])
+
+
+def test_over_https_the_pairing_cookies_never_go_to_plain_http(
+    cat, db_url: str, engine, tmp_path
+) -> None:
+    """The trust port serves plain HTTP on the same host: a cookie without Secure goes there."""
+    app = create_app(db_url, cat, TOKEN, voice_engine=engine, cue_dir=tmp_path / "cues")
+    with TestClient(app, base_url="https://127.0.0.1", follow_redirects=False) as lan:
+        owner = lan.get(f"/?token={TOKEN}")
+        assert owner.status_code == 303 and "; Secure" in owner.headers["set-cookie"]
+        sid = lan.post("/api/sessions", json={"minutes": 5}).json()["id"]
+        token = _remote_token(lan, sid)
+        lan.cookies.clear()
+        remote = lan.get(f"/remote/{sid}?pair={token}")
+        assert remote.status_code == 303 and "; Secure" in remote.headers["set-cookie"]
