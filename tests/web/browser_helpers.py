@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -129,3 +131,43 @@ def journal_until(
     while not done(events := journal(server, session_id)) and time.monotonic() < deadline:
         time.sleep(0.1)
     return events
+
+
+def trusting_home(home: Path, ca: Path) -> None:
+    """An NSS database in home/.pki/nssdb (chromium's, with HOME=home) trusting rubdown's CA."""
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True)
+    db = f"sql:{nssdb}"
+    subprocess.run(["certutil", "-d", db, "-N", "--empty-password"], check=True)
+    subprocess.run(
+        ["certutil", "-d", db, "-A", "-t", "C,,", "-n", "rubdown", "-i", str(ca)], check=True
+    )
+
+
+# The player's Listen switch: what its echo line says, and what the page heard and applied.
+ECHO = "() => document.getElementById('listen-echo').textContent"
+HEARD = "() => window.__rubdown.listening.heard"
+
+
+def stays_off_saying(page: Any, words: str) -> str:
+    """Turn Listen on; it must stay off with these words in its echo (and no page error)."""
+    page.click("#listen-btn")
+    has = f"() => {{ const t = ({ECHO})(); return t.includes({json.dumps(words)}) && t; }}"
+    why = wait_until(page, has, 15)
+    assert page.get_attribute("#listen-btn", "aria-checked") == "false"
+    assert page.text_content("#listen-status") == "Listen"
+    assert page.evaluate("document.body.dataset.listening") != "on"
+    assert page.errors == [] and page.csp_errors == []
+    return str(why)
+
+
+def paused_in_a_step(page: Any) -> None:
+    """Begin, let the fast clock reach a massage step, and pause there (no cue playing)."""
+    page.click("#play-btn")
+    wait_until(
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        30,
+    )
+    page.click("#play-btn")
+    wait_until(page, "() => !window.__rubdown.clock.running")

@@ -7,14 +7,12 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, wait_until
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, trusting_home, wait_until
 from web_helpers import QuickEngine
 
 from rubdown.web import create_app, tls
@@ -27,17 +25,6 @@ if shutil.which("certutil") is None:
     pytest.skip("the HTTPS test needs certutil (libnss3-tools)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 NAME = "rubdown-phone.local"
-
-
-def trusting_home(home: Path, ca: Path) -> None:
-    """An NSS database in home/.pki/nssdb that trusts rubdown's CA for websites."""
-    nssdb = home / ".pki" / "nssdb"
-    nssdb.mkdir(parents=True)
-    db = f"sql:{nssdb}"
-    subprocess.run(["certutil", "-d", db, "-N", "--empty-password"], check=True)
-    subprocess.run(
-        ["certutil", "-d", db, "-A", "-t", "C,,", "-n", "rubdown", "-i", str(ca)], check=True
-    )
 
 
 @pytest.fixture(scope="module")

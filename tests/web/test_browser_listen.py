@@ -4,7 +4,6 @@ one and a server without the listen extra each leave the switch off, saying why 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +14,15 @@ import pytest
 from browser_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    ECHO,
+    HEARD,
     PHONE,
     current,
     journal_until,
     new_session,
     open_player,
+    paused_in_a_step,
+    stays_off_saying,
     wait_until,
 )
 from playwright import sync_api
@@ -36,7 +39,6 @@ pytestmark = pytest.mark.browser
 SPEED = 20
 # A home-network name mapped to 127.0.0.1 in chromium: plain http to it is not a secure context.
 LAN_NAME = "rubdown-laptop.lan"
-ECHO = "() => document.getElementById('listen-echo').textContent"
 
 
 @pytest.fixture(scope="module")
@@ -68,33 +70,6 @@ def player(server: dict[str, Any], browser: Any, **context: Any) -> tuple[int, A
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     return sid, page
-
-
-def stays_off_saying(page: Any, words: str) -> str:
-    """Turn Listen on; it must stay off with these words in its echo (and no page error)."""
-    page.click("#listen-btn")
-    has = f"() => {{ const t = ({ECHO})(); return t.includes({json.dumps(words)}) && t; }}"
-    why = wait_until(page, has, 15)
-    assert page.get_attribute("#listen-btn", "aria-checked") == "false"
-    assert page.text_content("#listen-status") == "Listen"
-    assert page.evaluate("document.body.dataset.listening") != "on"
-    assert page.errors == [] and page.csp_errors == []
-    return str(why)
-
-
-HEARD = "() => window.__rubdown.listening.heard"
-
-
-def paused_in_a_step(page: Any) -> None:
-    """Begin, let the fast clock reach a massage step, and pause there (no cue playing)."""
-    page.click("#play-btn")
-    wait_until(
-        page,
-        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
-        30,
-    )
-    page.click("#play-btn")
-    wait_until(page, "() => !window.__rubdown.clock.running")
 
 
 def test_saying_lighter_with_listen_on_lowers_the_pressure_by_voice(

@@ -70,36 +70,59 @@ BOTH_DATABASES = pytest.mark.parametrize(
 )
 
 
+def free_ports(count: int) -> int:
+    """A loopback port with the count - 1 ports after it free as well (a moment ago)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port: int = probe.getsockname()[1]
+        if port + count - 1 > 65535:
+            continue
+        try:
+            for offset in range(1, count):
+                with socket.socket() as after:
+                    after.bind(("127.0.0.1", port + offset))
+        except OSError:
+            continue
+        return port
+
+
 @contextmanager
-def rubdown_serve(env: dict[str, str], folder: Path) -> Iterator[str]:
-    """A real `rubdown serve` process on a free loopback port, in this environment; its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def rubdown_serve(env: dict[str, str], folder: Path, lan: bool = False) -> Iterator[str]:
+    """A real `rubdown serve` process on a free loopback port, in this environment; its URL.
+
+    With lan, `serve --lan` bound to loopback: HTTPS on the port, the plain-HTTP trust page on
+    the next one, and its output (pairing token, certificate) in folder/serve.log.
+    """
+    port = free_ports(2 if lan else 1)
     env = {**env, "RUBDOWN_DATA_DIR": str(folder), "RUBDOWN_CACHE_DIR": str(folder / "cache")}
+    env["PYTHONUNBUFFERED"] = "1"  # the token line is in the log before the server answers
     command = [sys.executable, "-c", "from rubdown.cli.main import main; main()", "serve"]
     args = ["--port", str(port), "--voice", "espeak", "--db", f"sqlite:///{folder / 'db.sqlite3'}"]
+    args += ["--lan", "--host", "127.0.0.1"] if lan else []
     log = folder / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen([*command, *args], env=env, stdout=out, stderr=out)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(url, process, log)
-        yield url
+        # The trust page is public: it answers before any pairing.
+        probe = f"http://127.0.0.1:{port + 1}/trust" if lan else f"{url}/api/catalogue"
+        wait_for(probe, process, log)
+        yield f"https://127.0.0.1:{port}" if lan else url
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Return once the server answers (AssertionError with its output if it ended first)."""
+def wait_for(probe: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Return once the server answers probe (AssertionError with its output if it ended first)."""
     import httpx
 
     for _ in range(600):
         if process.poll() is not None:
             raise AssertionError(f"rubdown serve ended: {log.read_text()}")
         try:
-            if httpx.get(f"{url}/api/catalogue", timeout=1).status_code == 200:
+            if httpx.get(probe, timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
