@@ -126,7 +126,10 @@ class RunningSession:
         the outcome repeats the first one's note (repeated=True) and nobody is notified.
         """
         with self.lock:
-            stored = self._stored(client_id, by, kind=CHANGE_EVENTS[change])
+            # A key names one press: the same change by the same person (Conflict otherwise).
+            stored = self.repo.event_by_client(
+                self.session_id, client_id, CHANGE_EVENTS[change], same={"by": by}
+            )
             if stored is not None:
                 return self._repeat(change, by, stored)
             now, at = self._where(clock_s)
@@ -147,25 +150,6 @@ class RunningSession:
         for listener in self._listeners:
             listener(outcome)
         return outcome
-
-    def _stored(
-        self, client_id: str | None, by: str, *, kind: str | None = None, answer: str | None = None
-    ) -> EventRecord | None:
-        """The event already journalled under client_id; Conflict if it was another request."""
-        if client_id is None:
-            return None
-        stored = self.repo.event_by_client(self.session_id, client_id)
-        if stored is None:
-            return None
-        data = stored.data or {}
-        same = data.get("by", by) == by and (kind is None or stored.kind == kind)
-        if not same or (answer is not None and data.get("answer") != answer):
-            raise Conflict(
-                f"client id {client_id!r} was already used for another request in session "
-                f"{self.session_id}: send a new id for a new request",
-                None,
-            )
-        return stored
 
     def _repeat(
         self, change: str, by: str, stored: EventRecord, refusal: type[NotACheckIn] | None = None
@@ -236,7 +220,8 @@ class RunningSession:
         """Decide an answer at clock_s, journal it, take the plan it leaves, notify (refusal:
         what decide raises when it is not the time, raised again for its resend)."""
         with self.lock:
-            stored = self._stored(client_id, by, answer=name.partition("-")[2])
+            same = {"by": by, "answer": name.partition("-")[2]}  # one answer by one person
+            stored = self.repo.event_by_client(self.session_id, client_id, same=same)
             if stored is not None:
                 return self._repeat(name, by, stored, refusal)
             now, index = self._where(clock_s)

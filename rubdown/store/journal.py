@@ -8,7 +8,7 @@ nothing is added after the end, and a session ends once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -161,20 +161,32 @@ def append_at_last_clock(
 
 
 def by_client_id(
-    session: Session, session_id: int, client_id: str | None, *kinds: str
+    session: Session,
+    session_id: int,
+    client_id: str | None,
+    *kinds: str,
+    same: Mapping[str, object] | None = None,
 ) -> EventRow | None:
-    """The event already stored under this client id, if any; Conflict if it is not one of
-    kinds (when given): a key names one request, and another request cannot borrow it."""
+    """The event already stored under this client id, if any.
+
+    A key names one request and another request cannot borrow it: Conflict if the stored event
+    is not one of kinds (when given) or its data differs in a field of same (who, which answer).
+    """
     if client_id is None:
         return None
     query = select(EventRow).where(
         EventRow.session_id == session_id, EventRow.client_id == client_id
     )
     stored = session.scalar(query)
-    if stored is not None and kinds and stored.kind not in kinds:
+    if stored is None:
+        return None
+    data = stored.data or {}
+    if (kinds and stored.kind not in kinds) or any(
+        data.get(field) != value for field, value in (same or {}).items()
+    ):
         raise Conflict(
-            f"client id {client_id!r} was already used for a {stored.kind} event in session "
-            f"{session_id}: send a new id for a new request"
+            f"client id {client_id!r} was already used for another request (a {stored.kind} "
+            f"event) in session {session_id}: send a new id for a new request"
         )
     return stored
 
@@ -385,10 +397,17 @@ class SessionsRepo:
             query = select(EventRow).where(EventRow.session_id == session_id)
             return [to_event(e) for e in session.scalars(query.order_by(EventRow.seq))]
 
-    def event_by_client(self, session_id: int, client_id: str) -> EventRecord | None:
-        """The session's event stored under a page's client id, if any."""
+    def event_by_client(
+        self,
+        session_id: int,
+        client_id: str | None,
+        *kinds: str,
+        same: Mapping[str, object] | None = None,
+    ) -> EventRecord | None:
+        """The session's event stored under a page's client id, if any; Conflict if another
+        request used the key (by_client_id: not one of kinds, or data unlike same)."""
         with self.store.sessionmaker() as session:
-            row = by_client_id(session, session_id, client_id)
+            row = by_client_id(session, session_id, client_id, *kinds, same=same)
             return to_event(row) if row is not None else None
 
     def get(self, session_id: int) -> SessionRecord:

@@ -77,6 +77,33 @@ def test_the_same_client_id_in_two_sessions_is_two_events(sessions: SessionsRepo
     assert len(sessions.events(one)) == len(sessions.events(two)) == 2
 
 
+@pytest.mark.parametrize(
+    ("kinds", "same", "borrowed"),
+    [
+        (("lighter",), {"by": "receiver"}, False),
+        ((), {"by": "receiver", "answer": "lighter"}, False),
+        (("lighter", "firmer"), {}, False),
+        (("firmer",), {"by": "receiver"}, True),
+        (("lighter",), {"by": "giver"}, True),
+        ((), {"answer": "firmer"}, True),
+        ((), {"note": "a field the event lacks"}, True),
+    ],
+)
+def test_a_key_is_found_for_its_own_request_and_refused_to_another(
+    sessions: SessionsRepo, kinds: tuple[str, ...], same: dict[str, str], borrowed: bool
+) -> None:
+    sid = sessions.start(PLAN, None, None)
+    data = {"by": "receiver", "answer": "lighter"}
+    first = sessions.record(sid, "lighter", 5.0, data=data, client_id="key-1")
+    if borrowed:
+        with pytest.raises(Conflict, match="'key-1' was already used for another request"):
+            sessions.event_by_client(sid, "key-1", *kinds, same=same)
+    else:
+        assert sessions.event_by_client(sid, "key-1", *kinds, same=same) == first
+    assert sessions.event_by_client(sid, "key-2", "firmer", same={"by": "giver"}) is None
+    assert sessions.event_by_client(sid, None, "firmer") is None
+
+
 @pytest.mark.parametrize("ending", ["finished", "quit"])
 def test_no_event_is_added_after_the_end(sessions: SessionsRepo, ending: str) -> None:
     sid = sessions.start(PLAN, None, None)

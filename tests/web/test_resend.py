@@ -123,6 +123,7 @@ def test_a_pressure_check_answer_refused_after_the_check_stays_refused(
         (("control", {"action": "lighter"}), ("events", {"kind": "resumed"})),
         (("events", {"kind": "paused"}), ("finish", {"status": "quit"})),
         (("answer", {"answer": "good"}), ("answer", {"answer": "lighter"})),
+        (("control", {"action": "lighter"}), ("answer", {"answer": "lighter", "by": "giver"})),
     ],
 )
 def test_a_key_names_one_request_and_another_cannot_borrow_it(
