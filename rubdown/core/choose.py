@@ -238,11 +238,12 @@ def chosen_specs(
     profile: Profile,
     limits: Limits,
 ) -> list[StepSpec]:
-    """Steps head to toe; within a region, gentle kinds before firm ones."""
+    """Steps in the position's flow; within a region, gentle kinds before firm ones."""
     specs = [
         make_spec(cat, t, r, position, profile, limits)
         for r, techniques in chosen.items()
         for t in techniques
     ]
-    specs.sort(key=lambda s: (s.region.order, KIND_ORDER.index(s.technique.kind), s.pressure))
+    flow = position.flow_rank
+    specs.sort(key=lambda s: (flow(s.region), KIND_ORDER.index(s.technique.kind), s.pressure))
     return specs

@@ -97,8 +97,9 @@ def within_safety_limits(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
-def flows_head_to_toe(plan: Plan, cat: Catalogue) -> list[str]:
-    """In a generated plan, the work never goes back up the body (a routine has its own order).
+def follows_the_body_flow(plan: Plan, cat: Catalogue) -> list[str]:
+    """In a generated plan, the work follows its position's flow (lying: the back, hips, legs
+    and feet, then the neck, shoulders and arms) and never goes back; a routine has its own.
 
     The light strokes that enter and leave an area may start where the hands can reach.
     """
@@ -112,8 +113,9 @@ def flows_head_to_toe(plan: Plan, cat: Catalogue) -> list[str]:
         same_block = a.position == b.position
         if same_block and cat.positions[a.position or ""].turns:
             same_block = a.side == b.side  # after turning over, the work starts again at the top
-        if same_block and cat.region_order(b.region or "") < cat.region_order(a.region or ""):
-            out.append(f"goes back up from {a.region} to {b.region}")
+        rank = cat.positions[b.position or ""].flow_rank
+        if same_block and rank(cat.regions[b.region or ""]) < rank(cat.regions[a.region or ""]):
+            out.append(f"goes back from {a.region} to {b.region}")
     return out
 
 
@@ -167,7 +169,7 @@ INVARIANTS: dict[str, Invariant] = {
         gentle_pressure_ramps,
         never_presses_the_spine,
         within_safety_limits,
-        flows_head_to_toe,
+        follows_the_body_flow,
         at_most_one_position_change,
         checks_in_every_five_minutes,
         announces_every_new_region,
@@ -181,7 +183,7 @@ INVARIANTS: dict[str, Invariant] = {
 GENERATED_ONLY = (
     "uses_enough_techniques",
     "balances_the_areas",
-    "flows_head_to_toe",
+    "follows_the_body_flow",
     "finish_connects_the_main_area",
 )
 ROUTINE_INVARIANTS = tuple(name for name in INVARIANTS if name not in GENERATED_ONLY)

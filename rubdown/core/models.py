@@ -112,6 +112,12 @@ class Position:
     drapes: tuple[Drape, ...] = ()
     tool: str = ""  # e.g. "forearm": at least half the step time is done with it
     rest: str = ""  # how the receiver rests at the end
+    flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
+
+    def flow_rank(self, region: Region) -> tuple[int, int]:
+        """Where a region comes in this position's flow: its area's place, then head to toe."""
+        area = region.area_name
+        return (self.flow.index(area) if area in self.flow else len(self.flow), region.order)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         turn = f.text("turn", False)
         drapes = _drapes(f, cat, problems)
         tool, rest = f.text("tool", False), f.text("rest", False)
+        flow = f.refs("flow", {r.area_name for r in cat.regions.values()}, "area")
         f.done()
         if f.ok and pid:
             yield (
@@ -106,6 +107,7 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
                     drapes=drapes,
                     tool=tool,
                     rest=rest,
+                    flow=flow,
                 ),
                 f.pos,
             )

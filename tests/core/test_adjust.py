@@ -108,7 +108,9 @@ def test_firmer_never_goes_past_the_safe_limit(plan):
     assert again is current and "limit" in note
 
 
-def test_cues_and_ticks_follow_the_plan(plan):
+def test_cues_and_ticks_follow_the_plan(cat):
+    # Thirty minutes: long enough for a step of ten or more repetitions (halfway, last three).
+    plan = plan_session(cat, PlanRequest(minutes=30, position="lying"))
     cues = build_cues(plan)
     assert [c.at_s for c in cues] == sorted(c.at_s for c in cues)
     assert sum(c.kind == "intro" for c in cues) == len(plan.segments)

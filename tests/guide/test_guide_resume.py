@@ -35,7 +35,8 @@ def history():
 def guide_process(data_dir, speed, stderr=None):
     env = {**os.environ, "RUBDOWN_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-c", "from rubdown.cli.main import main; main()", "guide"]
-    command += ["--minutes", "5", "--speed", str(speed), "--voice", "none", "--no-ticks"]
+    # Ten minutes: long enough for a step of ten repetitions, which has a 'Halfway.' cue.
+    command += ["--minutes", "10", "--speed", str(speed), "--voice", "none", "--no-ticks"]
     return subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
     )

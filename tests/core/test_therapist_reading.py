@@ -1,0 +1,57 @@
+"""What a therapist's reading of the printed plans found (issue 10, second reading)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.invariants import check_plan
+from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.planner import plan_session
+
+CAT = load_catalogue()
+
+
+def plan(minutes=30, position="lying", **profile):
+    return plan_session(
+        CAT, PlanRequest(minutes=minutes, position=position, profile=Profile(**profile))
+    )
+
+
+def first_work(p, area):
+    """When the hands first work an area (the opening and finish glides aside)."""
+    ends = {p.steps[0].step_index, p.steps[-1].step_index}
+    return next(
+        s.start_s
+        for s in p.steps
+        if s.step_index not in ends and CAT.regions[s.region].area_name == area
+    )
+
+
+@pytest.mark.parametrize("minutes", [20, 30, 60])
+def test_lying_works_the_back_then_hips_and_legs_before_the_arms(minutes):
+    p = plan(minutes)
+    back, arms = first_work(p, "back"), first_work(p, "arms")
+    assert back < first_work(p, "hips and buttocks") < arms
+    assert check_plan(p, CAT) == []
+
+
+def test_seated_works_the_back_before_the_arms():
+    p = plan(30, "seated")
+    assert first_work(p, "back") < first_work(p, "arms")
+
+
+def test_the_body_flow_invariant_catches_arms_before_the_back():
+    p = plan(30)
+    steps = [i for i, s in enumerate(p.segments) if s.kind == "step"]
+    segs = list(p.segments)
+    arm = next(i for i in steps if segs[i].region == "upper-arms" and segs[i].role == "work")
+    back = next(i for i in steps if segs[i].region == "mid-back" and segs[i].role == "work")
+    segs[arm], segs[back] = (
+        replace(segs[back], start_s=segs[arm].start_s),
+        replace(segs[arm], start_s=segs[back].start_s),
+    )
+    violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("follows_the_body_flow",))
+    assert violations and all(v.startswith("follows_the_body_flow") for v in violations)
