@@ -206,6 +206,15 @@ def _room_to_speak(spec: StepSpec) -> StepSpec:
     )
 
 
+def _fail_again(failed: list[tuple[list[StepSpec], PlanError]], specs: list[StepSpec]) -> None:
+    """The very steps that failed to fit before fail again: raise that error, do not refit."""
+    # A larger slack often composes the same steps (the estimate still fits them): the fit is
+    # a pure function of them, so its answer is known.
+    for before, err in failed:
+        if len(before) == len(specs) and all(a is b for a, b in zip(before, specs, strict=True)):
+            raise err
+
+
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     """Plan a session that fits the minutes and is safe for the receiver."""
     routine = cat.routines.get(request.routine) if request.routine else None
@@ -230,6 +239,7 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     window = minutes * 60.0
     warnings = guidance.area_warnings(cat, request.profile.conditions, limits.speakable)
     rounds = 1
+    failed: list[tuple[list[StepSpec], PlanError]] = []
     for slack in (*SLACK_S, *([SLACK_S[-1]] * MAX_ROUNDS)):
         tried = list(notes)
         if routine is not None:
@@ -241,8 +251,10 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
             specs = compose.from_catalogue(
                 cat, position, request.profile, limits, window, rng, tried, slack
             )
-        specs = _ramped(specs, tried)
+        composed = specs
         try:
+            _fail_again(failed, composed)
+            specs = _ramped(specs, tried)
             specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
             if routine is not None and runs_too_long(segments, request.profile.focus):
                 # Few safe strokes left (a condition allows only glides): fewer steps, not one
@@ -250,6 +262,7 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
                 raise TooMuchWork("one stroke would run on too long")
             break
         except PlanError as err:
+            failed.append((composed, err))
             one_place = len({s.position.id for s in specs}) == 1
             if routine and isinstance(err, TooLittleWork) and rounds < MAX_ROUNDS and one_place:
                 rounds += 1  # a longer session goes through the routine again, counts kept
