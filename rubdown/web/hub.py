@@ -12,6 +12,10 @@ from typing import Any
 
 QUEUE_LIMIT = 64
 KEEPALIVE_S = 15.0
+# A session's pages (player, remote, a reload or two) need a few streams; every watcher costs
+# each other one a presence message, so a flood of streams would stall the server for everyone.
+MAX_WATCHERS = 16
+MAX_STREAMS = 64
 
 
 def _offer(queue: asyncio.Queue[dict[str, Any]], message: dict[str, Any]) -> None:
@@ -47,6 +51,17 @@ class Hub:
         """How many pages are watching the session."""
         with self._lock:
             return len(self._subs.get(session_id, ()))
+
+    def full(self, session_id: int) -> str | None:
+        """Why one more stream would be too many (per session, or on this server), else None."""
+        with self._lock:
+            watching = len(self._subs.get(session_id, ()))
+            total = sum(len(subs) for subs in self._subs.values())
+        if watching >= MAX_WATCHERS:
+            return f"{MAX_WATCHERS} pages already follow session {session_id}: close one first."
+        if total >= MAX_STREAMS:
+            return f"{MAX_STREAMS} pages already follow sessions on this server: close one first."
+        return None
 
     def publish(self, session_id: int, message: dict[str, Any]) -> int:
         """Send a message to every subscriber of the session; returns how many."""

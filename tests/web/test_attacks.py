@@ -3,16 +3,22 @@ nothing stored is lost or changed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from web_helpers import BOTH_DATABASES
 
+from rubdown.web import create_app
+from rubdown.web.background import serve_in_thread
+from rubdown.web.hub import MAX_STREAMS, MAX_WATCHERS, Hub
 from rubdown.web.schemas import MAX_BODY_BYTES
 
-pytestmark = BOTH_DATABASES
 OVER = MAX_BODY_BYTES + 1
 
 
@@ -20,6 +26,7 @@ def _people(client: TestClient) -> list[str]:
     return [p["name"] for p in client.get("/api/people").json()]
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     "url, kwargs",
     [
@@ -39,6 +46,7 @@ def test_a_body_over_the_limit_is_refused_unread(
     assert _people(client) == ["Ann"]
 
 
+@BOTH_DATABASES
 def test_a_body_sent_in_pieces_is_cut_off_at_the_limit(client: TestClient) -> None:
     def pieces() -> Iterator[bytes]:
         yield b'{"name": "Eve", "focus": ["'
@@ -54,6 +62,7 @@ def test_a_body_sent_in_pieces_is_cut_off_at_the_limit(client: TestClient) -> No
     assert _people(client) == []
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     "url, body, field",
     [
@@ -75,6 +84,7 @@ def test_lists_of_ids_are_bounded(
     assert _people(client) == ["Ann"]
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     "path, body",
     [
@@ -87,3 +97,43 @@ def test_an_answers_clock_is_bounded(client: TestClient, path: str, body: dict[s
     reply = client.post(f"/api/sessions/{sid}/{path}", json=body)
     assert reply.status_code == 422
     assert reply.json()["detail"][0]["field"] == "clock_s"
+
+
+def test_a_flood_of_live_streams_is_refused_past_the_limit(
+    cat: Any, db_url: str, engine: Any, tmp_path: Path
+) -> None:
+    running = serve_in_thread(create_app(db_url, cat, voice_engine=engine, cue_dir=tmp_path))
+    try:
+        with httpx.Client(base_url=running.url, timeout=20) as api, ExitStack() as streams:
+            one, two = (api.post("/api/sessions", json={"minutes": 5}).json()["id"] for _ in "ab")
+            open_lines = []  # kept: a dropped line iterator closes its stream
+            for _ in range(MAX_WATCHERS):
+                reply = streams.enter_context(api.stream("GET", f"/api/sessions/{one}/stream"))
+                open_lines.append(reply.iter_lines())
+                # The first event comes once the server has subscribed the page.
+                assert reply.status_code == 200 and next(open_lines[-1]).startswith("data:")
+            refused = api.get(f"/api/sessions/{one}/stream")
+            assert refused.status_code == 429
+            assert (
+                refused.json()["error"]
+                == f"{MAX_WATCHERS} pages already follow session {one}: close one first."
+            )
+            assert api.get(f"/api/sessions/{two}/stream?limit=1").status_code == 200
+            assert (
+                api.post(f"/api/sessions/{one}/control", json={"action": "firmer"}).status_code
+                == 200
+            )
+    finally:
+        running.stop()
+
+
+def test_the_server_caps_its_streams_over_all_sessions() -> None:
+    async def fill() -> tuple[str | None, str | None]:
+        hub = Hub()
+        for number in range(MAX_STREAMS):
+            hub.subscribe(number % 10 + 1)
+        return hub.full(11), Hub().full(11)
+
+    full, empty = asyncio.run(fill())
+    assert full == f"{MAX_STREAMS} pages already follow sessions on this server: close one first."
+    assert empty is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from rubdown.session.checkin import WAIT_LIMIT_S
@@ -168,7 +168,7 @@ def post_check(session_id: SessionId, body: PressureCheckIn, state: State) -> di
     "/{session_id}/stream",
     summary="Live messages (server-sent events)",
     response_class=StreamingResponse,
-    responses=MISSING,
+    responses={**MISSING, 429: {"description": "Too many pages follow this session already."}},
 )
 async def get_stream(
     session_id: SessionId,
@@ -178,6 +178,9 @@ async def get_stream(
 ) -> StreamingResponse:
     """The current state first, then each plan change, pause and step as it happens."""
     live = state.live.get(session_id)
+    full = state.hub.full(session_id)
+    if full is not None:
+        raise HTTPException(429, full)
     stream = sse_stream(
         state.hub,
         session_id,
