@@ -1,14 +1,22 @@
-"""Planning time over 1,000 random requests: median and p99 (targets 1 ms and 5 ms)."""
+"""Planning time over 1,000 random requests: median and p99 (targets 1 ms and 5 ms).
+
+With --digest, print instead a sha256 over every request's plan JSON (or its error's type and
+message), so a speed-up can show it changed no plan.
+"""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import hashlib
+import json
 import random
 import statistics
 import time
 
 from rubdown.core.catalogue import load_catalogue
-from rubdown.core.models import PlanError, PlanRequest, Profile
+from rubdown.core.models import Catalogue, PlanError, PlanRequest, Profile
+from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
 
 REQUESTS = 1000
@@ -47,14 +55,37 @@ def random_request(
     )
 
 
-def main() -> None:
-    """Time plan_session over random requests and print the figures."""
-    cat = load_catalogue()
+def bench_requests(cat: Catalogue) -> list[PlanRequest]:
+    """The same 1,000 requests on every run."""
     rng = random.Random(20261124)
     conditions = [c for c, v in cat.conditions.items() if not v.refuse and not v.requires_avoid]
     routines = {r.id: r.minutes for r in cat.routines.values()}
     args = (sorted(cat.regions), conditions, routines, sorted(cat.positions))
-    requests = [random_request(rng, *args) for _ in range(REQUESTS)]
+    return [random_request(rng, *args) for _ in range(REQUESTS)]
+
+
+def digest(cat: Catalogue, requests: list[PlanRequest]) -> str:
+    """A sha256 over each request's canonical plan JSON, or its error's type and message."""
+    hasher = hashlib.sha256()
+    for request in requests:
+        try:
+            answer: object = plan_to_json(plan_session(cat, request), offline=True)
+        except PlanError as err:
+            answer = {"error": type(err).__name__, "message": err.message, "choices": err.choices}
+        hasher.update(json.dumps(answer, sort_keys=True, separators=(",", ":")).encode())
+        hasher.update(b"\n")
+    return hasher.hexdigest()
+
+
+def main() -> None:
+    """Time plan_session over random requests and print the figures (or, asked, their digest)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--digest", action="store_true", help="print a sha256 of all the plans")
+    cat = load_catalogue()
+    requests = bench_requests(cat)
+    if parser.parse_args().digest:
+        print(f"plans: {REQUESTS} requests, sha256 {digest(cat, requests)}")
+        return
     for request in requests[:50]:  # warm up caches and the interpreter
         with contextlib.suppress(PlanError):
             plan_session(cat, request)
