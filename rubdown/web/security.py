@@ -79,6 +79,17 @@ def served_hosts(bind: str, public_url: str | None = None, extra: Iterable[str] 
     return list(dict.fromkeys(h.lower() for h in hosts if h))
 
 
+def local_path(value: str | None, fallback: str) -> str:
+    """value if it is a path of this server, else fallback: never another site (open redirect)."""
+    # Browsers drop tabs and newlines from addresses and read a backslash as a slash, so
+    # "/\\evil" or "/\\n/evil" would become "//evil": another host.
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return fallback
+    if "\\" in value or any(ch.isspace() or not ch.isprintable() for ch in value):
+        return fallback
+    return value
+
+
 def new_token() -> str:
     """A random pairing token, short enough to type if the QR code cannot be scanned."""
     return secrets.token_urlsafe(12)

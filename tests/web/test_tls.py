@@ -101,7 +101,9 @@ def test_the_trust_page_opens_unpaired_and_goes_on_to_the_app(lan_client: TestCl
     assert lan_client.get("/plan").status_code == 401, "only /trust is open without pairing"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil", "/\t/evil.example"]
+)
 def test_the_trust_page_only_goes_on_inside_the_app(lan_client: TestClient, target: str) -> None:
     page = lan_client.get("/trust", params={"next": target})
     assert 'href="https://192.168.1.20:8000/"' in page.text

@@ -14,6 +14,7 @@ from rubdown.store.profiles import answer_screen
 from rubdown.store.repos import PeopleRepo
 from rubdown.web.routes.pages import render
 from rubdown.web.schemas import ScreenIn
+from rubdown.web.security import local_path
 from rubdown.web.state import State
 from rubdown.web.views import person_json
 
@@ -35,13 +36,6 @@ def screen_url(person: str, after: str | None = None) -> str:
     return f"{url}?next={quote(after, safe='')}" if after else url
 
 
-def safe_next(value: str | None) -> str:
-    """Only a path on this server may follow the screen (never another site)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/plan"
-
-
 @router.get("/api/screen", summary="The red-flag questions")
 def get_questions() -> list[dict[str, Any]]:
     """Asked before a person's first session and whenever their conditions change."""
@@ -60,7 +54,7 @@ def post_screen(name: str, body: ScreenIn, state: State) -> dict[str, Any]:
 def screen_page(name: str, request: Request, state: State) -> HTMLResponse:
     """The questions as a plain form."""
     person = PeopleRepo(state.store).get(name)
-    after = safe_next(request.query_params.get("next"))
+    after = local_path(request.query_params.get("next"), "/plan")
     return render(
         request, "screen.html", page="people", person=person, questions=questions(), next=after
     )
@@ -71,7 +65,7 @@ async def screen_from_form(name: str, request: Request, state: State) -> Respons
     """Store the form's answers; clear goes on to `next`, a red flag shows what to do (409)."""
     person = PeopleRepo(state.store).get(name)
     form = await request.form()
-    after = safe_next(str(form.get("next") or ""))
+    after = local_path(str(form.get("next") or ""), "/plan")
     answers = {f.id: form.get(f.id) == "yes" for f in RED_FLAGS if form.get(f.id) in ("yes", "no")}
     context = {"page": "people", "person": person, "questions": questions(), "next": after}
     try:

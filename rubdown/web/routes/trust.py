@@ -11,17 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from rubdown.web import tls
 from rubdown.web.app import STATIC
 from rubdown.web.routes.pages import render
+from rubdown.web.security import local_path
 from rubdown.web.state import State
 
 router = APIRouter(include_in_schema=False)
 NEXT = "Where to go once the certificate is trusted (a path of this app)."
-
-
-def safe_next(path: str | None) -> str:
-    """Only a path of this app: never another site (an open redirect)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return "/"
-    return path
 
 
 @router.get("/trust", response_class=HTMLResponse)
@@ -40,7 +34,7 @@ def trust_page(
         trust=trust,
         version=version,
         fingerprint=tls.fingerprint(trust.ca_cert),
-        next_url=urljoin(trust.https_url, safe_next(next)),
+        next_url=urljoin(trust.https_url, local_path(next, "/")),
     )
 
 
