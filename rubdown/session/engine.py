@@ -22,7 +22,14 @@ from rubdown.session.changes import (
     plan_change,
     spoken,
 )
-from rubdown.session.checkin import ANSWERED, Answered, answer_check_in, answer_pressure_check
+from rubdown.session.checkin import (
+    ANSWERED,
+    TO_CHECK_IN,
+    TO_PRESSURE_CHECK,
+    Answered,
+    answer_check_in,
+    answer_pressure_check,
+)
 from rubdown.session.force import plan_in_force
 from rubdown.store.errors import Conflict, StoreError
 from rubdown.store.repos import PeopleRepo, SessionsRepo
@@ -126,9 +133,11 @@ class RunningSession:
         the outcome repeats the first one's note (repeated=True) and nobody is notified.
         """
         with self.lock:
-            # A key names one press: the same change by the same person (Conflict otherwise).
+            # A key names one press: the same change by the same person, not an answer that
+            # made that change (Conflict otherwise).
+            same = {"by": by, "to": None}
             stored = self.repo.event_by_client(
-                self.session_id, client_id, CHANGE_EVENTS[change], same={"by": by}
+                self.session_id, client_id, CHANGE_EVENTS[change], same=same
             )
             if stored is not None:
                 return self._repeat(change, by, stored)
@@ -185,7 +194,8 @@ class RunningSession:
         def decide(now: float, index: int) -> Answered:
             return answer_check_in(self.plan, self.cat, answer, index, now, by)
 
-        return self._answer(f"answer-{answer}", by, clock_s, client_id, decide, NotACheckIn)
+        to = TO_CHECK_IN
+        return self._answer(f"answer-{answer}", by, clock_s, client_id, decide, NotACheckIn, to)
 
     def check_pressure(
         self,
@@ -205,8 +215,8 @@ class RunningSession:
             events = self.repo.events(self.session_id)
             return answer_pressure_check(self.plan, answer, index, events, by)
 
-        refusal = NotAtThePressureCheck
-        return self._answer(f"check-{answer}", by, clock_s, client_id, decide, refusal)
+        refusal, to = NotAtThePressureCheck, TO_PRESSURE_CHECK
+        return self._answer(f"check-{answer}", by, clock_s, client_id, decide, refusal, to)
 
     def _answer(
         self,
@@ -216,11 +226,14 @@ class RunningSession:
         client_id: str | None,
         decide: Callable[[float, int], Answered],
         refusal: type[NotACheckIn],
+        to: str,
     ) -> Outcome:
         """Decide an answer at clock_s, journal it, take the plan it leaves, notify (refusal:
-        what decide raises when it is not the time, raised again for its resend)."""
+        what decide raises when it is not the time, raised again for its resend; to: which
+        question it answers)."""
         with self.lock:
-            same = {"by": by, "answer": name.partition("-")[2]}  # one answer by one person
+            # A key names one answer by one person to one question (Conflict otherwise).
+            same = {"by": by, "answer": name.partition("-")[2], "to": to}
             stored = self.repo.event_by_client(self.session_id, client_id, same=same)
             if stored is not None:
                 return self._repeat(name, by, stored, refusal)
@@ -229,7 +242,7 @@ class RunningSession:
                 done = decide(now, index)
             except NotACheckIn as refused:
                 if client_id is not None:  # a resend of this key is refused the same way
-                    self._journal_refusal(refused, name, by, now, index, client_id)
+                    self._journal_refusal(refused, name, by, now, index, client_id, to)
                 raise
             changed = done.plan is not self.plan
             event = self._journal(done.kind, now, done.index, done.data, client_id, done.plan)
@@ -244,11 +257,19 @@ class RunningSession:
         return outcome
 
     def _journal_refusal(
-        self, refused: NotACheckIn, name: str, by: str, now: float, index: int, client_id: str
+        self,
+        refused: NotACheckIn,
+        name: str,
+        by: str,
+        now: float,
+        index: int,
+        client_id: str,
+        to: str,
     ) -> None:
         """Journal an answer refused as not now, as an answer that changed nothing."""
         answer = name.partition("-")[2]
         data = {"by": by, "note": str(refused), "answer": answer, "refused": refused.word}
+        data["to"] = to
         self._journal(ANSWERED, now, index, data, client_id)
 
     def _where(self, clock_s: float) -> tuple[float, int]:

@@ -197,4 +197,5 @@ def test_a_good_answer_is_journalled_with_who_and_changes_nothing(
         "by": "receiver",
         "answer": "good",
         "note": replies[0].json()["note"],
+        "to": "check-in",
     }
