@@ -30,6 +30,7 @@ from bench.listen_set import (
     cue_texts,
     write_wav,
 )
+from bench.listen_why import print_breakdown, print_false_accepts
 from rubdown.voice.commands import COMMAND_OF_PHRASE, WAKE_WORD, Heard
 from rubdown.voice.listen import Listener, Playback, Tuning
 from rubdown.voice.segment import FRAME_SAMPLES
@@ -47,6 +48,7 @@ class Run:
     heard: list[tuple[Heard, float]]  # with latency from the end of speech to the decision
     cpu_s: float
     seconds: float
+    listener: Listener | None = None  # kept when asked, for where the misses were lost
 
     @property
     def cpu_share(self) -> float:
@@ -59,8 +61,19 @@ def _wanted(text: str) -> str:
     return COMMAND_OF_PHRASE[text.removeprefix(f"{WAKE_WORD}, ")]
 
 
-def listen(stream: Stream, tuning: Tuning, told: bool = False, wake: bool = False) -> Run:
-    """Feed the stream in real-time-sized chunks, as a microphone would."""
+def listen(
+    stream: Stream,
+    tuning: Tuning,
+    told: bool = False,
+    wake: bool = False,
+    echo: bool = True,
+    keep: bool = False,
+) -> Run:
+    """Feed the stream in real-time-sized chunks, as a microphone would.
+
+    `told`: the time gate knows when cues played; `echo`: the canceller gets the played
+    track sample by sample, as `guide --listen` gives it what the mixer writes.
+    """
     playing = None
     if told:
         spans = [Playback(i.start_s, i.end_s, i.text) for i in stream.items]
@@ -75,14 +88,16 @@ def listen(stream: Stream, tuning: Tuning, told: bool = False, wake: bool = Fals
         compute = time.perf_counter() - chunk_started[0]
         heard.append((h, listener.position_s - h.at_s + compute))
 
-    listener = Listener(on_heard, tuning=tuning, playing=playing, wake=wake)
+    listener = Listener(on_heard, tuning=tuning, playing=playing, wake=wake, keep=keep)
     samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
+    played = stream.played if echo else None
     cpu = time.process_time()
     for i in range(0, len(samples), FRAME_SAMPLES):
         chunk_started[0] = time.perf_counter()
-        listener.feed(samples[i : i + FRAME_SAMPLES])
+        part = None if played is None else played[i : i + FRAME_SAMPLES]
+        listener.feed(samples[i : i + FRAME_SAMPLES], part)
     listener.close()
-    return Run(heard, time.process_time() - cpu, stream.seconds)
+    return Run(heard, time.process_time() - cpu, stream.seconds, listener if keep else None)
 
 
 def score_commands(stream: Stream, run: Run) -> tuple[int, int, int, list[float]]:
@@ -122,9 +137,7 @@ def build(work: Path, voices: tuple[str, ...], seed: int, quick: bool) -> dict[s
     )
     talk = conversation_lines(voices[:1] if quick else voices)
     conversation = builder.stream(talk, (0.3, 1.5), ("plain", "reverb"))
-    own = builder.stream(
-        [(t, CUE_VOICE) for t in cues], (0.8, 3.0), ("plain", "reverb"), natural=True
-    )
+    own = builder.played_stream([(t, CUE_VOICE) for t in cues], (0.8, 3.0))
     woken = [(f"{WAKE_WORD}, {text}", voice) for text, voice in command_lines(voices, 1)]
     wake = builder.stream(woken, (1.0, 2.5), ("plain", "reverb", "cue"), beds)
     return {"commands": commands, "conversation": conversation, "cues": own, "wake": wake}
@@ -134,49 +147,66 @@ def report(streams: dict[str, Stream], tuning: Tuning, work: Path) -> None:
     """Print every figure the issue asks for."""
     for name, stream in streams.items():
         write_wav(work / f"{name}.wav", stream.samples)
-    cmd = listen(streams["commands"], tuning)
-    right, wrong, missed, lat = score_commands(streams["commands"], cmd)
-    total = len(streams["commands"].items)
-    conv = listen(streams["conversation"], tuning)
-    own = listen(streams["cues"], tuning)
-    told = listen(streams["cues"], tuning, told=True)
-    print(f"recall on commands: {right / total:.1%} ({right}/{total}; {wrong} heard as another")
-    print(f"  command, {missed} missed)  target >= 95 %")
-    by_cond: dict[str, list[int]] = {}
-    for item in streams["commands"].items:
-        got = any(
-            h.command == _wanted(item.text)
-            and item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
-            for h, _ in cmd.heard
-        )
-        by_cond.setdefault(item.condition, []).append(int(got))
-    for cond, hits in sorted(by_cond.items()):
-        print(f"  {cond:7s}: {sum(hits) / len(hits):.1%} of {len(hits)}")
+    cmd = listen(streams["commands"], tuning, keep=True)
+    conv = listen(streams["conversation"], tuning, keep=True)
+    _report_recall(streams["commands"], cmd, listen(streams["commands"], tuning, echo=False))
     print(
         f"false accepts, ordinary conversation: {per_ten_minutes(conv):.2f} per 10 min "
         f"({len(conv.heard)} in {conv.seconds / 60:.1f} min)  target <= 1"
     )
+    print_false_accepts(conv)
+    own = _report_own(streams["cues"], tuning)
+    if "wake" in streams:
+        _report_wake(streams, tuning)
+    busiest = max(cmd.cpu_share, conv.cpu_share, own.cpu_share)
     print(
-        f"false accepts, rubdown's own cues: {per_ten_minutes(told):.2f} per 10 min with the "
-        f"playback gate, {per_ten_minutes(own):.2f} without it "
-        f"({own.seconds / 60:.1f} min)  target <= 1"
+        f"CPU while listening: {busiest:.1%} of one core at the busiest (commands "
+        f"{cmd.cpu_share:.1%}, conversation {conv.cpu_share:.1%}, cues with the canceller "
+        f"{own.cpu_share:.1%})  target <= 25 %"
     )
-    for h, _ in (conv.heard + own.heard)[:10]:  # a sample of what was wrongly acted on
-        print(f"    e.g. heard {h.command!r} at {h.at_s:.1f} s (confidence {h.confidence:.2f})")
+
+
+def _report_recall(stream: Stream, cmd: Run, bare: Run) -> None:
+    """Recall overall and where the misses were lost; latency; the canceller's share."""
+    right, wrong, missed, lat = score_commands(stream, cmd)
+    total = len(stream.items)
+    print(f"recall on commands: {right / total:.1%} ({right}/{total}; {wrong} heard as another")
+    print(f"  command, {missed} missed)  target >= 95 %")
+    assert cmd.listener is not None
+    print_breakdown(stream, cmd.heard, cmd.listener, _wanted)
+    under = [i for i in stream.items if i.condition == "cue"]
+    if under:
+        got = sum(_got(i, bare) for i in under)
+        print(f"  under a cue without the echo canceller: {got / len(under):.1%} of {len(under)}")
     if lat:
         p50, p95 = np.percentile(lat, 50), np.percentile(lat, 95)
         print(
             f"end of command to effect: median {p50 * 1000:.0f} ms, 95th percentile "
             f"{p95 * 1000:.0f} ms, worst {max(lat) * 1000:.0f} ms  target <= 600 ms"
         )
-    if "wake" in streams:
-        _report_wake(streams, tuning)
-    busiest = max(cmd.cpu_share, conv.cpu_share, own.cpu_share)
-    print(
-        f"CPU while listening: {busiest:.1%} of one core at the busiest (commands "
-        f"{cmd.cpu_share:.1%}, conversation {conv.cpu_share:.1%}, cues {own.cpu_share:.1%})"
-        "  target <= 25 %"
+
+
+def _got(item: Item, run: Run) -> bool:
+    """Whether the run acted on this command item as its command."""
+    return any(
+        h.command == _wanted(item.text)
+        and item.start_s - MATCH_BEFORE_S <= h.at_s <= item.end_s + MATCH_AFTER_S
+        for h, _ in run.heard
     )
+
+
+def _report_own(stream: Stream, tuning: Tuning) -> Run:
+    """False accepts on rubdown's own cues heard through the room, gated four ways."""
+    runs = {
+        "echo canceller and playback gate (the guide)": listen(stream, tuning, told=True),
+        "echo canceller alone": listen(stream, tuning),
+        "playback gate alone": listen(stream, tuning, told=True, echo=False),
+        "neither": listen(stream, tuning, echo=False),
+    }
+    print(f"false accepts, rubdown's own cues ({stream.seconds / 60:.1f} min)  target <= 1:")
+    for name, run in runs.items():
+        print(f"  {name}: {per_ten_minutes(run):.2f} per 10 min")
+    return runs["echo canceller alone"]
 
 
 def _report_wake(streams: dict[str, Stream], tuning: Tuning) -> None:
@@ -274,6 +304,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small set (a smoke run)")
     parser.add_argument("--tune", action="store_true", help="search settings on tuning voices")
     parser.add_argument("--work", type=Path, default=None, help="keep the WAVs here")
+    parser.add_argument("--voices", default=None, help="comma-separated voices (a subset)")
+    parser.add_argument("--seed", type=int, default=None, help="another draw of the set")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rubdown-listen-") as tmp:
         work = args.work or Path(tmp)
@@ -281,7 +313,10 @@ def main() -> None:
         voices = TUNING_VOICES if args.tune else HELD_OUT_VOICES
         if not args.tune:
             voices = (*voices, *_piper_voices())
-        streams = build(work, voices, 1 if args.tune else 2, args.quick)
+        if args.voices:
+            voices = tuple(args.voices.split(","))
+        seed = args.seed if args.seed is not None else 1 if args.tune else 2
+        streams = build(work, voices, seed, args.quick)
         print(f"voices: {', '.join(voices)}; {RATE} Hz; work folder {work}")
         if args.tune:
             tune(streams)

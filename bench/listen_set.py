@@ -3,7 +3,9 @@
 Every utterance is spoken by an offline engine (espeak-ng voices; Piper when rubdown has it),
 then sox changes its speed (±20 %), its pitch (±3 semitones) and, for some, adds room reverb.
 Streams join utterances with pauses over background noise at 15 dB SNR; in some command
-utterances one of rubdown's own cue sentences plays underneath, 10 dB below the speaker.
+utterances one of rubdown's own cue sentences plays underneath: the clean cue is the stream's
+`played` track (what rubdown sent to the loudspeaker), and the microphone hears it through a
+simulated room (a delay and a decaying tail), 10 dB below the speaker.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from rubdown.voice.commands import phrases
 
 RATE = 16000
 SNR_DB = 15.0
+WARM_S = 4.0  # cue speech at the start of a stream with cues under its commands
+LEVEL = 3000.0  # the speaker's level at the microphone (16-bit RMS of the loud part)
 CUE_BED_DB = -10.0
 # Voices fitted on (tuning) and voices never seen while tuning (held out).
 TUNING_VOICES = ("en-us", "en-gb")
@@ -109,6 +113,7 @@ class Stream:
 
     samples: np.ndarray
     items: tuple[Item, ...]
+    played: np.ndarray | None = None  # what rubdown played over it (same clock), if anything
 
     @property
     def seconds(self) -> float:
@@ -194,33 +199,86 @@ class SetBuilder:
         natural: bool = False,
     ) -> Stream:
         """Utterances (text, voice) with pauses, each under one condition, over noise."""
-        parts, items, t, level = [], [], 0.0, 3000.0
+        signal, items, spans = self._compose(lines, gaps, conditions, natural, bool(beds))
+        played = self._beds(beds or [], spans, len(signal), LEVEL) if spans else None
+        if played is not None:
+            signal = signal + through_room(played, self.room())
+        scale = LEVEL / 10 ** (SNR_DB / 20)
+        return Stream(signal + scale * noise(len(signal), self.np_rng), items, played)
+
+    def _compose(
+        self,
+        lines: list[tuple[str, str]],
+        gaps: tuple[float, float],
+        conditions: tuple[str, ...],
+        natural: bool,
+        beds: bool,
+    ) -> tuple[np.ndarray, tuple[Item, ...], list[tuple[int, int]]]:
+        """The utterances with pauses (no noise yet), their items, and where cues play."""
+        parts, items, t = [], [], 0.0
+        spans: list[tuple[int, int]] = []  # where a cue plays under a command (samples)
+        if beds:  # a session talks before anyone answers: the canceller has heard the room
+            parts, t = [np.zeros(round(WARM_S * RATE))], WARM_S
+            spans.append((0, round(WARM_S * RATE)))
         for text, voice in lines:
             condition = self.rng.choice(conditions)
             x = self.utterance(text, voice, condition == "reverb", natural)
-            x *= level / rms(x)
+            x *= LEVEL / rms(x)
             loud = np.nonzero(np.abs(x) > 0.05 * np.abs(x).max())[0]
             edges = (loud[0] / RATE, (loud[-1] + 1) / RATE) if loud.size else (0.0, 0.0)
-            if condition == "cue" and beds:
-                x = x + self._bed(beds, len(x), level)
             gap = np.zeros(round(self.rng.uniform(*gaps) * RATE))
+            if condition == "cue" and beds:  # the cue began up to a gap earlier
+                early = round(self.rng.uniform(0.3, 1.0) * len(gap))
+                spans.append((round(t * RATE) + len(gap) - early, early + len(x)))
             t += len(gap) / RATE
             items.append(Item(text, voice, t + edges[0], t + edges[1], condition))
             t += len(x) / RATE
             parts += [gap, x]
         parts.append(np.zeros(RATE))
-        signal = np.concatenate(parts)
-        scale = level / 10 ** (SNR_DB / 20)
-        return Stream(signal + scale * noise(len(signal), self.np_rng), tuple(items))
+        return np.concatenate(parts), tuple(items), spans
 
-    def _bed(self, beds: list[np.ndarray], n: int, level: float) -> np.ndarray:
-        """A stretch of cue speech 10 dB under the speaker, starting before and ending after."""
-        bed = beds[self.rng.randrange(len(beds))]
-        while len(bed) < n + RATE:
-            bed = np.concatenate([bed, bed])
-        start = self.rng.randrange(0, len(bed) - n)
-        part = bed[start : start + n]
-        return part * (level * 10 ** (CUE_BED_DB / 20) / rms(part))
+    def played_stream(self, lines: list[tuple[str, str]], gaps: tuple[float, float]) -> Stream:
+        """rubdown's own cues played into the room: the clean track, and what the mic hears."""
+        played, items, _ = self._compose(lines, gaps, ("plain",), True, False)
+        heard = through_room(played, self.room())
+        scale = LEVEL / 10 ** (SNR_DB / 20)
+        return Stream(heard + scale * noise(len(heard), self.np_rng), items, played)
+
+    def room(self) -> np.ndarray:
+        """A room's response from loudspeaker to microphone: a direct path, then a decaying tail."""
+        rt60 = self.rng.uniform(0.15, 0.35)
+        t = np.arange(round(rt60 * RATE)) / RATE
+        response = self.np_rng.standard_normal(len(t)) * np.exp(-6.9 * t / rt60)
+        start = round(self.rng.uniform(0.002, 0.03) * RATE)
+        response[:start] = 0.0
+        response[start] = 3.0
+        return np.asarray(response / np.sqrt(np.sum(response**2)))
+
+    def _beds(
+        self, beds: list[np.ndarray], spans: list[tuple[int, int]], n: int, level: float
+    ) -> np.ndarray:
+        """The played track: a stretch of cue speech 10 dB under the speaker at each span."""
+        played = np.zeros(n)
+        for at, length in spans:
+            bed = beds[self.rng.randrange(len(beds))]
+            while len(bed) < length + RATE:
+                bed = np.concatenate([bed, bed])
+            start = self.rng.randrange(0, len(bed) - length)
+            part = bed[start : start + length]
+            played[at : at + length] = part * (level * 10 ** (CUE_BED_DB / 20) / rms(part))
+        return played
+
+
+def through_room(x: np.ndarray, response: np.ndarray) -> np.ndarray:
+    """`x` convolved with a room response (overlap-add in FFT blocks), cut to its length."""
+    block = 1 << 16
+    size = 1 << int(np.ceil(np.log2(block + len(response))))
+    spectrum = np.fft.rfft(response, size)
+    out = np.zeros(len(x) + size)
+    for i in range(0, len(x), block):
+        part = np.fft.irfft(np.fft.rfft(x[i : i + block], size) * spectrum, size)
+        out[i : i + size] += part
+    return out[: len(x)]
 
 
 def command_lines(voices: tuple[str, ...], repeats: int) -> list[tuple[str, str]]:

@@ -248,12 +248,13 @@ def guide(
 
 def start_listening(sound: Sound, settings: dict[str, Any]) -> Any:
     """Open the microphone (ClickException saying why and how when there is none)."""
-    from rubdown.cli.guide_listen import open_microphone, playback_of
+    from rubdown.cli.guide_listen import open_microphone, playback_of, reference_of
     from rubdown.voice.listen import ListenError
 
     playback = playback_of(sound)  # the recogniser ignores what rubdown itself plays
+    reference = reference_of(sound)  # and cancels its echo, sample by sample
     try:
-        mic, settings["heard"] = open_microphone(settings["wake"], playback)
+        mic, settings["heard"] = open_microphone(settings["wake"], playback, reference)
     except ListenError as err:
         raise click.ClickException(f"cannot listen: {err}") from None
     from rubdown.voice.prompt import listen_prompt

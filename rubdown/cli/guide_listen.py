@@ -12,6 +12,7 @@ from rubdown.cli.guide_runner import VOICE, Keys, NoKeys
 if TYPE_CHECKING:
     from rubdown.voice.capture import Microphone, PlaybackLog
     from rubdown.voice.commands import Heard
+    from rubdown.voice.played import PlayedAudio
 
 POLL_S = 0.05  # how often the keyboard wait looks at the spoken commands
 
@@ -76,13 +77,28 @@ def playback_of(sound: object) -> PlaybackLog | MixerPlayback:
     return log
 
 
+def reference_of(sound: object) -> PlayedAudio | None:
+    """A record the sound fills with every sample it plays (None when it plays nothing)."""
+    from rubdown.voice.played import PlayedAudio
+
+    mixer = getattr(sound, "mixer", None)
+    player = mixer if mixer is not None else sound
+    if not hasattr(player, "tap"):
+        return None
+    audio = PlayedAudio()
+    player.tap = audio
+    return audio
+
+
 def open_microphone(
-    wake: bool, playback: PlaybackLog | MixerPlayback | None
+    wake: bool,
+    playback: PlaybackLog | MixerPlayback | None,
+    reference: PlayedAudio | None = None,
 ) -> tuple[Microphone, queue.Queue[Heard]]:
     """Start listening; ListenError (or MissingExtra) says why it cannot."""
     from rubdown.voice.capture import Microphone
 
     heard: queue.Queue[Heard] = queue.Queue()
-    mic = Microphone(heard.put, wake=wake, playback=playback)
+    mic = Microphone(heard.put, wake=wake, playback=playback, reference=reference)
     mic.start()
     return mic, heard

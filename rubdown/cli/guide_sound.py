@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rubdown.voice import CueAudioCache, Player
     from rubdown.voice.capture import PlaybackLog
     from rubdown.voice.mix import MixSettings, Playing, StreamMixer
+    from rubdown.voice.played import PlayedAudio
 
 # Said in answer to keys; synthesised up front so the answer is instant.
 CONTROL_PHRASES = ("Paused.", "Quit? Press q again to quit.", "Next step.")
@@ -115,6 +116,8 @@ class PlayerSound(VoiceSound):
         self.player, self.ticks = player, ticks
         # Set by `guide --listen`: what is played is logged so that it is never obeyed.
         self.playback: PlaybackLog | None = None
+        # Also set by `guide --listen`: each clip's samples, the echo canceller's reference.
+        self.tap: PlayedAudio | None = None
         # Background synthesis threads play too; the player's process list is not thread-safe.
         self._lock = threading.Lock()
 
@@ -124,6 +127,18 @@ class PlayerSound(VoiceSound):
             self.player.play(path)
             if self.playback is not None:
                 self.playback.played(wav_seconds(path), label)
+            if self.tap is not None:
+                self._tap(path)
+
+    def _tap(self, path: Path) -> None:
+        """Add the clip just started to the echo reference (one that cannot be read is not)."""
+        import time
+
+        from rubdown.voice.mix import read_wav
+
+        assert self.tap is not None
+        with contextlib.suppress(OSError, EOFError, ValueError):
+            self.tap.add(time.monotonic(), read_wav(path, self.tap.rate) * 32768.0, self.tap.rate)
 
     def tick(self, kind: str) -> None:
         """Play the down or up tick."""

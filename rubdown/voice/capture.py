@@ -62,12 +62,13 @@ class Microphone:
         *,
         wake: bool = False,
         playback: Any = None,  # anything with overlapping(start, end) on the monotonic clock
+        reference: Any = None,  # anything with between(at, count): the samples played then
         device: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.on_heard, self.clock = on_heard, clock
         self.device = device if device is not None else os.environ.get(CAPTURE_DEVICE_ENV)
-        self.playback = playback
+        self.playback, self.reference = playback, reference
         self.started_at = 0.0
         self.listener = Listener(self._heard, wake=wake, playing=self._playing)
         self._process: subprocess.Popen[bytes] | None = None
@@ -117,10 +118,16 @@ class Microphone:
                 time.sleep(ahead)  # a real microphone never delivers audio from the future
             samples = array("h")
             samples.frombytes(data[: len(data) - len(data) % 2])
-            self.listener.feed(samples)
+            self.listener.feed(samples, self._played(heard_s, len(samples)))
             heard_s += len(samples) / SAMPLE_RATE
             data = self._process.stdout.read(FRAME_SAMPLES * 2)
         self.listener.close()
+
+    def _played(self, heard_s: float, count: int) -> Any:
+        """What rubdown played over the samples captured from heard_s on (None: not known)."""
+        if self.reference is None:
+            return None
+        return self.reference.between(self.started_at + heard_s, count)
 
     def stop(self) -> None:
         """Close the microphone."""
@@ -133,6 +140,10 @@ class Microphone:
                 self._process.wait()
         if self._thread is not None:
             self._thread.join(timeout=START_TIMEOUT_S)
+        if self._process is not None:  # the reader is done with the pipes
+            for pipe in (self._process.stdout, self._process.stderr):
+                if pipe is not None:
+                    pipe.close()
 
 
 def no_microphone(detail: str) -> str:

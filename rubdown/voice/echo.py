@@ -33,8 +33,12 @@ HOLD_BLOCKS = 10
 STUCK_BLOCKS = 200
 # Far-end blocks quieter than this (16-bit units, RMS) teach nothing.
 QUIET_RMS = 30.0
-# The filter is trusted to judge utterances once it has adapted on this much playback.
+# The filter is trusted to judge utterances once it has adapted on this much playback and
+# takes at least TRUSTED_ERLE_DB off the echo while only rubdown plays (a reference that
+# reaches the microphone later than the filter's reach is never trusted: the time gate
+# decides then, and an untamed echo is not taken for the receiver).
 WARM_BLOCKS = 100
+TRUSTED_ERLE_DB = 10.0
 # An utterance whose removed echo is this many dB above what is left was rubdown's own voice.
 OWN_ECHO_DB = 10.0
 HISTORY_BLOCKS = 3000  # 30 s of per-block figures, for judging utterances after they end
@@ -83,6 +87,7 @@ class EchoCanceller:
         self._noise = 0.0
         self._leak = LEAK_START
         self._hold = self._stuck = 0
+        self._erle = 0.0  # smoothed dB removed from blocks with only playback in them
 
     def cancel(self, mic: Sequence[int], played: Sequence[float] | None) -> array[int]:
         """The microphone with the echo removed, for every whole block now in hand.
@@ -118,7 +123,7 @@ class EchoCanceller:
         self._track_noise(out_power)
         if known and self._loud(ref):
             self._learn(mic, echo_fore, out, err_back)
-        warm = self.adapted >= WARM_BLOCKS
+        warm = self.adapted >= WARM_BLOCKS and self._erle >= TRUSTED_ERLE_DB
         self.history.append(BlockEcho(known, warm, echo_power, out_power))
         self.blocks += 1
         return self._suppress(out, out_power, echo_power)
@@ -155,6 +160,7 @@ class EchoCanceller:
         if not talking:
             share = float(np.mean(out**2)) / (float(np.mean(echo**2)) + 1e-9)
             self._leak = 0.95 * self._leak + 0.05 * float(np.clip(share, *LEAK_RANGE))
+            self._erle = 0.95 * self._erle + 0.05 * erle_db(mic, out)
         if not talking or self._stuck > STUCK_BLOCKS:
             step = self.step if self.adapted >= WARM_BLOCKS else FIRST_STEP
             step = step / 4 if talking else step

@@ -237,6 +237,8 @@ class StreamMixer:
     lead_s: float = 0.08
     rate: int = SAMPLE_RATE
     played: list[Playing] = field(default_factory=list)
+    # Given one by `guide --listen`: every block written is added, as the echo reference.
+    tap: Any = None
     _clips: list[Clip] = field(default_factory=list)
     _written: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -291,6 +293,9 @@ class StreamMixer:
                 chunk = render(start, block, self._clips, self.settings, self._loop, self.rate)
                 self._written += block
                 self._clips = [c for c in self._clips if c.end > self._written]
+            if self.tap is not None:  # stamped when written: the earliest it can sound
+                written_at = self._origin + start / self.rate - self.lead_s
+                self.tap.add(written_at, chunk * 32768.0, self.rate)
             try:
                 self._proc.stdin.write(to_pcm(chunk))
             except (OSError, ValueError):
