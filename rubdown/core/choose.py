@@ -45,13 +45,8 @@ def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) 
 
     def find() -> tuple[Technique, ...]:
         no_press = cat.regions[region].no_press
-        return tuple(
-            t
-            for t in cat.techniques.values()
-            if region in t.regions
-            and position.id in t.positions
-            and limits.allows(t, region, no_press)
-        )
+        placed = cat.placed(region, position.id)
+        return tuple(t for t in placed if limits.allows(t, region, no_press))
 
     return list(limits.remember(("candidates", region, position.id), find))
 

@@ -52,6 +52,13 @@ def is_frame_glide(t: Technique) -> bool:
     return t.kind == "glide" and t.pressure.min <= FRAME_PRESSURE and t.stroke_rule == "even"
 
 
+def frame_glides(cat: Catalogue) -> tuple[Technique, ...]:
+    """The catalogue's frame glides, in its order."""
+    return cat.remember(
+        "frame glides", lambda: tuple(t for t in cat.techniques.values() if is_frame_glide(t))
+    )
+
+
 def opening_min_s(minutes: int) -> float:
     """How long the opening glides last at least."""
     return OPENING_MIN_S if minutes >= SHORT_SESSION_MINUTES else SHORT_OPENING_MIN_S
@@ -102,7 +109,7 @@ def _find_light(
 ) -> list[Technique]:
     found = [
         t
-        for t in cat.techniques.values()
+        for t in cat.placed(region, position.id)
         if t.kind in LIGHT_KINDS
         and t.pressure.min <= LIGHT_PRESSURE
         and usable(cat, t, region, position, limits)

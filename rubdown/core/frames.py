@@ -62,9 +62,7 @@ def _find_frame(
     main: str | None,
 ) -> tuple[Technique, str] | None:
     best: tuple[tuple[int, int, int, int, int, str], Technique, str] | None = None
-    for t in cat.techniques.values():
-        if not craft.is_frame_glide(t):
-            continue
+    for t in craft.frame_glides(cat):
         regions = [r for r in t.regions if craft.usable(cat, t, r, position, limits)]
         if not regions:
             continue

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from rubdown.core.motion import Motion, StepMotion
 
 # The planner's limits live with the other word lists; re-exported for callers.
 from rubdown.core.words import MAX_MINUTES as MAX_MINUTES
 from rubdown.core.words import MIN_MINUTES as MIN_MINUTES
+
+_T = TypeVar("_T")
 
 Kind = Literal["glide", "stroke", "knead", "circles", "press", "squeeze"]
 KINDS: tuple[str, ...] = ("glide", "stroke", "knead", "circles", "press", "squeeze")
@@ -255,6 +259,24 @@ class Catalogue:
         """Head-to-toe rank of a region."""
         return self.regions[region].order
 
+    def remember(self, key: str, make: Callable[[], _T]) -> _T:
+        """Something worked out from the catalogue alone, once: a catalogue never changes."""
+        memo: dict[str, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = make()
+        return cast(_T, memo[key])
+
+    def placed(self, region: str, position: str) -> tuple[Technique, ...]:
+        """The techniques done on a region in a position, in catalogue order."""
+        return self.remember("placed", self._placed).get((region, position), ())
+
+    def _placed(self) -> dict[tuple[str, str], tuple[Technique, ...]]:
+        lists: dict[tuple[str, str], dict[str, Technique]] = {}
+        for t in self.techniques.values():
+            for key in itertools.product(t.regions, t.positions):
+                lists.setdefault(key, {})[t.id] = t
+        return {key: tuple(ts.values()) for key, ts in lists.items()}
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -335,9 +357,10 @@ class Segment:
     ) -> Segment:
         """Construct without the frozen __init__'s per-field setattr: the planner's hot path."""
         segment = object.__new__(cls)
-        segment.__dict__.update(
-            _SEGMENT_DEFAULTS, start_s=start_s, duration_s=duration_s, kind=kind, say=say, **fields
-        )
+        values = segment.__dict__
+        values.update(_SEGMENT_DEFAULTS)
+        values.update(start_s=start_s, duration_s=duration_s, kind=kind, say=say)
+        values.update(fields)  # not **fields: that would copy the dict once more
         return segment
 
 
