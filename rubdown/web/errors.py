@@ -114,7 +114,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ListenRefused)
     async def not_heard(request: Request, err: ListenRefused) -> Any:
         """A listening chunk too big, too fast or one too many: its status, saying why."""
-        return _reply(request, err.status, {"error": str(err)})
+        reply = _reply(request, err.status, {"error": str(err)})
+        if err.retry_after is not None:
+            reply.headers["retry-after"] = err.retry_after
+        return reply
 
     @app.exception_handler(NotACheckIn)
     async def not_now(request: Request, err: NotACheckIn) -> Any:

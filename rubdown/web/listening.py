@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rubdown.store.errors import Conflict
+from rubdown.web.ratelimit import TokenBucket, retry_after
 
 if TYPE_CHECKING:
     from rubdown.voice.commands import Heard
@@ -29,6 +30,10 @@ MAX_CHUNK_BYTES = 2 * SAMPLE_RATE
 AHEAD_SLACK_S = 3.0
 # How many sessions may listen at once on one server.
 MAX_LISTENING = 4
+# A new stream costs a recogniser (~150 ms of CPU): a page may start this many at once, then
+# one every NEW_STREAM_EVERY_S seconds (turning Listen off and on, the wake-word box).
+NEW_STREAM_BURST = 4
+NEW_STREAM_EVERY_S = 5.0
 # Spoken command -> the live-session change it makes ("good" answers a check-in instead).
 CHANGE_OF = {
     "lighter": "lighter",
@@ -43,11 +48,11 @@ CHANGE_OF = {
 
 
 class ListenRefused(Exception):
-    """A chunk the server will not take: status and a message saying why."""
+    """A chunk the server will not take: status, a message saying why, and when to try again."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: str | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.retry_after = status, retry_after
 
 
 @dataclass
@@ -81,6 +86,10 @@ class WebListening:
         self.live, self.monotonic = live, monotonic
         self._streams: dict[int, Stream] = {}
         self._lock = threading.Lock()
+        # The clock is read through self so that a test's clock set later is the one used.
+        self.new_streams = TokenBucket(
+            NEW_STREAM_BURST, NEW_STREAM_EVERY_S, lambda: self.monotonic()
+        )
 
     def stream(self, session_id: int, stream_id: str, wake: bool = False) -> Stream:
         """The session's stream with this id, started afresh if the page began a new one
@@ -91,6 +100,7 @@ class WebListening:
                 return found
             if found is None and len(self._streams) >= MAX_LISTENING:
                 raise ListenRefused(429, "Too many sessions are listening on this server.")
+        self._may_start(session_id)
         live = self.live.playable(session_id)
         if live.session.status not in ("running", "interrupted"):
             raise ListenRefused(409, f"Session {session_id} has ended: there is nothing to steer.")
@@ -102,6 +112,18 @@ class WebListening:
         with self._lock:
             self._streams[session_id] = box[0]
         return box[0]
+
+    def _may_start(self, session_id: int) -> None:
+        """ListenRefused (429, Retry-After) when the session starts streams too often."""
+        wait = self.new_streams.take(session_id)
+        if wait > 0:
+            again = retry_after(wait)
+            raise ListenRefused(
+                429,
+                f"Listening was restarted too often for session {session_id}: "
+                f"try again in {again} s.",
+                again,
+            )
 
     def stop(self, session_id: int, stream_id: str | None = None) -> None:
         """The page turned listening off: forget its stream (only that one, when named)."""

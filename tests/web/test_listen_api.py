@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from web_helpers import rubdown_serve
 
 from rubdown.store.repos import SessionsRepo
-from rubdown.web.listening import MAX_CHUNK_BYTES
+from rubdown.web.listening import MAX_CHUNK_BYTES, NEW_STREAM_BURST, NEW_STREAM_EVERY_S
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
 from test_listen import recording
@@ -242,3 +242,22 @@ def test_stopping_a_stream_by_its_id_keeps_a_newer_one(client: TestClient) -> No
     assert listening._streams.get(sid) is newer
     client.delete(f"/api/sessions/{sid}/listen", params={"stream": "new"})
     assert sid not in listening._streams
+
+
+def test_restarting_listening_too_often_is_a_429_with_retry_after(client: TestClient) -> None:
+    other, _ = started(client)
+    sid, clock = started(client)  # the listening clock now
+    listen = f"/api/sessions/{sid}/listen"
+    opened = [client.post(listen, params={"stream": f"s{n}"}) for n in range(NEW_STREAM_BURST)]
+    assert [r.status_code for r in opened] == [200] * NEW_STREAM_BURST
+    refused = client.post(listen, params={"stream": "one-more"})
+    assert refused.status_code == 429, refused.text
+    assert refused.headers["retry-after"] == str(int(NEW_STREAM_EVERY_S))
+    assert "restarted too often" in refused.json()["error"]
+    # The stream already open goes on, and another session is not held back.
+    again = f"s{NEW_STREAM_BURST - 1}"
+    assert client.post(listen, params={"stream": again}, content=b"\0" * 3200).status_code == 200
+    assert client.post(f"/api/sessions/{other}/listen", params={"stream": "x"}).status_code == 200
+    clock.now += NEW_STREAM_EVERY_S
+    assert client.post(listen, params={"stream": "one-more"}).status_code == 200
+    assert client.post(listen, params={"stream": "and-another"}).status_code == 429

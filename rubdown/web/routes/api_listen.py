@@ -32,7 +32,10 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such session."},
     409: {"description": "The session has ended, or a terminal guide plays it."},
     413: {"description": "The chunk is over a second of audio."},
-    429: {"description": "Audio faster than real time, or too many sessions listening."},
+    429: {
+        "description": "Audio faster than real time, too many sessions listening, or the "
+        "stream restarted too often (Retry-After says when to try again)."
+    },
     501: {"description": "The listen extra (PocketSphinx) is not installed here."},
 }
 
