@@ -166,7 +166,13 @@ def serve_command(
 
     from rubdown.web.app import create_app
     from rubdown.web.security import served_hosts
+    from rubdown.web.serving import ServeSettingError, uvicorn_options
 
+    try:
+        options = uvicorn_options()
+    except ServeSettingError as err:
+        click.echo(f"Error: {err}", err=True)
+        raise click.exceptions.Exit(2) from None
     plan = serve_plan(host, port, lan)
     check_port_free(plan.host, plan.port)
     speech: dict[str, Any] = {"voice": check_voice(voice), "rate_wpm": rate_wpm}
@@ -176,7 +182,7 @@ def serve_command(
         )
         click.echo(app.state.rubdown.cues.describe())
         announce(plan)
-        uvicorn.run(app, host=plan.host, port=plan.port, log_level="warning")
+        uvicorn.run(app, host=plan.host, port=plan.port, **options)
         return
     from rubdown.web import lan as lan_serving
     from rubdown.web.tls import Trust
@@ -196,7 +202,7 @@ def serve_command(
     )
     click.echo(app.state.rubdown.cues.describe())
     announce(plan, cert)
-    lan_serving.run_both(app, plan.host, plan.port, plan.trust_port, cert, plan.url)
+    lan_serving.run_both(app, plan.host, plan.port, plan.trust_port, cert, plan.url, options)
 
 
 def register(group: click.Group) -> None:

@@ -64,8 +64,17 @@ class ToHttps:
         await send({"type": "http.response.body", "body": b""})
 
 
-def run_both(app: Any, host: str, port: int, trust_port: int, cert: Any, https_url: str) -> None:
-    """Serve the app over HTTPS on port and the trust page over HTTP on trust_port, together."""
+def run_both(
+    app: Any,
+    host: str,
+    port: int,
+    trust_port: int,
+    cert: Any,
+    https_url: str,
+    options: dict[str, Any],
+) -> None:
+    """Serve the app over HTTPS on port and the trust page over HTTP on trust_port, together
+    (options: serving.uvicorn_options, for both)."""
     import threading
 
     import uvicorn
@@ -74,8 +83,8 @@ def run_both(app: Any, host: str, port: int, trust_port: int, cert: Any, https_u
 
     plain = uvicorn.Server(
         uvicorn.Config(
-            ToHttps(app, https_url, PUBLIC), host=host, port=trust_port, log_level="warning",
-            lifespan="off",
+            ToHttps(app, https_url, PUBLIC), host=host, port=trust_port, lifespan="off",
+            **options,
         )
     )  # fmt: skip
     # Off the main thread uvicorn leaves Ctrl+C to the HTTPS server, which stops both.
@@ -86,7 +95,7 @@ def run_both(app: Any, host: str, port: int, trust_port: int, cert: Any, https_u
             app,
             host=host,
             port=port,
-            log_level="warning",
+            **options,
             ssl_certfile=str(cert.cert),
             ssl_keyfile=str(cert.key),
         )

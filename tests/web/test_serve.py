@@ -51,6 +51,16 @@ def test_serve_starts_uvicorn_on_loopback(ran: dict[str, Any]) -> None:
     assert ran["host"] == "127.0.0.1" and ran["port"] == 8123
     assert "http://127.0.0.1:8123/" in result.output
     assert ran["app"].state.rubdown.lan_token is None
+    assert ran["limit_concurrency"] and ran["backlog"] and ran["timeout_keep_alive"]
+
+
+def test_serve_refuses_a_bad_header_timeout_saying_why(
+    ran: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUBDOWN_HEADER_TIMEOUT_S", "soon")
+    result = CliRunner().invoke(cli, ["serve", "--db", ran["db"]])
+    assert result.exit_code == 2 and "RUBDOWN_HEADER_TIMEOUT_S" in result.output
+    assert "Traceback" not in result.output and "app" not in ran
 
 
 def test_serve_lan_prints_link_and_qr(ran: dict[str, Any]) -> None:

@@ -144,8 +144,9 @@ def test_serve_lan_serves_https_with_a_trust_link(
     db = f"sqlite:///{tmp_path / 'serve.sqlite3'}"
     result = CliRunner().invoke(cli, ["serve", "--lan", "--port", "8443", "--db", db])
     assert result.exit_code == 0, result.output
-    host, port, trust_port, cert, url = ran["args"]
+    host, port, trust_port, cert, url, options = ran["args"]
     assert (host, port, trust_port) == ("0.0.0.0", 8443, 8444) and url.startswith("https://")
+    assert options["limit_concurrency"] and options["http"], "both ports drop slow clients"
     assert ":8444/trust?next=" in result.output and "█" in result.output
     assert "127.0.0.1:" not in result.output.replace(url, ""), "no loopback link is handed out"
     dns, ips = sans(cert.cert)

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import sys
 import wave
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -88,11 +88,17 @@ def free_ports(count: int) -> int:
 
 
 @contextmanager
-def rubdown_serve(env: dict[str, str], folder: Path, lan: bool = False) -> Iterator[str]:
+def rubdown_serve(
+    env: dict[str, str],
+    folder: Path,
+    lan: bool = False,
+    preexec: Callable[[], None] | None = None,
+) -> Iterator[str]:
     """A real `rubdown serve` process on a free loopback port, in this environment; its URL.
 
     With lan, `serve --lan` bound to loopback: HTTPS on the port, the plain-HTTP trust page on
-    the next one, and its output (pairing token, certificate) in folder/serve.log.
+    the next one, and its output (pairing token, certificate) in folder/serve.log. preexec
+    runs in the server's process before it starts (to lower a limit, say).
     """
     port = free_ports(2 if lan else 1)
     env = {**env, "RUBDOWN_DATA_DIR": str(folder), "RUBDOWN_CACHE_DIR": str(folder / "cache")}
@@ -102,7 +108,9 @@ def rubdown_serve(env: dict[str, str], folder: Path, lan: bool = False) -> Itera
     args += ["--lan", "--host", "127.0.0.1"] if lan else []
     log = folder / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([*command, *args], env=env, stdout=out, stderr=out)
+        process = subprocess.Popen(
+            [*command, *args], env=env, stdout=out, stderr=out, preexec_fn=preexec
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         # The trust page is public: it answers before any pairing.

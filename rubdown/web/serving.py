@@ -1,0 +1,92 @@
+"""How `rubdown serve` runs uvicorn: timeouts and limits that drop slow or idle connections."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+# A client has this long from connecting (or from the first byte of its next request) to send
+# the whole request head; uvicorn itself waits for ever, so slow senders held sockets open.
+HEADER_TIMEOUT_S = 10.0
+HEADER_TIMEOUT_ENV = "RUBDOWN_HEADER_TIMEOUT_S"
+# An idle kept-alive connection is closed after this many seconds.
+KEEP_ALIVE_S = 5
+# Connections and requests at once (past it uvicorn answers 503); under a file-descriptor
+# limit of 1024, above the 64 live streams and every page's own requests.
+LIMIT_CONCURRENCY = 256
+# Connections the kernel queues before uvicorn accepts them.
+BACKLOG = 128
+
+
+class ServeSettingError(ValueError):
+    """A serving setting from the environment that cannot be used."""
+
+
+def header_timeout() -> float:
+    """The header timeout: $RUBDOWN_HEADER_TIMEOUT_S (seconds, > 0) or HEADER_TIMEOUT_S."""
+    given = os.environ.get(HEADER_TIMEOUT_ENV)
+    if not given:
+        return HEADER_TIMEOUT_S
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= 3600:  # NaN fails this too
+        raise ServeSettingError(f"{HEADER_TIMEOUT_ENV} is seconds from 0 to 3600, not {given!r}")
+    return seconds
+
+
+def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
+    """uvicorn's h11 protocol, closing a connection whose request head is late (timeout_s)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeout(H11Protocol):
+        """H11Protocol with a deadline for each request head."""
+
+        _deadline: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            # IDLE: the request head is still coming (or the next one began).
+            if self.conn.their_state is h11.IDLE and data:
+                self._arm()
+            else:
+                self._disarm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _arm(self) -> None:
+            if self._deadline is None:
+                self._deadline = self.loop.call_later(timeout_s, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+
+        def _too_slow(self) -> None:
+            self._deadline = None
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                self.transport.close()
+
+    return HeaderTimeout
+
+
+def uvicorn_options(timeout_s: float | None = None) -> dict[str, Any]:
+    """The keyword arguments `rubdown serve` gives every uvicorn server it runs."""
+    seconds = header_timeout() if timeout_s is None else timeout_s
+    return {
+        "http": timed_protocol(seconds),
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "limit_concurrency": LIMIT_CONCURRENCY,
+        "backlog": BACKLOG,
+        "log_level": "warning",
+    }

@@ -1,0 +1,107 @@
+"""`rubdown serve` drops slow and silent connections, so they cannot crowd out a plain request.
+
+The server runs with few file descriptors (as a busy machine might) and a half-second header
+timeout (`RUBDOWN_HEADER_TIMEOUT_S`), then a crowd of slow senders opens more sockets than it
+can hold, each trickling its request head a byte at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import httpx
+import pytest
+from web_helpers import rubdown_serve
+
+from rubdown.web import serving
+
+SLOW_SENDERS = 200
+FILES = 128  # the server's descriptor limit: fewer than the slow senders
+
+
+def few_files() -> None:
+    """In the server's process: a descriptor limit below the crowd of slow senders."""
+    resource.setrlimit(resource.RLIMIT_NOFILE, (FILES, FILES))
+
+
+@contextmanager
+def slowloris(port: int) -> Iterator[list[socket.socket]]:
+    """SLOW_SENDERS sockets each sending a request head a byte every 50 ms, never finishing."""
+    crowd: list[socket.socket] = []
+    for _ in range(SLOW_SENDERS):
+        with_timeout = socket.create_connection(("127.0.0.1", port), timeout=5)
+        with_timeout.sendall(b"GET /api/catalogue HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        crowd.append(with_timeout)
+    done = threading.Event()
+
+    def trickle() -> None:
+        while not done.wait(0.05):
+            for sock in crowd:
+                with suppress(OSError):  # the server dropped it: what should happen
+                    sock.send(b"X")
+
+    sender = threading.Thread(target=trickle, daemon=True)
+    sender.start()
+    try:
+        yield crowd
+    finally:
+        done.set()
+        sender.join(timeout=5)
+        for sock in crowd:
+            sock.close()
+
+
+def dropped(sock: socket.socket) -> bool:
+    """Whether the server closed this socket (it reads end of file, or a reset)."""
+    sock.settimeout(10)
+    try:
+        return sock.recv(4096) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_slow_senders_do_not_keep_a_plain_get_from_answering(tmp_path: Path) -> None:
+    env = {**os.environ, serving.HEADER_TIMEOUT_ENV: "0.5"}
+    with rubdown_serve(env, tmp_path, preexec=few_files) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with slowloris(port) as crowd:
+            try:
+                reply = httpx.get(f"{url}/api/catalogue", timeout=20)
+            except httpx.TimeoutException as err:
+                pytest.fail(f"a plain GET did not answer behind {SLOW_SENDERS} slow senders: {err}")
+            assert reply.status_code == 200
+            assert dropped(crowd[0]) and dropped(crowd[-1])
+
+
+def test_a_connection_that_never_speaks_is_closed(tmp_path: Path) -> None:
+    env = {**os.environ, serving.HEADER_TIMEOUT_ENV: "0.5"}
+    with rubdown_serve(env, tmp_path) as url:
+        silent = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+        with silent:
+            assert dropped(silent)
+        assert httpx.get(f"{url}/api/catalogue", timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "soon", "nan", "1e9"])
+def test_a_bad_header_timeout_is_refused_saying_why(
+    given: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(serving.HEADER_TIMEOUT_ENV, given)
+    with pytest.raises(serving.ServeSettingError, match="seconds from 0 to 3600"):
+        serving.header_timeout()
+
+
+def test_every_server_gets_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(serving.HEADER_TIMEOUT_ENV, raising=False)
+    options = serving.uvicorn_options()
+    assert options["limit_concurrency"] == serving.LIMIT_CONCURRENCY
+    assert (options["timeout_keep_alive"], options["backlog"]) == (5, 128)
+    assert serving.header_timeout() == serving.HEADER_TIMEOUT_S
