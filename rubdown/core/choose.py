@@ -234,11 +234,13 @@ def chosen_specs(
     limits: Limits,
 ) -> list[StepSpec]:
     """Steps in the position's flow; within a region, gentle kinds before firm ones."""
-    specs = [
-        make_spec(cat, t, r, position, profile, limits)
-        for r, techniques in chosen.items()
-        for t in techniques
-    ]
+
+    def spec(t: Technique, region: str) -> StepSpec:
+        # The same step comes back in every choice composing tries: made once per plan.
+        key = ("spec", t.id, region, position.id)
+        return limits.remember(key, lambda: make_spec(cat, t, region, position, profile, limits))
+
+    specs = [spec(t, r) for r, techniques in chosen.items() for t in techniques]
     flow = position.flow_rank
     specs.sort(key=lambda s: (flow(s.region), KIND_ORDER.index(s.technique.kind), s.pressure))
     return specs

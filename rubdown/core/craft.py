@@ -122,14 +122,28 @@ def _find_light(
     return found
 
 
-def _light_spec(spec: StepSpec, role: str) -> StepSpec:
-    return respec(
-        spec,
-        pressure=min(spec.pressure, LIGHT_PRESSURE),
-        role=role,
-        weight=FRAME_WEIGHT,
-        default_reps=max(spec.min_reps, min(spec.default_reps, 4)),
-    )
+def _light_step(
+    cat: Catalogue,
+    t: Technique,
+    region: str,
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+    role: str,
+) -> StepSpec:
+    """A light entry or flush: the same one comes back in every choice composing tries."""
+
+    def make() -> StepSpec:
+        spec = make_spec(cat, t, region, position, profile, limits)
+        return respec(
+            spec,
+            pressure=min(spec.pressure, LIGHT_PRESSURE),
+            role=role,
+            weight=FRAME_WEIGHT,
+            default_reps=max(spec.min_reps, min(spec.default_reps, 4)),
+        )
+
+    return limits.remember(("light step", t.id, region, position.id, role), make)
 
 
 def enter_and_flush(
@@ -165,8 +179,9 @@ def enter_and_flush(
             for region in regions:
                 options = _light_options(cat, where, limits, region, last.technique.id)
                 if options:
-                    spec = make_spec(cat, options[0], region, where, profile, limits)
-                    block.append(_light_spec(spec, "flush"))
+                    block.append(
+                        _light_step(cat, options[0], region, where, profile, limits, "flush")
+                    )
                     break
             else:
                 while block and not is_light(block[-1].technique.kind, block[-1].pressure):
@@ -190,8 +205,7 @@ def _entry(
     for region in regions:
         options = _light_options(cat, position, limits, region, avoid_tid)
         if options:
-            spec = make_spec(cat, options[0], region, position, profile, limits)
-            return _light_spec(spec, "entry")
+            return _light_step(cat, options[0], region, position, profile, limits, "entry")
     return None
 
 

@@ -63,7 +63,7 @@ def _find_frame(
 ) -> tuple[Technique, str] | None:
     best: tuple[tuple[int, int, int, int, int, str], Technique, str] | None = None
     for t in craft.frame_glides(cat):
-        regions = [r for r in t.regions if craft.usable(cat, t, r, position, limits)]
+        regions = _usable_regions(cat, t, position, limits)
         if not regions:
             continue
         covered = [r for r in regions if r in worked]
@@ -87,6 +87,14 @@ def _find_frame(
         if best is None or score > best[0]:
             best = (score, t, start)
     return (best[1], best[2]) if best else None
+
+
+def _usable_regions(cat: Catalogue, t: Technique, position: Position, limits: Limits) -> list[str]:
+    """The regions a glide may be used on here: asked again for every choice of steps."""
+    key = ("usable", t.id, position.id)
+    return limits.remember(
+        key, lambda: [r for r in t.regions if craft.usable(cat, t, r, position, limits)]
+    )
 
 
 def as_frame(

@@ -337,16 +337,20 @@ def _check_capacity(
     closing: Flex,
 ) -> None:
     """Refuse, clearly, steps that cannot fill the window or cannot fit in it."""
+    # The longest layout holds at least the steps at their most: when they alone fill the
+    # window (a second to spare for rounding), there is no need to lay it out.
+    steps_most = sum(s.max_reps * s.technique.seconds_per_rep * s.sides for s in specs)
+    if steps_most < window - FIT_TOLERANCE_S + 1.0:
+        most = layout([s.max_reps for s in specs])
+        _, up = _flex_range(most, closing)
+        if _total(most) + up < window - FIT_TOLERANCE_S:
+            raise TooLittleWork(
+                f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
+                f"at most {(_total(most) + up) / 60:.0f} minutes; ask for fewer minutes, "
+                f"another position, or fewer avoided areas"
+            )
     least = layout([s.min_reps for s in specs])
-    most = layout([s.max_reps for s in specs])
     down, _ = _flex_range(least, closing)
-    _, up = _flex_range(most, closing)
-    if _total(most) + up < window - FIT_TOLERANCE_S:
-        raise TooLittleWork(
-            f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-            f"at most {(_total(most) + up) / 60:.0f} minutes; ask for fewer minutes, "
-            f"another position, or fewer avoided areas"
-        )
     if _total(least) - down > window + FIT_TOLERANCE_S:
         need = -(-(_total(least) - down) // 60)
         raise TooMuchWork(
