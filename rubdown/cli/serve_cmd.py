@@ -75,11 +75,12 @@ def serve_plan(host: str | None, port: int, lan: bool) -> ServePlan:
 
 
 def trust_link(plan: ServePlan) -> str:
-    """The plain-HTTP address of the /trust page, going on to the app with the pairing token."""
-    from urllib.parse import quote, urlsplit
+    """The plain-HTTP address of the /trust page, going on to the app with the pairing token
+    after "#" (browsers never send a fragment: no server log or Referer holds it)."""
+    from urllib.parse import urlsplit
 
     host = urlsplit(plan.url).netloc.rsplit(":", 1)[0]
-    return f"http://{host}:{plan.trust_port}/trust?next={quote(f'/?token={plan.token}', safe='')}"
+    return f"http://{host}:{plan.trust_port}/trust?next=%2F#token={plan.token}"
 
 
 def announce(plan: ServePlan, cert: ServerCert | None = None) -> None:
@@ -95,7 +96,7 @@ def announce(plan: ServePlan, cert: ServerCert | None = None) -> None:
     click.echo(f"On your phone, scan this code (or open {link}):")
     click.echo(terminal_qr(link))
     click.echo("It shows how to trust rubdown's certificate once, then opens rubdown.")
-    click.echo(f"Already trusted: {plan.url}?token={plan.token}")
+    click.echo(f"Already trusted: {plan.url}#token={plan.token}")
     if cert is not None:
         click.echo(f"The certificate names {', '.join((*cert.names, *cert.addresses))}.")
         if cert.left_out:

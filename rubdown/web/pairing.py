@@ -58,10 +58,11 @@ def remote_link(state: WebState, request: Request, session_id: int) -> str:
 
 
 def remote_url(state: WebState, request: Request, session_id: int) -> str:
-    """The link that pairs the receiver's phone (in LAN mode with a token for this session)."""
+    """The link that pairs the receiver's phone (in LAN mode with a token for this session,
+    after "#": browsers never send it, so no server log or Referer holds it)."""
     if not state.lan_token:
         return remote_link(state, request, session_id)
-    return f"{remote_link(state, request, session_id)}?pair={state.pairings.issue(session_id)}"
+    return f"{remote_link(state, request, session_id)}#pair={state.pairings.issue(session_id)}"
 
 
 def pairing_link(state: WebState, request: Request, session_id: int) -> str:
@@ -72,8 +73,8 @@ def pairing_link(state: WebState, request: Request, session_id: int) -> str:
         return url
     from urllib.parse import quote
 
-    path = url[len(origin(state, request)) :]
-    return f"{state.trust.http_url}trust?next={quote(path, safe='')}"
+    path, _, code = url[len(origin(state, request)) :].partition("#")
+    return f"{state.trust.http_url}trust?next={quote(path, safe='')}" + (f"#{code}" if code else "")
 
 
 def qr_svg(text: str) -> str:

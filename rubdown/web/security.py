@@ -9,7 +9,7 @@ import secrets
 import socket
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -21,8 +21,13 @@ from rubdown.web.schemas import BODY_TOO_LARGE, MAX_BODY_BYTES
 COOKIE = "rubdown_token"
 REMOTE_COOKIE = "rubdown_remote"
 COOKIE_MAX_AGE = 30 * 24 * 3600
-# Query parameters that carry a token: exchanged for a cookie, then dropped from the address.
+# Where pairing links used to carry a token (query parameters, which servers log and browsers
+# keep in history and Referer); a token now rides in the fragment and is posted to PAIR_PATH.
 TOKEN_PARAMS = ("token", "pair")
+PAIR_PATH = "/pair"
+PAIR_HEADER = "x-rubdown-pair"
+# The pairing script, open to unpaired devices (the refusal page runs it).
+PAIR_SCRIPT = "/trust/pairing.js"
 # Everything comes from this server: no CDN, no inline script, nothing leaves the machine.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -40,6 +45,14 @@ HEADERS = {
 PAIRING_NEEDED = (
     "This rubdown runs on the local network and only opens for paired devices. Scan the QR "
     "code shown where <code>rubdown serve --lan</code> runs, or open the link printed there."
+)
+OLD_LINK = (
+    "This link carries its pairing code in the address, where it is logged and remembered, so "
+    "rubdown no longer takes it. Open the link or scan the QR code rubdown shows now."
+)
+BAD_CODE = (
+    "This pairing code is not valid (any more): open the link or scan the QR code rubdown "
+    "shows now."
 )
 REMOTE_ONLY = "This phone is paired as the remote of one session: it can only steer that session."
 CROSS_SITE = (
@@ -113,8 +126,8 @@ def remote_allows(path: str, method: str, session_id: int) -> bool:
 
 class Guard:
     """ASGI middleware: in LAN mode, the owner's token or a session's remote token is needed;
-    a token in the address becomes an HttpOnly cookie and leaves the address; security headers
-    go on every reply."""
+    a page posts the token from its address's fragment and gets an HttpOnly cookie; security
+    headers go on every reply."""
 
     def __init__(self, app: Any, token: str | None = None, pairings: Pairings | None = None):
         self.app, self.token = app, token
@@ -129,14 +142,13 @@ class Guard:
             await self._pass(scope, receive, send)
             return
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if any(query.get(name) for name in TOKEN_PARAMS):
+            await _refuse(scope, send, 400, "Old pairing link", OLD_LINK)
+            return
+        if scope["path"] == PAIR_PATH and scope["method"] == "POST":
+            await self._pair(scope, send)
+            return
         cookies = cookie_parser(Headers(scope=scope).get("cookie", ""))
-        if _matches(query.get("token"), self.token):
-            await _exchange(scope, send, COOKIE, self.token)
-            return
-        paired = self.pairings.session_for(query.get("pair"))
-        if paired is not None:
-            await _exchange(scope, send, REMOTE_COOKIE, query["pair"])
-            return
         if _matches(cookies.get(COOKIE), self.token):
             await self._pass(scope, receive, send)
             return
@@ -147,6 +159,19 @@ class Guard:
             await _refuse(scope, send, 403, "Remote only", REMOTE_ONLY)
         else:
             await self._pass(scope, receive, send)
+
+    async def _pair(self, scope: dict[str, Any], send: Any) -> None:
+        """A page posts the code from its address's fragment: it becomes an HttpOnly cookie."""
+        if _cross_site(scope):
+            await _refuse(scope, send, 403, "Refused", CROSS_SITE)
+            return
+        code = Headers(scope=scope).get(PAIR_HEADER, "")
+        if self.token is not None and _matches(code, self.token):
+            await _paired(scope, send, COOKIE, code)
+        elif self.pairings.session_for(code) is not None:
+            await _paired(scope, send, REMOTE_COOKIE, code)
+        else:
+            await _refuse(scope, send, 401, "Pairing needed", BAD_CODE)
 
     async def _pass(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Serve the request; a session that finishes loses its remote pairings."""
@@ -241,20 +266,12 @@ def _with_headers(send: Any) -> Any:
     return sender
 
 
-async def _exchange(scope: dict[str, Any], send: Any, cookie: str, token: str) -> None:
-    """Set the token as a cookie and send the browser to the same address without it."""
-    kept = [
-        (k, v)
-        for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"))
-        if k not in TOKEN_PARAMS
-    ]
-    target = scope["path"] + (f"?{urlencode(kept)}" if kept else "")
+async def _paired(scope: dict[str, Any], send: Any, cookie: str, token: str) -> None:
+    """204 with the token as an HttpOnly cookie (the page then loads what it was opened for)."""
     # Over HTTPS the cookie is Secure: the plain-HTTP trust port on the same host never sees it.
     secure = "; Secure" if scope.get("scheme") == "https" else ""
     headers = [
-        (b"location", target.encode("latin-1")),
         (b"cache-control", b"no-store"),
-        (b"content-length", b"0"),
         (
             b"set-cookie",
             f"{cookie}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={COOKIE_MAX_AGE}"
@@ -262,19 +279,21 @@ async def _exchange(scope: dict[str, Any], send: Any, cookie: str, token: str) -
         ),
         *((k.encode(), v.encode()) for k, v in HEADERS.items()),
     ]
-    await send({"type": "http.response.start", "status": 303, "headers": headers})
+    await send({"type": "http.response.start", "status": 204, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
 
 
 async def _refuse(scope: dict[str, Any], send: Any, status: int, title: str, text: str) -> None:
     """Answer with a short page (or JSON for the API) saying why and what to do."""
-    if scope["path"].startswith("/api/"):
+    if scope["path"].startswith("/api/") or scope["path"] == PAIR_PATH:
         plain = re.sub(r"</?code>", "`", text)
         body, kind = json.dumps({"error": plain}).encode(), b"application/json"
     else:
         body = (
             f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}'
-            f"</title></head><body><main><h1>{title}</h1><p>{text}</p></main></body></html>"
+            f'</title><script type="module" src="{PAIR_SCRIPT}"></script></head><body '
+            f'data-unpaired><main><h1>{title}</h1><p id="pairing-status" role="status">{text}'
+            "</p></main></body></html>"
         ).encode()
         kind = b"text/html; charset=utf-8"
     headers = [

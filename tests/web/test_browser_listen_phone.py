@@ -56,7 +56,7 @@ def lan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """`rubdown serve --lan` on loopback, its pairing token, and a home trusting its CA."""
     folder = tmp_path_factory.mktemp("phone")
     with rubdown_serve(dict(os.environ), folder, lan=True) as url:
-        found = re.search(r"\?token=([\w-]+)", (folder / "serve.log").read_text())
+        found = re.search(r"#token=([\w-]+)", (folder / "serve.log").read_text())
         assert found, (folder / "serve.log").read_text()
         ca = tls.tls_dir(folder) / tls.CA_CERT
         trusting_home(folder / "home", ca)
@@ -65,7 +65,7 @@ def lan(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         api = httpx.Client(base_url=url, verify=verify, cookies={COOKIE: found[1]})
         with api:
             yield {"url": f"https://{NAME}:{port}", "plain": f"http://{NAME}:{port + 1}",
-                   "token": found[1], "home": folder / "home", "api": api,
+                   "token": found[1], "home": folder / "home", "api": api, "log": folder,
                    "db": f"sqlite:///{folder / 'db.sqlite3'}"}  # fmt: skip
 
 
@@ -106,7 +106,8 @@ def paired_player(lan: dict[str, Any], browser: Any) -> tuple[int, Any]:
     """A new session's player on a phone-sized page, paired through the token link."""
     context = browser.new_context(viewport=PHONE)
     pairing = context.new_page()
-    pairing.goto(f"{lan['url']}/?token={lan['token']}")
+    pairing.goto(f"{lan['url']}/#token={lan['token']}")
+    wait_paired(pairing)
     pairing.close()
     reply = lan["api"].post("/api/sessions", json={"minutes": 5})
     assert reply.status_code == 201, reply.text
@@ -116,6 +117,41 @@ def paired_player(lan: dict[str, Any], browser: Any) -> tuple[int, Any]:
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     assert page.evaluate("[location.protocol, window.isSecureContext]") == ["https:", True]
     return sid, page
+
+
+def wait_paired(page: Any) -> None:
+    """Until the page's pairing script has the cookie and the page it was opened for is shown."""
+    for _ in range(100):
+        if any(c["name"] == COOKIE for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_function("() => !document.body.hasAttribute('data-unpaired')")
+    page.wait_for_load_state()
+
+
+def test_a_phone_pairs_through_the_printed_link_and_no_address_keeps_the_token(
+    lan: dict[str, Any], deaf: Any
+) -> None:
+    printed = re.search(r"open (http://\S+)\):", (lan["log"] / "serve.log").read_text())
+    assert printed and printed[1].endswith(f"#token={lan['token']}"), printed
+    link = printed[1].replace("127.0.0.1", NAME)
+    context = deaf.new_context(viewport=PHONE)
+    sent: list[str] = []
+    context.on("request", lambda request: sent.append(request.url))
+    page = context.new_page()
+    page.goto(link)
+    page.wait_for_selector("a[data-carry-pairing]")
+    assert lan["token"] not in page.url, "the trust page takes the code out of the address"
+    page.click("a[data-carry-pairing]")
+    wait_paired(page)
+    # The trust page goes on to the address the server hands out (here its loopback one).
+    assert page.url.startswith("https://") and page.url.endswith(f":{lan['url'].rsplit(':')[-1]}/")
+    assert page.title().endswith("rubdown") and "Pairing needed" not in page.content()
+    cookie = next(c for c in context.cookies() if c["name"] == COOKIE)
+    assert cookie["httpOnly"] and cookie["secure"]
+    assert page.evaluate("history.length") >= 2 and lan["token"] not in page.url
+    assert sent and not [url for url in sent if lan["token"] in url], sent
+    context.close()
 
 
 def in_view(page: Any, selector: str) -> bool:
@@ -173,7 +209,7 @@ def test_the_plain_http_address_sends_the_phone_to_https_where_it_can_listen(
 ) -> None:
     context = deaf.new_context(viewport=PHONE)
     page = context.new_page()
-    page.goto(f"{lan['plain']}/?token={lan['token']}")
-    page.wait_for_load_state()
+    page.goto(f"{lan['plain']}/#token={lan['token']}")
+    wait_paired(page)
     assert page.evaluate("[location.protocol, window.isSecureContext]") == ["https:", True]
     context.close()

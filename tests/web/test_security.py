@@ -5,11 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from rubdown.web import create_app
-from rubdown.web.security import COOKIE, REMOTE_COOKIE, remote_allows, served_hosts
+from rubdown.web.security import (
+    COOKIE,
+    PAIR_HEADER,
+    PAIR_PATH,
+    PAIR_SCRIPT,
+    REMOTE_COOKIE,
+    remote_allows,
+    served_hosts,
+)
 
 TOKEN = "pair-me-please"
 LOCAL = "http://127.0.0.1"
@@ -22,8 +31,13 @@ def lan(cat, db_url: str, engine, tmp_path) -> Iterator[TestClient]:
         yield client
 
 
+def _pair(lan: TestClient, code: str) -> httpx.Response:
+    """What a page's pairing script does with the code after "#" in its address."""
+    return lan.post(PAIR_PATH, headers={PAIR_HEADER: code})
+
+
 def _owner(lan: TestClient) -> None:
-    assert lan.get(f"/?token={TOKEN}").status_code == 303
+    assert _pair(lan, TOKEN).status_code == 204
 
 
 def _remote_token(lan: TestClient, session_id: int) -> str:
@@ -57,21 +71,46 @@ def test_posts_need_the_token(lan: TestClient) -> None:
 
 
 def test_a_wrong_token_is_refused(lan: TestClient) -> None:
-    assert lan.get("/?token=guess").status_code == 401
-    assert lan.get("/remote/1?pair=guess").status_code == 401
+    for code in ("guess", ""):
+        refused = _pair(lan, code)
+        assert refused.status_code == 401 and "not valid" in refused.json()["error"]
+        assert "set-cookie" not in refused.headers
     lan.cookies.set(COOKIE, "guess")
     assert lan.get("/").status_code == 401
 
 
-def test_the_token_becomes_a_cookie_and_leaves_the_address(lan: TestClient) -> None:
-    reply = lan.get(f"/plan?minutes=10&token={TOKEN}")
-    assert reply.status_code == 303 and reply.headers["location"] == "/plan?minutes=10"
+def test_the_posted_token_becomes_a_cookie(lan: TestClient) -> None:
+    reply = _pair(lan, TOKEN)
+    assert reply.status_code == 204
     cookie = reply.headers["set-cookie"]
     assert f"{COOKIE}={TOKEN}" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert reply.headers["cache-control"] == "no-store"
-    # The client keeps the cookie: later requests need no token in the URL.
+    # The client keeps the cookie: later requests need no token at all.
     assert lan.get("/plan").status_code == 200
     assert lan.post("/api/plan", json={"minutes": 5}).status_code == 200
+
+
+@pytest.mark.parametrize("url", [f"/?token={TOKEN}", "/remote/1?pair=abc", "/plan?token=x"])
+def test_an_old_link_with_a_token_in_its_query_is_refused_saying_why(
+    lan: TestClient, url: str
+) -> None:
+    reply = lan.get(url)
+    assert reply.status_code == 400 and "set-cookie" not in reply.headers
+    assert "no longer takes it" in reply.text and "QR code" in reply.text
+    assert lan.get("/plan").status_code == 401, "and it paired nothing"
+
+
+def test_another_site_cannot_pair_a_visitor(lan: TestClient) -> None:
+    reply = lan.post(PAIR_PATH, headers={PAIR_HEADER: TOKEN, "sec-fetch-site": "cross-site"})
+    assert reply.status_code == 403 and "set-cookie" not in reply.headers
+
+
+def test_the_page_asking_for_pairing_runs_the_public_pairing_script(lan: TestClient) -> None:
+    page = lan.get("/remote/1")
+    assert page.status_code == 401 and f'src="{PAIR_SCRIPT}"' in page.text
+    script = lan.get(PAIR_SCRIPT)
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert "location.hash" in script.text and PAIR_HEADER in script.text
 
 
 def test_no_token_appears_in_any_page(lan: TestClient) -> None:
@@ -96,8 +135,8 @@ def test_a_remote_steers_its_own_session_and_nothing_else(lan: TestClient) -> No
     two = lan.post("/api/sessions", json={"minutes": 5}).json()["id"]
     token = _remote_token(lan, one)
     lan.cookies.clear()
-    paired = lan.get(f"/remote/{one}?pair={token}")
-    assert paired.status_code == 303 and paired.headers["location"] == f"/remote/{one}"
+    paired = _pair(lan, token)
+    assert paired.status_code == 204
     assert f"{REMOTE_COOKIE}={token}" in paired.headers["set-cookie"]
     assert lan.get(f"/remote/{one}").status_code == 200
     assert lan.post(f"/api/sessions/{one}/control", json={"action": "lighter"}).status_code == 200
@@ -121,7 +160,8 @@ def test_the_end_of_a_session_revokes_its_remote(lan: TestClient) -> None:
     token = _remote_token(lan, sid)
     assert lan.post(f"/api/sessions/{sid}/finish", json={"status": "quit"}).status_code == 200
     lan.cookies.clear()
-    assert lan.get(f"/remote/{sid}?pair={token}").status_code == 401
+    assert _pair(lan, token).status_code == 401
+    assert lan.get(f"/remote/{sid}").status_code == 401
 
 
 @pytest.mark.parametrize(
@@ -225,10 +265,10 @@ def test_over_https_the_pairing_cookies_never_go_to_plain_http(
     """The trust port serves plain HTTP on the same host: a cookie without Secure goes there."""
     app = create_app(db_url, cat, TOKEN, voice_engine=engine, cue_dir=tmp_path / "cues")
     with TestClient(app, base_url="https://127.0.0.1", follow_redirects=False) as lan:
-        owner = lan.get(f"/?token={TOKEN}")
-        assert owner.status_code == 303 and "; Secure" in owner.headers["set-cookie"]
+        owner = _pair(lan, TOKEN)
+        assert owner.status_code == 204 and "; Secure" in owner.headers["set-cookie"]
         sid = lan.post("/api/sessions", json={"minutes": 5}).json()["id"]
         token = _remote_token(lan, sid)
         lan.cookies.clear()
-        remote = lan.get(f"/remote/{sid}?pair={token}")
-        assert remote.status_code == 303 and "; Secure" in remote.headers["set-cookie"]
+        remote = _pair(lan, token)
+        assert remote.status_code == 204 and "; Secure" in remote.headers["set-cookie"]

@@ -68,7 +68,10 @@ def test_serve_lan_prints_link_and_qr(ran: dict[str, Any]) -> None:
     assert result.exit_code == 0, result.output
     token = ran["app"].state.rubdown.lan_token
     assert ran["host"] == "0.0.0.0" and token
-    assert "https://" in result.output and f"?token={token}" in result.output
+    assert "https://" in result.output and f"#token={token}" in result.output
+    # Nothing a server logs or a browser sends holds the token: it only follows "#".
+    for line in result.output.splitlines():
+        assert token not in line.split("#")[0], line
     assert "█" in result.output  # the QR code, drawn with block characters
 
 

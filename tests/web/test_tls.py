@@ -92,11 +92,13 @@ def lan_client(cat, folder: Path, tmp_path: Path):
 
 
 def test_the_trust_page_opens_unpaired_and_goes_on_to_the_app(lan_client: TestClient) -> None:
-    page = lan_client.get("/trust", params={"next": "/remote/3?pair=abc"})
+    page = lan_client.get("/trust", params={"next": "/remote/3"})
     assert page.status_code == 200
     text = page.text
     assert "iPhone" in text and "Android" in text and "Certificate Trust Settings" in text
-    assert 'href="https://192.168.1.20:8000/remote/3?pair=abc"' in text
+    # Its script hands the pairing code after "#" on to this link.
+    assert 'href="https://192.168.1.20:8000/remote/3" data-carry-pairing' in text
+    assert 'src="/trust/pairing.js' in text
     assert "127.0.0.1" not in text
     assert lan_client.get("/plan").status_code == 401, "only /trust is open without pairing"
 
@@ -147,7 +149,7 @@ def test_serve_lan_serves_https_with_a_trust_link(
     host, port, trust_port, cert, url, options = ran["args"]
     assert (host, port, trust_port) == ("0.0.0.0", 8443, 8444) and url.startswith("https://")
     assert options["limit_concurrency"] and options["http"], "both ports drop slow clients"
-    assert ":8444/trust?next=" in result.output and "█" in result.output
+    assert ":8444/trust?next=%2F#token=" in result.output and "█" in result.output
     assert "127.0.0.1:" not in result.output.replace(url, ""), "no loopback link is handed out"
     dns, ips = sans(cert.cert)
     assert any(n.endswith(".local") for n in dns) and "127.0.0.1" in ips

@@ -45,6 +45,13 @@ def style() -> Response:
     return Response(body, media_type="text/css", headers={"cache-control": "max-age=86400"})
 
 
+@router.get("/trust/pairing.js")
+def pairing_script() -> Response:
+    """The pairing script, for the trust page and the page that asks for pairing."""
+    body = (STATIC / "js" / "pairing.js").read_bytes()
+    return Response(body, media_type="text/javascript", headers={"cache-control": "no-cache"})
+
+
 def _ca_file(state: State, body: bytes | None, media: str, name: str) -> Response:
     """A certificate download (404 where rubdown has no local CA: local mode)."""
     if state.trust is None or body is None:

@@ -1,5 +1,7 @@
 // Runs on every page: the chosen theme, and the service worker that keeps rubdown offline.
 import { applyTheme, loadSettings } from "./common.js";
+// A pairing link opened on a device already paired: its code still leaves the address.
+import "./pairing.js";
 
 applyTheme(loadSettings());
 
