@@ -20,7 +20,8 @@ from rubdown.voice.segment import Utterance
 
 # As bench/listen.py: a command counts as heard this soon around its end.
 MATCH_BEFORE_S, MATCH_AFTER_S = 0.3, 1.0
-UNSURE = re.compile(r"^'(?P<phrase>[^']+)' too unsure \((?P<ratio>-?[\d.]+)\)$")
+# A phrase with an apostrophe ("that's good") is quoted with double quotes.
+UNSURE = re.compile(r"^(?P<q>['\"])(?P<phrase>.+?)(?P=q) too unsure \((?P<ratio>-?[\d.]+)\)$")
 
 
 def lost_at(

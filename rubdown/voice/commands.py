@@ -34,6 +34,15 @@ COMMANDS: tuple[Command, ...] = (
 
 COMMAND_OF_PHRASE: dict[str, str] = {p: c.name for c in COMMANDS for p in c.phrases}
 
+# Pronunciations the dictionary lacks: mostly the non-rhotic ones of British English
+# ("firmer" as F ER M AH, "more" without its R) and the rounded vowel of "stop", "back".
+ALTERNATIVES: tuple[tuple[str, str], ...] = (
+    ("firmer", "F ER M AH"),
+    ("perfect", "P AH F IH K T"),
+    ("stop", "S T AO P"),
+    ("here", "HH IY AH"),
+)
+
 
 def command_names() -> list[str]:
     """Every command name, in the order of COMMANDS."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rubdown.voice.commands import (
+    ALTERNATIVES,
     COMMAND_OF_PHRASE,
     WAKE_PHONES,
     WAKE_WORD,
@@ -96,6 +97,15 @@ def grammar(wake: bool) -> str:
     return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {rule};\n"
 
 
+def add_alternatives(decoder: Any) -> None:
+    """Add the pronunciations the dictionary lacks, numbered after its own variants."""
+    for word, phones in ALTERNATIVES:
+        n = 2
+        while decoder.lookup_word(f"{word}({n})") is not None:  # "go(2)" may be its own
+            n += 1
+        decoder.add_word(f"{word}({n})", phones, False)
+
+
 def make_decoder(wake: bool) -> object:
     """A PocketSphinx decoder with the command grammar and the phone loop."""
     root = model_dir()
@@ -111,7 +121,8 @@ def make_decoder(wake: bool) -> object:
             # command after a quiet start is not judged by a default that fits no room.
             cmn="batch",
         )
-        decoder.add_word(WAKE_WORD, WAKE_PHONES, True)
+        decoder.add_word(WAKE_WORD, WAKE_PHONES, False)
+        add_alternatives(decoder)
         decoder.add_allphone_file("loop", f"{root}/en-us-phone.lm.bin")
         decoder.add_jsgf_string("choose", grammar(wake))
         decoder.activate_search("choose")

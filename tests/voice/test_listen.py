@@ -31,24 +31,24 @@ ORDINARY = (
 )
 
 
-def spoken(text: str, tmp: Path) -> array[int]:
-    """`text` said by espeak-ng, as 16 kHz samples."""
+def spoken(text: str, tmp: Path, voice: str = "en-us") -> array[int]:
+    """`text` said by an espeak-ng voice, as 16 kHz samples."""
     raw, out = tmp / "raw.wav", tmp / "say.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
     subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
     with wave.open(str(out), "rb") as wav:
         return array("h", wav.readframes(wav.getnframes()))
 
 
 def recording(
-    texts: list[str], tmp: Path, seed: int = 7, gap_s: float = GAP_S
+    texts: list[str], tmp: Path, seed: int = 7, gap_s: float = GAP_S, voice: str = "en-us"
 ) -> tuple[Path, list[float]]:
     """A WAV of the texts with quiet room noise between them; where each one ends."""
     rng = random.Random(seed)
     samples, ends = array("h"), []
     for text in texts:
         samples.extend(array("h", [0] * round(gap_s * RATE)))
-        speech = spoken(text, tmp)
+        speech = spoken(text, tmp, voice)
         samples.extend(speech)
         ends.append(len(samples) / RATE)
     samples.extend(array("h", [0] * RATE))
@@ -143,3 +143,13 @@ def test_hear_converts_other_rates_and_channels(tmp_path: Path) -> None:
     stereo = tmp_path / "stereo.wav"
     subprocess.run(["sox", str(path), "-r", "44100", "-c", "2", str(stereo)], check=True)
     assert [h["command"] for h in hear_json(stereo)] == ["stop"]
+
+
+def test_a_british_perfect_is_heard_through_the_dictionarys_added_pronunciation(
+    tmp_path: Path,
+) -> None:
+    # Without P AH F IH K T the grammar took en-gb's non-rhotic "perfect" for "go back".
+    path, ends = recording(["perfect"], tmp_path, voice="en-gb")
+    heard = hear_json(path)
+    assert [h["phrase"] for h in heard] == ["perfect"]
+    assert abs(float(str(heard[0]["at_s"])) - ends[0]) < 0.5
