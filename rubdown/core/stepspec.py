@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any, cast
 
 from rubdown.core import wording
@@ -39,7 +40,7 @@ class StepSpec:
     areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
     covers: tuple[str, ...] = ()  # ... and as area names, for the towels
 
-    @property
+    @cached_property  # asked for on every cap, estimate and layout; respec forgets it
     def sides(self) -> int:
         """Two for techniques done on each side in turn, or in a position worked side by side."""
         if self.only_side is not None:
@@ -121,6 +122,7 @@ def respec(spec: StepSpec, **changes: Any) -> StepSpec:
     new = object.__new__(StepSpec)
     new.__dict__.update(spec.__dict__, **changes)
     new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
+    new.__dict__.pop("sides", None)
     return new
 
 
