@@ -13,8 +13,8 @@ from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, respec
 
 
-def _cap(spec: StepSpec, seconds: float) -> StepSpec:
-    per_rep = spec.technique.seconds_per_rep * spec.sides
+def _cap(spec: StepSpec, seconds: float, sides: int | None = None) -> StepSpec:
+    per_rep = spec.technique.seconds_per_rep * (spec.sides if sides is None else sides)
     most = max(1, math.floor(seconds * craft.CAP_MARGIN / per_rep))
     if most >= spec.max_reps:
         return spec
@@ -37,7 +37,8 @@ def cap_time(
     specs: list[StepSpec], profile: Profile, limits: Limits, minutes: int, generated: bool
 ) -> list[StepSpec]:
     """Limit how long one technique runs in a row and how much time a region may take."""
-    out = list(specs)
+    # A position worked one side at a time does each side of a step on its own.
+    out = [_cap(s, craft.STEP_LIMIT_S, 1 if s.position.turns else None) for s in specs]
     for run in technique_runs(out):
         focus = any(out[i].region.id in profile.focus for i in run)
         limit = craft.FOCUS_RUN_LIMIT_S if focus else craft.RUN_LIMIT_S

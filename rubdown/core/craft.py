@@ -27,6 +27,8 @@ OPENING_MIN_S, SHORT_OPENING_MIN_S, SHORT_SESSION_MINUTES = 45.0, 30.0, 15
 FINISH_MIN_S = 30.0
 HOLD_S = 20.0
 RUN_LIMIT_S, FOCUS_RUN_LIMIT_S = 240.0, 360.0
+# One step, with an oil top-up before it, fits between two check-ins: they come between steps.
+STEP_LIMIT_S = 280.0
 DISTINCT_TARGETS = ((45, 10), (30, 8))  # (minutes at least, techniques at least)
 SHARE_LIMIT, SHARE_MIN_MINUTES = 0.30, 20
 TOOL_SHARE = 0.5
@@ -93,10 +95,17 @@ def usable(cat: Catalogue, t: Technique, region: str, position: Position, limits
 
 
 def _light_options(
-    cat: Catalogue, position: Position, limits: Limits, region: str, avoid_tid: str | None
+    cat: Catalogue,
+    position: Position,
+    limits: Limits,
+    region: str,
+    avoid_tid: str | None,
+    also: str | None = None,
 ) -> list[Technique]:
-    key = ("light", position.id, region, avoid_tid)
-    return list(limits.remember(key, lambda: _find_light(cat, position, limits, region, avoid_tid)))
+    key = ("light", position.id, region, avoid_tid, also)
+    return list(
+        limits.remember(key, lambda: _find_light(cat, position, limits, region, (avoid_tid, also)))
+    )
 
 
 def has_light_stroke(cat: Catalogue, position: Position, limits: Limits, region: str) -> bool:
@@ -105,7 +114,11 @@ def has_light_stroke(cat: Catalogue, position: Position, limits: Limits, region:
 
 
 def _find_light(
-    cat: Catalogue, position: Position, limits: Limits, region: str, avoid_tid: str | None
+    cat: Catalogue,
+    position: Position,
+    limits: Limits,
+    region: str,
+    avoid: tuple[str | None, ...],
 ) -> list[Technique]:
     found = [
         t
@@ -114,11 +127,10 @@ def _find_light(
         and t.pressure.min <= LIGHT_PRESSURE
         and usable(cat, t, region, position, limits)
     ]
-    # Glides first; a different technique from the neighbour, so nothing runs on too long.
-    # One simple stroke for both sides is quicker to say and to do than one side at a time.
-    found.sort(
-        key=lambda t: (t.kind != "glide", t.id == avoid_tid, t.per_side, t.pressure.min, t.id)
-    )
+    # Glides first; a different technique from the neighbours, so nothing runs on too long
+    # and no stroke is explained twice running. One simple stroke for both sides is quicker
+    # to say and to do than one side at a time.
+    found.sort(key=lambda t: (t.kind != "glide", t.id in avoid, t.per_side, t.pressure.min, t.id))
     return found
 
 
@@ -203,7 +215,7 @@ def _entry(
     regions = sorted({s.region.id for s in block}, key=cat.region_order)
     avoid_tid = before.technique.id if before else None
     for region in regions:
-        options = _light_options(cat, position, limits, region, avoid_tid)
+        options = _light_options(cat, position, limits, region, avoid_tid, block[0].technique.id)
         if options:
             return _light_step(cat, options[0], region, position, profile, limits, "entry")
     return None

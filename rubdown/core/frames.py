@@ -9,6 +9,7 @@ from rubdown.core import craft
 from rubdown.core.models import Catalogue, Position, Profile, Technique
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, make_spec, respec
+from rubdown.core.towels import covered_areas
 
 
 def frame_areas(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits) -> list[str]:
@@ -114,16 +115,8 @@ def as_frame(
         default_reps=max(least + 1, min(spec.default_reps, t.reps.max)),
         max_reps=max(t.reps.max, least + 2),
         areas=tuple(frame_areas(cat, t, worked, limits)),
-        covers=covered_areas(cat, t, limits),
+        covers=covered_areas(cat, t, limits, spec.position),
     )
-
-
-def covered_areas(cat: Catalogue, t: Technique, limits: Limits) -> tuple[str, ...]:
-    """The areas a technique's regions belong to, head to toe, leaving out avoided regions."""
-    regions = sorted(
-        (r for r in t.regions if r in cat.regions and r not in limits.avoid), key=cat.region_order
-    )
-    return tuple(dict.fromkeys(cat.regions[r].area_name for r in regions))
 
 
 def _frame_spec(

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rubdown.core.models import Catalogue, Position
+from rubdown.core.models import Catalogue
+from rubdown.core.towels import FRAMES, Towels
 
 if TYPE_CHECKING:
     from rubdown.core.stepspec import StepSpec
@@ -76,16 +77,16 @@ class _Said:
 
     cautions: set[str] = field(default_factory=set)
     pressures: set[int] = field(default_factory=set)
-    drape: str | None = None
+    towels: Towels | None = None
     in_warned: set[str] = field(default_factory=set)
 
 
-def _drape(position: Position, area: str, said: _Said) -> str | None:
-    for drape in position.drapes:
-        if drape.area == area and said.drape != area:
-            said.drape = area
-            return drape.say
-    return None
+def _drapes(spec: StepSpec, said: _Said) -> list[str]:
+    """The towel moves that bare what the step works (the towels start anew in a new position)."""
+    towels = said.towels
+    if towels is None or towels.position.id != spec.position.id:
+        towels = said.towels = Towels.start(spec.position)
+    return [d.say for d in towels.uncover(spec_areas(spec))]
 
 
 def _new(texts: Sequence[str], said: _Said) -> list[str]:
@@ -134,13 +135,10 @@ def guide_steps(
 
     said = _Said(cautions=set(said_before))
     out = []
+    previous: StepSpec | None = None
     for spec in specs:
         region = spec.region
-        before: list[str] = []
-        for area in spec_areas(spec):
-            drape = _drape(spec.position, area, said)
-            if drape:
-                before.append(drape)
+        before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
         framing = spec.role in ("opening", "finish")
@@ -160,6 +158,18 @@ def guide_steps(
                 before=" ".join(before + cautions + alerts),
                 cautions=tuple(cautions + alerts),
                 explain_pressure=explain,
+                repeats=_repeats(previous, spec),
             )
         )
+        previous = spec
     return out
+
+
+def _repeats(previous: StepSpec | None, spec: StepSpec) -> int | None:
+    """The pressure of the step before, when it does this technique in the same words."""
+    if previous is None or spec.role in FRAMES or previous.role in FRAMES:
+        return None
+    t = spec.technique
+    if previous.technique is not t or t.cue_for(previous.region.id) != t.cue_for(spec.region.id):
+        return None
+    return previous.pressure

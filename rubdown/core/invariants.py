@@ -10,6 +10,7 @@ from rubdown.core.layout import FIT_TOLERANCE_S
 from rubdown.core.models import PARTNER_MAX_PRESSURE, Catalogue, Plan, is_light
 from rubdown.core.safety import SPINE_GLIDE_MAX, safety_limits
 from rubdown.core.shape_checks import SHAPE_CHECKS
+from rubdown.core.talk_checks import TALK_CHECKS
 
 CHECKIN_GAP_S = 300.0
 Invariant = Callable[[Plan, Catalogue], list[str]]
@@ -163,6 +164,7 @@ INVARIANTS: dict[str, Invariant] = {
     for f in (
         *SHAPE_CHECKS,
         *CUE_CHECKS,
+        *TALK_CHECKS,
         fits_the_minutes,
         segments_back_to_back,
         starts_and_ends_light,

@@ -29,6 +29,7 @@ from rubdown.core.pauses import (
     opening_words,
     step_order,
     timed_pauses,
+    turn_words,
 )
 from rubdown.core.stepspec import ANNOUNCE_S, StepSpec
 
@@ -128,53 +129,55 @@ class _Layout:
         c.since_oil += duration
         c.since_checkin = 0.0 if kind == "check-in" else c.since_checkin + duration
 
-    def check_in(self, next_spec: StepSpec | None = None) -> None:
+    def check_in(
+        self, next_spec: StepSpec | None = None, changed: bool = True, then: str = ""
+    ) -> None:
+        """A check-in; before a step, it also says what the step's lead or move would have."""
         region = next_spec.region if next_spec else None
-        before = next_spec.before if next_spec else ""
-        say = wording.check_in(region, before)
+        if then:
+            say = f"{wording.check_in()} {then}"
+        else:
+            before = next_spec.before if next_spec else ""
+            finish = next_spec is not None and next_spec.role == "finish"
+            say = wording.check_in(region if changed else None, before, finish)
         cautions = next_spec.cautions if next_spec else ()
-        self.add(
-            slot_for(say, CHECKIN_S),
-            "check-in",
-            say,
-            region=region.id if region else None,
-            cautions=cautions,
-        )
+        fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
+        if then and next_spec is not None:
+            fields["position"] = next_spec.position.id  # the receiver moves in this pause
+        self.add(slot_for(say, CHECKIN_S), "check-in", say, **fields)
 
-    def before_step(self, spec: StepSpec, first_chunk: float) -> None:
+    def _due(self, pause_s: float, whole: float) -> bool:
+        return self.c.since_checkin + pause_s + whole > CHECKIN_EVERY_S
+
+    def before_step(
+        self, spec: StepSpec, whole: float, turn: bool = False, running: bool = False
+    ) -> None:
+        """What is said before a step: one pause, a check-in when the step would not fit
+        before the next one is due (it then says what the pause would have). A step already
+        running when a live change re-fits the rest is not held up for one."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
-        oil_due = self.c.since_oil >= OIL_EVERY_S
-        lead, lead_s = spec.lead(changed)
-        need = lead_s + (OIL_S if oil_due else 0.0)
-        if moved:
-            say = move_words(spec)
-            if self.c.since_checkin + slot_for(say, POSITION_S) + first_chunk > CHECKIN_EVERY_S:
-                self.check_in()
-            self.move(spec, say, spec.cautions)
-        elif (changed or spec.before) and self.c.since_checkin + need + first_chunk > (
-            CHECKIN_EVERY_S
-        ):
-            self.check_in(spec)
+        oil_s = (
+            slot_for(wording.more_oil(self.oil), OIL_S) if self.c.since_oil >= OIL_EVERY_S else 0
+        )
+        if turn or moved:
+            say = turn_words(spec) if turn else move_words(spec)
+            if self._due(slot_for(say, POSITION_S) + oil_s, whole):
+                self.check_in(spec, then=say)
+            else:
+                self.move(spec, say, spec.cautions)
         elif changed or spec.before:
-            self.add(
-                lead_s,
-                "announce",
-                lead,
-                region=spec.region.id,
-                cautions=spec.cautions,
-            )
-        if (changed or moved) and oil_due:
+            lead, lead_s = spec.lead(changed)
+            if self._due(lead_s + oil_s, whole):
+                self.check_in(spec, changed)
+            else:
+                self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
+        elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
+            self.check_in()
+        if (changed or moved) and oil_s:
             say = wording.more_oil(self.oil)
             self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil = 0.0
-
-    def turn(self, spec: StepSpec) -> None:
-        """The receiver turns over: a cued pause, then the same work on the other side."""
-        if self.c.since_checkin + POSITION_S + spec.technique.seconds_per_rep > CHECKIN_EVERY_S:
-            self.check_in()
-        self.move(spec, wording.turn_over(spec.position))
-        self.c.region, self.c.position = spec.region.id, spec.position.id
 
     def move(self, spec: StepSpec, say: str, cautions: tuple[str, ...] = ()) -> None:
         """A pause for the receiver to move (a new position, or turning over)."""
@@ -188,11 +191,18 @@ class _Layout:
         )
 
     def step(
-        self, spec: StepSpec, reps: int, index: int, sides: Sequence[str], lead: bool = True
+        self,
+        spec: StepSpec,
+        reps: int,
+        index: int,
+        sides: Sequence[str],
+        lead: bool = True,
+        turn: bool = False,
+        running: bool = False,
     ) -> None:
         seconds = spec.technique.seconds_per_rep
-        if lead:
-            self.before_step(spec, seconds * min(reps, 3))
+        if lead or turn:
+            self.before_step(spec, seconds * reps * len(sides), turn, running)
         for side in sides:
             self._chunks(spec, reps, side, index, seconds)
         self.c.region, self.c.position = spec.region.id, spec.position.id
@@ -235,9 +245,9 @@ def lay_out(
         layout.c.since_oil = 0.0
     for n, (k, sides, turn) in enumerate(step_order(specs)):
         spec = specs[k]
-        if turn:
-            layout.turn(spec)
-        layout.step(spec, reps[k], cursor.step_index + k, sides, lead=not (opening and n == 0))
+        lead = not (opening and n == 0)
+        running = not opening and n == 0  # a live re-fit starts with the step under way
+        layout.step(spec, reps[k], cursor.step_index + k, sides, lead, turn, running)
         if calibrate and n == 0:
             say = calibration_words(specs, spec)
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)

@@ -90,10 +90,17 @@ class Need:
 
 @dataclass(frozen=True)
 class Drape:
-    """What to do with the towels before the hands first reach an area."""
+    """A towel move: said before the hands reach an area it bares while the towels cover it."""
 
     area: str
     say: str
+    bares: tuple[str, ...] = ()  # other areas it bares along with `area`
+    covers: tuple[str, ...] = ()  # areas it covers again (to keep them warm)
+
+    @property
+    def bared(self) -> tuple[str, ...]:
+        """Every area this move leaves bare."""
+        return (self.area, *self.bares)
 
 
 @dataclass(frozen=True)

@@ -123,7 +123,12 @@ def _drapes(f: Fields, cat: Catalogue, problems: list[Problem]) -> tuple[Drape, 
     out = []
     for i, item in enumerate(raw):
         sub = Fields(item, pos_of(raw, i, f.at("drapes")), "a drape", problems)
-        drape = Drape(sub.text("area"), sub.text("say"))
+        drape = Drape(
+            sub.text("area"),
+            sub.text("say"),
+            sub.refs("bares", areas, "area"),
+            sub.refs("covers", areas, "area"),
+        )
         if drape.area and drape.area not in areas:
             sub.add("area", f"unknown area '{drape.area}' (areas: {', '.join(sorted(areas))})")
         sub.done()

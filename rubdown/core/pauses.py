@@ -73,6 +73,11 @@ def move_words(spec: StepSpec) -> str:
     return f"{wording.change_position(spec.position)} {spec.before}".strip()
 
 
+def turn_words(spec: StepSpec) -> str:
+    """Said when the receiver turns over, before the step that starts the other side."""
+    return f"{wording.turn_over(spec.position)} {spec.before}".strip()
+
+
 def hold_words(last: StepSpec) -> str:
     """The still hold: on the back when the finish covers it, the first area otherwise."""
     areas = last.areas or (last.region.area_name,)
@@ -101,9 +106,8 @@ def fixed_pauses(
     for n, (k, _, turn) in enumerate(order):
         spec = specs[k]
         if turn:
-            total += slot_for(wording.turn_over(spec.position), POSITION_S)
-            region, position = spec.region.id, spec.position.id
-        if not (opening and n == 0):
+            total += slot_for(turn_words(spec), POSITION_S)
+        elif not (opening and n == 0):
             changed = region is not None and spec.region.id != region
             if position is not None and spec.position.id != position:
                 total += slot_for(move_words(spec), POSITION_S)

@@ -230,33 +230,6 @@ def _most(group: list[Segment]) -> int:
     return (group[0].max_reps or 0) * sides
 
 
-def moves_the_towels_first(plan: Plan, cat: Catalogue) -> list[str]:
-    """Where a position drapes with towels, the towels move before the hands reach the area."""
-    out: list[str] = []
-    draped: str | None = None
-    said = ""
-    limits = safety_limits(cat, plan.request.profile)
-    steps = plan.steps
-    ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
-    for seg in plan.segments:
-        if seg.kind != "step":
-            said += " " + seg.say
-            continue
-        position = cat.positions.get(seg.position or "")
-        areas = [_area(cat, seg)]
-        if seg.step_index in ends and seg.technique in cat.techniques:
-            areas += frames.covered_areas(cat, cat.techniques[seg.technique], limits)
-        for area in areas:
-            drapes = position.drapes if position else ()
-            drape = next((d for d in drapes if d.area == area), None)
-            if drape is not None and draped != area:
-                if drape.say not in said:
-                    out.append(f"the towels are not moved before the {area} at {seg.start_s:.0f} s")
-                draped = area
-        said = ""
-    return out
-
-
 SHAPE_CHECKS = (
     opens_with_spreading_glides,
     enters_each_area_lightly,
@@ -269,5 +242,4 @@ SHAPE_CHECKS = (
     finishes_with_glides_and_a_hold,
     finish_connects_the_main_area,
     position_uses_its_tool,
-    moves_the_towels_first,
 )

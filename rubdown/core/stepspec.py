@@ -39,6 +39,8 @@ class StepSpec:
     explain_pressure: bool = False  # the first time this pressure number is used
     areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
     covers: tuple[str, ...] = ()  # ... and as area names, for the towels
+    # The step just before does the same technique, explained in the same words: its pressure.
+    repeats: int | None = None
 
     @cached_property  # asked for on every cap, estimate and layout; respec forgets it
     def sides(self) -> int:
@@ -60,16 +62,19 @@ class StepSpec:
     def intro(self, reps: int, side: str) -> str:
         """The words that introduce the step (on one side)."""
         t = self.technique
-        if self.role in ("opening", "finish"):
-            return wording.frame_intro(
-                t, self.areas, reps, self.pressure, self.role, self.explain_pressure
-            )
-        # The second side straight after the first needs no new instructions; after turning
-        # over, the whole cue again.
+        # The second side straight after the first needs no new instructions, nor the feel of
+        # its pressure again; after turning over, the whole cue again.
         again = side == "right" and not self.position.turns
-        return wording.step_intro(
-            t, self.region, reps, self.pressure, side, self.explain_pressure, again
-        )
+        explain = self.explain_pressure and not again
+        if self.role in ("opening", "finish"):
+            if again:
+                return wording.frame_again(reps, self.pressure)
+            return wording.frame_intro(t, self.areas, reps, self.pressure, self.role, explain)
+        if self.repeats is not None and not again:
+            return wording.step_repeat(
+                t, self.region, reps, self.pressure, side, self.repeats, explain
+            )
+        return wording.step_intro(t, self.region, reps, self.pressure, side, explain, again)
 
     def least_first_reps(self, side: str) -> int:
         """Repetitions the first part of a side needs so its introduction leaves most of it."""
@@ -90,7 +95,8 @@ class StepSpec:
         """What is said before the step (naming its region when it changes), and its slot."""
         known = self.__dict__.get("_memo", _NO_MEMO).get(changed)
         if known is None:
-            lead = wording.lead_in(self.region if changed else None, self.before)
+            finish = self.role == "finish"
+            lead = wording.lead_in(self.region if changed else None, self.before, finish)
             known = self.memo()[changed] = (lead, slot_for(lead, ANNOUNCE_S))
         return cast(tuple[str, float], known)
 
@@ -99,6 +105,7 @@ class StepSpec:
         again = side == "right" and not self.position.turns
         key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
         key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
+        key += (self.repeats,)
         known = _FIRST_REPS.get(key)
         if known is None or known[0] is not self.technique or known[1] is not self.region:
             if len(_FIRST_REPS) > 8192:  # catalogues loaded again and again (tests)

@@ -101,6 +101,26 @@ def step_intro(
     return f"{where}: {technique.name}. {technique.cue_for(region.id)} {reps} times, {how}."
 
 
+def step_repeat(
+    technique: Technique,
+    region: Region,
+    reps: int,
+    pressure: int,
+    side: str,
+    before: int,
+    explain: bool = False,
+) -> str:
+    """A step straight after the same technique: named, not explained again (at the same
+    pressure, it simply goes on)."""
+    where = side_label(region, side)
+    how = pressure_phrase(pressure, explain)
+    name = technique.name.lower()
+    if pressure == before:
+        return f"{where}: keep going with the {name}, {reps} more times, {how}."
+    change = "a little firmer" if pressure > before else "a little lighter"
+    return f"{where}: {name} again, {change}. {reps} times, {how}."
+
+
 def frame_intro(
     technique: Technique, areas: Sequence[str], reps: int, pressure: int, role: str, explain: bool
 ) -> str:
@@ -116,6 +136,11 @@ def frame_intro(
         f"To finish: long, light, connecting glides over the {where}, slow and unbroken. "
         f"{reps} times, {how}."
     )
+
+
+def frame_again(reps: int, pressure: int) -> str:
+    """The opening or finishing glides on the second side."""
+    return f"Now the right side: the same again, {reps} times, {pressure_phrase(pressure, False)}."
 
 
 def join(names: Sequence[str]) -> str:
@@ -136,10 +161,14 @@ def announce(region: Region) -> str:
     return f"Next, the {region.name.lower()}. Tell your partner where your hands are going."
 
 
-def lead_in(region: Region | None, before: str) -> str:
-    """An announcement of the next region (if it changes) and what to say before the step."""
-    parts = [f"Next, the {region.name.lower()}." if region is not None else "", before]
-    return " ".join(p for p in parts if p) or "Ready for the next step."
+FINISH_NEXT = "Now the finish, over everything you have worked."
+
+
+def lead_in(region: Region | None, before: str, finish: bool = False) -> str:
+    """An announcement of the next region (if it changes) and what to say before the step;
+    before the finishing glides, the finish itself (they cover more than their region)."""
+    named = FINISH_NEXT if finish else f"Next, the {region.name.lower()}." if region else ""
+    return " ".join(p for p in (named, before) if p) or "Ready for the next step."
 
 
 def change_position(position: Position) -> str:
@@ -149,10 +178,12 @@ def change_position(position: Position) -> str:
     return f"Change position now: {position.name.lower()}. {first}."
 
 
-def check_in(next_region: Region | None = None, before: str = "") -> str:
-    """A pause to ask the receiver how it feels."""
+def check_in(next_region: Region | None = None, before: str = "", finish: bool = False) -> str:
+    """A pause to ask the receiver how it feels, then where the hands go (or the finish)."""
     parts = ["Check in: ask how the pressure feels and whether anything should change."]
-    if next_region is not None:
+    if finish:
+        parts.append("Then the finish.")
+    elif next_region is not None:
         parts.append(f"Then move on to the {next_region.name.lower()}.")
     if before:
         parts.append(before)

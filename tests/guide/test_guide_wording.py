@@ -10,6 +10,7 @@ from guide_helpers import run_scripted
 
 from rubdown.cli.guide_cmd import feedback
 from rubdown.cli.guide_view import _next_text, ask_feedback, describe
+from rubdown.core import adjust
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.store.repos import FeedbackRepo
@@ -17,10 +18,13 @@ from rubdown.store.repos import FeedbackRepo
 
 @pytest.fixture(scope="module")
 def plan(cat):
-    # A focus area runs long enough for a check-in to split one of its steps.
-    return plan_session(
+    # Check-ins come between steps; only a step stretched by "more here" past the time between
+    # two is split around one.
+    planned = plan_session(
         cat, PlanRequest(minutes=20, position="lying", profile=Profile(focus=("shoulders",)))
     )
+    work = next(i for i, s in enumerate(planned.segments) if s.role == "work")
+    return adjust.more_time(planned, cat, work, 240.0)[0]
 
 
 class TextDisplay:

@@ -1,0 +1,126 @@
+"""Invariants for the pauses between steps: when they come, what they say, and the towels."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from rubdown.core.models import Catalogue, Plan, Segment
+from rubdown.core.safety import safety_limits
+from rubdown.core.towels import Towels, worked_areas
+
+# Spoken instructions between two steps; at most one of them comes at a time.
+TALKING_PAUSES = ("announce", "check-in")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_COUNT = re.compile(r"\d")
+# A check-in may fall inside a step only when the step alone outlasts the time between them.
+LONG_STEP_S = 295.0
+
+
+def _step_lengths(plan: Plan) -> dict[int, float]:
+    lengths: dict[int, float] = {}
+    for s in plan.steps:
+        if s.step_index is not None:
+            lengths[s.step_index] = lengths.get(s.step_index, 0.0) + s.duration_s
+    return lengths
+
+
+def _neighbour_steps(plan: Plan, i: int) -> tuple[Segment | None, Segment | None]:
+    segs = plan.segments
+    before = next((s for s in reversed(segs[:i]) if s.kind == "step"), None)
+    after = next((s for s in segs[i + 1 :] if s.kind == "step"), None)
+    return before, after
+
+
+def checks_in_between_steps(plan: Plan, cat: Catalogue) -> list[str]:
+    """A check-in comes between whole steps, never between one technique's left and right side
+    (a turn-over is the one way between them, and a step longer than the gap may be split)."""
+    lengths = _step_lengths(plan)
+    out = []
+    for i, seg in enumerate(plan.segments):
+        if seg.kind != "check-in" or seg.position is not None:
+            continue
+        before, after = _neighbour_steps(plan, i)
+        if before is None or after is None or before.step_index != after.step_index:
+            continue
+        if lengths.get(before.step_index or 0, 0.0) <= LONG_STEP_S:
+            out.append(f"check-in at {seg.start_s:.0f} s inside the {before.region} step")
+    return out
+
+
+def tells_one_thing_at_a_time(plan: Plan, cat: Catalogue) -> list[str]:
+    """Between two steps the giver hears one announcement or one check-in, not both."""
+    out, talk = [], 0
+    for seg in plan.segments:
+        if seg.kind == "step":
+            talk = 0
+        elif seg.kind in TALKING_PAUSES:
+            talk += 1
+            if talk > 1:
+                out.append(f"{seg.kind} at {seg.start_s:.0f} s straight after another pause")
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """A cue's sentences, leaving out those that give counts (they repeat by nature)."""
+    return [s for s in _SENTENCE.split(text.strip()) if s and not _COUNT.search(s)]
+
+
+def never_says_the_same_twice_running(plan: Plan, cat: Catalogue) -> list[str]:
+    """No sentence of a cue is said again in the next cue, nor in the next step's (counts
+    aside): a repeated technique is named, not explained again."""
+    out = []
+    segs = plan.segments
+    steps = [s for s in segs if s.kind == "step" and not s.say.startswith("Carry on")]
+    pairs = [*itertools.pairwise(segs), *itertools.pairwise(steps)]
+    for a, b in pairs:
+        same = set(sentences(a.say)) & set(sentences(b.say))
+        if same:
+            out.append(f"said again at {b.start_s:.0f} s: {sorted(same)[0]}")
+    return list(dict.fromkeys(out))
+
+
+def never_works_under_the_towel(plan: Plan, cat: Catalogue) -> list[str]:
+    """No step works an area the towels still cover: each drape is said before its area."""
+    limits = safety_limits(cat, plan.request.profile)
+    first = next((s.position for s in plan.steps), None)
+    if first not in cat.positions:
+        return []
+    towels = Towels.start(cat.positions[first or ""])
+    out = []
+    for seg in plan.segments:
+        position = cat.positions.get(seg.position or "")
+        if position is not None and towels.position.id != position.id:
+            towels = Towels.start(position)  # the receiver settles anew, under the towels
+        towels.hear(seg.say)
+        if seg.kind != "step" or seg.region not in cat.regions:
+            continue
+        areas = worked_areas(cat, seg, towels.position, limits)
+        under = [a for a in areas if a in towels.covered]
+        if under:
+            out.append(f"{seg.region} at {seg.start_s:.0f} s works {under[0]} under the towel")
+    return out
+
+
+def announces_the_finish_as_the_finish(plan: Plan, cat: Catalogue) -> list[str]:
+    """The pause before the finishing glides names the finish, never a region to go to."""
+    steps = plan.steps
+    if not steps or steps[-1].role != "finish":
+        return []
+    first = next(i for i, s in enumerate(plan.segments) if s.step_index == steps[-1].step_index)
+    out = []
+    for seg in reversed(plan.segments[:first]):
+        if seg.kind == "step":
+            break
+        if re.search(r"\b(Next, the|move on to the)\b", seg.say):
+            out.append(f"the finish is announced as a region at {seg.start_s:.0f} s")
+    return out
+
+
+TALK_CHECKS = (
+    checks_in_between_steps,
+    tells_one_thing_at_a_time,
+    never_says_the_same_twice_running,
+    never_works_under_the_towel,
+    announces_the_finish_as_the_finish,
+)
