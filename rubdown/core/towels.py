@@ -36,6 +36,8 @@ class Towels:
     def uncover(self, areas: Iterable[str]) -> list[Drape]:
         """The moves that bare these areas, each made: the fewest, keeping the most covered."""
         needed = list(dict.fromkeys(areas))
+        if not self.covered.intersection(needed):
+            return []
         moves: list[Drape] = []
         for _ in self.position.drapes:
             if not any(a in self.covered for a in needed):

@@ -191,7 +191,8 @@ def test_side_lying_works_one_side_turns_once_then_does_the_same_on_the_other():
     half = sides.index("left")
     assert set(sides[:half]) == {"right"} and set(sides[half:]) == {"left"}
     turns = [s for s in p.segments if "turn over" in s.say.lower()]
-    assert len(turns) == 1 and turns[0].kind == "announce"
+    # The turn is its own pause, or a check-in due there says it too.
+    assert len(turns) == 1 and turns[0].kind in ("announce", "check-in")
     first, second = p.steps[:half], p.steps[half:]
     work = lambda steps: Counter((s.step_index, s.technique) for s in steps for _ in range(s.reps))  # noqa: E731
     assert work(first) == work(second)

@@ -61,11 +61,17 @@ def test_the_invariant_catches_a_check_in_between_left_and_right():
 
 
 def test_a_check_in_due_at_the_turn_is_said_with_it():
-    p = plan(20, "side-lying")
     turn = CAT.positions["side-lying"].turn
-    (at,) = [i for i, s in enumerate(p.segments) if turn in s.say]
+    merged = []
+    for minutes in range(10, 41):
+        p = plan(minutes, "side-lying")
+        (at,) = [i for i, s in enumerate(p.segments) if turn in s.say]
+        if p.segments[at].kind == "check-in":
+            merged.append((p, at))
+    assert merged  # at some lengths the check-in falls due just as the receiver turns
+    p, at = merged[0]
     seg = p.segments[at]
-    assert seg.kind == "check-in" and seg.say.startswith("Check in")
+    assert seg.say.startswith("Check in") and seg.position == "side-lying"
     assert p.segments[at - 1].kind == "step" and p.segments[at + 1].kind in ("step", "oil")
     assert check_plan(p, CAT) == []
 
