@@ -143,3 +143,17 @@ def test_the_finish_is_announced_as_the_finish_not_as_a_region(minutes, position
     segs = list(p.segments)
     segs[finish - 1] = replace(lead, say="Next, the tops of the shoulders.")
     assert violations(replace(p, segments=tuple(segs)), "announces_the_finish_as_the_finish")
+
+
+def test_the_hips_have_a_glide_of_their_own_with_its_cautions():
+    # The hips had one technique: their light entry and their work were the same stroke.
+    fan = CAT.techniques["fan-palm-glide"]
+    assert {"lower-back", "hips", "glutes"} <= set(fan.regions)
+    assert len({fan.cue_for(r) for r in ("lower-back", "hips", "glutes")}) == 3
+    assert any("bony points of the hips" in c and "kidneys" in c for c in fan.cautions)
+    p = plan(30)
+    hips = {s.technique for s in p.steps if s.region in ("hips", "glutes")}
+    assert "fan-palm-glide" in hips and len(hips) >= 2
+    first = next(i for i, s in enumerate(p.segments) if s.technique == "fan-palm-glide")
+    said = " ".join(s.say for s in p.segments[:first])
+    assert all(c in said for c in fan.cautions)
