@@ -62,6 +62,7 @@ def _stage(reason: str, want: str) -> tuple[str, float | None]:
         ("too short", "length gate: too short"),
         ("own voice", "own-voice gate"),
         ("no command phrase", "grammar: no whole phrase"),
+        ("is talk", "language-model pass: a sentence"),
         ("wake", "wake word"),
     ):
         if key in reason:

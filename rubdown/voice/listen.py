@@ -56,6 +56,12 @@ class Tuning:
     min_ratio: float = -52.5
     per_command: tuple[tuple[str, float], ...] = ()
     margin_db: float = 6.0
+    # A second pass decodes the utterance with the general English language model: when
+    # that hears this many words or more, it was a sentence, not a command. (Its words
+    # themselves are no check: on a lone command it mostly hears other words.)
+    # Below talk_min_s it tends to shred one word into several ("perfect" as "look at it").
+    max_talk_words: int = 3
+    talk_min_s: float = 0.6
     echo_tail_s: float = 0.4  # a cue's sound lingers in the room this long after it ends
 
     def threshold(self, command: str) -> float:
@@ -124,6 +130,7 @@ def make_decoder(wake: bool) -> object:
         decoder.add_word(WAKE_WORD, WAKE_PHONES, False)
         add_alternatives(decoder)
         decoder.add_allphone_file("loop", f"{root}/en-us-phone.lm.bin")
+        decoder.add_lm_file("talk", f"{root}/en-us.lm.bin")
         decoder.add_jsgf_string("choose", grammar(wake))
         decoder.activate_search("choose")
     except (RuntimeError, ValueError, OSError) as exc:
@@ -233,6 +240,11 @@ class Listener:
         margin = scored.ratio - t.threshold(command)
         if margin < 0:
             return None, f"{phrase!r} too unsure ({scored.ratio:.1f})"
+        # With the wake word on, "rubdown" itself becomes words: that mode is left to it.
+        sentence = not self.wake and utt.seconds >= t.talk_min_s
+        talk = self.transcript(utt) if sentence else []
+        if len(talk) >= t.max_talk_words:
+            return None, f"{phrase!r} is talk ({' '.join(talk)!r})"
         if self.wake and not self._woken(scored.phrase, utt):
             return None, "no wake word before it"
         confidence = min(1.0, 0.5 + margin / (2 * CONFIDENCE_SPAN))
@@ -268,11 +280,13 @@ class Listener:
 
     def choose(self, segments: list[Any]) -> str | None:
         """The phrase the closed grammar forced onto the utterance, if it reached its end."""
-        # Dictionary variants are spelled "perfect(2)"; fillers look like <sil> or [NOISE].
-        words = (s.word.split("(")[0] for s in segments)
-        text = " ".join(w for w in words if not w.startswith(("<", "[", "+")))
+        text = " ".join(spoken(segments))
         known = text == WAKE_WORD or text.removeprefix(f"{WAKE_WORD} ") in COMMAND_OF_PHRASE
         return text if known else None  # a partial path ("go") is no phrase
+
+    def transcript(self, utt: Utterance) -> list[str]:
+        """The words the general language model hears in the utterance (the second pass)."""
+        return spoken(self._decode("talk", utt.pcm))
 
     def score(self, utt: Utterance) -> Scored | None:
         """The grammar's phrase, scored per frame against the phone loop over the same audio."""
@@ -286,6 +300,13 @@ class Listener:
         frames = max(s.end_frame for s in grammar_segs) + 1
         ratio = (acoustic(grammar_segs) - acoustic(loop_segs)) / frames / 1000.0
         return Scored(phrase, ratio)
+
+
+def spoken(segments: list[Any]) -> list[str]:
+    """The words of a decode, without fillers and variant numbers."""
+    # Dictionary variants are spelled "perfect(2)"; fillers look like <sil> or [NOISE].
+    words = (s.word.split("(")[0] for s in segments)
+    return [w for w in words if not w.startswith(("<", "[", "+"))]
 
 
 def acoustic(segments: list[Any]) -> float:

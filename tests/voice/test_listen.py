@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from rubdown.cli.main import cli
 from rubdown.voice.commands import COMMANDS
-from rubdown.voice.listen import Listener, Playback, hear_samples
+from rubdown.voice.listen import Listener, Playback, Tuning, hear_samples
 
 RATE = 16000
 GAP_S = 1.5
@@ -153,3 +153,15 @@ def test_a_british_perfect_is_heard_through_the_dictionarys_added_pronunciation(
     heard = hear_json(path)
     assert [h["phrase"] for h in heard] == ["perfect"]
     assert abs(float(str(heard[0]["at_s"])) - ends[0]) < 0.5
+
+
+def test_a_sentence_the_grammar_takes_is_rejected_by_the_language_model_pass(
+    tmp_path: Path,
+) -> None:
+    # The grammar and the phone-loop ratio take en-gb's "It's fine." for "stop"; the general
+    # language model hears three words in it, so it is talk.
+    quiet = array("h", [0] * RATE)
+    samples = quiet + spoken("It's fine.", tmp_path, "en-gb") + quiet
+    grammar_alone = hear_samples(samples, tuning=Tuning(max_talk_words=1000))
+    assert [h.command for h in grammar_alone] == ["stop"]
+    assert hear_samples(samples) == []
