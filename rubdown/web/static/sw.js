@@ -62,8 +62,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.endsWith("/stream") || url.pathname.startsWith("/downloads/")) return;
-  // Pairing links and codes carry a token: the browser fetches them, nothing keeps them.
-  if (url.searchParams.has("token") || url.searchParams.has("pair")) return;
+  // Pairing links and codes carry a token (after "#", or in an old link's query): the browser
+  // fetches them, nothing keeps them. A cached request keeps its fragment, so check it too.
+  const fragment = new URLSearchParams(url.hash.replace(/^#/, ""));
+  if (["token", "pair"].some((name) => url.searchParams.has(name) || fragment.has(name))) return;
   if (url.pathname.endsWith("/pair.svg")) return;
   if (url.pathname.startsWith("/api/cues/")) {
     event.respondWith(cacheFirst(request, CUE_CACHE));

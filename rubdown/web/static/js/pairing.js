@@ -14,7 +14,10 @@ export function pairingCode(hash) {
 
 // The address without its fragment: what the bar shows once the code is taken.
 function plainAddress() {
-  return location.pathname + location.search;
+  // The whole address, not path + query: a path such as "//x" would read as another host.
+  const address = new URL(location.href);
+  address.hash = "";
+  return address.href;
 }
 
 // Trust page: hand the fragment on to the app (kept for this tab, should the page reload).
@@ -26,6 +29,8 @@ function carry(link) {
     hash = sessionStorage.getItem(KEPT) || "";
   }
   if (hash) link.href = link.href.split("#")[0] + hash;
+  // Once followed, the code has been handed on: the tab keeps no copy of it.
+  link.addEventListener("click", () => sessionStorage.removeItem(KEPT));
   history.replaceState(null, "", plainAddress());
 }
 
