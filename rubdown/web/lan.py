@@ -80,6 +80,9 @@ def run_both(
     import uvicorn
 
     from rubdown.web.security import PUBLIC
+    from rubdown.web.serving import bound_tls_handshake, header_timeout
+
+    bound_tls_handshake(header_timeout())
 
     plain = uvicorn.Server(
         uvicorn.Config(

@@ -80,6 +80,17 @@ def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
     return HeaderTimeout
 
 
+def bound_tls_handshake(seconds: float) -> None:
+    """Give every TLS handshake this process accepts from now on at most seconds to finish."""
+    from asyncio import constants
+
+    # asyncio calls connection_made (where the header deadline starts) only after the
+    # handshake, whose own limit is 60 s, and limit_concurrency does not count sockets
+    # mid-handshake; uvicorn has no setting for it, and create_server (given none) reads
+    # this constant for each new connection.
+    constants.SSL_HANDSHAKE_TIMEOUT = seconds
+
+
 def uvicorn_options(timeout_s: float | None = None) -> dict[str, Any]:
     """The keyword arguments `rubdown serve` gives every uvicorn server it runs."""
     seconds = header_timeout() if timeout_s is None else timeout_s

@@ -57,9 +57,9 @@ def slowloris(port: int) -> Iterator[list[socket.socket]]:
             sock.close()
 
 
-def dropped(sock: socket.socket) -> bool:
-    """Whether the server closed this socket (it reads end of file, or a reset)."""
-    sock.settimeout(10)
+def dropped(sock: socket.socket, within: float = 10) -> bool:
+    """Whether the server closed this socket within seconds (end of file, or a reset)."""
+    sock.settimeout(within)
     try:
         return sock.recv(4096) == b""
     except ConnectionResetError:
@@ -105,3 +105,11 @@ def test_every_server_gets_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     assert options["limit_concurrency"] == serving.LIMIT_CONCURRENCY
     assert (options["timeout_keep_alive"], options["backlog"]) == (5, 128)
     assert serving.header_timeout() == serving.HEADER_TIMEOUT_S
+
+
+def test_a_silent_socket_on_the_https_port_is_closed_mid_handshake(tmp_path: Path) -> None:
+    env = {**os.environ, serving.HEADER_TIMEOUT_ENV: "0.5"}
+    with rubdown_serve(env, tmp_path, lan=True) as url:
+        silent = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+        with silent:
+            assert dropped(silent, within=5)
