@@ -7,7 +7,8 @@ import os
 from typing import Any
 
 # A client has this long from connecting (or from the first byte of its next request) to send
-# the whole request head; uvicorn itself waits for ever, so slow senders held sockets open.
+# the whole request, head and body; uvicorn itself waits for ever, so slow senders held sockets
+# open. Bodies are capped at 64 KiB, so the same few seconds are enough for both.
 HEADER_TIMEOUT_S = 10.0
 HEADER_TIMEOUT_ENV = "RUBDOWN_HEADER_TIMEOUT_S"
 # An idle kept-alive connection is closed after this many seconds.
@@ -38,12 +39,14 @@ def header_timeout() -> float:
 
 
 def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol, closing a connection whose request head is late (timeout_s)."""
+    """uvicorn's h11 protocol, closing a connection whose request (head and body) is late."""
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
+    _UNFINISHED = (h11.IDLE, h11.SEND_BODY)
+
     class HeaderTimeout(H11Protocol):
-        """H11Protocol with a deadline for each request head."""
+        """H11Protocol with a deadline for each request, head and body together."""
 
         _deadline: asyncio.TimerHandle | None = None
 
@@ -53,8 +56,9 @@ def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
-            # IDLE: the request head is still coming (or the next one began).
-            if self.conn.their_state is h11.IDLE and data:
+            # IDLE: the request head is still coming (or the next one began); SEND_BODY: its
+            # body is. The deadline armed for the head goes on through the body.
+            if self.conn.their_state in _UNFINISHED and data:
                 self._arm()
             else:
                 self._disarm()
@@ -74,7 +78,7 @@ def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
 
         def _too_slow(self) -> None:
             self._deadline = None
-            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            if self.conn.their_state in _UNFINISHED and not self.transport.is_closing():
                 self.transport.close()
 
     return HeaderTimeout

@@ -113,3 +113,14 @@ def test_a_silent_socket_on_the_https_port_is_closed_mid_handshake(tmp_path: Pat
         silent = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
         with silent:
             assert dropped(silent, within=5)
+
+
+def test_a_request_body_that_stalls_is_closed(tmp_path: Path) -> None:
+    env = {**os.environ, serving.HEADER_TIMEOUT_ENV: "0.5"}
+    with rubdown_serve(env, tmp_path) as url:
+        slow = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+        with slow:
+            head = b"POST /api/plan HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            slow.sendall(head + b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{}")
+            assert dropped(slow, within=5)
+        assert httpx.get(f"{url}/api/catalogue", timeout=10).status_code == 200
