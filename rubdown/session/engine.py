@@ -233,8 +233,11 @@ class RunningSession:
         question it answers)."""
         with self.lock:
             # A key names one answer by one person to one question (Conflict otherwise).
+            # Answers journalled before "to" was lack it: the question is then taken as this one.
             same = {"by": by, "answer": name.partition("-")[2], "to": to}
-            stored = self.repo.event_by_client(self.session_id, client_id, same=same)
+            stored = self.repo.event_by_client(
+                self.session_id, client_id, same=same, or_absent=("to",)
+            )
             if stored is not None:
                 return self._repeat(name, by, stored, refusal)
             now, index = self._where(clock_s)

@@ -8,7 +8,7 @@ nothing is added after the end, and a session ends once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -166,11 +166,13 @@ def by_client_id(
     client_id: str | None,
     *kinds: str,
     same: Mapping[str, object] | None = None,
+    or_absent: Collection[str] = (),
 ) -> EventRow | None:
     """The event already stored under this client id, if any.
 
     A key names one request and another request cannot borrow it: Conflict if the stored event
-    is not one of kinds (when given) or its data differs in a field of same (who, which answer).
+    is not one of kinds (when given) or its data differs in a field of same (who, which answer);
+    a field of or_absent that the stored data lacks (journalled before it was) matches.
     """
     if client_id is None:
         return None
@@ -181,8 +183,9 @@ def by_client_id(
     if stored is None:
         return None
     data = stored.data or {}
+    lacking = {field: value for field, value in (same or {}).items() if field in or_absent}
     if (kinds and stored.kind not in kinds) or any(
-        data.get(field) != value for field, value in (same or {}).items()
+        data.get(field, lacking.get(field)) != value for field, value in (same or {}).items()
     ):
         raise Conflict(
             f"client id {client_id!r} was already used for another request (a {stored.kind} "
@@ -403,11 +406,14 @@ class SessionsRepo:
         client_id: str | None,
         *kinds: str,
         same: Mapping[str, object] | None = None,
+        or_absent: Collection[str] = (),
     ) -> EventRecord | None:
         """The session's event stored under a page's client id, if any; Conflict if another
         request used the key (by_client_id: not one of kinds, or data unlike same)."""
         with self.store.sessionmaker() as session:
-            row = by_client_id(session, session_id, client_id, *kinds, same=same)
+            row = by_client_id(
+                session, session_id, client_id, *kinds, same=same, or_absent=or_absent
+            )
             return to_event(row) if row is not None else None
 
     def get(self, session_id: int) -> SessionRecord:

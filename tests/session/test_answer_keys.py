@@ -88,3 +88,21 @@ def test_the_same_request_resent_is_told_again_and_stored_once(
         assert again.repeated and again.note == first.note
     stored = [e for e in session.repo.events(session.session_id) if e.client_id == "key-2"]
     assert len(stored) == 1
+
+
+@pytest.mark.parametrize(
+    ("request_name", "kind"),
+    [("check-in good", "check-in-answered"), ("pressure right", "pressure-checked")],
+)
+def test_an_answer_journalled_before_to_was_is_a_resend_not_a_conflict(
+    store: Store, cat, plan, request_name: str, kind: str
+) -> None:
+    session = RunningSession.start(store, cat, plan)
+    word = REQUESTS[request_name][1]
+    # As journalled before answers named their question: no "to" in the data.
+    old = {"by": "receiver", "note": "Noted.", "answer": word}
+    session.repo.record(session.session_id, kind, 1.0, 0, data=old, client_id="key-3")
+    again = _send(session, plan, request_name, "key-3")
+    assert again.repeated and again.note == "Noted."
+    stored = [e for e in session.repo.events(session.session_id) if e.client_id == "key-3"]
+    assert len(stored) == 1
