@@ -100,10 +100,11 @@ class WebListening:
                 return found
             if found is None and len(self._streams) >= MAX_LISTENING:
                 raise ListenRefused(429, "Too many sessions are listening on this server.")
-        self._may_start(session_id)
         live = self.live.playable(session_id)
         if live.session.status not in ("running", "interrupted"):
             raise ListenRefused(409, f"Session {session_id} has ended: there is nothing to steer.")
+        # Only after the checks: a missing or ended session must not make a bucket.
+        self._may_start(session_id)
         box: list[Stream] = []
         listener = new_listener(
             lambda h: box[0].heard.append(h), lambda a, b: box[0].playing(a, b), wake
@@ -131,6 +132,11 @@ class WebListening:
             found = self._streams.get(session_id)
             if found is not None and stream_id in (None, found.stream_id):
                 del self._streams[session_id]
+
+    def finished(self, session_id: int) -> None:
+        """The session ended: forget its stream and its rate-limit bucket."""
+        self.stop(session_id)
+        self.new_streams.forget(session_id)
 
     def feed(
         self, session_id: int, stream_id: str, pcm: bytes, speaking: str | None, wake: bool = False

@@ -6,7 +6,8 @@ import math
 import threading
 from collections.abc import Callable, Hashable
 
-# Past this many keys, buckets that have filled up again are forgotten (they hold no debt).
+# Past this many keys, and again each time the keys have doubled since, buckets that have
+# filled up again are forgotten (they hold no debt); sweeping on every take past it cost O(n).
 MAX_KEYS = 4096
 
 
@@ -17,6 +18,7 @@ class TokenBucket:
         self.burst, self.every_s, self.clock = burst, every_s, clock
         self._level: dict[Hashable, tuple[float, float]] = {}  # key -> (tokens, when)
         self._lock = threading.Lock()
+        self._sweep_at = MAX_KEYS
 
     def take(self, key: Hashable) -> float:
         """Spend one token for key: 0.0 when granted, else the seconds until one is free."""
@@ -27,9 +29,19 @@ class TokenBucket:
                 self._level[key] = (tokens, now)
                 return (1.0 - tokens) * self.every_s
             self._level[key] = (tokens - 1.0, now)
-            if len(self._level) > MAX_KEYS:
+            if len(self._level) > self._sweep_at:
                 self._forget_full(now)
+                self._sweep_at = max(MAX_KEYS, 2 * len(self._level))
             return 0.0
+
+    def forget(self, key: Hashable) -> None:
+        """Drop key's bucket (its owner is gone: a finished session, say)."""
+        with self._lock:
+            self._level.pop(key, None)
+
+    def keys(self) -> int:
+        """How many buckets are kept."""
+        return len(self._level)
 
     def _tokens(self, key: Hashable, now: float) -> float:
         """The key's tokens at now (a clock that went back refills nothing)."""

@@ -261,3 +261,22 @@ def test_restarting_listening_too_often_is_a_429_with_retry_after(client: TestCl
     clock.now += NEW_STREAM_EVERY_S
     assert client.post(listen, params={"stream": "one-more"}).status_code == 200
     assert client.post(listen, params={"stream": "and-another"}).status_code == 429
+
+
+def test_missing_and_ended_sessions_take_no_token_and_a_finished_one_drops_its_bucket(
+    client: TestClient,
+) -> None:
+    buckets = client.app.state.rubdown.listening.new_streams  # type: ignore[attr-defined]
+    sid, _ = started(client)
+    ended, _ = started(client)
+    client.post(f"/api/sessions/{ended}/finish", json={"status": "quit"})
+    for _ in range(NEW_STREAM_BURST + 1):
+        assert (
+            client.post(f"/api/sessions/{ended}/listen", params={"stream": "s"}).status_code == 409
+        )
+        assert client.post("/api/sessions/999999/listen", params={"stream": "s"}).status_code == 404
+    assert buckets.keys() == 0
+    assert client.post(f"/api/sessions/{sid}/listen", params={"stream": "s1"}).status_code == 200
+    assert buckets.keys() == 1
+    client.post(f"/api/sessions/{sid}/finish", json={"status": "quit"})
+    assert buckets.keys() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rubdown.web.ratelimit import TokenBucket, retry_after
+from rubdown.web.ratelimit import MAX_KEYS, TokenBucket, retry_after
 
 
 class Clock:
@@ -46,3 +46,30 @@ def test_no_window_grants_more_than_the_burst_and_the_rate(gaps: list[float]) ->
 
 def test_retry_after_is_whole_seconds_at_least_one() -> None:
     assert [retry_after(w) for w in (0.01, 1.0, 4.2)] == ["1", "1", "5"]
+
+
+def test_full_buckets_are_swept_only_once_the_keys_have_doubled() -> None:
+    clock = Clock()
+    bucket = TokenBucket(2, 1.0, clock)
+    for key in range(MAX_KEYS):
+        bucket.take(key)
+    clock.now = 10.0  # every bucket so far is full again
+    bucket.take("late")
+    assert bucket.keys() == 1, "past MAX_KEYS the full buckets go"
+    for key in range(MAX_KEYS, 2 * MAX_KEYS):
+        bucket.take(key)  # none full: each has just spent a token
+    assert bucket.keys() == MAX_KEYS + 1, "no sweep until the keys pass MAX_KEYS again"
+    clock.now = 20.0  # all full again, but that sweep found nothing: wait for twice as many
+    for key in range(2 * MAX_KEYS, 3 * MAX_KEYS + 1):
+        bucket.take(key)
+    assert bucket.keys() == 2 * MAX_KEYS + 2
+    bucket.take("last")  # past twice the keys after the last sweep
+    assert bucket.keys() == MAX_KEYS + 2, "only the buckets spent at 20 s are kept"
+
+
+def test_a_forgotten_key_starts_with_a_full_bucket() -> None:
+    clock = Clock()
+    bucket = TokenBucket(1, 60.0, clock)
+    assert bucket.take("a") == 0.0 and bucket.take("a") > 0
+    bucket.forget("a")
+    assert bucket.take("a") == 0.0

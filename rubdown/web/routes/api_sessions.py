@@ -203,7 +203,10 @@ async def get_stream(
 )
 def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str, Any]:
     """Journal the end and mark the session over; the same ending again changes nothing."""
-    return session_json(state.live.finish(session_id, body.status, body.clock_s, body.client_id))
+    record = state.live.finish(session_id, body.status, body.clock_s, body.client_id)
+    if state.listening is not None:
+        state.listening.finished(session_id)
+    return session_json(record)
 
 
 @router.post(
