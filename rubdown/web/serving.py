@@ -6,6 +6,9 @@ import asyncio
 import os
 from typing import Any
 
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
 # A client has this long from connecting (or from the first byte of its next request) to send
 # the whole request, head and body; uvicorn itself waits for ever, so slow senders held sockets
 # open. Bodies are capped at 64 KiB, so the same few seconds are enough for both.
@@ -38,50 +41,50 @@ def header_timeout() -> float:
     return seconds
 
 
+_UNFINISHED = (h11.IDLE, h11.SEND_BODY)
+
+
+class HeaderTimeout(H11Protocol):
+    """H11Protocol with a deadline for each request, head and body together (timeout_s)."""
+
+    timeout_s = HEADER_TIMEOUT_S
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # IDLE: the request head is still coming (or the next one began); SEND_BODY: its
+        # body is. The deadline armed for the head goes on through the body.
+        if self.conn.their_state in _UNFINISHED and data:
+            self._arm()
+        else:
+            self._disarm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.timeout_s, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.conn.their_state in _UNFINISHED and not self.transport.is_closing():
+            self.transport.close()
+
+
 def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
     """uvicorn's h11 protocol, closing a connection whose request (head and body) is late."""
-    import h11
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    _UNFINISHED = (h11.IDLE, h11.SEND_BODY)
-
-    class HeaderTimeout(H11Protocol):
-        """H11Protocol with a deadline for each request, head and body together."""
-
-        _deadline: asyncio.TimerHandle | None = None
-
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._arm()
-
-        def data_received(self, data: bytes) -> None:
-            super().data_received(data)
-            # IDLE: the request head is still coming (or the next one began); SEND_BODY: its
-            # body is. The deadline armed for the head goes on through the body.
-            if self.conn.their_state in _UNFINISHED and data:
-                self._arm()
-            else:
-                self._disarm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _arm(self) -> None:
-            if self._deadline is None:
-                self._deadline = self.loop.call_later(timeout_s, self._too_slow)
-
-        def _disarm(self) -> None:
-            if self._deadline is not None:
-                self._deadline.cancel()
-                self._deadline = None
-
-        def _too_slow(self) -> None:
-            self._deadline = None
-            if self.conn.their_state in _UNFINISHED and not self.transport.is_closing():
-                self.transport.close()
-
-    return HeaderTimeout
+    return type("HeaderTimeout", (HeaderTimeout,), {"timeout_s": timeout_s})
 
 
 def bound_tls_handshake(seconds: float) -> None:
