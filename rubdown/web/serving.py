@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
+import threading
+from collections import Counter
+from typing import Any, ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -21,6 +23,9 @@ KEEP_ALIVE_S = 5
 LIMIT_CONCURRENCY = 256
 # Connections the kernel queues before uvicorn accepts them.
 BACKLOG = 128
+# Connections one address may hold open at once: half of LIMIT_CONCURRENCY, so one host on the
+# network cannot take every slot and earn everyone else a 503.
+PER_PEER = LIMIT_CONCURRENCY // 2
 
 
 class ServeSettingError(ValueError):
@@ -49,10 +54,35 @@ class HeaderTimeout(H11Protocol):
 
     timeout_s = HEADER_TIMEOUT_S
     _deadline: asyncio.TimerHandle | None = None
+    _peer: str | None = None
+    # Shared by both of `serve --lan`'s servers, each on its own thread: hence the lock.
+    _open: ClassVar[Counter[str]] = Counter()
+    _open_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        if not self._admit(_peer_host(transport)):
+            transport.close()
+            return
         self._arm()
+
+    def _admit(self, peer: str) -> bool:
+        """Count this connection against its address, unless that address already has PER_PEER."""
+        with self._open_lock:
+            if self._open[peer] >= PER_PEER:
+                return False
+            self._open[peer] += 1
+        self._peer = peer
+        return True
+
+    def _release(self) -> None:
+        if self._peer is None:
+            return
+        with self._open_lock:
+            self._open[self._peer] -= 1
+            if self._open[self._peer] <= 0:
+                del self._open[self._peer]
+        self._peer = None
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -65,6 +95,7 @@ class HeaderTimeout(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._release()
         super().connection_lost(exc)
 
     def _arm(self) -> None:
@@ -80,6 +111,12 @@ class HeaderTimeout(H11Protocol):
         self._deadline = None
         if self.conn.their_state in _UNFINISHED and not self.transport.is_closing():
             self.transport.close()
+
+
+def _peer_host(transport: Any) -> str:
+    """The address a connection comes from ("" when the transport does not say)."""
+    peer = transport.get_extra_info("peername")
+    return str(peer[0]) if isinstance(peer, tuple) and peer else ""
 
 
 def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:

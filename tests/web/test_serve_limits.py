@@ -124,3 +124,27 @@ def test_a_request_body_that_stalls_is_closed(tmp_path: Path) -> None:
             slow.sendall(head + b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{}")
             assert dropped(slow, within=5)
         assert httpx.get(f"{url}/api/catalogue", timeout=10).status_code == 200
+
+
+def from_other_host(port: int) -> socket.socket:
+    """A connection to the server from 127.0.0.2: to it, another address on the network."""
+    return socket.create_connection(("127.0.0.1", port), timeout=5, source_address=("127.0.0.2", 0))
+
+
+def test_one_address_cannot_take_every_connection_slot(tmp_path: Path) -> None:
+    env = {**os.environ, serving.HEADER_TIMEOUT_ENV: "30"}  # longer than the test: no timeouts
+    with rubdown_serve(env, tmp_path) as url:
+        port = int(url.rsplit(":", 1)[1])
+        crowd = [from_other_host(port) for _ in range(serving.PER_PEER)]
+        try:
+            one_more = from_other_host(port)
+            with one_more:
+                assert dropped(one_more, within=5)
+            assert not dropped(crowd[-1], within=0.2)
+            assert httpx.get(f"{url}/api/catalogue", timeout=10).status_code == 200
+        finally:
+            for sock in crowd:
+                sock.close()
+        again = httpx.HTTPTransport(local_address="127.0.0.2", retries=3)
+        with httpx.Client(transport=again, timeout=10) as client:
+            assert client.get(f"{url}/api/catalogue").status_code == 200
