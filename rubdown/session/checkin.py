@@ -30,8 +30,8 @@ WAIT_LIMIT_S = 30.0
 ANSWERED = "check-in-answered"
 # The event of an answer to the pressure check at the start (less, more, right).
 PRESSURE_CHECKED = "pressure-checked"
-# Which question an answer's event answers ("to" in its data): a client id names one request,
-# so an answer to the one cannot stand for an answer to the other.
+# Which question an answer's event answers ("to" in its data, stamped by the engine as it
+# journals): a client id names one request, so an answer to the one cannot stand for the other.
 TO_CHECK_IN, TO_PRESSURE_CHECK = "check-in", "pressure-check"
 CHECK_OVER = 1_000_000  # a round past any check's last: a 'right' has ended it
 
@@ -55,10 +55,9 @@ def answer_check_in(
     change, target = checkin.ANSWERS[answer], checkin.answer_target(new, index)
     changed = new is not plan
     if change is None or target is None or not is_journalled(change, changed):
-        data = {"by": by, "note": note, "answer": answer, "to": TO_CHECK_IN}
+        data = {"by": by, "note": note, "answer": answer}
         return Answered(new, note, ANSWERED, index, data)
     data = {**change_data(change, by, note, new, target, changed), "answer": answer}
-    data["to"] = TO_CHECK_IN
     return Answered(new, note, CHANGE_EVENTS[change], target, data)
 
 
@@ -74,7 +73,7 @@ def answer_pressure_check(
     rounds = CHECK_OVER if over else len(checks) + 1
     new, note, done = check_answer(plan, answer, index, rounds)
     data: dict[str, Any] = {"by": by, "note": note, "answer": answer, "round": rounds}
-    data.update(done=done, to=TO_PRESSURE_CHECK)
+    data["done"] = done
     if new is not plan:
         data["plan"] = plan_to_json(new)  # what rebuilds the plan in force (resume, reload)
     return Answered(new, note, PRESSURE_CHECKED, index, data)

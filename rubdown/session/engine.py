@@ -248,7 +248,8 @@ class RunningSession:
                     self._journal_refusal(refused, name, by, now, index, client_id, to)
                 raise
             changed = done.plan is not self.plan
-            event = self._journal(done.kind, now, done.index, done.data, client_id, done.plan)
+            data = {**done.data, "to": to}
+            event = self._journal(done.kind, now, done.index, data, client_id, done.plan)
             if changed:
                 self.plan, self.version = done.plan, self.version + 1
             outcome = Outcome(
@@ -271,8 +272,7 @@ class RunningSession:
     ) -> None:
         """Journal an answer refused as not now, as an answer that changed nothing."""
         answer = name.partition("-")[2]
-        data = {"by": by, "note": str(refused), "answer": answer, "refused": refused.word}
-        data["to"] = to
+        data = {"by": by, "note": str(refused), "answer": answer, "refused": refused.word, "to": to}
         self._journal(ANSWERED, now, index, data, client_id)
 
     def _where(self, clock_s: float) -> tuple[float, int]:
