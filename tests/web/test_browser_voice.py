@@ -66,11 +66,17 @@ def test_offline_the_voice_has_what_was_fetched_and_reads_the_rest_aloud(server,
     page = open_player(context, server, session["id"], speed=SPEED)
     label = page.inner_text("label:has(input[name=voice][value=server])")
     assert "only the cues fetched so far" in label and "this device's voice" in label
+    cues = httpx.get(f"{server}/api/sessions/{session['id']}").json()["cues"]
     page.click("#play-btn")
     time.sleep(1.0)
     context.set_offline(True)
     fetched = page.evaluate("window.__rubdown.audio.requests.length")
-    wait_until(page, "() => window.__rubdown.audio.stats.missing > 0", 30)
+    # The first cue it could not fetch comes when the plan says: wait that long, and some.
+    ahead = max(r["cue_s"] for r in page.evaluate("window.__rubdown.audio.requests"))
+    unfetched = min(c["at_s"] for c in cues if c["at_s"] > ahead)
+    clock_s = page.evaluate("window.__rubdown.clock.time()")
+    waiting = (unfetched - clock_s) / SPEED + 15
+    wait_until(page, "() => window.__rubdown.audio.stats.missing > 0", waiting)
     stats = page.evaluate("window.__rubdown.audio.stats")
     assert stats["cue"], "cues fetched while online played as rubdown's voice"
     assert page.evaluate("window.__rubdown.audio.requests.length") >= fetched
