@@ -38,6 +38,10 @@ REGION_PRIORITY = (
 # The regions a short session keeps longest: the neck, shoulders and back.
 TRUNK = REGION_PRIORITY[:6]
 KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
+# Big muscles hold tension deep: once warm, a session of this length kneads them this firmly.
+BIG_MUSCLES = ("glutes",)
+DEEP_PRESSURE = 4
+DEEP_MIN_MINUTES = 15
 
 
 def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
@@ -94,6 +98,34 @@ def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -
         return (r not in focus, listed, cat.regions[r].order)
 
     return sorted(regions, key=key)
+
+
+def deep_kneading(
+    cat: Catalogue, region: str, position: Position, profile: Profile, limits: Limits
+) -> Technique | None:
+    """A kneading technique that may work this region at the deep pressure for this receiver
+    (no condition, learned pressure or light preference keeps it lighter), else None."""
+    for t in candidates(cat, region, position, limits):
+        spec = make_spec(cat, t, region, position, profile, limits)
+        if t.kind == "knead" and spec.pressure >= DEEP_PRESSURE:
+            return t
+    return None
+
+
+def work_big_muscles(
+    cat: Catalogue,
+    chosen: dict[str, list[Technique]],
+    position: Position,
+    profile: Profile,
+    limits: Limits,
+) -> None:
+    """A big muscle in the session gets its deep kneading first, so trimming keeps it; in
+    place of its last other technique, so the session keeps the regions it had room for."""
+    for region in BIG_MUSCLES:
+        knead = deep_kneading(cat, region, position, profile, limits) if region in chosen else None
+        if knead is not None:
+            others = [t for t in chosen[region] if t.id != knead.id]
+            chosen[region] = [knead, *others][: max(1, len(chosen[region]))]
 
 
 def limit_techniques(chosen: dict[str, list[Technique]], limits: Limits) -> None:

@@ -134,6 +134,8 @@ def from_catalogue(
             techniques += [
                 t for t in options[region] if t.uses(position.tool) and t not in techniques
             ]
+    if window >= choose.DEEP_MIN_MINUTES * 60:
+        choose.work_big_muscles(cat, chosen, position, profile, limits)
     choose.fit_short_session(chosen, window)
     choose.limit_techniques(chosen, limits)
     dropped: list[str] = []

@@ -10,7 +10,13 @@ import itertools
 from collections.abc import Iterator
 
 from rubdown.core import caps, craft, frames
-from rubdown.core.choose import usable_techniques
+from rubdown.core.choose import (
+    BIG_MUSCLES,
+    DEEP_MIN_MINUTES,
+    DEEP_PRESSURE,
+    deep_kneading,
+    usable_techniques,
+)
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
 from rubdown.core.safety import safety_limits
 
@@ -225,6 +231,26 @@ def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def works_the_big_muscles_deeper(plan: Plan, cat: Catalogue) -> list[str]:
+    """A generated session of 15 minutes or more that works the buttocks kneads them at 4,
+    unless a condition or the receiver's pressure keeps them lighter."""
+    if plan.routine is not None or plan.minutes < DEEP_MIN_MINUTES:
+        return []
+    profile = plan.request.profile
+    limits = safety_limits(cat, profile)
+    out = []
+    for region in BIG_MUSCLES:
+        work = [g[0] for g in step_groups(plan)[1:-1] if g[0].region == region]
+        position = cat.positions[work[0].position or ""] if work else None
+        if position is None or deep_kneading(cat, region, position, profile, limits) is None:
+            continue
+        if not any(
+            s.technique_kind == "knead" and (s.pressure or 0) >= DEEP_PRESSURE for s in work
+        ):
+            out.append(f"the {region} are worked but never kneaded at {DEEP_PRESSURE}")
+    return out
+
+
 def _most(group: list[Segment]) -> int:
     sides = len({s.side for s in group})
     return (group[0].max_reps or 0) * sides
@@ -242,4 +268,5 @@ SHAPE_CHECKS = (
     finishes_with_glides_and_a_hold,
     finish_connects_the_main_area,
     position_uses_its_tool,
+    works_the_big_muscles_deeper,
 )

@@ -55,3 +55,42 @@ def test_the_body_flow_invariant_catches_arms_before_the_back():
     )
     violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("follows_the_body_flow",))
     assert violations and all(v.startswith("follows_the_body_flow") for v in violations)
+
+
+def buttock_kneading(p):
+    return [
+        (s.pressure, s.role)
+        for s in p.steps
+        if s.region == "glutes" and s.technique_kind == "knead"
+    ]
+
+
+@pytest.mark.parametrize("minutes", [15, 20, 30, 45])
+def test_lying_plans_knead_the_buttocks_at_four(minutes):
+    p = plan(minutes)
+    assert buttock_kneading(p) and all(pressure == 4 for pressure, _ in buttock_kneading(p))
+    assert check_plan(p, CAT) == []
+
+
+@pytest.mark.parametrize("profile", [{"pressure": "light"}, {"conditions": ("slipped-disc",)}])
+def test_a_light_touch_or_a_condition_keeps_the_buttocks_under_four(profile):
+    p = plan(30, **profile)
+    assert any(s.region == "glutes" and s.role == "work" for s in p.steps)
+    assert all(pressure < 4 for pressure, _ in buttock_kneading(p))
+    assert check_plan(p, CAT, ("works_the_big_muscles_deeper",)) == []
+
+
+def test_the_big_muscle_invariant_catches_buttocks_only_stroked():
+    p = plan(30)
+    segs = [
+        replace(s, technique_kind="stroke")
+        if s.region == "glutes" and s.technique_kind == "knead"
+        else s
+        for s in p.segments
+    ]
+    violations = check_plan(
+        replace(p, segments=tuple(segs)), CAT, ("works_the_big_muscles_deeper",)
+    )
+    assert violations == [
+        "works_the_big_muscles_deeper: the glutes are worked but never kneaded at 4"
+    ]
