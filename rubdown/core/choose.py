@@ -42,6 +42,9 @@ KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
 BIG_MUSCLES = ("glutes",)
 DEEP_PRESSURE = 4
 DEEP_MIN_MINUTES = 15
+# A region not asked as a focus gets at most this many techniques done with the position's
+# tool (the forearm): the tool's work is spread over the areas, not piled on one.
+TOOL_TECHNIQUES_PER_REGION = 2
 
 
 def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
@@ -88,6 +91,15 @@ def rank(
         rng.shuffle(ordered)
         ordered.sort(key=first)
     return ordered
+
+
+def spread_tool(options: dict[str, list[Technique]], profile: Profile, tool: str) -> None:
+    """Leave a region that is not a focus its first few techniques done with the tool."""
+    for region, ranked in options.items():
+        if region in profile.focus:
+            continue
+        with_tool = [t for t in ranked if t.uses(tool)][:TOOL_TECHNIQUES_PER_REGION]
+        options[region] = [t for t in ranked if not t.uses(tool) or t in with_tool]
 
 
 def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -> list[str]:

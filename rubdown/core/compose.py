@@ -118,6 +118,8 @@ def from_catalogue(
         r: choose.rank(choose.candidates(cat, r, position, limits), profile, rng, position.tool)
         for r in reachable
     }
+    if position.tool:
+        choose.spread_tool(options, profile, position.tool)
     regions = [r for r in choose.region_order(cat, reachable, profile.focus) if options[r]]
     for region in profile.focus:
         if region in options and not options[region]:

@@ -187,6 +187,8 @@ GENERATED_ONLY = (
     "balances_the_areas",
     "follows_the_body_flow",
     "finish_connects_the_main_area",
+    "spreads_the_tool_work",
+    "works_the_big_muscles_deeper",
 )
 ROUTINE_INVARIANTS = tuple(name for name in INVARIANTS if name not in GENERATED_ONLY)
 

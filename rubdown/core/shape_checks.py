@@ -14,6 +14,7 @@ from rubdown.core.choose import (
     BIG_MUSCLES,
     DEEP_MIN_MINUTES,
     DEEP_PRESSURE,
+    TOOL_TECHNIQUES_PER_REGION,
     deep_kneading,
     usable_techniques,
 )
@@ -231,6 +232,23 @@ def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
+    """In a generated session, a region that is not a focus gets at most two techniques done
+    with the position's tool: the forearm work is spread, not piled on one region."""
+    if plan.routine is not None:
+        return []
+    used: dict[tuple[str, str], set[str]] = {}
+    for s in plan.steps:
+        tool = cat.positions[s.position or ""].tool
+        if tool and cat.techniques[s.technique or ""].uses(tool):
+            used.setdefault((s.region or "", tool), set()).add(s.technique or "")
+    return [
+        f"{len(ts)} {tool} techniques on the {region}"
+        for (region, tool), ts in used.items()
+        if region not in plan.request.profile.focus and len(ts) > TOOL_TECHNIQUES_PER_REGION
+    ]
+
+
 def works_the_big_muscles_deeper(plan: Plan, cat: Catalogue) -> list[str]:
     """A generated session of 15 minutes or more that works the buttocks kneads them at 4,
     unless a condition or the receiver's pressure keeps them lighter."""
@@ -269,4 +287,5 @@ SHAPE_CHECKS = (
     finish_connects_the_main_area,
     position_uses_its_tool,
     works_the_big_muscles_deeper,
+    spreads_the_tool_work,
 )

@@ -94,3 +94,51 @@ def test_the_big_muscle_invariant_catches_buttocks_only_stroked():
     assert violations == [
         "works_the_big_muscles_deeper: the glutes are worked but never kneaded at 4"
     ]
+
+
+def forearm_techniques(p):
+    by_region: dict[str, set[str]] = {}
+    for s in p.steps:
+        if CAT.techniques[s.technique].uses("forearm"):
+            by_region.setdefault(s.region, set()).add(s.technique)
+    return by_region
+
+
+def share(p, region):
+    return sum(s.duration_s for s in p.steps if s.region == region) / (p.minutes * 60)
+
+
+@pytest.mark.parametrize("minutes", [10, 20, 30, 45])
+def test_forearm_work_is_spread_at_most_two_techniques_a_region(minutes):
+    p = plan(minutes, "seated-forearms")
+    assert all(len(ts) <= 2 for ts in forearm_techniques(p).values()), forearm_techniques(p)
+    assert len(forearm_techniques(p)) >= 2
+    assert check_plan(p, CAT) == []
+
+
+def test_the_twenty_minute_forearm_plan_does_not_pile_time_on_the_upper_back():
+    p = plan(20, "seated-forearms")
+    assert share(p, "upper-back") < 0.2
+    assert len(forearm_techniques(p)) >= 4
+
+
+def test_a_focus_region_may_take_every_forearm_technique():
+    p = plan(30, "seated-forearms", focus=("upper-back",))
+    assert len(forearm_techniques(p)["upper-back"]) > 2
+    assert check_plan(p, CAT) == []
+
+
+def test_the_tool_invariant_catches_three_forearm_techniques_on_one_region():
+    p = plan(20, "seated-forearms")
+    region = next(r for r, ts in forearm_techniques(p).items() if len(ts) == 2)
+    other = next(
+        t
+        for ts in forearm_techniques(p).values()
+        for t in ts
+        if t not in forearm_techniques(p)[region]
+    )
+    seg = next(s for s in p.steps if s.region == region)
+    extra = replace(seg, technique=other)
+    segs = [extra if s is seg else s for s in p.segments]
+    violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("spreads_the_tool_work",))
+    assert violations == [f"spreads_the_tool_work: 3 forearm techniques on the {region}"]
