@@ -43,8 +43,10 @@ BIG_MUSCLES = ("glutes",)
 DEEP_PRESSURE = 4
 DEEP_MIN_MINUTES = 15
 # A region not asked as a focus gets at most this many techniques done with the position's
-# tool (the forearm): the tool's work is spread over the areas, not piled on one.
+# tool (the forearm): the tool's work is spread over the areas, not piled on one. A session
+# longer than an hour needs every one of them to fill its time.
 TOOL_TECHNIQUES_PER_REGION = 2
+TOOL_SPREAD_MAX_MINUTES = 60
 
 
 def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:

@@ -118,7 +118,7 @@ def from_catalogue(
         r: choose.rank(choose.candidates(cat, r, position, limits), profile, rng, position.tool)
         for r in reachable
     }
-    if position.tool:
+    if position.tool and window <= choose.TOOL_SPREAD_MAX_MINUTES * 60:
         choose.spread_tool(options, profile, position.tool)
     regions = [r for r in choose.region_order(cat, reachable, profile.focus) if options[r]]
     for region in profile.focus:

@@ -14,6 +14,7 @@ from rubdown.core.choose import (
     BIG_MUSCLES,
     DEEP_MIN_MINUTES,
     DEEP_PRESSURE,
+    TOOL_SPREAD_MAX_MINUTES,
     TOOL_TECHNIQUES_PER_REGION,
     deep_kneading,
     usable_techniques,
@@ -233,9 +234,9 @@ def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
-    """In a generated session, a region that is not a focus gets at most two techniques done
-    with the position's tool: the forearm work is spread, not piled on one region."""
-    if plan.routine is not None:
+    """In a generated session of up to an hour, a region that is not a focus gets at most two
+    techniques done with the position's tool: the forearm work is spread, not piled on one."""
+    if plan.routine is not None or plan.minutes > TOOL_SPREAD_MAX_MINUTES:
         return []
     used: dict[tuple[str, str], set[str]] = {}
     for s in plan.steps:
