@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rubdown.core.models import Catalogue
-from rubdown.core.towels import FRAMES, Towels
+from rubdown.core.towels import Towels
 
 if TYPE_CHECKING:
     from rubdown.core.stepspec import StepSpec
@@ -135,7 +135,8 @@ def guide_steps(
 
     said = _Said(cautions=set(said_before))
     out = []
-    previous: StepSpec | None = None
+    # A stroke's how-to, said once: later steps with it on the region only name it.
+    explained: dict[tuple[str, str], int] = {}
     for spec in specs:
         region = spec.region
         before = _drapes(spec, said)
@@ -158,18 +159,14 @@ def guide_steps(
                 before=" ".join(before + cautions + alerts),
                 cautions=tuple(cautions + alerts),
                 explain_pressure=explain,
-                repeats=_repeats(previous, spec),
+                repeats=None if framing else explained.get(how_to(spec)),
             )
         )
-        previous = spec
+        if not framing:
+            explained[how_to(spec)] = spec.pressure
     return out
 
 
-def _repeats(previous: StepSpec | None, spec: StepSpec) -> int | None:
-    """The pressure of the step before, when it does this technique in the same words."""
-    if previous is None or spec.role in FRAMES or previous.role in FRAMES:
-        return None
-    t = spec.technique
-    if previous.technique is not t or t.cue_for(previous.region.id) != t.cue_for(spec.region.id):
-        return None
-    return previous.pressure
+def how_to(spec: StepSpec) -> tuple[str, str]:
+    """A step's technique and the words that explain it on its region."""
+    return spec.technique.id, spec.technique.cue_for(spec.region.id)

@@ -110,13 +110,13 @@ def step_repeat(
     before: int,
     explain: bool = False,
 ) -> str:
-    """A step straight after the same technique: named, not explained again (at the same
-    pressure, it simply goes on)."""
+    """A step with a technique already explained on this region: named, not explained again
+    (`before`: its pressure then)."""
     where = side_label(region, side)
     how = pressure_phrase(pressure, explain)
     name = technique.name.lower()
     if pressure == before:
-        return f"{where}: keep going with the {name}, {reps} more times, {how}."
+        return f"{where}: {name} again, {reps} times, {how}."
     change = "a little firmer" if pressure > before else "a little lighter"
     return f"{where}: {name} again, {change}. {reps} times, {how}."
 

@@ -142,3 +142,33 @@ def test_the_tool_invariant_catches_three_forearm_techniques_on_one_region():
     segs = [extra if s is seg else s for s in p.segments]
     violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("spreads_the_tool_work",))
     assert violations == [f"spreads_the_tool_work: 3 forearm techniques on the {region}"]
+
+
+def how_to_said(p, technique, region):
+    how = CAT.techniques[technique].cue_for(region)
+    return [s for s in p.steps if s.technique == technique and s.region == region and how in s.say]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "technique", "region"),
+    [(20, "lying", "arm-glide", "upper-arms"), (45, "seated", "lay-on-hands", "shoulders")],
+)
+def test_a_stroke_is_explained_once_on_a_region_then_only_named(
+    minutes, position, technique, region
+):
+    p = plan(minutes, position)
+    done = [s for s in p.steps if s.technique == technique and s.region == region]
+    later = [s for s in done if s.role not in ("opening", "finish")][1:]
+    assert len(how_to_said(p, technique, region)) == 1
+    name = CAT.techniques[technique].name.lower()
+    assert later and all(name in s.say.lower() or "same again" in s.say for s in later)
+    assert check_plan(p, CAT) == []
+
+
+def test_the_explain_once_invariant_catches_a_second_how_to():
+    p = plan(20)
+    first = how_to_said(p, "arm-glide", "upper-arms")[0]
+    flush = next(s for s in p.steps if s.technique == "arm-glide" and s.role == "flush")
+    segs = [replace(s, say=first.say) if s is flush else s for s in p.segments]
+    violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("explains_each_stroke_once",))
+    assert len(violations) == 1 and "arm-glide explained again on the upper-arms" in violations[0]
