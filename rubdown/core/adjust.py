@@ -17,6 +17,7 @@ FRAME_PRESSURE = 2
 # Live changes must end exactly when planned, so the closing pause may stretch further.
 LIVE_CLOSING = (5.0, 150.0)
 STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
+STAYS_SHORT = "This area stays short today, as the conditions require."
 
 
 def _with_note(plan: Plan, note: str) -> Plan:
@@ -178,20 +179,32 @@ def region_time_left(plan: Plan, cat: Catalogue, done: list[Segment]) -> dict[st
     }
 
 
+def _share(specs: list[StepSpec], seconds: float) -> list[StepSpec]:
+    """Caps so the specs' longest layout fits seconds: each its usual count first, in order."""
+    per_rep = [s.technique.seconds_per_rep * s.sides for s in specs]
+    usual = []
+    for spec, each in zip(specs, per_rep, strict=True):
+        usual.append(min(spec.default_reps, int(max(seconds, 0.0) // each)))
+        seconds -= usual[-1] * each
+    out = []
+    for spec, each, reps in zip(specs, per_rep, usual, strict=True):
+        most = reps + min(spec.max_reps - reps, int(max(seconds, 0.0) // each))
+        seconds -= (most - reps) * each
+        out.append(
+            replace(spec, max_reps=most, min_reps=min(spec.min_reps, most), default_reps=reps)
+        )
+    return out
+
+
 def _within(specs: list[StepSpec], left: dict[str, float]) -> list[StepSpec]:
+    """The specs with the time each short-kept region has left shared out; none there: dropped."""
     out = list(specs)
     for region, seconds in left.items():
-        here = [i for i, s in enumerate(out) if s.region.id == region and s.role == "work"]
-        for i in here:
-            per_rep = out[i].technique.seconds_per_rep * out[i].sides
-            most = max(1, int(max(seconds, 0.0) / len(here) // per_rep))
-            out[i] = replace(
-                out[i],
-                max_reps=min(out[i].max_reps, most),
-                min_reps=min(out[i].min_reps, most),
-                default_reps=min(out[i].default_reps, most),
-            )
-    return out
+        # The closing light step passes over everything, so the limit leaves it out.
+        here = [i for i, s in enumerate(out[:-1]) if s.region.id == region and s.role == "work"]
+        for i, spec in zip(here, _share([out[i] for i in here], seconds), strict=True):
+            out[i] = spec
+    return [s for s in out if s.max_reps > 0]
 
 
 def _fit_tail(
@@ -270,7 +283,7 @@ def more_time(
         room = int(left // (seg.seconds_per_rep * here.sides)) - here.default_reps
         extra = min(extra, room)
         if extra <= 0:
-            return plan, "This area stays short today, as the conditions require."
+            return plan, STAYS_SHORT
     reps = here.default_reps + extra
     specs[0] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
     new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep_first=True)
@@ -317,7 +330,11 @@ def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     target = earlier[-1].step_index
     again = [s for s in plan.segments if s.step_index == target]
     done = [*plan.segments[:index], *_cut(seg, now_s)]
-    specs = specs_from_segments(cat, again) + specs_from_segments(cat, list(plan.segments[index:]))
+    first = specs_from_segments(cat, again)
+    left = region_time_left(plan, cat, done).get(first[0].region.id)
+    if left is not None and left < first[0].technique.seconds_per_rep * first[0].sides:
+        return plan, STAYS_SHORT  # not one more stroke fits there under the conditions
+    specs = first + specs_from_segments(cat, list(plan.segments[index:]))
     note = f"Back to {again[0].technique_name or again[0].technique}."
     return _with_note(refit_after(plan, cat, done, specs), note), note
 

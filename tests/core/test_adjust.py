@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from rubdown.core import adjust
@@ -139,6 +139,25 @@ ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
     ),
     actions=st.lists(st.tuples(ACTIONS, st.floats(0, 1)), min_size=1, max_size=4),
 )
+# Found: going back onto a low back with under a stroke's time left still gave it one stroke.
+@example(
+    56,
+    "seated",
+    ["slipped-disc", "osteoporosis"],
+    [("back", 0.5176), ("back", 0.5364), ("back", 0.5445)],
+)
+@example(
+    56,
+    "seated",
+    ["slipped-disc", "osteoporosis"],
+    [("more", 0.4766), ("more", 0.5048), ("back", 0.5342)],
+)
+@example(
+    56,
+    "seated",
+    ["slipped-disc", "osteoporosis"],
+    [("skip", 0.4036), ("more", 0.4289), ("back", 0.4634)],
+)
 def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, conditions, actions):
     cat = CAT
     request = PlanRequest(
@@ -173,3 +192,20 @@ def test_a_change_during_the_right_side_does_not_do_the_left_side_again(cat, pla
     again = [s.side for s in new.segments[i:] if s.kind == "step" and s.step_index == step]
     assert again and "left" not in again, again
     assert new.segments[i].side == "right" and new.segments[i].reps > plan.segments[i].reps
+
+
+def test_more_on_a_region_kept_short_adds_the_strokes_it_says_and_stays_under_the_cap(cat):
+    profile = Profile(conditions=("slipped-disc", "osteoporosis"))
+    plan = plan_session(cat, PlanRequest(minutes=56, position="seated", profile=profile))
+    i = next(
+        k for k, s in enumerate(plan.segments) if s.region == "lower-back" and s.kind == "step"
+    )
+    for _ in range(4):
+        before = plan.segments[i].reps or 0
+        plan, note = adjust.more_time(plan, cat, i)
+        if "stays short" in note:
+            break
+        added = (plan.segments[i].reps or 0) - before
+        assert f": {added} more strokes" in note and added > 0, note
+        assert INVARIANTS["within_safety_limits"](plan, cat) == []
+    assert "stays short" in note
