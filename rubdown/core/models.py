@@ -162,7 +162,14 @@ class Technique:
 
     def motion_on(self, region: str, view: str = "back") -> Motion | None:
         """How the hands move on a region, as the body map for `view` shows it."""
-        return next((m for m in self.motions if m.region == region and m.view == view), None)
+        # Asked for on every chunk of every plan: a lookup, made once per technique.
+        by_place: dict[tuple[str, str], Motion] | None = self.__dict__.get("_motion_by_place")
+        if by_place is None:
+            by_place = {}
+            for m in self.motions:
+                by_place.setdefault((m.region, m.view), m)  # the first, as the list had it
+            self.__dict__["_motion_by_place"] = by_place
+        return by_place.get((region, view))
 
     cues: tuple[tuple[str, str], ...] = ()  # per-region wording, (region, cue)
 
