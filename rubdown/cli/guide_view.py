@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from rubdown.core.wording import step_label
+
 if TYPE_CHECKING:
     from rubdown.cli.guide_runner import GuideState
     from rubdown.core.models import Catalogue, Plan, Segment
@@ -62,17 +64,16 @@ def describe(seg: Segment, plan: Plan | None = None) -> str:
     """One line saying what a segment is; a part of a split step says which part of how many."""
     if seg.kind != "step":
         return KIND_LABELS.get(seg.kind, seg.kind)
-    side = f" ({seg.side} side)" if seg.side in ("left", "right") else ""
     before, total = step_reps(plan, seg)
     # The voice gives the whole step's count, so a part split off by a check-in says both.
     if total == seg.reps:
         count = f"{seg.reps} times"
     else:
         count = f"{seg.reps} {'more ' if before else ''}of {total} times"
-    return (
-        f"{seg.region_name or seg.region}{side}: {seg.technique_name or seg.technique}, "
-        f"pressure {seg.pressure}, {count}"
+    label = step_label(
+        seg.technique_name or seg.technique or "", seg.region_name or seg.region or "", seg.side
     )
+    return f"{label}: pressure {seg.pressure}, {count}"
 
 
 def describe_start(seg: Segment, plan: Plan | None = None) -> str:

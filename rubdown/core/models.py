@@ -180,6 +180,12 @@ class Technique:
         )
         return by_region.get(region, self.cue)
 
+    names: tuple[tuple[str, str], ...] = ()  # per-region names, (region, name)
+
+    def name_for(self, region: str) -> str:
+        """The technique's name as done on one region ("Long glide over the hand")."""
+        return dict(self.names).get(region, self.name) if self.names else self.name
+
     def uses(self, tool: str) -> bool:
         """Whether the technique is done with this part of the giver (e.g. the forearm)."""
         return bool(tool) and tool in self.hand_part.lower()

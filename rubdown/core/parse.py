@@ -165,21 +165,23 @@ def _check_technique_reach(f: Fields, t: Technique, cat: Catalogue) -> None:
             )
 
 
-def _region_cues(f: Fields, regions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Per-region wording: a mapping of the technique's own regions to their cue."""
-    raw = f.raw("cues")
+def _per_region(
+    f: Fields, key: str, what: str, regions: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    """Per-region text (`cues`, `names`): a mapping of the technique's own regions to it."""
+    raw = f.raw(key)
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        f.add("cues", "'cues' must map regions to their wording")
+        f.add(key, f"'{key}' must map regions to their {what}")
         return ()
     out = []
     for region, text in raw.items():
-        where = pos_of(raw, region, f.at("cues"))
+        where = pos_of(raw, region, f.at(key))
         if region not in regions:
-            f.problems.append(where.problem(f"'cues' names '{region}', not one of its regions"))
+            f.problems.append(where.problem(f"'{key}' names '{region}', not one of its regions"))
         elif not isinstance(text, str) or not text.strip():
-            f.problems.append(where.problem(f"the cue for '{region}' must be text"))
+            f.problems.append(where.problem(f"the {what} for '{region}' must be text"))
         else:
             out.append((str(region), text.strip()))
     return tuple(out)
@@ -198,7 +200,8 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
         seconds = f.number("seconds_per_rep", 1, 60)
         reps = _range(f, "reps", 1, 200)
         per_side, cue, cautions = f.flag("per_side"), f.text("cue"), f.texts("cautions")
-        cues = _region_cues(f, regions)
+        cues = _per_region(f, "cues", "cue", regions)
+        names = _per_region(f, "names", "name", regions)
         f.done()
         if not (f.ok and tid and kind and rule and pressure and reps and seconds):
             continue
@@ -218,6 +221,7 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
             cue,
             cautions,
             cues=cues,
+            names=names,
         )
         _check_technique_reach(f, t, cat)
         yield "techniques", t, f.pos

@@ -79,9 +79,15 @@ def hold(areas: Sequence[str]) -> str:
     )
 
 
-def side_label(region: Region, side: str) -> str:
-    """'Calves, left side' or just 'Calves'."""
-    return f"{region.name}, {side} side" if side in ("left", "right") else region.name
+def step_label(technique_name: str, region_name: str, side: str | None) -> str:
+    """A step as every edge names it, technique first: 'Long glide over the hand, left side',
+    or 'Palm circles beside the spine, lower back' when both sides are worked together."""
+    where = f"{side} side" if side in ("left", "right") else region_name.lower()
+    return f"{technique_name}, {where}"
+
+
+def _label(technique: Technique, region: Region, side: str) -> str:
+    return step_label(technique.name_for(region.id), region.name, side)
 
 
 def step_intro(
@@ -93,12 +99,12 @@ def step_intro(
     explain: bool,
     again: bool = False,
 ) -> str:
-    """The spoken introduction of a step: where, what, how, how many, how firm."""
+    """The spoken introduction of a step: what, where, how, how many, how firm."""
     how = pressure_phrase(pressure, explain)
-    where = side_label(region, side)
+    label = _label(technique, region, side)
     if again:
-        return f"{where}: the same again, {reps} times, {how}."
-    return f"{where}: {technique.name}. {technique.cue_for(region.id)} {reps} times, {how}."
+        return f"{label}: {reps} times, {how}."
+    return f"{label}. {technique.cue_for(region.id)} {reps} times, {how}."
 
 
 def step_repeat(
@@ -112,13 +118,12 @@ def step_repeat(
 ) -> str:
     """A step with a technique already explained on this region: named, not explained again
     (`before`: its pressure then)."""
-    where = side_label(region, side)
     how = pressure_phrase(pressure, explain)
-    name = technique.name.lower()
+    label = _label(technique, region, side)
     if pressure == before:
-        return f"{where}: {name} again, {reps} times, {how}."
+        return f"Again: {label[0].lower()}{label[1:]}, {reps} times, {how}."
     change = "a little firmer" if pressure > before else "a little lighter"
-    return f"{where}: {name} again, {change}. {reps} times, {how}."
+    return f"Again, {change}: {label[0].lower()}{label[1:]}, {reps} times, {how}."
 
 
 def frame_intro(
@@ -210,6 +215,5 @@ def last_three() -> str:
 
 
 def step_brief(region_name: str, side: str | None, technique_name: str, reps: int) -> str:
-    """A step whose technique the giver already heard explained: only the area and the count."""
-    where = f"{region_name}, {side} side" if side in ("left", "right") else region_name
-    return f"{where}: {technique_name.lower()}, {reps} times."
+    """A step whose technique the giver already heard explained: its label and the count."""
+    return f"{step_label(technique_name, region_name, side)}: {reps} times."

@@ -44,6 +44,7 @@ techniques:
     reps: {default: 6, min: 2, max: 20}
     per_side: false
     cue: Long slow sweeps.
+    names: {upper-back: My glide down the upper back}
     cautions:
       - Lightly over the spine.
 """
@@ -83,6 +84,7 @@ TECHNIQUE_FIELDS = (
     "seconds_per_rep",
     "reps",
     "per_side",
+    "names",
     "cautions",
 )
 

@@ -193,6 +193,39 @@ BAD_INPUT = [
         5,
         "no-press zone",
     ),
+    (
+        "names-type.yaml",
+        "techniques:\n  - id: t4\n    name: T\n    kind: stroke\n"
+        "    regions: [neck, shoulders]\n    positions: [seated]\n    hand_part: palms\n"
+        "    stroke_rule: even\n    stroke_text: Smooth.\n"
+        "    pressure: {default: 3, min: 2, max: 6}\n"
+        "    seconds_per_rep: 5\n    reps: {default: 5, min: 1, max: 9}\n    cue: Go.\n"
+        "    names: Neck stroke\n",
+        14,
+        "'names' must map regions to their name",
+    ),
+    (
+        "names-region.yaml",
+        "techniques:\n  - id: t4\n    name: T\n    kind: stroke\n"
+        "    regions: [neck, shoulders]\n    positions: [seated]\n    hand_part: palms\n"
+        "    stroke_rule: even\n    stroke_text: Smooth.\n"
+        "    pressure: {default: 3, min: 2, max: 6}\n"
+        "    seconds_per_rep: 5\n    reps: {default: 5, min: 1, max: 9}\n    cue: Go.\n"
+        "    names:\n      neck: Neck stroke\n      calves: Calf stroke\n",
+        16,
+        "'names' names 'calves', not one of its regions",
+    ),
+    (
+        "names-empty.yaml",
+        "techniques:\n  - id: t4\n    name: T\n    kind: stroke\n"
+        "    regions: [neck, shoulders]\n    positions: [seated]\n    hand_part: palms\n"
+        "    stroke_rule: even\n    stroke_text: Smooth.\n"
+        "    pressure: {default: 3, min: 2, max: 6}\n"
+        "    seconds_per_rep: 5\n    reps: {default: 5, min: 1, max: 9}\n    cue: Go.\n"
+        "    names:\n      shoulders: ''\n",
+        15,
+        "the name for 'shoulders' must be text",
+    ),
     ("too-short.yaml", ROUTINE_HEAD.replace("minutes: 10", "minutes: 60") + LIGHT, 4, "too few"),
     (
         "clash.yaml",

@@ -69,7 +69,9 @@ def test_less_talking_explains_a_technique_once() -> None:
                 assert b.text == a.text
         if b.text != a.text:
             assert not first_time and len(b.text) < len(a.text) / 2
-            assert b.text.startswith(seg.region_name) and f"{seg.reps} times" in b.text
+            where = f"{seg.side} side" if seg.side in ("left", "right") else seg.region_name.lower()
+            assert b.text.startswith(f"{seg.technique_name}, {where}:")
+            assert f"{seg.reps} times" in b.text
     assert any(a.text != b.text for a, b in zip(full, brief, strict=True))
 
 

@@ -160,8 +160,9 @@ def test_a_stroke_is_explained_once_on_a_region_then_only_named(
     done = [s for s in p.steps if s.technique == technique and s.region == region]
     later = [s for s in done if s.role not in ("opening", "finish")][1:]
     assert len(how_to_said(p, technique, region)) == 1
-    name = CAT.techniques[technique].name.lower()
-    assert later and all(name in s.say.lower() or "same again" in s.say for s in later)
+    name = CAT.techniques[technique].name_for(region).lower()
+    assert later and all(s.say.lower().startswith((name, "again")) for s in later)
+    assert all(CAT.techniques[technique].cue_for(region) not in s.say for s in later)
     assert check_plan(p, CAT) == []
 
 
@@ -172,3 +173,17 @@ def test_the_explain_once_invariant_catches_a_second_how_to():
     segs = [replace(s, say=first.say) if s is flush else s for s in p.segments]
     violations = check_plan(replace(p, segments=tuple(segs)), CAT, ("explains_each_stroke_once",))
     assert len(violations) == 1 and "arm-glide explained again on the upper-arms" in violations[0]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "region", "label"),
+    [
+        (30, "lying", "hands", "Long glide over the hand, left side"),
+        (30, "lying", "calves", "Gentle calf kneading, left side"),
+        (30, "lying", "lower-back", "Palm circles beside the spine, lower back"),
+    ],
+)
+def test_steps_are_named_technique_first_then_side_or_region(minutes, position, region, label):
+    p = plan(minutes, position)
+    assert any(s.say.startswith(label) for s in p.steps if s.region == region)
+    assert all(s.say.split(". ")[0].split(": ")[0].count(",") >= 1 for s in p.steps[1:-1])
