@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import threading
 from collections import Counter
@@ -110,7 +111,26 @@ class HeaderTimeout(H11Protocol):
     def _too_slow(self) -> None:
         self._deadline = None
         if self.conn.their_state in _UNFINISHED and not self.transport.is_closing():
+            if self._owes_an_answer():
+                self.transport.write(timed_out(self.timeout_s))
             self.transport.close()
+
+    def _owes_an_answer(self) -> bool:
+        """Whether part of a request came and nothing of its response has gone out yet."""
+        # A socket that never sent a byte (a browser's spare connection) is closed quietly.
+        begun = self.conn.their_state is h11.SEND_BODY or bool(self.conn.trailing_data[0])
+        return begun and self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE)
+
+
+def timed_out(timeout_s: float) -> bytes:
+    """The 408 answer to a request whose head or body did not all arrive within timeout_s."""
+    error = f"the request did not arrive within {timeout_s:g} s; send it again"
+    body = json.dumps({"error": error}).encode()
+    head = (
+        "HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 def _peer_host(transport: Any) -> str:
@@ -120,7 +140,7 @@ def _peer_host(transport: Any) -> str:
 
 
 def timed_protocol(timeout_s: float) -> type[asyncio.Protocol]:
-    """uvicorn's h11 protocol, closing a connection whose request (head and body) is late."""
+    """uvicorn's h11 protocol, answering 408 and closing when a request (head or body) is late."""
     return type("HeaderTimeout", (HeaderTimeout,), {"timeout_s": timeout_s})
 
 
