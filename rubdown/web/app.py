@@ -126,6 +126,9 @@ def create_app(
         lifespan=_closing(state),
     )
     state.listening = WebListening(state.live)
+    # What a session holds on this server goes when it ends, however it ends.
+    state.live.on_end(state.pairings.revoke)
+    state.live.on_end(state.listening.finished)
     app.state.rubdown = state
     install_error_handlers(app)
     app.add_middleware(

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from rubdown.web.cues import CueLibrary
     from rubdown.web.hub import Hub
 
+# Called with a session's id when it ends here: finished or quit, or marked interrupted.
+EndHook = Callable[[int], None]
 # Player events that say whether its clock runs.
 RUNS_AFTER = {"paused": False, "resumed": True, "segment-started": True}
 
@@ -129,6 +131,17 @@ class LiveSessions:
         self._sessions: dict[int, LiveSession] = {}
         self._lock = threading.Lock()
         self._sweeper: Heartbeat | None = None
+        self._on_end: list[EndHook] = []
+
+    def on_end(self, hook: EndHook) -> None:
+        """Call hook(session_id) whenever a session ends: finished, quit or interrupted."""
+        self._on_end.append(hook)
+
+    def _ended(self, session_id: int, status: str) -> None:
+        """Tell the session's pages it ended, and whatever holds something for it to let go."""
+        self.hub.publish(session_id, {"type": "ended", "status": status})
+        for hook in self._on_end:
+            hook(session_id)
 
     def get(self, session_id: int) -> LiveSession:
         """The live session, loaded from the database the first time (NotFound if none)."""
@@ -281,13 +294,13 @@ class LiveSessions:
     def finish(
         self, session_id: int, status: str, clock_s: float | None, client_id: str | None = None
     ) -> SessionRecord:
-        """End the session (once) and tell the remote."""
+        """End the session (once), tell the remote and call the end hooks."""
         live = self.get(session_id)
         record = live.session.finish(status, clock_s, client_id=client_id)
         live.status = record.status
         if clock_s is not None:
             live.clock.observe(clock_s, paused=True)
-        self.hub.publish(session_id, {"type": "ended", "status": record.status})
+        self._ended(session_id, record.status)
         return record
 
     def resume(self, session_id: int, client_id: str | None = None) -> SessionRecord:
@@ -305,7 +318,7 @@ class LiveSessions:
                 live = self._sessions.get(session_id)
             if live is not None:
                 live.status = "interrupted"
-            self.hub.publish(session_id, {"type": "ended", "status": "interrupted"})
+            self._ended(session_id, "interrupted")
         return ids
 
     def start_sweeping(self, every: float = HEARTBEAT_EVERY_S) -> None:

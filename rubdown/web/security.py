@@ -67,7 +67,6 @@ REMOTE_OWN = re.compile(r"^/(remote/(\d+)|api/sessions/(\d+)(/stream|/control|/a
 # Open to every device on the network without pairing: how to trust rubdown (its own style).
 PUBLIC = re.compile(r"^/trust(/[\w.-]+)?$")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-FINISH = re.compile(r"^/api/sessions/(\d+)/finish$")
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -174,18 +173,9 @@ class Guard:
             await _refuse(scope, send, 401, "Pairing needed", BAD_CODE)
 
     async def _pass(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """Serve the request; a session that finishes loses its remote pairings."""
-        ended = FINISH.match(scope["path"]) if scope["method"] == "POST" else None
-        status: list[int] = []
-
-        async def sender(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-            await send(message)
-
-        await self.app(scope, receive, _with_headers(sender))
-        if ended is not None and status and status[0] < 300:
-            self.pairings.revoke(int(ended.group(1)))
+        """Serve the request with the security headers (a session's end revokes its remote:
+        LiveSessions.on_end)."""
+        await self.app(scope, receive, _with_headers(send))
 
 
 class SameOrigin:

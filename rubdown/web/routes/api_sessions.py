@@ -204,8 +204,6 @@ async def get_stream(
 def post_finish(session_id: SessionId, body: FinishIn, state: State) -> dict[str, Any]:
     """Journal the end and mark the session over; the same ending again changes nothing."""
     record = state.live.finish(session_id, body.status, body.clock_s, body.client_id)
-    if state.listening is not None:
-        state.listening.finished(session_id)
     return session_json(record)
 
 
