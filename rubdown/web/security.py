@@ -145,7 +145,7 @@ class Guard:
             await _refuse(scope, send, 400, "Old pairing link", OLD_LINK)
             return
         if scope["path"] == PAIR_PATH and scope["method"] == "POST":
-            await self._pair(scope, send)
+            await self._pair(scope, send, self.token)
             return
         cookies = cookie_parser(Headers(scope=scope).get("cookie", ""))
         if _matches(cookies.get(COOKIE), self.token):
@@ -159,13 +159,13 @@ class Guard:
         else:
             await self._pass(scope, receive, send)
 
-    async def _pair(self, scope: dict[str, Any], send: Any) -> None:
-        """A page posts the code from its address's fragment: it becomes an HttpOnly cookie."""
+    async def _pair(self, scope: dict[str, Any], send: Any, token: str) -> None:
+        """A page posts the code from its address's fragment: an HttpOnly cookie (LAN mode only)."""
         if _cross_site(scope):
             await _refuse(scope, send, 403, "Refused", CROSS_SITE)
             return
         code = Headers(scope=scope).get(PAIR_HEADER, "")
-        if self.token is not None and _matches(code, self.token):
+        if _matches(code, token):
             await _paired(scope, send, COOKIE, code)
         elif self.pairings.session_for(code) is not None:
             await _paired(scope, send, REMOTE_COOKIE, code)
