@@ -163,10 +163,6 @@ def serve_command(
     library: tuple[Path, ...],
 ) -> None:
     """Run the web app: plan, play with voice and body map, pair a remote, see the history."""
-    import uvicorn
-
-    from rubdown.web.app import create_app
-    from rubdown.web.security import served_hosts
     from rubdown.web.serving import ServeSettingError, uvicorn_options
 
     try:
@@ -177,15 +173,41 @@ def serve_command(
     plan = serve_plan(host, port, lan)
     check_port_free(plan.host, plan.port)
     speech: dict[str, Any] = {"voice": check_voice(voice), "rate_wpm": rate_wpm}
-    if plan.token is None:
-        app = create_app(
-            db_url, catalogue_for(library), hosts=served_hosts(plan.host, plan.url), **speech
-        )
-        click.echo(app.state.rubdown.cues.describe())
-        announce(plan)
-        uvicorn.run(app, host=plan.host, port=plan.port, **options)
-        return
+    run = serve_here if plan.token is None else serve_on_lan
+    run(plan, db_url, library, speech, options)
+
+
+def serve_here(
+    plan: ServePlan,
+    db_url: str | None,
+    library: tuple[Path, ...],
+    speech: dict[str, Any],
+    options: dict[str, Any],
+) -> None:
+    """Serve this machine only, over plain HTTP on loopback, until Ctrl+C."""
+    import uvicorn
+
+    from rubdown.web.app import create_app
+    from rubdown.web.security import served_hosts
+
+    hosts = served_hosts(plan.host, plan.url)
+    app = create_app(db_url, catalogue_for(library), hosts=hosts, **speech)
+    click.echo(app.state.rubdown.cues.describe())
+    announce(plan)
+    uvicorn.run(app, host=plan.host, port=plan.port, **options)
+
+
+def serve_on_lan(
+    plan: ServePlan,
+    db_url: str | None,
+    library: tuple[Path, ...],
+    speech: dict[str, Any],
+    options: dict[str, Any],
+) -> None:
+    """Serve the home network over HTTPS behind pairing, with the trust page, until Ctrl+C."""
     from rubdown.web import lan as lan_serving
+    from rubdown.web.app import create_app
+    from rubdown.web.security import served_hosts
     from rubdown.web.tls import Trust
 
     assert plan.trust_port is not None

@@ -142,23 +142,32 @@ class RunningSession:
             if stored is not None:
                 return self._repeat(change, by, stored)
             now, at = self._where(clock_s)
-            at = at if index is None else index
-            new, note = plan_change(self.plan, self.cat, change, at, now)
-            changed = new is not self.plan
-            event = None
-            # A press with a key is journalled even when refused, so its resend hears the same.
-            if client_id is not None or is_journalled(change, changed):
-                data = change_data(change, by, note, new, at, changed)
-                event = self._journal(CHANGE_EVENTS[change], now, at, data, client_id)
-            if changed:
-                self.plan, self.version = new, self.version + 1
-            outcome = Outcome(
-                change, by, at, round(now, 3), note, spoken(change, by, note), changed,
-                self.plan, self.version, event,
-            )  # fmt: skip
+            outcome = self._apply(change, by, now, at if index is None else index, client_id)
         for listener in self._listeners:
             listener(outcome)
         return outcome
+
+    def _apply(self, change: str, by: str, now: float, at: int, client_id: str | None) -> Outcome:
+        """Make the change at segment at (the lock held): journal it, keep the plan it made."""
+        new, note = plan_change(self.plan, self.cat, change, at, now)
+        changed = new is not self.plan
+        event = None
+        # A press with a key is journalled even when refused, so its resend hears the same.
+        if client_id is not None or is_journalled(change, changed):
+            data = change_data(change, by, note, new, at, changed)
+            event = self._journal(CHANGE_EVENTS[change], now, at, data, client_id)
+        self._take(new)
+        return Outcome(
+            change, by, at, round(now, 3), note, spoken(change, by, note), changed,
+            self.plan, self.version, event,
+        )  # fmt: skip
+
+    def _take(self, new: Plan) -> bool:
+        """Put a plan a change made in force (the lock held); whether it is a new one."""
+        if new is self.plan:
+            return False
+        self.plan, self.version = new, self.version + 1
+        return True
 
     def _repeat(
         self, change: str, by: str, stored: EventRecord, refusal: type[NotACheckIn] | None = None
@@ -247,11 +256,9 @@ class RunningSession:
                 if client_id is not None:  # a resend of this key is refused the same way
                     self._journal_refusal(refused, name, by, now, index, client_id, to)
                 raise
-            changed = done.plan is not self.plan
             data = {**done.data, "to": to}
             event = self._journal(done.kind, now, done.index, data, client_id, done.plan)
-            if changed:
-                self.plan, self.version = done.plan, self.version + 1
+            changed = self._take(done.plan)
             outcome = Outcome(
                 name, by, index, round(now, 3), done.note, done.note, changed,
                 self.plan, self.version, event,
