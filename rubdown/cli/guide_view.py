@@ -312,7 +312,12 @@ def _ask_until(question: str, retry: str, valid: Callable[[str], bool]) -> str:
 def _choose_favourite(plan: Plan, started: Collection[str] | None) -> str | None:
     """Pick a favourite technique by number among the steps that were started (all if None)."""
     steps = [s for s in plan.steps if s.technique and (started is None or s.technique in started)]
-    choices = list(dict.fromkeys((s.technique, s.technique_name) for s in steps))
+    # One choice per technique, under the first name it went by (names differ by region).
+    first_names: dict[str, str] = {}
+    for step in steps:
+        if step.technique:
+            first_names.setdefault(step.technique, step.technique_name or step.technique)
+    choices = list(first_names.items())
     if not choices:
         return None  # quit before the first step: nothing to choose from
     for number, (_, name) in enumerate(choices, 1):

@@ -105,7 +105,7 @@ def _step_fields(spec: StepSpec) -> dict[str, object]:
         max_pressure=spec.max_pressure,
         weight=spec.weight,
         stroke_rule=t.stroke_rule,
-        technique_name=t.name,
+        technique_name=t.name_for(spec.region.id),  # as done here: 'Long glide over the hand'
         region_name=spec.region.name,
         role=spec.role,
     )

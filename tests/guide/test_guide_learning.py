@@ -11,6 +11,8 @@ from guide_helpers import run_scripted
 from rubdown.cli.guide_cmd import new_plan
 from rubdown.cli.guide_view import ask_feedback
 from rubdown.cli.main import cli
+from rubdown.core.models import PlanRequest
+from rubdown.core.planner import plan_session
 from rubdown.store.repos import FeedbackRepo, PeopleRepo
 
 OPTIONS = {
@@ -115,3 +117,15 @@ def test_the_feedback_prompt_reads_rating_verdict_and_favourite(store, cat, type
     if expected is not None and expected[2] == 0:
         expected = (*expected[:2], plan.steps[0].technique)
     assert answers == expected
+
+
+def test_the_favourite_list_offers_a_technique_once_though_its_name_differs_by_region(cat):
+    # The long leg glide is named for where it is done: "up the thigh", "up the calf".
+    plan = plan_session(cat, PlanRequest(minutes=30, position="lying"))
+    glides = {s.technique_name for s in plan.steps if s.technique == "leg-glide"}
+    assert len(glides) > 1
+    with CliRunner().isolation(input="\n\n\n") as (out, _err, _):
+        ask_feedback(plan)
+    listed = [line for line in out.getvalue().decode().splitlines() if line.startswith("  ")]
+    assert sum(any(name in line for name in glides) for line in listed) == 1
+    assert len(listed) == len({s.technique for s in plan.steps if s.technique})
