@@ -123,6 +123,7 @@ class Position:
     drapes: tuple[Drape, ...] = ()
     tool: str = ""  # e.g. "forearm": at least half the step time is done with it
     rest: str = ""  # how the receiver rests at the end
+    get_up: str = ""  # how they get up after it (the closing says it)
     flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
 
     def flow_rank(self, region: Region) -> tuple[int, int]:

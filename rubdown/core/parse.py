@@ -91,6 +91,10 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         turn = f.text("turn", False)
         drapes = _drapes(f, cat, problems)
         tool, rest = f.text("tool", False), f.text("rest", False)
+        get_up = f.text("get_up", False)
+        if get_up and "get up slowly" not in get_up.lower():
+            # The closing must tell the receiver to get up slowly (a dizzy stand is a fall).
+            f.add("get_up", "'get_up' must say 'get up slowly'")
         flow = f.refs("flow", {r.area_name for r in cat.regions.values()}, "area")
         f.done()
         if f.ok and pid:
@@ -107,6 +111,7 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
                     drapes=drapes,
                     tool=tool,
                     rest=rest,
+                    get_up=get_up,
                     flow=flow,
                 ),
                 f.pos,

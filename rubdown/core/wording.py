@@ -12,6 +12,7 @@ OPENING_OIL = (
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
 DEFAULT_REST = "let your partner stay still and breathe for a minute"
+DEFAULT_GET_UP = "they get up slowly, sitting for a moment first"
 # For positions whose content does not say how to rest at the end.
 CLOSING_REST = {
     "side-lying": "cover your partner with the warm towels and let them rest on their side",
@@ -61,13 +62,13 @@ def pressure_phrase(pressure: int, explain: bool) -> str:
 
 def closing(position: Position | None) -> str:
     """The last words of a session: rest, get up slowly, drink water."""
-    rest = DEFAULT_REST
+    rest, get_up = DEFAULT_REST, DEFAULT_GET_UP
     if position is not None:
         rest = position.rest or CLOSING_REST.get(position.id, DEFAULT_REST)
+        get_up = position.get_up or DEFAULT_GET_UP
     return (
         f"That is the end. Lift your hands away slowly, then {rest}; let them rest as long "
-        "as they like. When they are ready, they get up slowly, sitting for a moment first, "
-        "and you both drink a glass of water."
+        f"as they like. When they are ready, {get_up}, and you both drink a glass of water."
     )
 
 
@@ -166,7 +167,8 @@ def announce(region: Region) -> str:
     return f"Next, the {region.name.lower()}. Tell your partner where your hands are going."
 
 
-FINISH_NEXT = "Now the finish, over everything you have worked."
+# The finishing glides' own introduction names the areas they cover (not always all worked).
+FINISH_NEXT = "Now the finish."
 
 
 def lead_in(region: Region | None, before: str, finish: bool = False) -> str:

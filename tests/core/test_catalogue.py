@@ -344,3 +344,14 @@ def test_a_broken_library_raises_with_every_problem(tmp_path):
         load_catalogue([tmp_path])
     assert len(err.value.problems) >= 2
     assert all(p.file.endswith("bad.yaml") for p in err.value.problems)
+
+
+def test_a_position_must_tell_the_receiver_to_get_up_slowly(tmp_path, cat):
+    shipped = (CONTENT_DIR / "positions.yaml").read_text()
+    seated = "    get_up: they get up slowly, one hand on yours to steady them\n"
+    assert seated in shipped
+    text = shipped.replace(seated, "    get_up: they jump up\n", 1)
+    path = write(tmp_path, "positions.yaml", text)
+    problems = [p for p in check_files([path], cat) if "get_up" in p.message]
+    assert [p.line for p in problems] == [text.splitlines().index("    get_up: they jump up") + 1]
+    assert "get up slowly" in problems[0].message

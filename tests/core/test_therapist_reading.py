@@ -187,3 +187,29 @@ def test_steps_are_named_technique_first_then_side_or_region(minutes, position, 
     p = plan(minutes, position)
     assert any(s.say.startswith(label) for s in p.steps if s.region == region)
     assert all(s.say.split(". ")[0].split(": ")[0].count(",") >= 1 for s in p.steps[1:-1])
+
+
+@pytest.mark.parametrize(
+    ("position", "getting_up"),
+    [("seated", "one hand on yours"), ("seated-forearms", "one hand on yours"),
+     ("lying", "sitting for a moment first")],
+)  # fmt: skip
+def test_the_closing_says_how_to_get_up_from_where_the_receiver_is(position, getting_up):
+    # A seated receiver is already sitting: "sitting for a moment first" is for lying down.
+    closing = plan(20, position).segments[-1].say
+    assert "get up slowly" in closing and getting_up in closing
+
+
+@pytest.mark.parametrize("position", ["lying", "seated", "seated-forearms"])
+def test_the_finish_is_announced_without_claiming_every_worked_area(position):
+    # The finishing glides cover the main area (the back), not the legs or arms worked too.
+    said = [s.say for s in plan(30, position).segments if s.kind in ("announce", "check-in")]
+    assert any("the finish" in say.lower() for say in said)
+    assert not any("everything you have worked" in say for say in said)
+
+
+def test_the_kidney_caution_keeps_the_light_touch_under_the_ribs_not_the_whole_low_back():
+    # Palm circles at 4 work the low back right after this caution: it must not forbid them.
+    caution = next(c for c in CAT.regions["lower-back"].cautions if "kidney" in c.lower())
+    assert "under the last ribs" in caution and "lower down" in caution
+    assert "no pressing" not in caution.lower()
