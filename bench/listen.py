@@ -3,14 +3,14 @@
 Run from the repository root: `.venv/bin/python -m bench.listen [--quick] [--tune]`.
 Prints recall on command utterances, false accepts per 10 minutes of ordinary conversation
 and of rubdown's own cues, the time from the end of a command to its effect, and CPU use.
-`--tune` instead searches the rejection settings on the tuning voices only.
+`--tune` instead fits the rejection settings on the tuning voices only (bench/listen_tune.py);
+`--tune --write` stores them in rubdown/voice/fitted.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import itertools
 import tempfile
 import time
 from array import array
@@ -30,6 +30,7 @@ from bench.listen_set import (
     cue_texts,
     write_wav,
 )
+from bench.listen_tune import tune
 from bench.listen_why import print_breakdown, print_false_accepts
 from rubdown.voice.commands import COMMAND_OF_PHRASE, WAKE_WORD, Heard
 from rubdown.voice.listen import Listener, Playback, Tuning
@@ -223,86 +224,12 @@ def _report_wake(streams: dict[str, Stream], tuning: Tuning) -> None:
     )
 
 
-Feature = tuple[str, float, float, float]  # command, at_s, ratio, seconds
-# In tuning, one false accept per 10 minutes of talk costs as much as this share of recall:
-# the trade-offs printed, from "hardly ever wrong" to "hears more".
-FA_COSTS = (0.05, 0.02, 0.01, 0.005, 0.002)
-MAX_S_GRID = (0.7, 0.8, 0.9, 1.0, 1.2)
-RATIO_GRID = tuple(-20.0 - 2.5 * i for i in range(17))  # -20 .. -60
-
-
-def tune(streams: dict[str, Stream]) -> None:
-    """Fit the length gate and one ratio threshold on the tuning streams; print the choices.
-
-    One threshold for all commands: with a few examples of each, thresholds per command
-    overfit (they silenced "firmer" and "pause" entirely on voices not tuned on).
-    """
-    found = {name: _features(streams[name]) for name in ("commands", "conversation")}
-    items, talk_s = streams["commands"].items, streams["conversation"].seconds
-    hits = [f for f in found["commands"] if _matches(f, items)]
-    commands = tuple(dict.fromkeys(COMMAND_OF_PHRASE.values()))
-    for cost in FA_COSTS:
-        results = []
-        for max_s, ratio in itertools.product(MAX_S_GRID, RATIO_GRID):
-            got = wrong = 0.0
-            for command in commands:
-                setting = (command, max_s, ratio)
-                _, one, bad = _value(hits, found["conversation"], setting, cost, (items, talk_s))
-                got, wrong = got + one, wrong + bad
-            results.append((got - cost * wrong, got, wrong, max_s, ratio))
-        _, recall, fa, max_s, ratio = max(results)
-        print(f"one false accept per 10 min worth {cost:.1%} of recall:")
-        print(f"  recall {recall:.1%}, false accepts {fa:.2f} per 10 min of talk")
-        print(f"  Tuning(max_s={max_s}, min_ratio={ratio})")
-
-
-def _value(
-    hits: list[Feature],
-    talk: list[Feature],
-    setting: tuple[str, float, float],
-    cost: float,
-    sizes: tuple[tuple[Item, ...], float],
-) -> tuple[float, float, float]:
-    """(worth, recall share, false accepts per 10 min) of one (command, max_s, ratio)."""
-    command, max_s, ratio = setting
-
-    def taken(f: Feature) -> bool:
-        return f[0] == command and f[2] >= ratio and f[3] <= max_s
-
-    got = sum(map(taken, hits)) / len(sizes[0])
-    wrong = sum(map(taken, talk)) * TEN_MIN / sizes[1]
-    return got - cost * wrong, got, wrong
-
-
-def _matches(f: Feature, items: tuple[Item, ...]) -> bool:
-    """Whether a feature is a command item heard as the right command."""
-    return any(
-        f[0] == _wanted(i.text) and i.start_s - MATCH_BEFORE_S <= f[1] <= i.end_s + MATCH_AFTER_S
-        for i in items
-    )
-
-
-def _features(stream: Stream) -> list[Feature]:
-    """(command, at_s, ratio, seconds) of every utterance a listener with no gates scored."""
-    loose = Tuning(min_s=0.0, max_s=max(MAX_S_GRID), min_ratio=-1e9)
-    listener = Listener(lambda _heard: None, tuning=loose, keep=True)
-    samples = array("h", np.clip(stream.samples, -32768, 32767).astype("<i2").tobytes())
-    listener.feed(samples)
-    listener.close()
-    out = []
-    for utt in listener.utterances:
-        scored = listener.score(utt) if utt.seconds <= loose.max_s else None
-        phrase = None if scored is None else scored.phrase.removeprefix("rubdown ")
-        if scored is not None and phrase in COMMAND_OF_PHRASE:
-            out.append((COMMAND_OF_PHRASE[phrase], utt.end_s, scored.ratio, utt.seconds))
-    return out
-
-
 def main() -> None:
     """Build the set, then tune or report."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a small set (a smoke run)")
     parser.add_argument("--tune", action="store_true", help="search settings on tuning voices")
+    parser.add_argument("--write", action="store_true", help="with --tune: store the fit")
     parser.add_argument("--work", type=Path, default=None, help="keep the WAVs here")
     parser.add_argument("--voices", default=None, help="comma-separated voices (a subset)")
     parser.add_argument("--seed", type=int, default=None, help="another draw of the set")
@@ -319,7 +246,7 @@ def main() -> None:
         streams = build(work, voices, seed, args.quick)
         print(f"voices: {', '.join(voices)}; {RATE} Hz; work folder {work}")
         if args.tune:
-            tune(streams)
+            tune(streams, args.write, {"voices": list(voices), "seed": seed, "quick": args.quick})
         else:
             report(streams, Tuning(), work)
 

@@ -26,7 +26,7 @@ WARM_S = 4.0  # cue speech at the start of a stream with cues under its commands
 LEVEL = 3000.0  # the speaker's level at the microphone (16-bit RMS of the loud part)
 CUE_BED_DB = -10.0
 # Voices fitted on (tuning) and voices never seen while tuning (held out).
-TUNING_VOICES = ("en-us", "en-gb")
+TUNING_VOICES = ("en-us", "en-gb", "en-gb-x-gbclan", "en-us-nyc", "en-us+m2", "en-gb+f4")
 HELD_OUT_VOICES = ("en-us+f3", "en-gb-x-rp", "en-029", "en-gb-scotland+m3", "en-us+f5")
 
 # Ordinary things people say during and around a massage, written for this bench.

@@ -11,10 +11,13 @@ are gated out). With the wake word on, only "rubdown, <command>" is taken.
 
 from __future__ import annotations
 
+import json
 import math
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rubdown.voice.commands import (
@@ -24,6 +27,7 @@ from rubdown.voice.commands import (
     WAKE_WORD,
     Heard,
 )
+from rubdown.voice.fillers import safe_fillers
 from rubdown.voice.segment import FRAME_S, FRAME_SAMPLES, Segmenter, Utterance
 
 if TYPE_CHECKING:
@@ -41,21 +45,41 @@ class ListenError(RuntimeError):
     """The recogniser cannot run here (its engine or model is missing)."""
 
 
+FITTED_PATH = Path(__file__).with_name("fitted.json")
+
+
+@cache
+def fitted() -> dict[str, Any]:
+    """The settings `bench/listen.py --tune --write` fitted on the tuning voices (data)."""
+    data: dict[str, Any] = json.loads(FITTED_PATH.read_text(encoding="utf-8"))
+    return data
+
+
+def _fitted(key: str) -> Callable[[], Any]:
+    """A dataclass default read from the fitted settings."""
+    if key == "per_command":
+        return lambda: tuple(sorted(fitted()[key].items()))
+    return lambda: fitted()[key]
+
+
 @dataclass(frozen=True)
 class Tuning:
-    """The rejection settings: fitted by `bench/listen.py --tune` on its tuning voices only."""
+    """The rejection settings; the fitted ones come from fitted.json (`--tune --write`)."""
 
     min_s: float = 0.1
-    max_s: float = 0.9
+    max_s: float = field(default_factory=_fitted("max_s"))
     max_s_wake: float = 1.9
     # Grammar-minus-phone-loop acoustic score per 10 ms frame, in thousands of log-1.0001
     # units; an utterance scoring lower than its command's threshold is not that command.
-    # Fitted by --tune at "one false accept per 10 min worth 0.2 % of recall": stricter
-    # points (-45 and up) already miss clean "firmer"s. One threshold for all commands:
-    # per command, with a few examples each, they overfit.
+    # Each command has its own (per_command), fitted on the tuning voices; min_ratio is for
+    # a command without one.
     min_ratio: float = -52.5
-    per_command: tuple[tuple[str, float], ...] = ()
+    per_command: tuple[tuple[str, float], ...] = field(default_factory=_fitted("per_command"))
     margin_db: float = 6.0
+    # The reject class: this many of the language model's commonest words, and the prior
+    # weight of talk against a command in the grammar.
+    fillers: int = field(default_factory=_fitted("fillers"))
+    filler_weight: float = field(default_factory=_fitted("filler_weight"))
     # A second pass decodes the utterance with the general English language model: when
     # that hears this many words or more, it was a sentence, not a command. (Its words
     # themselves are no check: on a lone command it mostly hears other words.)
@@ -96,11 +120,31 @@ def model_dir() -> str:
     return str(get_model_path("en-us"))
 
 
-def grammar(wake: bool) -> str:
-    """A JSGF grammar: exactly one command phrase (or, with a wake word, it and/or a phrase)."""
-    choices = f"({' | '.join(COMMAND_OF_PHRASE)})"
-    rule = f"[{WAKE_WORD}] {choices} | {WAKE_WORD}" if wake else choices
-    return f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {rule};\n"
+def grammar(wake: bool, fillers: Sequence[str] = (), filler_weight: float = 1.0) -> str:
+    """A JSGF grammar: one command phrase (with a wake word: it and/or a phrase), or talk.
+
+    Talk is any run of the filler words: the reject class ordinary speech decodes as.
+    """
+    rule = f"[{WAKE_WORD}] <phrase> | {WAKE_WORD}" if wake else "<phrase>"
+    lines = ["#JSGF V1.0;", "grammar commands;"]
+    if fillers:
+        rule = f"/1/ ({rule}) | /{filler_weight:g}/ <filler>"
+        lines.append(f"<filler> = ({' | '.join(fillers)});")
+    lines += [f"public <command> = {rule};", f"<phrase> = ({' | '.join(COMMAND_OF_PHRASE)});"]
+    return "\n".join(lines) + "\n"
+
+
+def pronunciations(decoder: Any) -> Callable[[str], list[str]]:
+    """A word's pronunciations in the decoder's dictionary ("go", "go(2)", ...)."""
+
+    def lookup(word: str) -> list[str]:
+        found, n = [], 1
+        while (phones := decoder.lookup_word(word if n == 1 else f"{word}({n})")) is not None:
+            found.append(phones)
+            n += 1
+        return found
+
+    return lookup
 
 
 def add_alternatives(decoder: Any) -> None:
@@ -112,8 +156,9 @@ def add_alternatives(decoder: Any) -> None:
         decoder.add_word(f"{word}({n})", phones, False)
 
 
-def make_decoder(wake: bool) -> object:
-    """A PocketSphinx decoder with the command grammar and the phone loop."""
+def make_decoder(wake: bool, tuning: Tuning | None = None) -> object:
+    """A PocketSphinx decoder with the command grammar, the phone loop and the language model."""
+    t = tuning or Tuning()
     root = model_dir()
     from pocketsphinx import Decoder
 
@@ -131,7 +176,8 @@ def make_decoder(wake: bool) -> object:
         add_alternatives(decoder)
         decoder.add_allphone_file("loop", f"{root}/en-us-phone.lm.bin")
         decoder.add_lm_file("talk", f"{root}/en-us.lm.bin")
-        decoder.add_jsgf_string("choose", grammar(wake))
+        fillers = safe_fillers(t.fillers, [*COMMAND_OF_PHRASE, WAKE_WORD], pronunciations(decoder))
+        decoder.add_jsgf_string("choose", grammar(wake, fillers, t.filler_weight))
         decoder.activate_search("choose")
     except (RuntimeError, ValueError, OSError) as exc:
         raise ListenError(f"the speech recogniser could not start: {exc}") from exc
@@ -168,7 +214,7 @@ class Listener:
     rejected: list[tuple[Utterance, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._decoder = make_decoder(self.wake)
+        self._decoder = make_decoder(self.wake, self.tuning)
         self._segmenter = Segmenter(margin_db=self.tuning.margin_db)
 
     @property
