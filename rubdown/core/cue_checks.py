@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rubdown.core import guidance
 from rubdown.core.models import Catalogue, Plan
+from rubdown.core.pauses import ANSWER_S
 from rubdown.core.safety import regions_named, safety_limits
 from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
 
@@ -127,6 +128,18 @@ def cues_fit_their_slots(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def leaves_time_to_answer(plan: Plan, cat: Catalogue) -> list[str]:
+    """A check-in asks a question: after its words there is time for the receiver's answer."""
+    out = []
+    for seg in plan.segments:
+        if seg.kind != "check-in":
+            continue
+        room = seg.duration_s - guidance.speech_seconds(seg.say)
+        if room + EPS_S < ANSWER_S:
+            out.append(f"check-in at {seg.start_s:.0f} s leaves {room:.1f} s for the answer")
+    return out
+
+
 def explains_each_pressure_number(plan: Plan, cat: Catalogue) -> list[str]:
     """Every step says its pressure; the first time a number is used, what it feels like."""
     out, explained = [], set()
@@ -150,5 +163,6 @@ CUE_CHECKS = (
     repeats_warnings_at_their_areas,
     no_cue_contradicts_a_condition,
     cues_fit_their_slots,
+    leaves_time_to_answer,
     explains_each_pressure_number,
 )

@@ -23,6 +23,7 @@ from rubdown.core.pauses import (
     OIL_S,
     POSITION_S,
     calibration_words,
+    checkin_slot,
     fixed_pauses,
     hold_words,
     move_words,
@@ -144,7 +145,7 @@ class _Layout:
         fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
         if then and next_spec is not None:
             fields["position"] = next_spec.position.id  # the receiver moves in this pause
-        self.add(slot_for(say, CHECKIN_S), "check-in", say, **fields)
+        self.add(checkin_slot(say, CHECKIN_S), "check-in", say, **fields)
 
     def _due(self, pause_s: float, whole: float) -> bool:
         return self.c.since_checkin + pause_s + whole > CHECKIN_EVERY_S
@@ -281,8 +282,12 @@ def _bounds(row: Row, closing: Flex) -> tuple[float, float] | None:
     if kind not in ("check-in", "closing") or isinstance(payload, _Chunk):
         return None
     say = payload[0]  # type: ignore[index]
-    low, high = closing if kind == "closing" else CHECKIN_FLEX
-    floor = slot_for(str(say), low)
+    if kind == "closing":
+        low, high = closing
+        floor = slot_for(str(say), low)
+    else:
+        low, high = CHECKIN_FLEX
+        floor = checkin_slot(str(say), low)
     return floor, max(high, floor + (high - low) / 2)
 
 

@@ -14,6 +14,8 @@ from rubdown.core.stepspec import StepSpec
 
 CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
 CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
+# After a check-in's words, time for the receiver to answer before the hands go on.
+ANSWER_S = 4.0
 CLOSING_S, CLOSING_FLEX = 30.0, (20.0, 60.0)
 POSITION_S, OIL_S = 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
@@ -120,6 +122,11 @@ def fixed_pauses(
     if specs:
         total += slot_for(hold_words(specs[-1]), HOLD_S)
     return total + slot_for(wording.closing(specs[-1].position if specs else None), CLOSING_S)
+
+
+def checkin_slot(say: str, least: float) -> float:
+    """A check-in's length: its words, then room for the answer; never shorter than `least`."""
+    return max(least, slot_for(say, 0.0) + ANSWER_S)
 
 
 def timed_pauses(window: float) -> float:

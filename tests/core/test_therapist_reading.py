@@ -7,8 +7,10 @@ from dataclasses import replace
 import pytest
 
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.guidance import speech_seconds
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.pauses import ANSWER_S
 from rubdown.core.planner import plan_session
 
 CAT = load_catalogue()
@@ -213,3 +215,11 @@ def test_the_kidney_caution_keeps_the_light_touch_under_the_ribs_not_the_whole_l
     caution = next(c for c in CAT.regions["lower-back"].cautions if "kidney" in c.lower())
     assert "under the last ribs" in caution and "lower down" in caution
     assert "no pressing" not in caution.lower()
+
+
+@pytest.mark.parametrize(("minutes", "position"), [(30, "lying"), (20, "seated-forearms")])
+def test_every_check_in_leaves_the_receiver_time_to_answer(minutes, position):
+    # A check-in said in 28 of its 30 s left no moment for "a little lighter, please".
+    checkins = [s for s in plan(minutes, position).segments if s.kind == "check-in"]
+    assert checkins
+    assert all(s.duration_s - speech_seconds(s.say) >= ANSWER_S - 0.05 for s in checkins)
