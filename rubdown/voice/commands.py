@@ -19,18 +19,17 @@ class Command:
 
 
 # Names follow the session engine's changes (lighter, firmer, more, skip, back, pause,
-# resume, stop); "good" answers a check-in. The first phrase is the one the prompt names;
-# the others are other ways people say it ("harder", "wait"), distinct in sound from the rest.
+# resume, stop); "good" answers a check-in.
 COMMANDS: tuple[Command, ...] = (
     Command("lighter", ("lighter",)),
-    Command("firmer", ("firmer", "harder", "deeper")),
+    Command("firmer", ("firmer",)),
     Command("more", ("more here",)),
     Command("skip", ("skip",)),
     Command("back", ("go back",)),
-    Command("pause", ("pause", "wait", "hold it")),
+    Command("pause", ("pause",)),
     Command("resume", ("go on",)),
     Command("stop", ("stop",)),
-    Command("good", ("that's good", "perfect", "just right"), at_checkin_only=True),
+    Command("good", ("that's good", "perfect"), at_checkin_only=True),
 )
 
 COMMAND_OF_PHRASE: dict[str, str] = {p: c.name for c in COMMANDS for p in c.phrases}

@@ -165,3 +165,13 @@ def test_a_sentence_the_grammar_takes_is_rejected_by_the_language_model_pass(
     grammar_alone = hear_samples(samples, tuning=Tuning(max_talk_words=1000))
     assert [h.command for h in grammar_alone] == ["stop"]
     assert hear_samples(samples) == []
+
+
+def test_the_prompt_names_each_command_once_by_its_first_phrase() -> None:
+    from rubdown.voice.prompt import listen_prompt
+
+    prompt = listen_prompt(False)
+    for command in COMMANDS:
+        first, *others = command.phrases
+        assert (first in prompt) is not command.at_checkin_only, first
+        assert not [p for p in others if p in prompt], command.name
