@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rubdown.core.models import Position, Region, Technique
+from rubdown.core.models import PARTNER_MAX_PRESSURE, Position, Region, Technique
 
 OPENING_OIL = (
     "Warm a little oil between your palms; cold oil makes muscles tense. "
@@ -22,7 +22,8 @@ CLOSING_REST = {
 
 def opening_oil(oil: str = "") -> str:
     """The first words: warm the oil (naming the one a condition asks for), breathe together."""
-    return f"Use {oil} today. {OPENING_OIL}" if oil else OPENING_OIL
+    first = f"Use {oil} today. {OPENING_OIL}" if oil else OPENING_OIL
+    return f"{first} {pressure_scale()}"
 
 
 def more_oil(oil: str = "") -> str:
@@ -50,6 +51,12 @@ PRESSURE_FEEL: dict[int, str] = {
     9: "deep work for trained hands",
     10: "the deepest a therapist goes",
 }
+
+
+def pressure_scale() -> str:
+    """Both ends of the 1-10 scale and where a partner massage stops, said once at the start."""
+    most = PARTNER_MAX_PRESSURE
+    return f"Pressure runs from 1, a resting hand, to 10; partners stay at {most} or under."
 
 
 def pressure_phrase(pressure: int, explain: bool) -> str:

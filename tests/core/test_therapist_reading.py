@@ -223,3 +223,11 @@ def test_every_check_in_leaves_the_receiver_time_to_answer(minutes, position):
     checkins = [s for s in plan(minutes, position).segments if s.kind == "check-in"]
     assert checkins
     assert all(s.duration_s - speech_seconds(s.say) >= ANSWER_S - 0.05 for s in checkins)
+
+
+@pytest.mark.parametrize("position", ["lying", "seated", "seated-forearms"])
+def test_the_opening_says_what_the_ends_of_the_pressure_scale_mean(position):
+    # Each number is explained as it is first used; the scale's ends and the partner's ceiling
+    # are said once, before the first touch.
+    opening = plan(20, position).segments[0].say
+    assert "from 1" in opening and "to 10" in opening and "7 or under" in opening

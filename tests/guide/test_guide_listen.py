@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.models import PlanRequest
+from rubdown.core.planner import plan_session
 from rubdown.store.db import Store
 from rubdown.store.repos import SessionsRepo
 
@@ -17,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "voice"))
 from test_listen import recording
 
 SPEED = 5.0
+CAT = load_catalogue()
 GUIDE = [
     sys.executable,
     "-c",
@@ -79,7 +83,11 @@ def run_until(env: dict[str, str], wanted: str, limit_s: float = 60.0) -> str:
 def test_spoken_commands_are_applied_when_said_and_journaled_by_voice(
     tmp_path: Path, store: Store
 ) -> None:
-    wav, ends = recording(["lighter", "pause", "go on"], tmp_path, gap_s=3.0)
+    # "lighter" must come once the first step has begun (in the oil pause there is nothing to
+    # lighten): after the opening, however long the plan makes it.
+    first = next(s for s in plan_session(CAT, PlanRequest(minutes=10)).segments if s.kind == "step")
+    gap_s = max(3.0, first.start_s / SPEED + 1.0)
+    wav, ends = recording(["lighter", "pause", "go on"], tmp_path, gap_s=gap_s)
     out = run_until(fake_microphone(tmp_path, wav), "Heard “resume”")
     assert "Listening: say" in out and "nothing is recorded or sent" in out
     assert "Heard “lighter”: Lighter on the" in out
