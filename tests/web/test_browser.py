@@ -185,8 +185,11 @@ def test_skip_on_the_player_moves_on(server, browser) -> None:
     context = browser.new_context(viewport=PHONE)
     page = open_player(context, server["url"], session["id"], speed=2)
     page.click("#play-btn")
+    # The opening (oil, breathing, the pressure scale) lasts about 25 s: 13 s at this speed.
     wait_until(
-        page, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        30,
     )
     before = current(page)
     page.click("button[data-action=skip]")
