@@ -133,6 +133,7 @@ class ProgressNote:
     say: Callable[[str], None]
     parts: int = 4
     reached: int = 0
+    said: int | None = None  # the count last said: never the same line twice in a row
 
     def __call__(self, ready: int, total: int) -> None:
         """Say a line when `ready` of `total` crosses the next quarter."""
@@ -140,8 +141,11 @@ class ProgressNote:
             self.now(ready, total)
 
     def now(self, ready: int, total: int) -> None:
-        """Say how far it has got, whatever the quarter."""
+        """Say how far it has got, whatever the quarter (unless that is what it said last)."""
         self.reached = max(self.reached, self._part(ready, total))
+        if ready == self.said:
+            return
+        self.said = ready
         if ready >= total:
             self.say(f"Voice: all {total} cues ready.")
         else:

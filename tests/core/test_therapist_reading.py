@@ -231,3 +231,12 @@ def test_the_opening_says_what_the_ends_of_the_pressure_scale_mean(position):
     # are said once, before the first touch.
     opening = plan(20, position).segments[0].say
     assert "from 1" in opening and "to 10" in opening and "7 or under" in opening
+
+
+def test_thumbs_rolling_toward_the_spine_are_told_to_stop_short_of_it_first():
+    # "Roll your thumbs down and in toward the spine" came minutes before the spine's own
+    # caution: the stroke now carries its own, said before it begins.
+    segments = plan(30, "lying").segments
+    first = next(i for i, s in enumerate(segments) if s.technique == "shoulder-blade-thumb-rolls")
+    said = " ".join(c for s in segments[:first] for c in s.cautions)
+    assert "short of the spine" in said

@@ -13,15 +13,18 @@ import pytest
 from click.testing import CliRunner
 
 from rubdown.cli.main import cli
+from rubdown.core.catalogue import load_catalogue
 from rubdown.core.models import PlanRequest
 from rubdown.core.planjson import plan_to_json
 from rubdown.core.planner import plan_session
+from rubdown.core.timeline import build_cues
 from rubdown.store.repos import SessionsRepo
 
 FAST = ("--speed", "1000", "--voice", "none", "--no-ticks")
 CLOCK = re.compile(r"^(\d+):(\d\d) ")
 EVENT_LINE = re.compile(r"^\d+:\d\d #(\d+) ([a-z-]+):")
 SPEED = 20
+CAT = load_catalogue()
 
 
 def run(*args):
@@ -32,11 +35,20 @@ def history():
     return json.loads(run("history", "--json").output)
 
 
+def minutes_with_a_halfway_cue():
+    """The shortest default session with a step long enough for a 'Halfway.' cue."""
+    for minutes in range(10, 31):
+        cues = build_cues(plan_session(CAT, PlanRequest(minutes=minutes)))
+        if any(cue.kind == "halfway" for cue in cues):
+            return minutes
+    raise AssertionError("no default session from 10 to 30 minutes has a 'Halfway.' cue")
+
+
 def guide_process(data_dir, speed, stderr=None):
     env = {**os.environ, "RUBDOWN_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-c", "from rubdown.cli.main import main; main()", "guide"]
-    # Ten minutes: long enough for a step of ten repetitions, which has a 'Halfway.' cue.
-    command += ["--minutes", "10", "--speed", str(speed), "--voice", "none", "--no-ticks"]
+    minutes = str(minutes_with_a_halfway_cue())
+    command += ["--minutes", minutes, "--speed", str(speed), "--voice", "none", "--no-ticks"]
     return subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
     )

@@ -50,6 +50,19 @@ def test_progress_said_now_is_not_said_again_at_the_same_quarter() -> None:
     ]
 
 
+def test_progress_said_at_a_quarter_is_not_said_again_when_asked_now() -> None:
+    # The guide asks for a line as the session starts: the same count just said is not repeated.
+    lines: list[str] = []
+    note = ProgressNote(lines.append)
+    note(3, 12)
+    note.now(3, 12)
+    note(6, 12)
+    assert lines == [
+        "Voice: 3 of 12 cues ready; the rest are made as you go.",
+        "Voice: 6 of 12 cues ready; the rest are made as you go.",
+    ]
+
+
 @needs_espeak
 def test_synthesise_returns_with_the_first_cues_and_finishes_the_rest(tmp_path: Path) -> None:
     texts = [f"Cue number {n}. Breathe out slowly." for n in range(1, 9)]
