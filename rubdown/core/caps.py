@@ -118,7 +118,7 @@ def keep_tool_share(position: Position, specs: list[StepSpec]) -> list[StepSpec]
     out = list(specs)
 
     def least(s: StepSpec) -> float:
-        reps = max(s.min_reps, s.least_first_reps("left" if s.sides == 2 else "both"))
+        reps = max(s.min_reps, s.least_first_reps(s.first_side() if s.sides == 2 else "both"))
         return reps * s.technique.seconds_per_rep * s.sides
 
     while True:

@@ -177,7 +177,7 @@ def _most_seconds(specs: Sequence[StepSpec], window: float) -> float:
 def _least_seconds(specs: Sequence[StepSpec], window: float) -> float:
     """The shortest these steps can be, with their pauses and what is said before them."""
     steps = sum(
-        max(s.min_reps, s.least_first_reps("left" if s.sides == 2 else "both"))
+        max(s.min_reps, s.least_first_reps(s.first_side() if s.sides == 2 else "both"))
         * s.technique.seconds_per_rep
         * s.sides
         for s in specs

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from rubdown.core import wording
 from rubdown.core.guidance import slot_for
-from rubdown.core.stepspec import StepSpec
+from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
 CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
 CHECKIN_S, CHECKIN_FLEX = 12.0, (10.0, 24.0)
@@ -21,8 +21,6 @@ POSITION_S, OIL_S = 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
 HOLD_AREA = "back"
 OIL_EVERY_S = 600.0
-# Side-lying starts on the left side, so the right side (facing up) is worked first.
-TURN_SIDES = ("right", "left")
 # The check-ins and oil top-ups the clock brings, against their shortest slots: a check-in
 # that falls before a step says the step's lead, which the fixed pauses already count, so it
 # costs less than its slot. Measured over the bench's requests: fewest layouts a fit.

@@ -195,7 +195,7 @@ def _guide_and_fit(
 
 def _room_to_speak(spec: StepSpec) -> StepSpec:
     """At least enough repetitions that the step's introduction leaves most of it for the work."""
-    least = max(spec.least_first_reps("left"), spec.least_first_reps("both"))
+    least = max(spec.least_first_reps(spec.first_side()), spec.least_first_reps("both"))
     if least <= spec.min_reps:
         return spec
     return respec(

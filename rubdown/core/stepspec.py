@@ -17,6 +17,8 @@ FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5
 FOCUS_TECHNIQUES = 3
 FOCUS_REPS_FACTOR = 2
+# Side-lying starts on the left side, so the right side (facing up) is worked first.
+TURN_SIDES = ("right", "left")
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,27 @@ class StepSpec:
             self.weight,
         )
 
+    def first_side(self) -> str:
+        """The side done first, whose introduction is said in full."""
+        return TURN_SIDES[0] if self.position.turns else "left"
+
+    def second_side(self, side: str) -> bool:
+        """Whether `side` mirrors one already done: straight after it, or after turning over."""
+        return side == (TURN_SIDES[1] if self.position.turns else "right")
+
     def intro(self, reps: int, side: str) -> str:
         """The words that introduce the step (on one side)."""
         t = self.technique
-        # The second side straight after the first needs no new instructions, nor the feel of
-        # its pressure again; after turning over, the whole cue again.
-        again = side == "right" and not self.position.turns
+        # The mirrored side needs no new instructions, nor the feel of its pressure again:
+        # after turning over, the giver heard the same steps a few minutes before.
+        again = self.second_side(side)
         explain = self.explain_pressure and not again
         if self.role in ("opening", "finish"):
             if again:
-                return wording.frame_again(reps, self.pressure)
+                return wording.frame_again(reps, self.pressure, side)
             return wording.frame_intro(t, self.areas, reps, self.pressure, self.role, explain)
-        if self.repeats is not None and not again:
+        # Turned over, the steps come again in the same order: a repeat still says its change.
+        if self.repeats is not None and (self.position.turns or not again):
             return wording.step_repeat(
                 t, self.region, reps, self.pressure, side, self.repeats, explain
             )
@@ -102,7 +113,7 @@ class StepSpec:
 
     def _least_first_reps(self, side: str) -> int:
         # Pure in what the introduction says: shared by specs that say the same.
-        again = side == "right" and not self.position.turns
+        again = self.second_side(side)
         key: tuple[object, ...] = (id(self.technique), id(self.region), self.default_reps)
         key += (self.pressure, side, again, self.explain_pressure, self.role, self.areas)
         key += (self.repeats,)

@@ -118,16 +118,15 @@ def announces_the_finish_as_the_finish(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def explains_each_stroke_once(plan: Plan, cat: Catalogue) -> list[str]:
-    """A stroke's how-to is said once on a region, across its left and right sides; later it
-    is only named. After the receiver turns over, the mirrored side hears it once more."""
+    """A stroke's how-to is said once on a region, across its left and right sides (also when
+    the receiver turns over between them); later it is only named."""
     out, said = [], set()
     for seg in plan.steps:
         t = cat.techniques.get(seg.technique or "")
         how = t.cue_for(seg.region or "") if t is not None else ""
         if seg.role in ("opening", "finish") or not how or how not in seg.say:
             continue
-        turned = seg.side if cat.positions[seg.position or ""].turns else None
-        key = (seg.technique, how, seg.position, turned)
+        key = (seg.technique, how, seg.position)
         if key in said:
             out.append(
                 f"{seg.technique} explained again on the {seg.region} at {seg.start_s:.0f} s"

@@ -151,9 +151,10 @@ def frame_intro(
     )
 
 
-def frame_again(reps: int, pressure: int) -> str:
+def frame_again(reps: int, pressure: int, side: str = "right") -> str:
     """The opening or finishing glides on the second side."""
-    return f"Now the right side: the same again, {reps} times, {pressure_phrase(pressure, False)}."
+    how = pressure_phrase(pressure, False)
+    return f"Now the {side} side: the same again, {reps} times, {how}."
 
 
 def join(names: Sequence[str]) -> str:

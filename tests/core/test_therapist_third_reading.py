@@ -1,0 +1,50 @@
+"""What a therapist's third reading of the printed plans found (issue 10)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.invariants import check_plan
+from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.planner import plan_session
+
+CAT = load_catalogue()
+
+
+def plan(minutes=30, position="lying", **profile):
+    return plan_session(
+        CAT, PlanRequest(minutes=minutes, position=position, profile=Profile(**profile))
+    )
+
+
+def how_to(seg):
+    t = CAT.techniques[seg.technique]
+    return t.cue_for(seg.region)
+
+
+@pytest.mark.parametrize("minutes", [20, 30, 45])
+def test_side_lying_explains_each_stroke_on_the_first_side_only(minutes):
+    p = plan(minutes, "side-lying")
+    work = [s for s in p.steps if s.role not in ("opening", "finish")]
+    explained = [s for s in work if how_to(s) in s.say]
+    assert explained and {s.side for s in explained} == {"right"}
+    second = [s for s in work if s.side == "left"]
+    assert second and all(how_to(s) not in s.say for s in second)
+    assert check_plan(p, CAT) == []
+
+
+def test_the_explain_once_invariant_catches_the_how_to_again_after_turning_over():
+    p = plan(30, "side-lying")
+    first = next(s for s in p.steps if s.side == "right" and how_to(s) in s.say)
+    mirror = next(
+        s
+        for s in p.steps
+        if s.side == "left" and (s.technique, s.region) == (first.technique, first.region)
+    )
+    again = replace(mirror, say=first.say.replace("right side", "left side"))
+    segs = tuple(again if s is mirror else s for s in p.segments)
+    violations = check_plan(replace(p, segments=segs), CAT, ("explains_each_stroke_once",))
+    assert len(violations) == 1 and f"{first.technique} explained again" in violations[0]
