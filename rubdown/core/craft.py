@@ -173,34 +173,79 @@ def enter_and_flush(
     """
     out: list[StepSpec] = []
     for _, indices in area_runs(specs):
-        block = [specs[i] for i in indices]
-        if not is_light(block[0].technique.kind, block[0].pressure):
-            previous = out[-1] if out else before
+        previous = out[-1] if out else before
+        block = warm_regions(cat, profile, limits, [specs[i] for i in indices], previous)
+        if block and not is_light(block[0].technique.kind, block[0].pressure):
             entry = _entry(cat, block[0].position, profile, limits, block, previous)
             if entry is None:
                 # No light way in: only the light steps of this area are done, or none at all.
                 block = [s for s in block if is_light(s.technique.kind, s.pressure)]
-                if not block:
-                    continue
             else:
                 block.insert(0, entry)
-        if not is_light(block[-1].technique.kind, block[-1].pressure):
-            last = block[-1]
-            regions = sorted({s.region.id for s in block}, key=cat.region_order, reverse=True)
-            where = last.position
-            for region in regions:
-                options = _light_options(cat, where, limits, region, last.technique.id)
-                if options:
-                    block.append(
-                        _light_step(cat, options[0], region, where, profile, limits, "flush")
-                    )
-                    break
-            else:
-                while block and not is_light(block[-1].technique.kind, block[-1].pressure):
-                    block.pop()  # no flushing stroke here: end on the last light one
-                if not block:
-                    continue
+        if block and not is_light(block[-1].technique.kind, block[-1].pressure):
+            block = _flushed(cat, profile, limits, block)
         out.extend(block)
+    return out
+
+
+def warm_regions(
+    cat: Catalogue,
+    profile: Profile,
+    limits: Limits,
+    block: list[StepSpec],
+    before: StepSpec | None,
+) -> list[StepSpec]:
+    """A light entry on each region before its first step, where deep work on it would
+    otherwise come before any light stroke there; without one, that work stays light."""
+    out = list(block)
+    for region in dict.fromkeys(s.region.id for s in block):
+        steps = [s for s in out if s.region.id == region]
+        if not cold_deep(steps):
+            continue
+        at, where = out.index(steps[0]), steps[0].position
+        last = out[at - 1] if at else before
+        avoid = last.technique.id if last else None
+        options = _light_options(cat, where, limits, region, avoid, steps[0].technique.id)
+        if options:
+            out.insert(at, _light_step(cat, options[0], region, where, profile, limits, "entry"))
+        else:
+            out = [x for s in out for x in (_lightened(s) if s.region.id == region else [s])]
+    return out
+
+
+def cold_deep(steps: Sequence[StepSpec]) -> bool:
+    """Whether deep work comes in these steps on one region before any light stroke."""
+    for spec in steps:
+        if is_light(spec.technique.kind, spec.pressure):
+            return False
+        if is_deep(spec.technique.kind, spec.pressure):
+            return True
+    return False
+
+
+def _lightened(spec: StepSpec) -> list[StepSpec]:
+    """Deep work on a region no light stroke can warm, kept at a light touch, or left out."""
+    if not is_deep(spec.technique.kind, spec.pressure):
+        return [spec]
+    if spec.technique.pressure.min > LIGHT_PRESSURE:
+        return []
+    return [respec(spec, pressure=LIGHT_PRESSURE)]
+
+
+def _flushed(
+    cat: Catalogue, profile: Profile, limits: Limits, block: list[StepSpec]
+) -> list[StepSpec]:
+    """The area's steps with a flushing stroke after them, or cut back to their last light one."""
+    last = block[-1]
+    regions = sorted({s.region.id for s in block}, key=cat.region_order, reverse=True)
+    where = last.position
+    for region in regions:
+        options = _light_options(cat, where, limits, region, last.technique.id)
+        if options:
+            return [*block, _light_step(cat, options[0], region, where, profile, limits, "flush")]
+    out = list(block)
+    while out and not is_light(out[-1].technique.kind, out[-1].pressure):
+        out.pop()  # no flushing stroke here: end on the last light one
     return out
 
 
@@ -229,12 +274,8 @@ def covers_area(cat: Catalogue, t: Technique, area: str) -> bool:
 def covered_ends(specs: list[StepSpec], cat: Catalogue) -> list[StepSpec]:
     """The opening glides already enter the area that follows them; the finish flushes the last."""
     first, last = specs[0].technique, specs[-1].technique
-    if (
-        len(specs) > 3
-        and specs[1].role == "entry"
-        and covers_area(cat, first, specs[1].region.area_name)
-    ):
-        specs = [specs[0], *specs[2:]]
+    if len(specs) > 3:
+        specs = [specs[0], *_opened(cat, first, specs[1:-1]), specs[-1]]
     if (
         len(specs) > 3
         and specs[-2].role == "flush"
@@ -242,6 +283,25 @@ def covered_ends(specs: list[StepSpec], cat: Catalogue) -> list[StepSpec]:
     ):
         specs = [*specs[:-2], specs[-1]]
     return specs
+
+
+def _opened(cat: Catalogue, opening: Technique, inner: list[StepSpec]) -> list[StepSpec]:
+    """The first area's steps less the entries the opening glides make needless."""
+    run = set(area_runs(inner)[0][1])
+    kept = [s for i, s in enumerate(inner) if i not in run or not _needless(cat, opening, inner, i)]
+    return kept or inner
+
+
+def _needless(cat: Catalogue, opening: Technique, inner: list[StepSpec], i: int) -> bool:
+    """An entry on a region the opening glides cover, or the area's first entry when they
+    reach into its area and no deep work on its own region waits for it."""
+    entry = inner[i]
+    if entry.role != "entry":
+        return False
+    if entry.region.id in opening.regions:
+        return True
+    waits = cold_deep([s for s in inner[i + 1 :] if s.region.id == entry.region.id])
+    return i == 0 and covers_area(cat, opening, entry.region.area_name) and not waits
 
 
 def light_area_ends(specs: list[StepSpec]) -> list[StepSpec]:

@@ -86,16 +86,19 @@ def enters_each_area_lightly(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
-    """Kneading, pressing or squeezing above a light touch only once the area is warm."""
+    """Kneading, pressing or squeezing above a light touch only on a region a light stroke has
+    warmed in this area (the opening's glides warm the regions they cover for the first)."""
     out = []
     groups = step_groups(plan)
-    for i, (area, run) in enumerate(_inner_area_runs(plan, cat)):
-        warm = i == 0 and bool(groups) and _covered(cat, groups[0], area)
+    for i, (_, run) in enumerate(_inner_area_runs(plan, cat)):
+        opening = cat.techniques.get(groups[0][0].technique or "") if i == 0 else None
+        warm = set(opening.regions) if opening else set()
         for group in run:
             seg = group[0]
-            if craft.is_deep(seg.technique_kind, seg.pressure) and not warm:
+            if craft.is_deep(seg.technique_kind, seg.pressure) and seg.region not in warm:
                 out.append(f"{seg.technique} at {seg.pressure} on cold {seg.region}")
-            warm = warm or is_light(seg.technique_kind, seg.pressure)
+            if is_light(seg.technique_kind, seg.pressure):
+                warm.add(seg.region or "")
     return out
 
 

@@ -12,7 +12,13 @@ from rubdown.core.invariants import INVARIANTS
 from rubdown.core.layout import TooLittleWork
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
-from rubdown.core.timeline import build_cues, build_ticks, segment_at, spoken_texts
+from rubdown.core.timeline import (
+    MIN_REPS_FOR_HALFWAY,
+    build_cues,
+    build_ticks,
+    segment_at,
+    spoken_texts,
+)
 
 CAT = load_catalogue()
 
@@ -108,13 +114,23 @@ def test_firmer_never_goes_past_the_safe_limit(plan):
     assert again is current and "limit" in note
 
 
+def _long_step_plan(cat):
+    """The shortest lying session with a step long enough for 'halfway' (and 'last three')."""
+    for minutes in range(30, 61, 5):
+        plan = plan_session(cat, PlanRequest(minutes=minutes, position="lying"))
+        if any(s.reps >= MIN_REPS_FOR_HALFWAY for s in plan.steps):
+            return plan
+    raise AssertionError("no lying session of 30 to 60 minutes has a step of 10 or more")
+
+
 def test_cues_and_ticks_follow_the_plan(cat):
-    # Thirty minutes: long enough for a step of ten or more repetitions (halfway, last three).
-    plan = plan_session(cat, PlanRequest(minutes=30, position="lying"))
+    plan = _long_step_plan(cat)
     cues = build_cues(plan)
     assert [c.at_s for c in cues] == sorted(c.at_s for c in cues)
     assert sum(c.kind == "intro" for c in cues) == len(plan.segments)
-    assert any(c.kind == "halfway" for c in cues) and any(c.kind == "last-three" for c in cues)
+    long = {i for i, s in enumerate(plan.segments) if (s.reps or 0) >= MIN_REPS_FOR_HALFWAY}
+    assert {c.segment for c in cues if c.kind == "halfway"} == long
+    assert any(c.kind == "last-three" for c in cues)
     ticks = build_ticks(plan)
     reps = sum(s.reps for s in plan.steps)
     assert len(ticks) == 2 * reps
