@@ -62,11 +62,12 @@ def step_order(specs: Sequence[StepSpec]) -> Order:
 def opening_words(
     specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
 ) -> tuple[str, tuple[str, ...]]:
-    """The first words (oil, the session's warnings, the first step's) and the cautions said."""
+    """The first words (towel moves, oil, warnings) and the cautions said."""
+    # The receiver is settled before the oil is warmed, so it is still warm at the first touch.
     first = specs[0] if specs else None
     extra = [first.before] if first and first.before else []
     cautions = (*warnings, *(first.cautions if first else ()))
-    return " ".join([wording.opening_oil(oil), *warnings, *extra]), tuple(cautions)
+    return " ".join([*extra, wording.opening_oil(oil), *warnings]), tuple(cautions)
 
 
 def move_words(spec: StepSpec) -> str:

@@ -135,6 +135,19 @@ def explains_each_stroke_once(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def arranges_the_towels_before_the_oil(plan: Plan, cat: Catalogue) -> list[str]:
+    """A towel move said with the oil comes before it: the receiver is settled first, then the
+    oil is warmed, so it is still warm when the hands touch."""
+    drapes = {d.say for p in cat.positions.values() for d in p.drapes}
+    out = []
+    for seg in plan.segments:
+        oil_at = seg.say.find(" oil") if seg.kind == "oil" else -1
+        late = [d for d in drapes if oil_at >= 0 and seg.say.find(d) > oil_at]
+        if late:
+            out.append(f"the towels are arranged after the oil at {seg.start_s:.0f} s")
+    return out
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -142,4 +155,5 @@ TALK_CHECKS = (
     never_works_under_the_towel,
     announces_the_finish_as_the_finish,
     explains_each_stroke_once,
+    arranges_the_towels_before_the_oil,
 )

@@ -48,3 +48,28 @@ def test_the_explain_once_invariant_catches_the_how_to_again_after_turning_over(
     segs = tuple(again if s is mirror else s for s in p.segments)
     violations = check_plan(replace(p, segments=segs), CAT, ("explains_each_stroke_once",))
     assert len(violations) == 1 and f"{first.technique} explained again" in violations[0]
+
+
+@pytest.mark.parametrize("position", ["lying", "seated", "side-lying"])
+def test_the_towels_are_arranged_before_the_oil_is_warmed(position):
+    p = plan(30, position)
+    opening = p.segments[0]
+    drape = CAT.positions[p.steps[0].position].drapes
+    assert opening.kind == "oil"
+    oil = opening.say.index("Warm a little oil")
+    if drape:
+        assert opening.say.index(drape[0].say) < oil
+    assert oil < opening.say.index("Pressure runs")
+    assert check_plan(p, CAT) == []
+
+
+def test_the_towel_invariant_catches_the_oil_said_first():
+    p = plan(30, "lying")
+    opening = p.segments[0]
+    drape = CAT.positions["lying"].drapes[0].say
+    late = replace(opening, say=f"{opening.say.replace(drape, '').strip()} {drape}")
+    segs = (late, *p.segments[1:])
+    violations = check_plan(replace(p, segments=segs), CAT, ("arranges_the_towels_before_the_oil",))
+    assert violations == [
+        "arranges_the_towels_before_the_oil: the towels are arranged after the oil at 0 s"
+    ]
