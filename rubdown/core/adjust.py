@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Segment
+from rubdown.core.passes import step_groups
+from rubdown.core.pauses import step_order
 from rubdown.core.safety import safety_limits
 from rubdown.core.stepspec import StepSpec
 
@@ -107,7 +109,8 @@ def _cursor(done: list[Segment], specs: Sequence[StepSpec] = ()) -> Cursor:
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
     last = next((s for s in reversed(done) if s.kind == "step"), None)
-    half = bool(specs and specs[0].only_side and last is not None)
+    # A turning position's one-side steps are whole passes, never the rest of the step before.
+    half = bool(specs and specs[0].only_side and not specs[0].position.turns and last)
     if half and last is not None and last.step_index is not None:
         here = (specs[0].technique.id, specs[0].region.id)
         if (last.technique, last.region) == here:
@@ -127,56 +130,58 @@ def _cursor(done: list[Segment], specs: Sequence[StepSpec] = ()) -> Cursor:
 
 def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
     """Step specs for the step segments still to come, one per step (split chunks merged)."""
-    groups: dict[int, list[Segment]] = {}
-    for seg in segments:
-        if seg.kind == "step" and seg.step_index is not None:
-            groups.setdefault(seg.step_index, []).append(seg)
-    specs = []
-    for group in groups.values():
-        first = group[0]
-        assert first.technique and first.region and first.position
-        reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
-        position = cat.positions[first.position]
-        sides = {s.side for s in group}
-        # Half a turning position already done, or the left side of a step done one side after
-        # the other: only the side still to come is left for this step.
-        half = position.turns or (
-            cat.techniques[first.technique].per_side and first.side == "right"
-        )
-        only = first.side if half and len(sides) == 1 else None
-        low = min(first.min_reps or 1, reps)  # a step already begun may finish short
-        high = max(first.max_reps or reps, reps)
-        specs.append(
-            StepSpec(
-                cat.techniques[first.technique],
-                cat.regions[first.region],
-                cat.positions[first.position],
-                first.pressure or 1,
-                first.max_pressure or first.pressure or 1,
-                low,
-                high,
-                reps,
-                first.weight,
-                only,
-            )
-        )
-    return specs
+    return [_spec(cat, group) for group in step_groups(cat, segments)]
+
+
+def _spec(cat: Catalogue, group: list[Segment]) -> StepSpec:
+    """The step spec for one step's segments still to come."""
+    first = group[0]
+    assert first.technique and first.region and first.position
+    reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
+    position = cat.positions[first.position]
+    sides = {s.side for s in group}
+    # Half a turning position already done, or the left side of a step done one side after
+    # the other: only the side still to come is left for this step.
+    half = position.turns or (cat.techniques[first.technique].per_side and first.side == "right")
+    only = first.side if half and len(sides) == 1 else None
+    low = min(first.min_reps or 1, reps)  # a step already begun may finish short
+    high = max(first.max_reps or reps, reps)
+    return StepSpec(
+        cat.techniques[first.technique],
+        cat.regions[first.region],
+        cat.positions[first.position],
+        first.pressure or 1,
+        first.max_pressure or first.pressure or 1,
+        low,
+        high,
+        reps,
+        first.weight,
+        only,
+    )
 
 
 def region_time_left(plan: Plan, cat: Catalogue, done: list[Segment]) -> dict[str, float]:
     """Seconds still allowed on each region a condition keeps short (a slipped disc's low back)."""
     limits = safety_limits(cat, plan.request.profile)
-    steps = [s for s in plan.segments if s.kind == "step"]
-    ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
+    opening = next((s.step_index for s in plan.segments if s.kind == "step"), None)
+    # Only the opening is left out: the re-fitted finish is a new step, so a finish already
+    # done (the first side's, in a turning position) counts like any other work.
     return {
         region: most
         - sum(
             s.duration_s
             for s in done
-            if s.kind == "step" and s.region == region and s.step_index not in ends
+            if s.kind == "step" and s.region == region and s.step_index != opening
         )
         for region, most in limits.max_seconds.items()
     }
+
+
+def _before_closing(specs: Sequence[StepSpec]) -> list[int]:
+    """The specs' indices in the order the layout starts them (a turning position's list is
+    not), but the light closing step, whose pass is the last of all."""
+    order = [k for k, _sides, _turn in step_order(specs)]
+    return [k for k in dict.fromkeys(order) if k != order[-1]]
 
 
 def _share(specs: list[StepSpec], seconds: float) -> list[StepSpec]:
@@ -196,28 +201,41 @@ def _share(specs: list[StepSpec], seconds: float) -> list[StepSpec]:
     return out
 
 
-def _within(specs: list[StepSpec], left: dict[str, float]) -> list[StepSpec]:
-    """The specs with the time each short-kept region has left shared out; none there: dropped."""
-    out = list(specs)
+def _within(
+    specs: list[StepSpec], left: dict[str, float], keep: int | None
+) -> tuple[list[StepSpec], int | None]:
+    """The specs with the time each short-kept region has left shared out in the order they are
+    done; none there: dropped. Also where the spec at `keep` is now."""
+    out, order = list(specs), _before_closing(specs)
     for region, seconds in left.items():
         # The closing light step passes over everything, so the limit leaves it out.
-        here = [i for i, s in enumerate(out[:-1]) if s.region.id == region and s.role == "work"]
+        here = [i for i in order if out[i].region.id == region and out[i].role == "work"]
         for i, spec in zip(here, _share([out[i] for i in here], seconds), strict=True):
             out[i] = spec
-    return [s for s in out if s.max_reps > 0]
+    return _without(out, {i for i, s in enumerate(out) if s.max_reps <= 0}, keep)
+
+
+def _without(
+    specs: list[StepSpec], gone: set[int], keep: int | None
+) -> tuple[list[StepSpec], int | None]:
+    """The specs but those at `gone`, and where the spec at `keep` is then (None: gone)."""
+    if keep is not None:
+        keep = None if keep in gone else keep - sum(1 for i in gone if i < keep)
+    return [s for i, s in enumerate(specs) if i not in gone], keep
 
 
 def _fit_tail(
     plan: Plan,
     done: list[Segment],
     specs: list[StepSpec],
-    keep_first: bool,
+    keep: int | None,
     oil: str = "",
     left: dict[str, float] | None = None,
 ) -> list[Segment]:
-    """Fit the specs after what is done; drop steps if too many, stretch them if too few."""
+    """Fit the specs after what is done; drop steps if too many, stretch them if too few.
+    The spec at `keep` (the step given more time) is never the one dropped."""
     end, cursor = plan.total_seconds, _cursor(done, specs)
-    specs = _within(specs, left or {})
+    specs, keep = _within(specs, left or {}, keep)
     stretched = False
     while True:
         try:
@@ -234,28 +252,29 @@ def _fit_tail(
                 raise TooMuchWork("the closing cannot shrink enough to end on time")
             return tail
         except TooMuchWork:
-            droppable = range(1 if keep_first else 0, len(specs) - 1)
+            # Leave out the least wanted step, never the light one that closes the session.
+            droppable = [i for i in _before_closing(specs) if i != keep]
             if not droppable:
                 raise
-            # Leave out the least wanted step, never the light one that closes the session.
             drop = min(droppable, key=lambda i: (specs[i].weight, -i))
-            specs = specs[:drop] + specs[drop + 1 :]
+            specs, keep = _without(specs, {drop}, keep)
         except TooLittleWork:
             if stretched or not specs:
                 raise
-            specs = _within([replace(s, max_reps=s.max_reps * STRETCH) for s in specs], left or {})
+            longer = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
+            specs, keep = _within(longer, left or {}, keep)
             stretched = True
 
 
 def refit_after(
-    plan: Plan, cat: Catalogue, done: list[Segment], specs: list[StepSpec], keep_first: bool = False
+    plan: Plan, cat: Catalogue, done: list[Segment], specs: list[StepSpec], keep: int | None = None
 ) -> Plan:
     """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
         oil = safety_limits(cat, plan.request.profile).oil
         left = region_time_left(plan, cat, done)
-        tail = _fit_tail(plan, done, specs, keep_first, oil, left)
+        tail = _fit_tail(plan, done, specs, keep, oil, left)
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
         tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]
@@ -275,8 +294,11 @@ def more_time(
     if seg.kind != "step" or not seg.seconds_per_rep:
         return plan, "More time works during a step."
     extra = max(1, round(extra_s / seg.seconds_per_rep))
-    specs = specs_from_segments(cat, list(plan.segments[index:]))
-    here = specs[0]
+    groups = step_groups(cat, plan.segments[index:])
+    specs = [_spec(cat, group) for group in groups]
+    # The current step: first done, though in a turning position not always first listed.
+    at = next(k for k, group in enumerate(groups) if group[0].step_index == seg.step_index)
+    here = specs[at]
     left = region_time_left(plan, cat, list(plan.segments[:index])).get(seg.region or "")
     if left is not None:
         # A region a condition keeps short gets no more than its limit, even when asked.
@@ -285,8 +307,8 @@ def more_time(
         if extra <= 0:
             return plan, STAYS_SHORT
     reps = here.default_reps + extra
-    specs[0] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
-    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep_first=True)
+    specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
+    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at)
     if new.segments[index].kind == "closing":
         return plan, "No spare time is left to add here."
     where = (seg.region_name or seg.region or "").lower()
@@ -303,32 +325,51 @@ def _cut(seg: Segment, now_s: float) -> list[Segment]:
     return [replace(seg, duration_s=round(elapsed, 3), reps=reps)]
 
 
+def _same_pass(cat: Catalogue, seg: Segment, step: Segment) -> bool:
+    """Whether seg is part of step's pass: the same step, on the same side when lying on it."""
+    turns = step.position in cat.positions and cat.positions[step.position or ""].turns
+    return seg.step_index == step.step_index and (not turns or seg.side == step.side)
+
+
 def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, str]:
     """Stop the current step now; the time it frees goes to the steps still to come."""
     seg = plan.segments[index]
     done = [*plan.segments[:index], *_cut(seg, now_s)]
+    # Lying on one side, only this side's pass is skipped: the other side comes after the turn.
     rest = [
-        s
-        for s in plan.segments[index + 1 :]
-        if seg.kind != "step" or s.step_index != seg.step_index
+        s for s in plan.segments[index + 1 :] if seg.kind != "step" or not _same_pass(cat, s, seg)
     ]
     note = f"Skipped {seg.technique_name or seg.kind}."
     return _with_note(refit_after(plan, cat, done, specs_from_segments(cat, rest)), note), note
 
 
+def _previous_step(cat: Catalogue, upto: Sequence[Segment]) -> Segment | None:
+    """The step done before the last segment's (on the side lying up, in a turning position)."""
+    steps = [s for s in upto if s.kind == "step" and s.step_index is not None]
+    if not steps:
+        return None
+    now = steps[-1] if upto[-1].kind == "step" else None
+    turns = cat.positions[steps[-1].position or ""].turns
+    side = steps[-1].side
+    # Not a part of the current step, nor (re-fits renumber steps) anything before the turn.
+    return next(
+        (
+            s
+            for s in reversed(steps)
+            if (now is None or s.step_index != now.step_index) and (not turns or s.side == side)
+        ),
+        None,
+    )
+
+
 def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, str]:
     """Go back to the previous step and do it again; the rest re-fits to end on time."""
     seg = plan.segments[index]
-    current = seg.step_index if seg.step_index is not None else 10**9
-    earlier = [
-        s
-        for s in plan.segments[:index]
-        if s.kind == "step" and s.step_index is not None and s.step_index < current
-    ]
-    if not earlier:
+    target = _previous_step(cat, plan.segments[: index + 1])
+    if target is None:
         return plan, "This is the first step: nothing to go back to."
-    target = earlier[-1].step_index
-    again = [s for s in plan.segments if s.step_index == target]
+    # Lying on one side, the step is done again on that side only: the other comes after the turn.
+    again = [s for s in plan.segments if _same_pass(cat, s, target)]
     done = [*plan.segments[:index], *_cut(seg, now_s)]
     first = specs_from_segments(cat, again)
     left = region_time_left(plan, cat, done).get(first[0].region.id)

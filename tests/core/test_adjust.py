@@ -11,6 +11,7 @@ from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import INVARIANTS
 from rubdown.core.layout import TooLittleWork
 from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.pauses import TURN_SIDES
 from rubdown.core.planner import plan_session
 from rubdown.core.timeline import (
     MIN_REPS_FOR_HALFWAY,
@@ -149,7 +150,7 @@ ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
 @settings(deadline=None)
 @given(
     minutes=st.integers(5, 60),
-    position=st.sampled_from(["seated", "lying", "seated-forearms"]),
+    position=st.sampled_from(sorted(CAT.positions)),
     conditions=st.lists(
         st.sampled_from(["slipped-disc", "varicose-veins", "osteoporosis"]), max_size=2, unique=True
     ),
@@ -174,6 +175,22 @@ ACTIONS = st.sampled_from(["lighter", "firmer", "more", "skip", "back"])
     ["slipped-disc", "osteoporosis"],
     [("skip", 0.4036), ("more", 0.4289), ("back", 0.4634)],
 )
+# Found: side-lying re-fits put the steps done on the first side after the finish, so the
+# limit left out a low-back step and the second side lost its order.
+@example(
+    20,
+    "side-lying",
+    ["slipped-disc"],
+    [("back", 0.27), ("more", 0.56), ("back", 0.9972)],
+)
+@example(45, "side-lying", ["slipped-disc"], [("skip", 0.1414)])
+# Found: re-fits renumber steps, so "back" by step number went back across the turn.
+@example(
+    16,
+    "side-lying",
+    [],
+    [("back", 0.4034), ("skip", 0.0), ("more", 0.9943), ("more", 0.0673), ("back", 0.5931)],
+)
 def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, conditions, actions):
     cat = CAT
     request = PlanRequest(
@@ -184,16 +201,24 @@ def test_any_chain_of_changes_ends_on_time_and_stays_safe(minutes, position, con
     except TooLittleWork:
         # A chair session with few safe techniques cannot fill every length: a clear refusal.
         assume(False)
-    end = plan.total_seconds
+    end, finish = plan.total_seconds, plan.steps[-1]
     for action, where in actions:
         now = where * end * 0.95
         index = segment_at(plan, now)
+        if action == "skip" and plan.segments[index].step_index == plan.steps[-1].step_index:
+            finish = None  # the finish itself skipped: the step before ends the session
         plan, note = adjust.apply_change(plan, CAT, action, index, now)
         assert note
         assert plan.total_seconds == pytest.approx(end, abs=0.01)
         assert back_to_back(plan) and all(s.duration_s > 0 for s in plan.segments)
         for name in ("within_safety_limits", "never_presses_the_spine", "ends_with_closing"):
             assert INVARIANTS[name](plan, cat) == [], name
+        # The light finish stays the last step, and a turning position turns over once.
+        last = plan.steps[-1]
+        assert finish is None or (last.technique, last.region) == (finish.technique, finish.region)
+        if cat.positions[position].turns:
+            sides = [s.side for s in plan.steps]
+            assert sides == sorted(sides, key=TURN_SIDES.index), sides
 
 
 def test_a_change_during_the_right_side_does_not_do_the_left_side_again(cat, plan):
@@ -225,3 +250,47 @@ def test_more_on_a_region_kept_short_adds_the_strokes_it_says_and_stays_under_th
         assert f": {added} more strokes" in note and added > 0, note
         assert INVARIANTS["within_safety_limits"](plan, cat) == []
     assert "stays short" in note
+
+
+@pytest.fixture(scope="module")
+def side_lying(cat):
+    return plan_session(cat, PlanRequest(minutes=30, position="side-lying"))
+
+
+def _passes(steps, side):
+    return [(s.technique, s.region) for s in steps if s.side == side]
+
+
+@pytest.mark.parametrize("change", ["more", "skip", "back"])
+def test_a_change_on_the_first_side_keeps_the_second_side_in_its_planned_order(
+    cat, side_lying, change
+):
+    first, second = TURN_SIDES
+    starts = [i for i, s in enumerate(side_lying.segments) if s.kind == "step" and s.side == first]
+    i = starts[len(starts) // 2]
+    new, _ = adjust.apply_change(side_lying, cat, change, i, side_lying.segments[i].start_s + 2)
+    planned = _passes(side_lying.steps, second)
+    after = _passes(new.steps, second)
+    # Re-fitted steps may drop out, never move: the second side is the plan's, in order.
+    assert after == [p for p in planned if p in after] and after[-1] == planned[-1]
+    assert len(after) >= len(planned) - 2
+
+
+def test_back_lying_on_one_side_repeats_the_step_on_that_side_only(cat, side_lying):
+    first, second = TURN_SIDES
+    segs = side_lying.segments
+    steps = [i for i, s in enumerate(segs) if s.kind == "step"]
+    # Where a step begins (not a later part of a step split in two), on each side.
+    begins = [
+        k for j, k in enumerate(steps) if j and segs[steps[j - 1]].step_index != segs[k].step_index
+    ]
+    for side in (first, second):
+        i = [k for k in begins if segs[k].side == side][3]
+        new, note = adjust.back(side_lying, cat, i, segs[i].start_s + 2)
+        previous = segs[[k for k in steps if k < i][-1]]
+        again = next(s for s in new.segments[i + 1 :] if s.kind == "step")  # i: the part done
+        assert "Back to" in note and again.side == side
+        assert (again.technique, again.region) == (previous.technique, previous.region)
+        assert _passes(new.steps, first).count((again.technique, again.region)) == _passes(
+            side_lying.steps, first
+        ).count((again.technique, again.region)) + (side == first)
