@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rubdown.core.models import Catalogue, Segment
-from rubdown.core.pauses import TURN_SIDES
+from rubdown.core.stepspec import TURN_SIDES
 
 Group = list[Segment]  # the segments of one step still to come (split chunks, both sides)
 

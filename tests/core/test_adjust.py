@@ -11,8 +11,8 @@ from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import INVARIANTS
 from rubdown.core.layout import TooLittleWork
 from rubdown.core.models import PlanRequest, Profile
-from rubdown.core.pauses import TURN_SIDES
 from rubdown.core.planner import plan_session
+from rubdown.core.stepspec import TURN_SIDES
 from rubdown.core.timeline import (
     MIN_REPS_FOR_HALFWAY,
     build_cues,
