@@ -198,10 +198,8 @@ def warm_regions(
     """A light entry on each region before its first step, where deep work on it would
     otherwise come before any light stroke there; without one, that work stays light."""
     out = list(block)
-    for region in dict.fromkeys(s.region.id for s in block):
+    for region in _cold_regions(block):
         steps = [s for s in out if s.region.id == region]
-        if not cold_deep(steps):
-            continue
         at, where = out.index(steps[0]), steps[0].position
         last = out[at - 1] if at else before
         avoid = last.technique.id if last else None
@@ -213,14 +211,18 @@ def warm_regions(
     return out
 
 
-def cold_deep(steps: Sequence[StepSpec]) -> bool:
-    """Whether deep work comes in these steps on one region before any light stroke."""
-    for spec in steps:
+def _cold_regions(block: Sequence[StepSpec]) -> list[str]:
+    """The regions whose deep work would come before any light stroke on them, in order."""
+    warm: set[str] = set()
+    cold: list[str] = []
+    for spec in block:
+        region = spec.region.id
         if is_light(spec.technique.kind, spec.pressure):
-            return False
-        if is_deep(spec.technique.kind, spec.pressure):
-            return True
-    return False
+            warm.add(region)
+        elif region not in warm and is_deep(spec.technique.kind, spec.pressure):
+            warm.add(region)  # counted once
+            cold.append(region)
+    return cold
 
 
 def _lightened(spec: StepSpec) -> list[StepSpec]:
@@ -287,9 +289,15 @@ def covered_ends(specs: list[StepSpec], cat: Catalogue) -> list[StepSpec]:
 
 def _opened(cat: Catalogue, opening: Technique, inner: list[StepSpec]) -> list[StepSpec]:
     """The first area's steps less the entries the opening glides make needless."""
-    run = set(area_runs(inner)[0][1])
-    kept = [s for i, s in enumerate(inner) if i not in run or not _needless(cat, opening, inner, i)]
-    return kept or inner
+    first = inner[0]
+    ends = (
+        s.region.area_name != first.region.area_name or s.position.id != first.position.id
+        for s in inner
+    )
+    n = next((i for i, end in enumerate(ends) if end), len(inner))
+    run = inner[:n]
+    kept = [s for i, s in enumerate(run) if not _needless(cat, opening, run, i)]
+    return [*kept, *inner[n:]] or inner
 
 
 def _needless(cat: Catalogue, opening: Technique, inner: list[StepSpec], i: int) -> bool:
@@ -300,7 +308,7 @@ def _needless(cat: Catalogue, opening: Technique, inner: list[StepSpec], i: int)
         return False
     if entry.region.id in opening.regions:
         return True
-    waits = cold_deep([s for s in inner[i + 1 :] if s.region.id == entry.region.id])
+    waits = entry.region.id in _cold_regions(inner[i + 1 :])
     return i == 0 and covers_area(cat, opening, entry.region.area_name) and not waits
 
 
