@@ -124,6 +124,7 @@ class Position:
     tool: str = ""  # e.g. "forearm": at least half the step time is done with it
     rest: str = ""  # how the receiver rests at the end
     get_up: str = ""  # how they get up after it (the closing says it)
+    support: str = ""  # what the receiver leans on, said before the first touch there
     flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
 
     def flow_rank(self, region: Region) -> tuple[int, int]:

@@ -91,7 +91,7 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         turn = f.text("turn", False)
         drapes = _drapes(f, cat, problems)
         tool, rest = f.text("tool", False), f.text("rest", False)
-        get_up = f.text("get_up", False)
+        get_up, support = f.text("get_up", False), f.text("support", False)
         if get_up and "get up slowly" not in get_up.lower():
             # The closing must tell the receiver to get up slowly (a dizzy stand is a fall).
             f.add("get_up", "'get_up' must say 'get up slowly'")
@@ -113,6 +113,7 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
                     rest=rest,
                     get_up=get_up,
                     flow=flow,
+                    support=support,
                 ),
                 f.pos,
             )

@@ -62,17 +62,19 @@ def step_order(specs: Sequence[StepSpec]) -> Order:
 def opening_words(
     specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
 ) -> tuple[str, tuple[str, ...]]:
-    """The first words (towel moves, oil, warnings) and the cautions said."""
+    """The first words (support, towel moves, oil, warnings) and the cautions said."""
     # The receiver is settled before the oil is warmed, so it is still warm at the first touch.
     first = specs[0] if specs else None
-    extra = [first.before] if first and first.before else []
+    extra = [first.position.support, first.before] if first else []
     cautions = (*warnings, *(first.cautions if first else ()))
-    return " ".join([*extra, wording.opening_oil(oil), *warnings]), tuple(cautions)
+    said = [*(e for e in extra if e), wording.opening_oil(oil), *warnings]
+    return " ".join(said), tuple(cautions)
 
 
 def move_words(spec: StepSpec) -> str:
     """Said when the session moves to the step's position."""
-    return f"{wording.change_position(spec.position)} {spec.before}".strip()
+    words = (wording.change_position(spec.position), spec.position.support, spec.before)
+    return " ".join(w for w in words if w)
 
 
 def turn_words(spec: StepSpec) -> str:

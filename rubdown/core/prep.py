@@ -67,7 +67,7 @@ GENERAL_STEPS: tuple[tuple[int, str, str, str], ...] = (
 SETTLING: dict[str, tuple[str, str]] = {
     "seated": (
         "Receiver: bare from the waist up, sit on the blankets between the giver's knees, "
-        "wrapped in a warm towel",
+        "wrapped in a warm towel, the cushion in your lap to lean on",
         "the warmth starts softening the shoulders before the first stroke",
     ),
     "lying": (
@@ -76,9 +76,9 @@ SETTLING: dict[str, tuple[str, str]] = {
         "the giver folds the towels back one area at a time, so the rest stays warm",
     ),
     "seated-forearms": (
-        "Receiver: bare from the waist up, sit upright on the chair with the warm towel "
-        "over your lap",
-        "an upright back lets the giver lean in with the forearms",
+        "Receiver: bare from the waist up, sit on the chair facing the table, the warm towel "
+        "over your lap, and lean forward onto the pillow",
+        "leaning on the pillow the back can let go while the giver leans in with the forearms",
     ),
     "side-lying": (
         "Receiver: undress to your underwear and lie on your left side, a pillow under "

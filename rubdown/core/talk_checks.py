@@ -148,6 +148,23 @@ def arranges_the_towels_before_the_oil(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def says_what_the_receiver_leans_on(plan: Plan, cat: Catalogue) -> list[str]:
+    """Where a position has the receiver lean on something (a pillow on a table), it is said
+    before the first step there: at the start, or when the receiver moves there."""
+    out, heard, where = [], "", None
+    for seg in plan.segments:
+        if seg.kind != "step":
+            heard += f" {seg.say}"
+            continue
+        position = cat.positions.get(seg.position or "")
+        fresh = where is not None or plan.segments[0].kind == "oil"  # a re-fit starts midway
+        arrives = seg.position != where and fresh
+        if arrives and position and position.support and position.support not in heard:
+            out.append(f"{position.id} at {seg.start_s:.0f} s: its support is never said")
+        where, heard = seg.position, ""
+    return out
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -156,4 +173,5 @@ TALK_CHECKS = (
     announces_the_finish_as_the_finish,
     explains_each_stroke_once,
     arranges_the_towels_before_the_oil,
+    says_what_the_receiver_leans_on,
 )

@@ -73,3 +73,24 @@ def test_the_towel_invariant_catches_the_oil_said_first():
     assert violations == [
         "arranges_the_towels_before_the_oil: the towels are arranged after the oil at 0 s"
     ]
+
+
+@pytest.mark.parametrize(
+    ("position", "leans_on"), [("seated", "cushion"), ("seated-forearms", "table")]
+)
+def test_a_seated_receiver_hears_what_to_lean_on_before_the_first_touch(position, leans_on):
+    p = plan(20, position)
+    support = CAT.positions[position].support
+    assert leans_on in support and p.segments[0].kind == "oil"
+    assert p.segments[0].say.startswith(support)
+    assert check_plan(p, CAT) == []
+
+
+def test_the_support_invariant_catches_a_plan_that_never_says_it():
+    p = plan(20, "seated-forearms")
+    support = CAT.positions["seated-forearms"].support
+    opening = replace(p.segments[0], say=p.segments[0].say.replace(support, "").strip())
+    violations = check_plan(
+        replace(p, segments=(opening, *p.segments[1:])), CAT, ("says_what_the_receiver_leans_on",)
+    )
+    assert len(violations) == 1 and "seated-forearms at" in violations[0]
