@@ -12,7 +12,15 @@ import rubdown
 MOST_LINES = 40
 PACKAGE = Path(rubdown.__file__).parent
 # Modules whose every function is split to the rule; add one here once it holds for it.
-HELD = ["cli/serve_cmd.py", "session/engine.py"]
+HELD = [
+    "cli/serve_cmd.py",
+    "core/catalogue.py",
+    "core/layout.py",
+    "core/parse.py",
+    "core/planner.py",
+    "session/engine.py",
+    "voice/prepare.py",
+]
 
 
 def long_functions(path: Path) -> list[str]:

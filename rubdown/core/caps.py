@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 
 from rubdown.core import craft
+from rubdown.core.craft import FRAMES
 from rubdown.core.frames import main_of
 from rubdown.core.models import Position, Profile, Segment
 from rubdown.core.safety import Limits
@@ -96,10 +97,12 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
         respec(s, weight=s.weight * craft.TOOL_WEIGHT) if uses and s.role not in craft.FRAMES else s
         for s, uses in zip(specs, tool, strict=True)
     ]
+    # Only the tool's own work counts: a forearm sweep that enters an area is a light stroke,
+    # as the share the plan is held to says (shape_checks.position_uses_its_tool).
     most = sum(
         min(s.max_reps * s.technique.seconds_per_rep * s.sides, craft.RUN_LIMIT_S)
         for s, uses in zip(out, tool, strict=True)
-        if uses
+        if uses and s.role == "work"
     )
     others = [i for i, uses in enumerate(tool) if not uses and specs[i].role not in craft.FRAMES]
     # Steps take most of a session; the pauses between them the rest.
@@ -175,3 +178,36 @@ def runs_too_long(segments: Sequence[Segment], focus: Sequence[str]) -> bool:
         if sum(s.duration_s for s in segs) > limit + 1.0:
             return True
     return False
+
+
+def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:
+    """Hold each region a condition limits in time (the low back with a slipped disc) to it
+    once its steps have room for their words; TooMuchWork when even their fewest do not fit."""
+    from rubdown.core.layout import TooMuchWork  # layout lays out these specs
+
+    out = list(specs)
+    for region, most in limits.max_seconds.items():
+        here = [i for i, s in enumerate(out) if s.region.id == region and s.role not in FRAMES]
+        least = sum(_rep_seconds(out[i]) * out[i].min_reps for i in here)
+        if least > most:
+            raise TooMuchWork(
+                f"the {out[here[0]].region.name.lower()} needs more than its {most} s limit "
+                "to say and do its steps; ask for fewer minutes or leave it out"
+            )
+        _share_spare(out, here, most - least)
+    return out
+
+
+def _rep_seconds(spec: StepSpec) -> float:
+    return spec.technique.seconds_per_rep * spec.sides
+
+
+def _share_spare(out: list[StepSpec], indices: list[int], spare: float) -> None:
+    """Repetitions past the fewest, shared so the steps together take no more than `spare`."""
+    extra = [(out[i].max_reps - out[i].min_reps) * _rep_seconds(out[i]) for i in indices]
+    if sum(extra) <= spare:
+        return
+    for i, more in zip(indices, extra, strict=True):
+        s = out[i]
+        reps = s.min_reps + math.floor(spare * more / sum(extra) / _rep_seconds(s))
+        out[i] = respec(s, max_reps=reps, default_reps=min(s.default_reps, reps))

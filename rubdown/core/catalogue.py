@@ -224,31 +224,36 @@ def detect_kind(data: Any, path: Path | None = None) -> str | None:
     return None
 
 
-def check_files(paths: Sequence[Path], base: Catalogue | None = None) -> list[Problem]:
-    """Every problem in the given content files, checked against the shipped catalogue."""
-    builder = _Builder()
-    if base is not None:
-        for table in TABLES:
-            getattr(builder, table).update(getattr(base, table))
+def _read_kinds(paths: Sequence[Path], problems: list[Problem]) -> list[tuple[str, Any, str]]:
+    """Each readable file with the kind of content it holds; a problem for each other one."""
     parsed = []
     for path in paths:
-        data, problems = read_yaml(path)
-        builder.problems.extend(problems)
+        data, found = read_yaml(path)
+        problems.extend(found)
         if data is None:
-            if not problems:
-                builder.problems.append(Problem(str(path), 1, 1, "file is empty"))
+            if not found:
+                problems.append(Problem(str(path), 1, 1, "file is empty"))
             continue
         kind = detect_kind(data, path)
         if kind is None:
-            where = Pos(str(path), 1, 1)
-            builder.problems.append(
-                where.problem(
+            problems.append(
+                Pos(str(path), 1, 1).problem(
                     "not a rubdown file: expected a routine (with 'steps') or a "
                     "'techniques', 'motions', 'regions', 'positions' or 'conditions' list"
                 )
             )
             continue
         parsed.append((kind, data, str(path)))
+    return parsed
+
+
+def check_files(paths: Sequence[Path], base: Catalogue | None = None) -> list[Problem]:
+    """Every problem in the given content files, checked against the shipped catalogue."""
+    builder = _Builder()
+    if base is not None:
+        for table in TABLES:
+            getattr(builder, table).update(getattr(base, table))
+    parsed = _read_kinds(paths, builder.problems)
     # Dependencies first, so later files in the same run can refer to earlier ones.
     order = ("regions", "positions", "conditions", "techniques", "motions", "routine")
     checked_techniques: list[str] = []

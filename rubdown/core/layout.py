@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple, cast
 
 from rubdown.core import wording
-from rubdown.core.fitting import capacity, solve_reps
+from rubdown.core.fitting import Slot, capacity, solve_reps
 from rubdown.core.guidance import slot_for
 from rubdown.core.models import PlanError, Segment
 from rubdown.core.motion import StepMotion, on_step
@@ -374,6 +374,36 @@ def _check_capacity(
         )
 
 
+def _closest_layout(
+    specs: Sequence[StepSpec],
+    slots: Sequence[Slot],
+    budget: float,
+    window: float,
+    layout: Callable[[Sequence[int]], list[Row]],
+    closing: Flex,
+) -> list[Row]:
+    """The layout nearest the window, moving the steps' budget by what each try missed."""
+    best = rows = layout(solve_reps(slots, budget))
+    best_miss = (_miss(best, window, closing), abs(window - _total(best)))
+    for attempt in range(8):
+        gap = window - _total(rows)
+        miss = (_miss(rows, window, closing), abs(gap))
+        if miss < best_miss:
+            best, best_miss = rows, miss
+        # Within the pauses' give is a fit; the first try, counted from an estimate of the
+        # pauses, is kept only when it leaves the closing and check-ins near their lengths.
+        if miss[0] == 0 and (attempt > 0 or miss[1] <= 2 * FIT_TOLERANCE_S):
+            break
+        if attempt == 1:
+            # Two tries that miss: check the steps can fill the window at all (and fit in it)
+            # before trying on; the two extreme layouts say clearly why not.
+            _check_capacity(specs, window, layout, closing)
+        # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
+        budget += gap if attempt < 2 else gap / 2
+        rows = layout(solve_reps(slots, budget))
+    return best
+
+
 def fit_steps(
     specs: Sequence[StepSpec],
     cursor: Cursor,
@@ -401,25 +431,7 @@ def fit_steps(
     least, most = capacity(slots)
     if least + overhead > window or most + overhead + CLOSING_FLEX[1] - CLOSING_S < window:
         _check_capacity(specs, window, layout, closing)  # likely too much or too little: say so
-    budget = window - overhead
-    best = rows = layout(solve_reps(slots, budget))
-    best_miss = (_miss(best, window, closing), abs(window - _total(best)))
-    for attempt in range(8):
-        gap = window - _total(rows)
-        miss = (_miss(rows, window, closing), abs(gap))
-        if miss < best_miss:
-            best, best_miss = rows, miss
-        # Within the pauses' give is a fit; the first try, counted from an estimate of the
-        # pauses, is kept only when it leaves the closing and check-ins near their lengths.
-        if miss[0] == 0 and (attempt > 0 or miss[1] <= 2 * FIT_TOLERANCE_S):
-            break
-        if attempt == 1:
-            # Two tries that miss: check the steps can fill the window at all (and fit in it)
-            # before trying on; the two extreme layouts say clearly why not.
-            _check_capacity(specs, window, layout, closing)
-        # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
-        budget += gap if attempt < 2 else gap / 2
-        rows = layout(solve_reps(slots, budget))
+    best = _closest_layout(specs, slots, window - overhead, window, layout, closing)
     fitted = _flex(best, window - _total(best), cursor.t, closing)
     if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
         raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")

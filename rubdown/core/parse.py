@@ -400,43 +400,35 @@ def read_conditions(data: Any, file: str, cat: Catalogue, problems: list[Problem
     """Health conditions and the rules they impose."""
     for item, where in _items(data, "conditions", file, problems):
         f = Fields(item, where, "a condition", problems)
-        cid, name, source, explain = f.ident(), f.text("name"), f.text("source"), f.text("explain")
-        refuse, instead = f.flag("refuse"), f.text("instead", False)
-        raw_caps = f.raw("caps") or []
-        caps = [
-            _cap(c, pos_of(raw_caps, i, f.at("caps")), cat, problems)
-            for i, c in enumerate(raw_caps if isinstance(raw_caps, list) else [])
-        ]
-        forbid = f.refs("forbid_positions", cat.positions, "position")
-        avoid = f.refs("avoid_regions", cat.regions, "region")
-        requires_avoid = f.flag("requires_avoid")
-        warnings, warning_regions = _warnings(f, cat, problems)
-        never_say = tuple(w.lower() for w in f.texts("never_say"))
-        extra = _condition_extras(f, cat)
-        f.done()
-        if (refuse or extra["widespread_at"]) and not instead:
-            f.add("refuse", "a refusing condition must say what to do 'instead'")
-        if f.ok and cid:
-            yield (
-                "conditions",
-                Condition(
-                    cid,
-                    name,
-                    source,
-                    explain,
-                    refuse,
-                    instead,
-                    tuple(c for c in caps if c),
-                    forbid,
-                    avoid,
-                    requires_avoid,
-                    warnings,
-                    warning_regions=warning_regions,
-                    never_say=never_say,
-                    **extra,
-                ),
-                f.pos,
-            )
+        condition = _condition(f, cat, problems)
+        if condition is not None:
+            yield "conditions", condition, f.pos
+
+
+def _condition(f: Fields, cat: Catalogue, problems: list[Problem]) -> Condition | None:
+    """One condition read from its fields, or None when it has a problem (recorded)."""
+    cid, name, source, explain = f.ident(), f.text("name"), f.text("source"), f.text("explain")
+    refuse, instead = f.flag("refuse"), f.text("instead", False)
+    raw_caps = f.raw("caps") or []
+    caps = [
+        _cap(c, pos_of(raw_caps, i, f.at("caps")), cat, problems)
+        for i, c in enumerate(raw_caps if isinstance(raw_caps, list) else [])
+    ]
+    forbid = f.refs("forbid_positions", cat.positions, "position")
+    avoid = f.refs("avoid_regions", cat.regions, "region")
+    requires_avoid = f.flag("requires_avoid")
+    warnings, warning_regions = _warnings(f, cat, problems)
+    never_say = tuple(w.lower() for w in f.texts("never_say"))
+    extra = _condition_extras(f, cat)
+    f.done()
+    if (refuse or extra["widespread_at"]) and not instead:
+        f.add("refuse", "a refusing condition must say what to do 'instead'")
+    if not (f.ok and cid):
+        return None
+    return Condition(
+        cid, name, source, explain, refuse, instead, tuple(c for c in caps if c), forbid, avoid,
+        requires_avoid, warnings, warning_regions=warning_regions, never_say=never_say, **extra,
+    )  # fmt: skip
 
 
 def _condition_extras(f: Fields, cat: Catalogue) -> dict[str, Any]:

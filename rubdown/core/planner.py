@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from rubdown.core import compose, guidance
-from rubdown.core.caps import cap_time, runs_too_long, shorten
+from rubdown.core.caps import cap_time, keep_region_limits, runs_too_long, shorten
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,
@@ -17,6 +17,7 @@ from rubdown.core.models import (
     PlanError,
     PlanRequest,
     Position,
+    Routine,
     Segment,
 )
 from rubdown.core.safety import Limits, cap_notes, safety_limits
@@ -181,7 +182,8 @@ def _guide_and_fit(
 ) -> tuple[list[StepSpec], list[Segment]]:
     """The steps with what is said before them, room to say it, and fitted to the window."""
     guided = guidance.guide_steps(specs, warnings, limits.speakable)
-    specs = [_room_to_speak(s) for s in guided]
+    # Room for the words may outgrow a region's time limit: the limit wins.
+    specs = keep_region_limits([_room_to_speak(s) for s in guided], limits)
     segments = fit_steps(
         specs,
         Cursor(),
@@ -215,6 +217,85 @@ def _fail_again(failed: list[tuple[list[StepSpec], PlanError]], specs: list[Step
             raise err
 
 
+def _routine_kept(
+    routine: Routine | None, position: Position, limits: Limits, notes: list[str]
+) -> Routine | None:
+    """The routine, unless it needs a position ruled out today (then said, and None)."""
+    if routine is not None and (
+        position.id != routine.position
+        or any(s.position in limits.forbidden_positions for s in routine.steps)
+    ):
+        notes.append(f"Routine '{routine.id}' set aside: it needs a position ruled out today.")
+        return None
+    return routine
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What every composing round of one request shares."""
+
+    cat: Catalogue
+    request: PlanRequest
+    minutes: int
+    position: Position
+    routine: Routine | None
+    limits: Limits
+    warnings: list[guidance.AreaWarning]
+    rng: random.Random | None  # one per request: each round goes on drawing from it
+
+
+def _compose(ask: _Ask, notes: list[str], rounds: int, slack: float) -> list[StepSpec]:
+    """One try at the steps: the routine gone through `rounds` times, or composed with slack."""
+    cat, profile, limits = ask.cat, ask.request.profile, ask.limits
+    if ask.routine is None:
+        window = ask.minutes * 60.0
+        return compose.from_catalogue(
+            cat, ask.position, profile, limits, window, ask.rng, notes, slack
+        )
+    specs = compose.from_routine(cat, ask.routine, profile, limits, notes, ask.minutes)
+    specs = compose.in_rounds(cat, specs, rounds, profile, limits, ask.minutes)
+    if rounds > 1:
+        notes.append(f"The routine is done {rounds} times over to fill the minutes.")
+    return specs
+
+
+def _compose_and_fit(
+    ask: _Ask, notes: list[str]
+) -> tuple[list[Segment], list[StepSpec], list[str]]:
+    """Compose and fit, with more slack or more rounds of a routine until the steps fit."""
+    request, limits, routine, window = ask.request, ask.limits, ask.routine, ask.minutes * 60.0
+    rounds = 1
+    failed: list[tuple[list[StepSpec], PlanError]] = []
+    for slack in (*SLACK_S, *([SLACK_S[-1]] * MAX_ROUNDS)):
+        tried = list(notes)
+        specs = composed = _compose(ask, tried, rounds, slack)
+        try:
+            _fail_again(failed, composed)
+            specs = _ramped(specs, tried)
+            specs, segments = _guide_and_fit(specs, window, ask.warnings, request, limits)
+            if routine is not None and runs_too_long(segments, request.profile.focus):
+                # Few safe strokes left (a condition allows only glides): fewer steps, not one
+                # stroke running on for minutes.
+                raise TooMuchWork("one stroke would run on too long")
+            return segments, specs, tried
+        except PlanError as err:
+            failed.append((composed, err))
+            one_place = len({s.position.id for s in specs}) == 1
+            if routine and isinstance(err, TooLittleWork) and rounds < MAX_ROUNDS and one_place:
+                rounds += 1  # a longer session goes through the routine again, counts kept
+                continue
+            if routine is not None and isinstance(err, TooMuchWork):
+                segments, specs = _shortened_routine(
+                    specs, window, ask.warnings, request, limits, tried
+                )
+                tried.append("Some of the routine's steps left out to fit the minutes.")
+                return segments, specs, tried
+            # A short session may need fewer areas than the estimate thought: try with less.
+            if routine is not None or slack == SLACK_S[-1] or isinstance(err, TooLittleWork):
+                raise
+    raise AssertionError("the last round either fits or raises")  # pragma: no cover
+
+
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     """Plan a session that fits the minutes and is safe for the receiver."""
     routine = cat.routines.get(request.routine) if request.routine else None
@@ -229,54 +310,11 @@ def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
     if limits.suggest_minutes is not None and minutes > limits.suggest_minutes[0]:
         most, reason = limits.suggest_minutes
         notes.append(f"A shorter session, about {most} minutes, is often kinder with {reason}.")
-    if routine is not None and (
-        position.id != routine.position
-        or any(s.position in limits.forbidden_positions for s in routine.steps)
-    ):
-        notes.append(f"Routine '{routine.id}' set aside: it needs a position ruled out today.")
-        routine = None
-    rng = random.Random(request.vary) if request.vary is not None else None
-    window = minutes * 60.0
+    routine = _routine_kept(routine, position, limits, notes)
     warnings = guidance.area_warnings(cat, request.profile.conditions, limits.speakable)
-    rounds = 1
-    failed: list[tuple[list[StepSpec], PlanError]] = []
-    for slack in (*SLACK_S, *([SLACK_S[-1]] * MAX_ROUNDS)):
-        tried = list(notes)
-        if routine is not None:
-            specs = compose.from_routine(cat, routine, request.profile, limits, tried, minutes)
-            specs = compose.in_rounds(cat, specs, rounds, request.profile, limits, minutes)
-            if rounds > 1:
-                tried.append(f"The routine is done {rounds} times over to fill the minutes.")
-        else:
-            specs = compose.from_catalogue(
-                cat, position, request.profile, limits, window, rng, tried, slack
-            )
-        composed = specs
-        try:
-            _fail_again(failed, composed)
-            specs = _ramped(specs, tried)
-            specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
-            if routine is not None and runs_too_long(segments, request.profile.focus):
-                # Few safe strokes left (a condition allows only glides): fewer steps, not one
-                # stroke running on for minutes.
-                raise TooMuchWork("one stroke would run on too long")
-            break
-        except PlanError as err:
-            failed.append((composed, err))
-            one_place = len({s.position.id for s in specs}) == 1
-            if routine and isinstance(err, TooLittleWork) and rounds < MAX_ROUNDS and one_place:
-                rounds += 1  # a longer session goes through the routine again, counts kept
-                continue
-            if routine is not None and isinstance(err, TooMuchWork):
-                segments, specs = _shortened_routine(
-                    specs, window, warnings, request, limits, tried
-                )
-                tried.append("Some of the routine's steps left out to fit the minutes.")
-                break
-            # A short session may need fewer areas than the estimate thought: try with less.
-            if routine is not None or slack == SLACK_S[-1] or isinstance(err, TooLittleWork):
-                raise
-    notes = tried
+    rng = random.Random(request.vary) if request.vary is not None else None
+    ask = _Ask(cat, request, minutes, position, routine, limits, warnings, rng)
+    segments, specs, notes = _compose_and_fit(ask, notes)
     touched = {s.region.id for s in specs}
     notes = limits.notes + cap_notes(cat, limits, touched) + notes
     notes += list(request.profile.learned_notes)

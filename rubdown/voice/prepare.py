@@ -156,6 +156,29 @@ class ProgressNote:
         return min(self.parts, ready * self.parts // max(1, total))
 
 
+def _prefetcher(
+    cache: CueAudioCache,
+    prep: Preparation,
+    workers: int,
+    report: Progress,
+    head: threading.Event,
+    failure: list[BaseException],
+) -> Callable[[], None]:
+    """The job that makes the cues: records a failure, and always lets waiters go."""
+
+    def run() -> None:
+        try:
+            cache.prefetch(prep.texts, workers, report)
+        except (OSError, RuntimeError, ValueError) as exc:  # synthesis or encoding failed
+            prep.error = str(exc)
+            failure.append(exc)
+        finally:
+            prep.done.set()
+            head.set()
+
+    return run
+
+
 def synthesise(
     cache: CueAudioCache,
     texts: list[str],
@@ -182,16 +205,7 @@ def synthesise(
         if ready >= min(first, total):
             head.set()
 
-    def run() -> None:
-        try:
-            cache.prefetch(prep.texts, workers, report)
-        except (OSError, RuntimeError, ValueError) as exc:  # synthesis or encoding failed
-            prep.error = str(exc)
-            failure.append(exc)
-        finally:
-            prep.done.set()
-            head.set()
-
+    run = _prefetcher(cache, prep, workers, report, head, failure)
     # What is already on disk costs nothing: a thread is only needed for work.
     if background and any(not cache.path_for(t).is_file() for t in prep.texts):
         threading.Thread(target=run, name="cue-prepare", daemon=True).start()
