@@ -97,12 +97,10 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
         respec(s, weight=s.weight * craft.TOOL_WEIGHT) if uses and s.role not in craft.FRAMES else s
         for s, uses in zip(specs, tool, strict=True)
     ]
-    # Only the tool's own work counts: a forearm sweep that enters an area is a light stroke,
-    # as the share the plan is held to says (shape_checks.position_uses_its_tool).
     most = sum(
         min(s.max_reps * s.technique.seconds_per_rep * s.sides, craft.RUN_LIMIT_S)
         for s, uses in zip(out, tool, strict=True)
-        if uses and s.role == "work"
+        if uses
     )
     others = [i for i, uses in enumerate(tool) if not uses and specs[i].role not in craft.FRAMES]
     # Steps take most of a session; the pauses between them the rest.

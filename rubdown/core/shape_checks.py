@@ -219,12 +219,17 @@ def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
     finish each area are not counted: they spread and join the oil."""
     out = []
     light = ("opening", "entry", "flush", "finish")
-    inner = [g for g in step_groups(plan)[1:-1] if g[0].role not in light]
     for position_id in dict.fromkeys(s.position for s in plan.steps):
         position = cat.positions.get(position_id or "")
         if position is None or not position.tool:
             continue
-        groups = [g for g in inner if g[0].position == position_id]
+        # A light stroke done with the tool (a forearm sweep into an area) spares the hands.
+        groups = [
+            g
+            for g in step_groups(plan)[1:-1]
+            if g[0].position == position_id
+            and (g[0].role not in light or cat.techniques[g[0].technique or ""].uses(position.tool))
+        ]
         total = sum(_seconds(g) for g in groups)
         tool = [g for g in groups if cat.techniques[g[0].technique or ""].uses(position.tool)]
         done = sum(_seconds(g) for g in tool)

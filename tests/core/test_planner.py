@@ -179,7 +179,7 @@ def fits_at_most(request):
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests)
-# Found: the forearm's light entry sweep counted as its work, so the hand work took 50.3 %.
+# Found: the check left out the forearm sweeps the planner counts as forearm work (49.7 %).
 @example(
     PlanRequest(
         minutes=28,
