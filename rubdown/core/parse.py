@@ -98,25 +98,12 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         flow = f.refs("flow", {r.area_name for r in cat.regions.values()}, "area")
         f.done()
         if f.ok and pid:
-            yield (
-                "positions",
-                Position(
-                    pid,
-                    name,
-                    setup,
-                    reaches,
-                    tuple(n for n in needs if n),
-                    view,
-                    turn,
-                    drapes=drapes,
-                    tool=tool,
-                    rest=rest,
-                    get_up=get_up,
-                    flow=flow,
-                    support=support,
-                ),
-                f.pos,
-            )
+            needed = tuple(n for n in needs if n)
+            position = Position(
+                pid, name, setup, reaches, needed, view, turn, drapes=drapes, tool=tool,
+                rest=rest, get_up=get_up, flow=flow, support=support,
+            )  # fmt: skip
+            yield "positions", position, f.pos
 
 
 def _drapes(f: Fields, cat: Catalogue, problems: list[Problem]) -> tuple[Drape, ...]:
