@@ -196,18 +196,16 @@ def pick_plan(
     return plan_from_json(point.plan_json), point.session.id, point.position_s, who
 
 
-def guide(
+def ready_plan(
     store: Store,
     cat: Catalogue,
     people: tuple[str | None, str | None],
     resume: bool,
     options: dict[str, Any],
     settings: dict[str, Any],
-) -> None:
-    """Plan or pick up a session, prepare its sound, play it, then ask for feedback."""
-    from rubdown.cli.guide_sound import make_sound
+) -> tuple[Plan, int | None, float, tuple[str | None, str | None]]:
+    """The plan to play, screened and introduced: pick_plan's (plan, resumed, from when, who)."""
     from rubdown.cli.screen_cmd import screen_before_session
-    from rubdown.session.ownership import Heartbeat
 
     if settings["voice"] != "none":
         from rubdown.voice.prepare import warm_voice
@@ -222,21 +220,50 @@ def guide(
             "interrupted session's own plan and people."
         )
     introduce(plan, giver, receiver, at_s)
-    sound = make_sound(settings, plan, echo)
-    mic = start_listening(sound, settings) if settings["listen"] else None
-    if settings["interactive"]:
-        click.pause("Press any key to start…")
-    session, first = start(store, cat, plan, resume_id, (giver, receiver))
-    session_id = session.session_id
+    return plan, resume_id, at_s, (giver, receiver)
+
+
+def play_owned(
+    session: RunningSession,
+    sound_and_mic: tuple[Sound, Any],
+    first: EventRecord,
+    at_s: float,
+    settings: dict[str, Any],
+) -> tuple[str, Plan]:
+    """Play the session under this guide's heartbeat; the sound and microphone close after."""
+    from rubdown.session.ownership import Heartbeat
+
+    sound, mic = sound_and_mic
     # The heartbeat says this guide still plays the session, paused or not.
     heartbeat = Heartbeat(session.heartbeat).start()
     try:
-        outcome, final = play(session, sound, first, at_s, settings)
+        return play(session, sound, first, at_s, settings)
     finally:
         heartbeat.stop()
         getattr(sound, "close", lambda: None)()
         if mic is not None:
             mic.stop()
+
+
+def guide(
+    store: Store,
+    cat: Catalogue,
+    people: tuple[str | None, str | None],
+    resume: bool,
+    options: dict[str, Any],
+    settings: dict[str, Any],
+) -> None:
+    """Plan or pick up a session, prepare its sound, play it, then ask for feedback."""
+    from rubdown.cli.guide_sound import make_sound
+
+    plan, resume_id, at_s, who = ready_plan(store, cat, people, resume, options, settings)
+    sound = make_sound(settings, plan, echo)
+    mic = start_listening(sound, settings) if settings["listen"] else None
+    if settings["interactive"]:
+        click.pause("Press any key to start…")
+    session, first = start(store, cat, plan, resume_id, who)
+    session_id = session.session_id
+    outcome, final = play_owned(session, (sound, mic), first, at_s, settings)
     if outcome != "interrupted" and settings["interactive"]:
         feedback(store, session_id, final)
     done = session.repo.get(session_id)
@@ -342,16 +369,6 @@ def guide_command(
     library: tuple[Path, ...],
     giver: str | None,
     receiver: str | None,
-    voice: str,
-    rate_wpm: int,
-    less_talk: bool,
-    volume: float,
-    balance: float,
-    background: str,
-    no_ticks: bool,
-    listen: bool,
-    wake: bool,
-    speed: float,
     resume: bool,
     db_url: str | None,
     **options: Any,
@@ -364,24 +381,12 @@ def guide_command(
     from rubdown.session.ownership import settle_stale
     from rubdown.store.db import open_store
 
-    if listen:
+    if options["listen"]:
         from rubdown.extras import require
 
         require("listen")  # before the plan is shown: without the recogniser, say so first
     cat = catalogue_for(library)
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    settings = {
-        "voice": check_voice(voice),
-        "rate_wpm": rate_wpm,
-        "less": less_talk,
-        "mix": mix_settings(volume, balance, background),
-        "ticks": not no_ticks,
-        "listen": listen,
-        "wake": wake,
-        "speed": speed,
-        "interactive": interactive,
-        "ignored": given_plan_options(),
-    }
+    settings = guide_settings(options)
     with open_store(db_url) as store:
         settle_stale(store)  # only sessions whose owner stopped: a live web session is left be
         try:
@@ -389,6 +394,24 @@ def guide_command(
         except BrokenPipeError:
             quiet_stdout()
             raise SystemExit(1) from None
+
+
+def guide_settings(options: dict[str, Any]) -> dict[str, Any]:
+    """The guide's own settings, taken out of the options: what is left are plan options."""
+    voice = check_voice(options.pop("voice"))
+    mix = mix_settings(options.pop("volume"), options.pop("balance"), options.pop("background"))
+    return {
+        "voice": voice,
+        "rate_wpm": options.pop("rate_wpm"),
+        "less": options.pop("less_talk"),
+        "mix": mix,
+        "ticks": not options.pop("no_ticks"),
+        "listen": options.pop("listen"),
+        "wake": options.pop("wake"),
+        "speed": options.pop("speed"),
+        "interactive": sys.stdin.isatty() and sys.stdout.isatty(),
+        "ignored": given_plan_options(),
+    }
 
 
 def register(group: click.Group) -> None:

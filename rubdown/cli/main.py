@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from rubdown.core.catalogue import CatalogueError
+    from rubdown.core.models import PlanError, Refusal
 
 # Subcommand modules import only click at load time, so `rubdown --help` stays fast.
 COMMAND_MODULES = (
@@ -29,33 +33,11 @@ def report_error(err: Exception, as_json: bool = False) -> int:
     from rubdown.core.models import PlanError, Refusal
 
     if isinstance(err, CatalogueError):
-        for problem in err.problems:
-            click.echo(str(problem), err=True)
-        count = len(err.problems)
-        click.echo(f"{count} problem{'' if count == 1 else 's'} in the content files.", err=True)
-        return 1
+        return _report_content(err)
     if isinstance(err, Refusal):
-        if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "refused": True,
-                        "reason": err.reason,
-                        "instead": err.instead,
-                        "condition": err.condition,
-                    }
-                )
-            )
-        else:
-            click.echo(f"{err.reason}\nInstead: {err.instead}", err=True)
-        return err.exit_code
+        return _report_refusal(err, as_json)
     if isinstance(err, PlanError):
-        if as_json:
-            click.echo(json.dumps({"error": err.message, "choices": list(err.choices)}))
-        click.echo(f"Error: {err.message}", err=True)
-        if err.choices:
-            click.echo(f"Valid choices: {', '.join(err.choices)}", err=True)
-        return err.exit_code
+        return _report_plan_error(err, as_json)
     from rubdown.extras import MissingExtra
 
     if isinstance(err, MissingExtra):
@@ -68,6 +50,35 @@ def report_error(err: Exception, as_json: bool = False) -> int:
         click.echo(printable(f"Error: {err}"), err=True)
         return int(getattr(err, "exit_code", 2))
     raise err
+
+
+def _report_content(err: CatalogueError) -> int:
+    """Each problem in the content files, then how many."""
+    for problem in err.problems:
+        click.echo(str(problem), err=True)
+    count = len(err.problems)
+    click.echo(f"{count} problem{'' if count == 1 else 's'} in the content files.", err=True)
+    return 1
+
+
+def _report_refusal(err: Refusal, as_json: bool) -> int:
+    """A safety refusal: its reason and what to do instead (one JSON object with --json)."""
+    if as_json:
+        body = {"refused": True, "reason": err.reason, "instead": err.instead}
+        click.echo(json.dumps({**body, "condition": err.condition}))
+    else:
+        click.echo(f"{err.reason}\nInstead: {err.instead}", err=True)
+    return err.exit_code
+
+
+def _report_plan_error(err: PlanError, as_json: bool) -> int:
+    """A plan that cannot be made, with the valid choices if there are any."""
+    if as_json:
+        click.echo(json.dumps({"error": err.message, "choices": list(err.choices)}))
+    click.echo(f"Error: {err.message}", err=True)
+    if err.choices:
+        click.echo(f"Valid choices: {', '.join(err.choices)}", err=True)
+    return err.exit_code
 
 
 def _store_error_type() -> type[Exception] | None:

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from rubdown.core.catalogue import default_library_dirs, load_catalogue
 from rubdown.core.models import Catalogue
-from rubdown.store.db import open_store
+from rubdown.store.db import Store, open_store
 from rubdown.voice.cache import CueAudioCache
 from rubdown.voice.engines import DEFAULT_RATE_WPM, SpeechEngine
 from rubdown.web.contract import install_contract
@@ -103,9 +103,37 @@ def create_app(
     store = open_store(store_url)
     cat = catalogue if catalogue is not None else load_catalogue(default_library_dirs())
     cues = cue_library(voice_engine, cue_dir, voice, rate_wpm)
-    hub = Hub()
-    version = asset_version()
-    state = WebState(
+    state = _web_state(store, cat, cues, lan_token, base_url, trust)
+    app = FastAPI(
+        title="rubdown",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=_closing(state),
+    )
+    state.listening = WebListening(state.live)
+    # What a session holds on this server goes when it ends, however it ends.
+    state.live.on_end(state.pairings.revoke)
+    state.live.on_end(state.listening.finished)
+    app.state.rubdown = state
+    install_error_handlers(app)
+    _add_middleware(app, state, hosts)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _include_routes(app)
+    install_contract(app, cat)
+    return app
+
+
+def _web_state(
+    store: Store,
+    cat: Catalogue,
+    cues: CueLibrary,
+    lan_token: str | None,
+    base_url: str | None,
+    trust: Trust | None,
+) -> WebState:
+    """What the app's routes share: the store, the catalogue, the cues and the live sessions."""
+    hub, version = Hub(), asset_version()
+    return WebState(
         store=store,
         cat=cat,
         cues=cues,
@@ -119,29 +147,16 @@ def create_app(
         trust=trust,
     )
 
-    app = FastAPI(
-        title="rubdown",
-        version="0.1.0",
-        description=DESCRIPTION,
-        lifespan=_closing(state),
-    )
-    state.listening = WebListening(state.live)
-    # What a session holds on this server goes when it ends, however it ends.
-    state.live.on_end(state.pairings.revoke)
-    state.live.on_end(state.listening.finished)
-    app.state.rubdown = state
-    install_error_handlers(app)
+
+def _add_middleware(app: FastAPI, state: WebState, hosts: Sequence[str] | None) -> None:
+    """Compression, same-origin and body-size checks, the LAN guard and the Host check."""
     app.add_middleware(
         GZipMiddleware, minimum_size=1000, compresslevel=6, exclude_content_types=GZIP_SKIPS
     )
     app.add_middleware(SameOrigin)
     app.add_middleware(BodyLimit)
-    app.add_middleware(Guard, token=lan_token, pairings=state.pairings)
+    app.add_middleware(Guard, token=state.lan_token, pairings=state.pairings)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or LOOPBACK_HOSTS))
-    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    _include_routes(app)
-    install_contract(app, cat)
-    return app
 
 
 def cue_library(

@@ -71,6 +71,14 @@ def _reply(request: Request, status: int, body: dict[str, Any]) -> Any:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map every expected failure to a 4xx with a message; anything else to a calm 500."""
+    _plan_handlers(app)
+    _store_handlers(app)
+    _session_handlers(app)
+    _request_handlers(app)
+
+
+def _plan_handlers(app: FastAPI) -> None:
+    """A refused, unscreened or impossible plan."""
 
     @app.exception_handler(Refusal)
     async def refused(request: Request, err: Refusal) -> Any:
@@ -90,6 +98,10 @@ def install_error_handlers(app: FastAPI) -> None:
         """Cannot be planned: 400 with the valid choices."""
         return _reply(request, 400, plan_error_json(err))
 
+
+def _store_handlers(app: FastAPI) -> None:
+    """The store's refusals by type, and a disk that cannot be written."""
+
     @app.exception_handler(StoreError)
     async def bad_store(request: Request, err: StoreError) -> Any:
         """A storage refusal by its type: 404 not found, 409 conflict, 413 too large, else 400."""
@@ -105,6 +117,10 @@ def install_error_handlers(app: FastAPI) -> None:
         reply = _reply(request, 503, {"error": str(err)})
         reply.headers["retry-after"] = "30"
         return reply
+
+
+def _session_handlers(app: FastAPI) -> None:
+    """A part not installed here, a listening chunk refused, an answer out of its check-in."""
 
     @app.exception_handler(MissingExtra)
     async def not_installed(request: Request, err: MissingExtra) -> Any:
@@ -123,6 +139,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_now(request: Request, err: NotACheckIn) -> Any:
         """An answer outside a check-in: 409."""
         return _reply(request, 409, {"error": str(err)})
+
+
+def _request_handlers(app: FastAPI) -> None:
+    """Malformed requests and the framework's own errors, in the same shape."""
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError) -> Any:

@@ -64,6 +64,18 @@ class ToHttps:
         await send({"type": "http.response.body", "body": b""})
 
 
+def _trust_server(app: Any, host: str, port: int, https_url: str, options: dict[str, Any]) -> Any:
+    """The plain HTTP server for the trust page; everything else it sends on to HTTPS."""
+    import uvicorn
+
+    from rubdown.web.security import PUBLIC
+
+    config = uvicorn.Config(
+        ToHttps(app, https_url, PUBLIC), host=host, port=port, lifespan="off", **options
+    )
+    return uvicorn.Server(config)
+
+
 def run_both(
     app: Any,
     host: str,
@@ -79,17 +91,10 @@ def run_both(
 
     import uvicorn
 
-    from rubdown.web.security import PUBLIC
     from rubdown.web.serving import bound_tls_handshake, header_timeout
 
     bound_tls_handshake(header_timeout())
-
-    plain = uvicorn.Server(
-        uvicorn.Config(
-            ToHttps(app, https_url, PUBLIC), host=host, port=trust_port, lifespan="off",
-            **options,
-        )
-    )  # fmt: skip
+    plain = _trust_server(app, host, trust_port, https_url, options)
     # Off the main thread uvicorn leaves Ctrl+C to the HTTPS server, which stops both.
     thread = threading.Thread(target=plain.run, daemon=True, name="rubdown-trust")
     thread.start()

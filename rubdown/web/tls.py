@@ -168,20 +168,13 @@ def issue_server_cert(
 ) -> ServerCert:
     """A fresh server certificate, signed by the local CA, for these names and addresses."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID
 
     ca_path = folder / CA_CERT
-    ca_cert = x509.load_pem_x509_certificate(ca_path.read_bytes())
-    ca_key = serialization.load_pem_private_key((folder / CA_KEY).read_bytes(), None)
-    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):  # rubdown only ever makes EC keys
-        raise ValueError(f"{folder / CA_KEY} is not the elliptic-curve key rubdown made")
-    dns = [n.lower() for n in dict.fromkeys(names) if _local_name(n)]
-    ips = [a for a in dict.fromkeys(addresses) if permitted(a)]
-    left_out = tuple(a for a in addresses if a not in ips) + tuple(
-        n for n in names if n.lower() not in dns
-    )
+    ca_cert, ca_key = _load_ca(folder)
+    dns, ips, left_out = _vouched_for(names, addresses)
     sans = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(a)) for a in ips]
     start = (now or datetime.now(UTC)) - timedelta(minutes=5)
     key = ec.generate_private_key(ec.SECP256R1())
@@ -209,6 +202,31 @@ def issue_server_cert(
     return ServerCert(
         folder / SERVER_CERT, folder / SERVER_KEY, ca_path, tuple(dns), tuple(ips), left_out
     )
+
+
+def _load_ca(folder: Path) -> tuple[Any, Any]:
+    """The local CA's certificate and its elliptic-curve key, as rubdown wrote them."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    ca_cert = x509.load_pem_x509_certificate((folder / CA_CERT).read_bytes())
+    ca_key = serialization.load_pem_private_key((folder / CA_KEY).read_bytes(), None)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):  # rubdown only ever makes EC keys
+        raise ValueError(f"{folder / CA_KEY} is not the elliptic-curve key rubdown made")
+    return ca_cert, ca_key
+
+
+def _vouched_for(
+    names: list[str], addresses: list[str]
+) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """The local names and permitted addresses a certificate may carry, and those left out."""
+    dns = [n.lower() for n in dict.fromkeys(names) if _local_name(n)]
+    ips = [a for a in dict.fromkeys(addresses) if permitted(a)]
+    left_out = tuple(a for a in addresses if a not in ips) + tuple(
+        n for n in names if n.lower() not in dns
+    )
+    return dns, ips, left_out
 
 
 def _local_name(name: str) -> bool:
