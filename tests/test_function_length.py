@@ -1,4 +1,4 @@
-"""House rule: functions under about 40 lines, held for the modules already brought under it."""
+"""House rule: functions under about 40 lines, held for every module brought under it."""
 
 from __future__ import annotations
 
@@ -11,22 +11,12 @@ import rubdown
 
 MOST_LINES = 40
 PACKAGE = Path(rubdown.__file__).parent
-# Packages whose every module, and other modules whose every function, is split to the rule;
-# add one here once it holds for it.
-HELD_PACKAGES = ("cli", "session", "web")
+# Every module is held to the rule but these, still to be split.
+NOT_YET = {"core/compose.py"}
 HELD = sorted(
-    {
-        "core/catalogue.py",
-        "core/layout.py",
-        "core/parse.py",
-        "core/planner.py",
-        "voice/prepare.py",
-        *(
-            str(path.relative_to(PACKAGE))
-            for package in HELD_PACKAGES
-            for path in (PACKAGE / package).rglob("*.py")
-        ),
-    }
+    name
+    for name in (str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py"))
+    if name not in NOT_YET
 )
 
 
@@ -47,10 +37,11 @@ def test_no_function_in_a_held_module_runs_past_forty_lines(module: str) -> None
     assert long_functions(PACKAGE / module) == []
 
 
-def test_the_held_packages_have_modules() -> None:
-    # A renamed or moved package would otherwise hold nothing, silently.
-    for package in HELD_PACKAGES:
-        assert any(m.startswith(f"{package}/") for m in HELD), package
+def test_every_module_still_to_split_exists() -> None:
+    # A module renamed or moved would otherwise be let off the rule, silently.
+    for module in NOT_YET:
+        assert (PACKAGE / module).is_file(), module
+    assert len(HELD) > 100
 
 
 def test_a_long_function_is_found(tmp_path: Path) -> None:

@@ -138,19 +138,12 @@ def guide_steps(
     # A stroke's how-to, said once: later steps with it on the region only name it.
     explained: dict[tuple[str, str], int] = {}
     for spec in specs:
-        region = spec.region
         before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
         framing = spec.role in ("opening", "finish")
-        cautions = (
-            []
-            if framing
-            else _new(
-                [c for c in (*region.cautions, *spec.technique.cautions) if speakable(c)], said
-            )
-        )
-        alerts = [] if framing else _warnings(region.id, warnings, said)
+        cautions = [] if framing else _cautions(spec, speakable, said)
+        alerts = [] if framing else _warnings(spec.region.id, warnings, said)
         explain = spec.pressure not in said.pressures
         said.pressures.add(spec.pressure)
         out.append(
@@ -165,6 +158,12 @@ def guide_steps(
         if not framing:
             explained[how_to(spec)] = spec.pressure
     return out
+
+
+def _cautions(spec: StepSpec, speakable: Callable[[str], bool], said: _Said) -> list[str]:
+    """The region's and the technique's cautions not said yet (none naming an avoided area)."""
+    found = (*spec.region.cautions, *spec.technique.cautions)
+    return _new([c for c in found if speakable(c)], said)
 
 
 def how_to(spec: StepSpec) -> tuple[str, str]:
