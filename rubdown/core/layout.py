@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from rubdown.core import wording
 from rubdown.core.fitting import Slot, capacity, solve_reps
@@ -71,13 +71,13 @@ class _Chunk(NamedTuple):
         )
         memo = spec.memo()
         # What every chunk of a step shares, worked out once per step.
-        static = memo.get("fields")
+        static: dict[str, object] | None = memo.get("fields")
         if static is None:
             static = memo["fields"] = _step_fields(spec)
         motion = memo.get(("motion", self.side), _UNKNOWN)
         if motion is _UNKNOWN:
             motion = memo[("motion", self.side)] = self.motion()
-        out = dict(cast(dict[str, object], static))
+        out = dict(static)
         out.update(reps=self.reps, side=self.side, step_index=self.step_index, motion=motion)
         return say, out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import Any, TypeVar
 
 from rubdown.core.models import (
     PARTNER_MAX_PRESSURE,
@@ -43,13 +43,14 @@ class Limits:
     oil: str = ""
     # Lookups that depend only on the catalogue and these limits, asked for again and again
     # while a plan is composed (which techniques a region allows, its light strokes...).
-    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False, compare=False)
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def remember(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
         """A lookup that depends only on the catalogue and these limits, worked out once."""
         if key not in self.memo:
             self.memo[key] = make()
-        return cast(_T, self.memo[key])
+        known: _T = self.memo[key]  # typed by annotation: typing.cast is a call each time
+        return known
 
     def rule_out_long_stays(self, minutes: int) -> None:
         """A position some condition limits in time is ruled out for a longer session."""
@@ -73,10 +74,10 @@ class Limits:
     def allows(self, technique: Technique, region: str, no_press: bool = False) -> bool:
         """Whether a technique may be used on a region at all."""
         key = ("allows", technique.id, region, no_press)
-        known = self.memo.get(key)
+        known: bool | None = self.memo.get(key)
         if known is None:
             known = self.memo[key] = self._allows(technique, region, no_press)
-        return cast(bool, known)
+        return known
 
     def _allows(self, technique: Technique, region: str, no_press: bool) -> bool:
         if region in self.avoid:

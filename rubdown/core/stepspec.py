@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 from rubdown.core import wording
 from rubdown.core.fitting import Slot
@@ -90,26 +90,27 @@ class StepSpec:
     def least_first_reps(self, side: str) -> int:
         """Repetitions the first part of a side needs so its introduction leaves most of it."""
         # Asked for on every layout and estimate: remembered on the spec (respec forgets it).
-        least = self.__dict__.get("_memo", _NO_MEMO).get(side)
+        # Typed by annotation, not typing.cast: a function call (and a generic alias) each time.
+        least: int | None = self.__dict__.get("_memo", _NO_MEMO).get(side)
         if least is None:
             least = self.memo()[side] = self._least_first_reps(side)
-        return cast(int, least)
+        return least
 
-    def memo(self) -> dict[object, object]:
+    def memo(self) -> dict[object, Any]:
         """What the layout works out from this spec alone, again and again (respec forgets)."""
-        memo = self.__dict__.get("_memo")
+        memo: dict[object, Any] | None = self.__dict__.get("_memo")
         if memo is None:
             memo = self.__dict__["_memo"] = {}
-        return cast(dict[object, object], memo)
+        return memo
 
     def lead(self, changed: bool) -> tuple[str, float]:
         """What is said before the step (naming its region when it changes), and its slot."""
-        known = self.__dict__.get("_memo", _NO_MEMO).get(changed)
+        known: tuple[str, float] | None = self.__dict__.get("_memo", _NO_MEMO).get(changed)
         if known is None:
             finish = self.role == "finish"
             lead = wording.lead_in(self.region if changed else None, self.before, finish)
             known = self.memo()[changed] = (lead, slot_for(lead, ANNOUNCE_S))
-        return cast(tuple[str, float], known)
+        return known
 
     def _least_first_reps(self, side: str) -> int:
         # Pure in what the introduction says: shared by specs that say the same.
@@ -127,7 +128,7 @@ class StepSpec:
         return known[2]
 
 
-_NO_MEMO: dict[object, object] = {}  # read, never written: a spec that remembers nothing yet
+_NO_MEMO: dict[object, Any] = {}  # read, never written: a spec that remembers nothing yet
 _FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
 _SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
 
