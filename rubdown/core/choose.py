@@ -184,14 +184,18 @@ def vary(
     options: dict[str, list[Technique]],
     regions: list[str],
     target: int,
+    usable: set[str],
 ) -> None:
-    """Add unused techniques, most wanted regions first, until the session has enough variety."""
-    used = {t.id for ts in chosen.values() for t in ts}
+    """Add unused techniques, most wanted regions first, until the session has enough variety.
+
+    Only `usable` ones count: the others have no light way in, so framing leaves them out.
+    """
+    used = {t.id for ts in chosen.values() for t in ts if t.id in usable}
     for region in [*chosen, *(r for r in regions if r not in chosen)]:
         for t in options[region]:
             if len(used) >= target:
                 return
-            if t.id not in used:
+            if t.id not in used and t.id in usable:
                 chosen.setdefault(region, []).append(t)
                 used.add(t.id)
 

@@ -129,7 +129,8 @@ def from_catalogue(
         raise PlanError("nothing is left to massage with these areas avoided")
     chosen = choose.choose_regions(profile, options, regions, window)
     choose.grow(chosen, options, regions, window)
-    choose.vary(chosen, options, regions, craft.distinct_target(int(window // 60)))
+    usable = choose.usable_techniques(cat, position, limits)
+    choose.vary(chosen, options, regions, craft.distinct_target(int(window // 60)), usable)
     if position.tool:
         # The position is chosen for its tool: every technique done with it has a place.
         for region, techniques in chosen.items():

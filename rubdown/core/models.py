@@ -125,6 +125,7 @@ class Position:
     rest: str = ""  # how the receiver rests at the end
     get_up: str = ""  # how they get up after it (the closing says it)
     support: str = ""  # what the receiver leans on, said before the first touch there
+    spares: tuple[str, ...] = ()  # parts of the giver's hands it rests: no technique uses them
     flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
 
     def flow_rank(self, region: Region) -> tuple[int, int]:
@@ -297,7 +298,9 @@ class Catalogue:
         lists: dict[tuple[str, str], dict[str, Technique]] = {}
         for t in self.techniques.values():
             for key in itertools.product(t.regions, t.positions):
-                lists.setdefault(key, {})[t.id] = t
+                position = self.positions.get(key[1])
+                if position is None or not any(t.uses(part) for part in position.spares):
+                    lists.setdefault(key, {})[t.id] = t
         return {key: tuple(ts.values()) for key, ts in lists.items()}
 
 

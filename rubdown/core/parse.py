@@ -76,6 +76,14 @@ def _need(item: Any, where: Pos, problems: list[Problem]) -> Need | None:
     return need if f.ok else None
 
 
+def _get_up(f: Fields) -> str:
+    get_up = f.text("get_up", False)
+    if get_up and "get up slowly" not in get_up.lower():
+        # The closing must tell the receiver to get up slowly (a dizzy stand is a fall).
+        f.add("get_up", "'get_up' must say 'get up slowly'")
+    return get_up
+
+
 def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
     """Positions, what they reach and what they need."""
     for item, where in _items(data, "positions", file, problems):
@@ -87,21 +95,17 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
             _need(n, pos_of(raw_needs, i, f.at("needs")), problems)
             for i, n in enumerate(raw_needs if isinstance(raw_needs, list) else [])
         ]
-        view = f.choice("view", VIEWS, required=False) or "back"
-        turn = f.text("turn", False)
-        drapes = _drapes(f, cat, problems)
+        view, turn = f.choice("view", VIEWS, required=False) or "back", f.text("turn", False)
+        drapes, spares = _drapes(f, cat, problems), f.texts("spares")
         tool, rest = f.text("tool", False), f.text("rest", False)
-        get_up, support = f.text("get_up", False), f.text("support", False)
-        if get_up and "get up slowly" not in get_up.lower():
-            # The closing must tell the receiver to get up slowly (a dizzy stand is a fall).
-            f.add("get_up", "'get_up' must say 'get up slowly'")
+        get_up, support = _get_up(f), f.text("support", False)
         flow = f.refs("flow", {r.area_name for r in cat.regions.values()}, "area")
         f.done()
         if f.ok and pid:
             needed = tuple(n for n in needs if n)
             position = Position(
                 pid, name, setup, reaches, needed, view, turn, drapes=drapes, tool=tool,
-                rest=rest, get_up=get_up, flow=flow, support=support,
+                rest=rest, get_up=get_up, flow=flow, support=support, spares=spares,
             )  # fmt: skip
             yield "positions", position, f.pos
 

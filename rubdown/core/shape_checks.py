@@ -241,6 +241,18 @@ def position_uses_its_tool(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def spares_what_the_position_rests(plan: Plan, cat: Catalogue) -> list[str]:
+    """No step uses a part of the giver's hands its position rests (the forearm position is
+    for tired hands: no thumb work)."""
+    out = []
+    for s in plan.steps:
+        spared = cat.positions[s.position or ""].spares
+        used = [p for p in spared if cat.techniques[s.technique or ""].uses(p)]
+        if used:
+            out.append(f"{s.technique} on the {s.region} uses the {used[0]} in {s.position}")
+    return list(dict.fromkeys(out))
+
+
 def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
     """In a generated session of up to an hour, a region that is not a focus gets at most two
     techniques done with the position's tool: the forearm work is spread, not piled on one."""
@@ -297,4 +309,5 @@ SHAPE_CHECKS = (
     position_uses_its_tool,
     works_the_big_muscles_deeper,
     spreads_the_tool_work,
+    spares_what_the_position_rests,
 )

@@ -94,3 +94,24 @@ def test_the_support_invariant_catches_a_plan_that_never_says_it():
         replace(p, segments=(opening, *p.segments[1:])), CAT, ("says_what_the_receiver_leans_on",)
     )
     assert len(violations) == 1 and "seated-forearms at" in violations[0]
+
+
+def thumb_work(p):
+    return [s for s in p.steps if CAT.techniques[s.technique].uses("thumbs")]
+
+
+@pytest.mark.parametrize("minutes", [10, 20, 45, 60])
+def test_the_forearm_position_spares_the_thumbs_even_at_the_base_of_the_skull(minutes):
+    p = plan(minutes, "seated-forearms")
+    assert thumb_work(p) == []
+    skull = [s for s in p.steps if s.region == "skull-base"]
+    assert all(s.technique_kind != "stroke" or s.pressure <= 2 for s in skull)
+    assert check_plan(p, CAT) == []
+
+
+def test_the_spare_invariant_catches_thumb_steps_in_the_forearm_position():
+    p = plan(30, "lying")
+    assert thumb_work(p)
+    moved = tuple(replace(s, position="seated-forearms") for s in p.segments)
+    violations = check_plan(replace(p, segments=moved), CAT, ("spares_what_the_position_rests",))
+    assert violations and all("uses the thumbs in seated-forearms" in v for v in violations)
