@@ -57,6 +57,11 @@ def cap_time(
         if given is not None:
             for i in indices:
                 out[i] = _cap(out[i], given / len(indices))
+    if generated:
+        # However short the session, no one region that is not a focus takes most of it.
+        for region, indices in by_region.items():
+            if region not in profile.focus:
+                _cap_together(out, indices, craft.AREA_CAP_MARGIN * craft.SHARE_LIMIT * window)
     if generated and minutes >= craft.SHARE_MIN_MINUTES:
         main = main_of([s.region.area_name for s in out if s.role not in craft.FRAMES])
         for area, indices in by_area.items():

@@ -47,6 +47,9 @@ DEEP_MIN_MINUTES = 15
 # longer than an hour needs every one of them to fill its time.
 TOOL_TECHNIQUES_PER_REGION = 2
 TOOL_SPREAD_MAX_MINUTES = 60
+SHORT_SPREAD_MINUTES = 20
+# (minutes at least, techniques at most) on a region that is not a focus.
+REGION_TECHNIQUES = ((60, 5), (0, 3))
 
 
 def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) -> list[Technique]:
@@ -95,12 +98,16 @@ def rank(
     return ordered
 
 
-def spread_tool(options: dict[str, list[Technique]], profile: Profile, tool: str) -> None:
-    """Leave a region that is not a focus its first few techniques done with the tool."""
+def spread_tool(
+    options: dict[str, list[Technique]], profile: Profile, tool: str, minutes: int
+) -> None:
+    """Leave a region that is not a focus its first few techniques done with the tool: one in
+    a short session, whose few minutes then reach more areas."""
+    most = TOOL_TECHNIQUES_PER_REGION if minutes >= SHORT_SPREAD_MINUTES else 1
     for region, ranked in options.items():
         if region in profile.focus:
             continue
-        with_tool = [t for t in ranked if t.uses(tool)][:TOOL_TECHNIQUES_PER_REGION]
+        with_tool = [t for t in ranked if t.uses(tool)][:most]
         options[region] = [t for t in ranked if not t.uses(tool) or t in with_tool]
 
 
@@ -164,6 +171,35 @@ def least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | 
 
     spare = [r for r in outside if elsewhere(r)]
     return (spare or outside or others or list(chosen))[-1]
+
+
+def region_techniques(minutes: int) -> int:
+    """How many techniques a region that is not a focus is worked with (its light way in and
+    out aside): three, or five from an hour."""
+    return next(count for least, count in REGION_TECHNIQUES if minutes >= least)
+
+
+def few_per_region(
+    chosen: dict[str, list[Technique]], profile: Profile, minutes: int, tool: str = ""
+) -> None:
+    """A region that is not a focus keeps a few techniques: a small area worked with many
+    strokes in a row feels busy, not thorough. Those left out are done elsewhere too, so the
+    session keeps its variety; in a position meant for a tool, only hand work is left out."""
+    most = region_techniques(minutes)
+    for region, techniques in chosen.items():
+        while region not in profile.focus and len(techniques) > most:
+            elsewhere = {t.id for r, ts in chosen.items() if r != region for t in ts}
+            spare = [i for i, t in enumerate(techniques) if t.id in elsewhere and not t.uses(tool)]
+            if not spare:
+                break
+            del techniques[spare[-1]]
+
+
+def has_room(
+    chosen: dict[str, list[Technique]], region: str, profile: Profile, minutes: int
+) -> bool:
+    """Whether a region may take one more technique."""
+    return region in profile.focus or len(chosen.get(region, ())) < region_techniques(minutes)
 
 
 def grow_one(

@@ -119,7 +119,7 @@ def from_catalogue(
         for r in reachable
     }
     if position.tool and window <= choose.TOOL_SPREAD_MAX_MINUTES * 60:
-        choose.spread_tool(options, profile, position.tool)
+        choose.spread_tool(options, profile, position.tool, int(window // 60))
     regions = [r for r in choose.region_order(cat, reachable, profile.focus) if options[r]]
     for region in profile.focus:
         if region in options and not options[region]:
@@ -139,6 +139,7 @@ def from_catalogue(
             ]
     if window >= choose.DEEP_MIN_MINUTES * 60:
         choose.work_big_muscles(cat, chosen, position, profile, limits)
+    choose.few_per_region(chosen, profile, int(window // 60), position.tool)
     choose.fit_short_session(chosen, window)
     choose.limit_techniques(chosen, limits)
     dropped: list[str] = []
@@ -157,7 +158,13 @@ def from_catalogue(
         elif _most_seconds(framed, window) < window * 1.1 and choose.grow_one(
             chosen,
             options,
-            [r for r in regions if r not in dropped and r not in limits.max_seconds],
+            [
+                r
+                for r in regions
+                if r not in dropped
+                and r not in limits.max_seconds
+                and choose.has_room(chosen, r, profile, int(window // 60))
+            ],
         ):
             continue
         else:

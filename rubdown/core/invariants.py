@@ -185,9 +185,11 @@ INVARIANTS: dict[str, Invariant] = {
 GENERATED_ONLY = (
     "uses_enough_techniques",
     "balances_the_areas",
+    "balances_the_regions",
     "follows_the_body_flow",
     "finish_connects_the_main_area",
     "spreads_the_tool_work",
+    "few_techniques_per_region",
     "works_the_big_muscles_deeper",
 )
 ROUTINE_INVARIANTS = tuple(name for name in INVARIANTS if name not in GENERATED_ONLY)

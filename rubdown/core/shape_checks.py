@@ -17,6 +17,7 @@ from rubdown.core.choose import (
     TOOL_SPREAD_MAX_MINUTES,
     TOOL_TECHNIQUES_PER_REGION,
     deep_kneading,
+    region_techniques,
     usable_techniques,
 )
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
@@ -162,6 +163,23 @@ def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
     ]
 
 
+def balances_the_regions(plan: Plan, cat: Catalogue) -> list[str]:
+    """In a generated session of any length, no region that is not a focus takes more than
+    30 % (the area rule above starts at 20 minutes; a short session is lopsided sooner)."""
+    if plan.routine is not None:
+        return []
+    by_region: dict[str, float] = {}
+    for group in step_groups(plan)[1:-1]:
+        region = group[0].region or ""
+        by_region[region] = by_region.get(region, 0.0) + _seconds(group)
+    window = plan.minutes * 60
+    return [
+        f"the {region} take {seconds / window:.0%} of the session"
+        for region, seconds in by_region.items()
+        if region not in plan.request.profile.focus and seconds > craft.SHARE_LIMIT * window + EPS_S
+    ]
+
+
 def left_and_right_match(plan: Plan, cat: Catalogue) -> list[str]:
     """A step done side by side gives the left and the right the same count."""
     out = []
@@ -253,6 +271,19 @@ def spares_what_the_position_rests(plan: Plan, cat: Catalogue) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def few_techniques_per_region(plan: Plan, cat: Catalogue) -> list[str]:
+    """In a generated session, a region that is not a focus is worked with a few techniques,
+    its light way in and out included: five at most, seven from an hour."""
+    if plan.routine is not None:
+        return []
+    most = region_techniques(plan.minutes) + 2
+    used: dict[str, set[str]] = {}
+    for s in plan.steps:
+        if s.role not in craft.FRAMES and s.region not in plan.request.profile.focus:
+            used.setdefault(s.region or "", set()).add(s.technique or "")
+    return [f"{len(ts)} techniques on the {r}" for r, ts in used.items() if len(ts) > most]
+
+
 def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
     """In a generated session of up to an hour, a region that is not a focus gets at most two
     techniques done with the position's tool: the forearm work is spread, not piled on one."""
@@ -303,6 +334,7 @@ SHAPE_CHECKS = (
     no_long_runs_of_one_technique,
     uses_enough_techniques,
     balances_the_areas,
+    balances_the_regions,
     left_and_right_match,
     finishes_with_glides_and_a_hold,
     finish_connects_the_main_area,
@@ -310,4 +342,5 @@ SHAPE_CHECKS = (
     works_the_big_muscles_deeper,
     spreads_the_tool_work,
     spares_what_the_position_rests,
+    few_techniques_per_region,
 )

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.choose import region_techniques
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
@@ -115,3 +116,54 @@ def test_the_spare_invariant_catches_thumb_steps_in_the_forearm_position():
     moved = tuple(replace(s, position="seated-forearms") for s in p.segments)
     violations = check_plan(replace(p, segments=moved), CAT, ("spares_what_the_position_rests",))
     assert violations and all("uses the thumbs in seated-forearms" in v for v in violations)
+
+
+def techniques_on(p, region):
+    return {
+        s.technique for s in p.steps if s.region == region and s.role not in ("opening", "finish")
+    }
+
+
+@pytest.mark.parametrize("minutes", [30, 45, 60])
+def test_a_small_region_is_worked_with_a_few_techniques(minutes):
+    p = plan(minutes, "seated-forearms")
+    most = region_techniques(minutes) + 2  # its light way in and out
+    assert all(len(techniques_on(p, s.region)) <= most for s in p.steps)
+    # The therapist's reading: 7 different techniques on the shoulders in 45 minutes.
+    assert 0 < len(techniques_on(p, "shoulders")) < 7
+    assert check_plan(p, CAT) == []
+
+
+def test_the_technique_count_invariant_catches_a_busy_region():
+    p = plan(45, "seated-forearms")
+    frames = ("opening", "finish")
+    segs = tuple(
+        replace(s, region="shoulders") if s.kind == "step" and s.role not in frames else s
+        for s in p.segments
+    )
+    violations = check_plan(replace(p, segments=segs), CAT, ("few_techniques_per_region",))
+    assert violations and "techniques on the shoulders" in violations[0]
+
+
+@pytest.mark.parametrize("minutes", [10, 12, 15])
+def test_a_short_forearm_session_gives_no_region_over_thirty_percent(minutes):
+    p = plan(minutes, "seated-forearms")
+    by_region = {}
+    for s in p.steps[1:-1]:
+        by_region[s.region] = by_region.get(s.region, 0.0) + s.duration_s
+    assert max(by_region.values()) <= 0.3 * minutes * 60
+    assert len(by_region) >= 4
+    assert check_plan(p, CAT) == []
+
+
+def test_the_region_share_invariant_applies_under_twenty_minutes():
+    p = plan(10, "seated-forearms")
+    region = p.steps[1].region
+    segs = tuple(
+        replace(s, region=region)
+        if s.kind == "step" and s.region != region and s.role == "work"
+        else s
+        for s in p.segments
+    )
+    violations = check_plan(replace(p, segments=segs), CAT, ("balances_the_regions",))
+    assert violations and f"the {region} take" in violations[0]
