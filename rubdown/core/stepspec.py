@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
 from typing import Any
 
@@ -131,6 +131,7 @@ class StepSpec:
 _NO_MEMO: dict[object, Any] = {}  # read, never written: a spec that remembers nothing yet
 _FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
 _SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
+_SPEC_DEFAULTS = {f.name: f.default for f in fields(StepSpec) if f.default is not MISSING}
 
 
 def respec(spec: StepSpec, **changes: Any) -> StepSpec:
@@ -181,6 +182,18 @@ def make_spec(
     # A focus area may go past a technique's usual count: that is what focus asks for.
     most = t.reps.max * FOCUS_REPS_FACTOR if focus else t.reps.max
     default = min(max(reps or t.reps.default, t.reps.min), t.reps.max)
-    return StepSpec(
-        t, cat.regions[region], position, pressure, cap, t.reps.min, most, default, weight
+    # Built as respec builds, not by the frozen __init__ (a setattr for each of its fields).
+    new = object.__new__(StepSpec)
+    new.__dict__.update(
+        _SPEC_DEFAULTS,
+        technique=t,
+        region=cat.regions[region],
+        position=position,
+        pressure=pressure,
+        max_pressure=cap,
+        min_reps=t.reps.min,
+        max_reps=most,
+        default_reps=default,
+        weight=weight,
     )
+    return new
