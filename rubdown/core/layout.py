@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -384,7 +385,7 @@ def _closest_layout(
 ) -> list[Row]:
     """The layout nearest the window, moving the steps' budget by what each try missed."""
     best = rows = layout(solve_reps(slots, budget))
-    best_miss = (_miss(best, window, closing), abs(window - _total(best)))
+    best_miss = (math.inf, math.inf)  # the first try is the best so far: measured once, below
     for attempt in range(8):
         gap = window - _total(rows)
         miss = (_miss(rows, window, closing), abs(gap))
