@@ -115,6 +115,10 @@ def check_command(files: tuple[Path, ...]) -> None:
     """Check routine or technique files; print every problem as file:line:column."""
     from rubdown.core.catalogue import check_files, load_catalogue
 
+    # A folder without content files is a mistake (the wrong folder), not a clean bill.
+    empty = [str(f) for f in files if f.is_dir() and not expand_paths((f,))]
+    if empty:
+        raise click.ClickException(f"{', '.join(empty)}: no .yaml or .yml files in this folder")
     paths = expand_paths(files)
     problems = check_files(paths, load_catalogue())
     for problem in problems:

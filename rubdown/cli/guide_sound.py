@@ -54,6 +54,11 @@ class VoiceSound(TextOnly, abc.ABC):
         super().__init__(less)
         self.cache = cache
 
+    def stop_making(self) -> None:
+        """No more synthesis in the background once the session is over."""
+        if self.cache is not None:
+            self.cache.close()
+
     def cue_source(self, plan: Plan) -> list[Cue]:
         """The cues placed with their measured (or estimated) durations: none talks over another."""
         from rubdown.core.cuefit import plan_cues
@@ -147,9 +152,10 @@ class PlayerSound(VoiceSound):
             self._play(path, kind)
 
     def close(self) -> None:
-        """Stop whatever is still playing."""
+        """Stop whatever is still playing, and the cues still being made."""
         with self._lock:
             self.player.stop()
+        self.stop_making()
 
 
 class MixedSound(VoiceSound):
@@ -188,8 +194,9 @@ class MixedSound(VoiceSound):
         return self.mixer.speaking()
 
     def close(self) -> None:
-        """Stop the stream."""
+        """Stop the stream, and the cues still being made."""
         self.mixer.close()
+        self.stop_making()
 
 
 def _floats(samples: Any) -> Any:

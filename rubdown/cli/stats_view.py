@@ -153,8 +153,8 @@ def print_stats(found: Stats, weeks: int) -> None:
     if not has_sessions(found):
         span = "week" if weeks == 1 else f"{weeks} weeks"
         click.echo(
-            f"No sessions yet in the last {span}: start one with "
-            "`rubdown guide --giver NAME --for NAME`."
+            f"No sessions between named people in the last {span} (the turns count only "
+            "those): start one with `rubdown guide --giver NAME --for NAME`."
         )
         return
     rows = [

@@ -112,7 +112,16 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
     room = max(most, 0.9 * minutes * 60 - most)
     for i in others:
         out[i] = _cap(out[i], max(room / len(others), 30.0))
+    if room > most:  # the tool cannot fill half: its steps are done at their longest
+        for i, uses in enumerate(tool):
+            if uses and out[i].role not in craft.FRAMES:
+                out[i] = _at_longest(out[i])
     return out
+
+
+def _at_longest(spec: StepSpec) -> StepSpec:
+    """A step held at its most repetitions (cap_time has already kept those within a run)."""
+    return respec(spec, min_reps=spec.max_reps, default_reps=spec.max_reps)
 
 
 def keep_tool_share(position: Position, specs: list[StepSpec]) -> list[StepSpec]:
@@ -183,22 +192,51 @@ def runs_too_long(segments: Sequence[Segment], focus: Sequence[str]) -> bool:
     return False
 
 
-def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:
-    """Hold each region a condition limits in time (the low back with a slipped disc) to it
-    once its steps have room for their words; TooMuchWork when even their fewest do not fit."""
-    from rubdown.core.layout import TooMuchWork  # layout lays out these specs
+def over_region_limits(
+    specs: list[StepSpec], limits: Limits, notes: list[str] | None = None
+) -> set[int]:
+    """The steps to leave out so each region a condition limits in time (the low back with a
+    slipped disc) fits it once its steps have room for their words: first a light stroke the
+    opening or finish repeats, then, if that is not enough, the region's every step."""
+    drop: set[int] = set()
+    for region, most in limits.max_seconds.items():
+        here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in FRAMES]
+        least = sum(_rep_seconds(specs[i]) * specs[i].min_reps for i in here)
+        for i in reversed([i for i in here if _beside_its_frame(specs, i)]):
+            if least <= most:
+                break
+            least -= _rep_seconds(specs[i]) * specs[i].min_reps
+            drop.add(i)
+        if least > most:
+            drop.update(here)
+            if notes is not None and here:
+                name = specs[here[0]].region.name.lower()
+                allowed = f"{most // 60} min" if most % 60 == 0 else f"{most} s"
+                notes.append(
+                    f"The {name} left out after all: even its shortest steps, with their "
+                    f"words, need more than the {allowed} allowed there."
+                )
+    return drop
 
+
+def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:
+    """Repetitions past each step's fewest shared so a time-limited region keeps its limit."""
     out = list(specs)
     for region, most in limits.max_seconds.items():
         here = [i for i, s in enumerate(out) if s.region.id == region and s.role not in FRAMES]
         least = sum(_rep_seconds(out[i]) * out[i].min_reps for i in here)
-        if least > most:
-            raise TooMuchWork(
-                f"the {out[here[0]].region.name.lower()} needs more than its {most} s limit "
-                "to say and do its steps; ask for fewer minutes or leave it out"
-            )
-        _share_spare(out, here, most - least)
+        _share_spare(out, here, max(0.0, most - least))
     return out
+
+
+def _beside_its_frame(specs: list[StepSpec], i: int) -> bool:
+    """An entry just after the opening, or a flush just before the finish, covered by it."""
+    spec = specs[i]
+    frame = {"entry": (i - 1, "opening"), "flush": (i + 1, "finish")}.get(spec.role)
+    if frame is None or not 0 <= frame[0] < len(specs):
+        return False
+    beside = specs[frame[0]]
+    return beside.role == frame[1] and spec.region.id in beside.technique.regions
 
 
 def _rep_seconds(spec: StepSpec) -> float:

@@ -7,7 +7,13 @@ import random
 from dataclasses import dataclass, replace
 
 from rubdown.core import compose, guidance
-from rubdown.core.caps import cap_time, keep_region_limits, runs_too_long, shorten
+from rubdown.core.caps import (
+    cap_time,
+    keep_region_limits,
+    over_region_limits,
+    runs_too_long,
+    shorten,
+)
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import (
     MAX_MINUTES,
@@ -164,7 +170,7 @@ def _shortened_routine(
         shorter = _ramped(shorter, notes)
         specs = cap_time(shorter, request.profile, limits, int(window // 60), False)
         try:
-            specs, segments = _guide_and_fit(specs, window, warnings, request, limits)
+            specs, segments = _guide_and_fit(specs, window, warnings, request, limits, notes)
             places = [s.position for s in segments if s.kind == "step"]
             moves = sum(1 for a, b in itertools.pairwise(places) if a != b)
             if not runs_too_long(segments, request.profile.focus) and moves <= 1:
@@ -179,11 +185,16 @@ def _guide_and_fit(
     warnings: list[guidance.AreaWarning],
     request: PlanRequest,
     limits: Limits,
+    notes: list[str],
 ) -> tuple[list[StepSpec], list[Segment]]:
     """The steps with what is said before them, room to say it, and fitted to the window."""
-    guided = guidance.guide_steps(specs, warnings, limits.speakable)
-    # Room for the words may outgrow a region's time limit: the limit wins.
-    specs = keep_region_limits([_room_to_speak(s) for s in guided], limits)
+    roomy = _guided(specs, warnings, limits)
+    # Room for the words may outgrow a region's time limit: the limit wins. What is left
+    # out is guided again, so its cautions and first pressures are said where the hands go.
+    drop = over_region_limits(roomy, limits, notes)
+    if drop:
+        roomy = _guided([s for i, s in enumerate(specs) if i not in drop], warnings, limits)
+    specs = keep_region_limits(roomy, limits)
     segments = fit_steps(
         specs,
         Cursor(),
@@ -193,6 +204,13 @@ def _guide_and_fit(
         oil=limits.oil,
     )
     return specs, segments
+
+
+def _guided(
+    specs: list[StepSpec], warnings: list[guidance.AreaWarning], limits: Limits
+) -> list[StepSpec]:
+    """Each step with what is said before it, and repetitions enough to say its introduction."""
+    return [_room_to_speak(s) for s in guidance.guide_steps(specs, warnings, limits.speakable)]
 
 
 def _room_to_speak(spec: StepSpec) -> StepSpec:
@@ -272,7 +290,7 @@ def _compose_and_fit(
         try:
             _fail_again(failed, composed)
             specs = _ramped(specs, tried)
-            specs, segments = _guide_and_fit(specs, window, ask.warnings, request, limits)
+            specs, segments = _guide_and_fit(specs, window, ask.warnings, request, limits, tried)
             if routine is not None and runs_too_long(segments, request.profile.focus):
                 # Few safe strokes left (a condition allows only glides): fewer steps, not one
                 # stroke running on for minutes.

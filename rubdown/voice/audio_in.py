@@ -36,7 +36,8 @@ def _read_pcm(path: Path) -> tuple[array[int], int, int]:
     except IsADirectoryError as exc:
         raise RecordingError(f"{path}: is a folder, not a WAV file") from exc
     except (wave.Error, EOFError) as exc:
-        raise RecordingError(f"{path}: not a readable WAV file ({exc})") from exc
+        why = f" ({exc})" if str(exc) else ""  # an empty or cut-off file says nothing
+        raise RecordingError(f"{path}: not a readable WAV file{why}") from exc
     except OSError as exc:
         raise RecordingError(f"{path}: cannot be read ({exc.strerror})") from exc
     samples = array("h")

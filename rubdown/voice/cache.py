@@ -7,6 +7,7 @@ a count, a check-in) is synthesised once, kept as `sentences/<sha256>.wav`, and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -15,12 +16,12 @@ import tempfile
 import threading
 import time
 import wave
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from rubdown.voice.encode import AudioFormat, audio_format, encode, wav_seconds
-from rubdown.voice.engines import DEFAULT_RATE_WPM, SpeechEngine
+from rubdown.voice.engines import DEFAULT_RATE_WPM, SpeechEngine, SynthesisError
 from rubdown.voice.spoken import speakable
 
 CACHE_DIR_ENV = "RUBDOWN_CACHE_DIR"
@@ -54,6 +55,10 @@ def sentences(text: str) -> list[str]:
     return [p for p in SENTENCE_END.split(spoken) if p.strip()] or [spoken]
 
 
+class CacheClosed(SynthesisError):
+    """The cache was closed: no more cues are made (the session or the server has ended)."""
+
+
 class CueAudioCache:
     """Spoken cues stored under one folder, named by engine, voice, rate, format and text."""
 
@@ -78,6 +83,10 @@ class CueAudioCache:
         self.sentence_seconds = 0.0  # time spent synthesising those sentences
         self.sentence_cpu_seconds = 0.0
         self.made = 0
+        # Sentences being synthesised now, and whether close() has been called.
+        self._busy = 0
+        self._closed = False
+        self._idle = threading.Condition(self._guard)
 
     def key_for(self, text: str) -> str:
         """Return the hex digest naming `text` spoken with this engine and settings."""
@@ -162,7 +171,10 @@ class CueAudioCache:
                 return path
             path.parent.mkdir(parents=True, exist_ok=True)
             began, cpu = time.perf_counter(), time.thread_time()
-            with tempfile.TemporaryDirectory(prefix=".sentence-", dir=path.parent) as tmp:
+            with (
+                self._synthesising(),
+                tempfile.TemporaryDirectory(prefix=".sentence-", dir=path.parent) as tmp,
+            ):
                 wav = Path(tmp) / "speech.wav"
                 self.engine.synthesize(sentence, wav, rate_wpm=self.rate_wpm)
                 os.replace(wav, path)
@@ -174,6 +186,30 @@ class CueAudioCache:
                 self.sentence_cpu_seconds += time.thread_time() - cpu
                 self.spoken_seconds += wav_seconds(path)
         return path
+
+    @contextlib.contextmanager
+    def _synthesising(self) -> Iterator[None]:
+        """Count a synthesis under way; none starts once the cache is closed."""
+        with self._guard:
+            if self._closed:
+                raise CacheClosed("the voice cache is closed")
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Make no more cues, and wait (up to `timeout`) for those under way to finish.
+
+        An in-process engine (Piper's onnxruntime) still running when the interpreter exits
+        aborts the process, so whoever ends a session or a server closes its cache first.
+        """
+        with self._guard:
+            self._closed = True
+            self._idle.wait_for(lambda: self._busy == 0, timeout)
 
     def prefetch(
         self, texts: Iterable[str], workers: int = 2, on_ready: Progress | None = None

@@ -75,7 +75,9 @@ def warm_voice(spec: str) -> threading.Thread | None:
         with contextlib.suppress(Exception):
             load()
 
-    thread = threading.Thread(target=run, name="voice-load", daemon=True)
+    # Not a daemon: onnxruntime still loading when the interpreter exits aborts the process
+    # ("terminate called"), so an exit (a finished session, a bad option) waits the second.
+    thread = threading.Thread(target=run, name="voice-load", daemon=False)
     thread.start()
     return thread
 

@@ -163,5 +163,7 @@ class CueLibrary:
         return cache.format.media_type
 
     def close(self) -> None:
-        """Stop the background worker."""
+        """Stop the background worker and every voice's synthesis."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for cache in {id(c): c for c in (self.cache, *self.voices.values())}.values():
+            cache.close()

@@ -170,3 +170,11 @@ def test_check_takes_a_folder_and_counts_in_words(tmp_path):
     assert result.exit_code == 1
     assert "3 problems found" in result.stderr
     assert "missing 'steps'" in result.stdout
+
+
+def test_check_refuses_a_folder_without_content_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("not content")
+    result = run("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{tmp_path}: no .yaml or .yml files in this folder" in result.stderr
+    assert "no problems" not in result.output

@@ -195,6 +195,20 @@ def fits_at_most(request):
         profile=Profile(avoid=("mid-back", "shoulder-blades"), conditions=("slipped-disc",)),
     )
 )
+# Found: the forearm could not fill half, yet one forearm step stopped short of its longest.
+@example(
+    PlanRequest(
+        minutes=63,
+        position="seated-forearms",
+        vary=898562,
+        profile=Profile(
+            pressure="medium",
+            focus=("shoulders", "mid-back"),
+            avoid=("hips", "skull-base"),
+            conditions=("osteoporosis", "headache-migraine"),
+        ),
+    )
+)
 def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
     try:
         plan = plan_session(CAT, request)
@@ -208,6 +222,12 @@ def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
 
 @settings(deadline=None)
 @given(st.integers(5, 90), st.sampled_from(["any", "lying"]), profiles)
+# Found: the low back's steps with their words need 184 s of slipped disc's 180 s: left out.
+@example(
+    15,
+    "any",
+    Profile(focus=("calves", "thighs", "lower-back"), conditions=("slipped-disc", "pregnancy")),
+)
 def test_whole_body_positions_always_fit_without_avoided_regions(minutes, position, profile):
     profile = Profile(pressure=profile.pressure, focus=profile.focus, conditions=profile.conditions)
     try:

@@ -40,7 +40,7 @@ def test_an_unwritable_chart_path_is_refused_before_any_output(data_dir, tmp_pat
 def test_stats_on_an_empty_database_say_there_are_no_sessions(data_dir):
     result = run("stats")
     assert result.exit_code == 0, result.output
-    assert "No sessions yet" in result.output
+    assert "No sessions between named people" in result.output
     assert "Person" not in result.output and "Week of" not in result.output
 
 
@@ -51,7 +51,7 @@ def test_a_chart_of_an_empty_database_warns_about_nothing_and_writes_nothing(dat
         result = run("stats", "--plot", str(chart))
     assert result.exit_code == 0, result.output
     assert [str(w.message) for w in caught] == []
-    assert "No sessions yet" in result.output and not chart.exists()
+    assert "No sessions between named people" in result.output and not chart.exists()
 
 
 def test_the_chart_shows_given_and_received_per_person_with_the_balance(data_dir, store):

@@ -111,6 +111,7 @@ def test_digital_silence_and_a_pure_tone_are_not_commands() -> None:
         (None, "no such file"),
         (b"RIFF\x00\x00\x00\x00WAVEjunk", "not a readable WAV file"),
         (b"hello, I am not audio", "not a readable WAV file"),
+        (b"", "not a readable WAV file"),
     ],
 )
 def test_hear_refuses_a_bad_file_plainly(
@@ -123,6 +124,7 @@ def test_hear_refuses_a_bad_file_plainly(
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+    assert "()" not in result.output  # no empty reason in brackets
     assert str(path) in result.output
 
 
