@@ -104,10 +104,14 @@ def spread_tool(
     """Leave a region that is not a focus its first few techniques done with the tool: one in
     a short session, whose few minutes then reach more areas."""
     most = TOOL_TECHNIQUES_PER_REGION if minutes >= SHORT_SPREAD_MINUTES else 1
+    kept: set[str] = set()
     for region, ranked in options.items():
         if region in profile.focus:
             continue
-        with_tool = [t for t in ranked if t.uses(tool)][:most]
+        # Ones not kept for another region first: the session keeps every tool technique.
+        with_tool = sorted((t for t in ranked if t.uses(tool)), key=lambda t: t.id in kept)
+        with_tool = with_tool[:most]
+        kept.update(t.id for t in with_tool)
         options[region] = [t for t in ranked if not t.uses(tool) or t in with_tool]
 
 

@@ -31,6 +31,8 @@ RUN_LIMIT_S, FOCUS_RUN_LIMIT_S = 240.0, 360.0
 STEP_LIMIT_S = 280.0
 DISTINCT_TARGETS = ((45, 10), (30, 8))  # (minutes at least, techniques at least)
 SHARE_LIMIT, SHARE_MIN_MINUTES = 0.30, 20
+# Under this, a session has room for two or three regions: each takes a bigger share.
+REGION_SHARE_MIN_MINUTES = 10
 TOOL_SHARE = 0.5
 TOOL_WEIGHT = 25.0
 DEEP_KINDS = ("knead", "press", "squeeze")

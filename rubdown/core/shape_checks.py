@@ -164,9 +164,10 @@ def balances_the_areas(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def balances_the_regions(plan: Plan, cat: Catalogue) -> list[str]:
-    """In a generated session of any length, no region that is not a focus takes more than
-    30 % (the area rule above starts at 20 minutes; a short session is lopsided sooner)."""
-    if plan.routine is not None:
+    """In a generated session of 10 minutes or more, no region that is not a focus takes more
+    than 30 % (the area rule above starts at 20 minutes; a short session is lopsided sooner,
+    but one of 5 to 9 minutes has room for only two or three regions)."""
+    if plan.routine is not None or plan.minutes < craft.REGION_SHARE_MIN_MINUTES:
         return []
     by_region: dict[str, float] = {}
     for group in step_groups(plan)[1:-1]:

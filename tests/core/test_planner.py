@@ -209,6 +209,26 @@ def fits_at_most(request):
         ),
     )
 )
+# Found: 8 side-lying minutes hold two regions, so each takes more than 30 % (ruled from 10).
+@example(
+    PlanRequest(
+        minutes=8,
+        position="side-lying",
+        vary=272230,
+        profile=Profile(
+            pressure="light", avoid=("shins",), conditions=("pregnancy", "fibromyalgia")
+        ),
+    )
+)
+# Found: each region kept the same two forearm techniques, so the 45 minutes used 8 of 9.
+@example(
+    PlanRequest(
+        minutes=45,
+        position="seated-forearms",
+        vary=2,
+        profile=Profile(avoid=("calves", "eyes", "shoulders")),
+    )
+)
 def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
     try:
         plan = plan_session(CAT, request)
