@@ -44,12 +44,10 @@ class StepSpec:
     # The step just before does the same technique, explained in the same words: its pressure.
     repeats: int | None = None
 
-    @cached_property  # asked for on every cap, estimate and layout; respec forgets it
+    @cached_property  # make_spec and respec set it: a first read here takes a lock
     def sides(self) -> int:
         """Two for techniques done on each side in turn, or in a position worked side by side."""
-        if self.only_side is not None:
-            return 1
-        return 2 if self.technique.per_side or self.position.turns else 1
+        return _sides(self.technique, self.position, self.only_side)
 
     def slot(self) -> Slot:
         """The step as the solver sees it."""
@@ -128,10 +126,17 @@ class StepSpec:
         return known[2]
 
 
+def _sides(technique: Technique, position: Position, only_side: str | None) -> int:
+    if only_side is not None:
+        return 1
+    return 2 if technique.per_side or position.turns else 1
+
+
 _NO_MEMO: dict[object, Any] = {}  # read, never written: a spec that remembers nothing yet
 _FIRST_REPS: dict[tuple[object, ...], tuple[Technique, Region, int]] = {}
 _SPEC_FIELDS = frozenset(f.name for f in fields(StepSpec))
 _SPEC_DEFAULTS = {f.name: f.default for f in fields(StepSpec) if f.default is not MISSING}
+_SIDES_FROM = frozenset(("technique", "position", "only_side"))  # what `sides` depends on
 
 
 def respec(spec: StepSpec, **changes: Any) -> StepSpec:
@@ -140,9 +145,11 @@ def respec(spec: StepSpec, **changes: Any) -> StepSpec:
     if unknown:
         raise TypeError(f"StepSpec has no field {sorted(unknown)[0]!r}")
     new = object.__new__(StepSpec)
-    new.__dict__.update(spec.__dict__, **changes)
-    new.__dict__.pop("_memo", None)  # what it remembered may depend on the changes
-    new.__dict__.pop("sides", None)
+    values = new.__dict__
+    values.update(spec.__dict__, **changes)
+    values.pop("_memo", None)  # what it remembered may depend on the changes
+    if "sides" not in values or not _SIDES_FROM.isdisjoint(changes):
+        values["sides"] = _sides(values["technique"], values["position"], values["only_side"])
     return new
 
 
@@ -195,5 +202,6 @@ def make_spec(
         max_reps=most,
         default_reps=default,
         weight=weight,
+        sides=_sides(t, position, None),
     )
     return new
