@@ -38,9 +38,10 @@ def _continuous(slots: Sequence[Slot], budget: float) -> list[float]:
     """
     lows = [s.min_reps * s.seconds for s in slots]
     highs = [s.max_reps * s.seconds for s in slots]
+    bases = [s.base for s in slots]  # once: each is asked for three or four times below
     events = sorted(
-        [(lo / s.base, 0, i) for i, (lo, s) in enumerate(zip(lows, slots, strict=True))]
-        + [(hi / s.base, 1, i) for i, (hi, s) in enumerate(zip(highs, slots, strict=True))]
+        [(lo / b, 0, i) for i, (lo, b) in enumerate(zip(lows, bases, strict=True))]
+        + [(hi / b, 1, i) for i, (hi, b) in enumerate(zip(highs, bases, strict=True))]
     )
     fixed, slope, scale = sum(lows), 0.0, 0.0
     for point, is_high, i in events:
@@ -49,16 +50,16 @@ def _continuous(slots: Sequence[Slot], budget: float) -> list[float]:
             break
         scale = point
         if is_high:
-            slope -= slots[i].base
+            slope -= bases[i]
             fixed += highs[i]
         else:
-            slope += slots[i].base
+            slope += bases[i]
             fixed -= lows[i]
     else:
         return highs
     if slope > 0:
         scale = (budget - fixed) / slope
-    return [min(max(scale * s.base, lo), hi) for s, lo, hi in zip(slots, lows, highs, strict=True)]
+    return [min(max(scale * b, lo), hi) for b, lo, hi in zip(bases, lows, highs, strict=True)]
 
 
 def _repair(slots: Sequence[Slot], reps: list[int], ideal: list[float], budget: float) -> None:
@@ -66,24 +67,23 @@ def _repair(slots: Sequence[Slot], reps: list[int], ideal: list[float], budget: 
     total = sum(r * s.seconds for r, s in zip(reps, slots, strict=True))
     for _ in range(4 * len(slots) + 8):
         gap = budget - total
-        best: tuple[float, float, int, int] | None = None
+        step = 1 if gap > 0 else -1
+        # The move that closes the gap most, then strays least from the ideal share; the
+        # first such step on a tie. Compared as numbers, not tuples: this loop is the fit's.
+        best, best_gap, best_distortion = -1, abs(gap), 0.0
         for i, s in enumerate(slots):
-            step = 1 if gap > 0 else -1
             if not s.min_reps <= reps[i] + step <= s.max_reps:
                 continue
             new_gap = abs(gap - step * s.seconds)
-            if new_gap >= abs(gap):
+            if new_gap > best_gap or (new_gap == best_gap and best < 0):
                 continue
-            # Prefer the move that strays least from the ideal share.
             distortion = abs((reps[i] + step) * s.seconds - ideal[i]) / max(ideal[i], 1.0)
-            candidate = (new_gap, distortion, i, step)
-            if best is None or candidate < best:
-                best = candidate
-        if best is None:
+            if best < 0 or new_gap < best_gap or distortion < best_distortion:
+                best, best_gap, best_distortion = i, new_gap, distortion
+        if best < 0:
             return
-        _, _, i, step = best
-        reps[i] += step
-        total += step * slots[i].seconds
+        reps[best] += step
+        total += step * slots[best].seconds
 
 
 def solve_reps(slots: Sequence[Slot], budget: float) -> list[int]:
