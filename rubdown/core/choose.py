@@ -210,13 +210,7 @@ def grow_one(
     chosen: dict[str, list[Technique]], options: dict[str, list[Technique]], regions: list[str]
 ) -> bool:
     """Add one more technique where there is one to add, most wanted regions first."""
-    for region in regions:
-        taken = {t.id for t in chosen.get(region, [])}
-        spare = [t for t in options[region] if t.id not in taken]
-        if spare:
-            chosen.setdefault(region, []).append(spare[0])
-            return True
-    return False
+    return _add_one(chosen, options, regions) is not None
 
 
 def vary(
@@ -296,24 +290,36 @@ def grow(
     options: dict[str, list[Technique]],
     regions: list[str],
     window: float,
+    profile: Profile,
 ) -> None:
-    """Add further techniques, most wanted regions first, until the steps can fill the time."""
+    """Add further techniques, most wanted regions first, until the steps can fill the time;
+    a region with its few techniques gets more only when no other region has room."""
 
     def most(t: Technique) -> float:
         # A technique runs at most a few minutes in a row, so count no more than that.
         return min(t.reps.max * t.seconds_per_rep * (1 + t.per_side), craft.RUN_LIMIT_S)
 
     top = sum(most(t) for ts in chosen.values() for t in ts)
+    minutes = int(window // 60)
     while top + estimate_overhead(window, len(chosen)) < window * 1.1:
-        for region in regions:
-            taken = {t.id for t in chosen.get(region, [])}
-            spare = [t for t in options[region] if t.id not in taken]
-            if spare:
-                chosen.setdefault(region, []).append(spare[0])
-                top += most(spare[0])
-                break
-        else:
+        roomy = [r for r in regions if has_room(chosen, r, profile, minutes)]
+        added = _add_one(chosen, options, roomy) or _add_one(chosen, options, regions)
+        if added is None:
             return
+        top += most(added)
+
+
+def _add_one(
+    chosen: dict[str, list[Technique]], options: dict[str, list[Technique]], regions: list[str]
+) -> Technique | None:
+    """One more technique on the first of the regions that has one to add (None: none has)."""
+    for region in regions:
+        taken = {t.id for t in chosen.get(region, [])}
+        spare = [t for t in options[region] if t.id not in taken]
+        if spare:
+            chosen.setdefault(region, []).append(spare[0])
+            return spare[0]
+    return None
 
 
 def chosen_specs(

@@ -128,7 +128,7 @@ def from_catalogue(
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
     chosen = choose.choose_regions(profile, options, regions, window)
-    choose.grow(chosen, options, regions, window)
+    choose.grow(chosen, options, regions, window, profile)
     usable = choose.usable_techniques(cat, position, limits)
     choose.vary(chosen, options, regions, craft.distinct_target(int(window // 60)), usable)
     if position.tool:

@@ -151,16 +151,29 @@ def how_to_said(p, technique, region):
     return [s for s in p.steps if s.technique == technique and s.region == region and how in s.say]
 
 
+def repeated_on(technique, region, steps):
+    """Steps after the first of a technique on a region (the opening and finish aside)."""
+    done = [s for s in steps if s.technique == technique and s.region == region]
+    return [s for s in done if s.role not in ("opening", "finish")][1:]
+
+
 @pytest.mark.parametrize(
-    ("minutes", "position", "technique", "region"),
-    [(20, "lying", "arm-glide", "upper-arms"), (45, "seated", "lay-on-hands", "shoulders")],
+    ("position", "technique", "region"),
+    [("lying", "arm-glide", "upper-arms"), ("seated", "lay-on-hands", "shoulders")],
 )
-def test_a_stroke_is_explained_once_on_a_region_then_only_named(
-    minutes, position, technique, region
-):
-    p = plan(minutes, position)
-    done = [s for s in p.steps if s.technique == technique and s.region == region]
-    later = [s for s in done if s.role not in ("opening", "finish")][1:]
+def test_a_stroke_is_explained_once_on_a_region_then_only_named(position, technique, region):
+    # The first length whose plan does the stroke there more than once, whatever composing
+    # chooses (it changes as the rules do).
+    p = next(
+        (
+            p
+            for minutes in (20, 30, 45, 60, 75)
+            if repeated_on(technique, region, (p := plan(minutes, position)).steps)
+        ),
+        None,
+    )
+    assert p is not None, f"no plan does {technique} twice on the {region}"
+    later = repeated_on(technique, region, p.steps)
     assert len(how_to_said(p, technique, region)) == 1
     name = CAT.techniques[technique].name_for(region).lower()
     assert later and all(s.say.lower().startswith((name, "again")) for s in later)
