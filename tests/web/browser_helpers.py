@@ -114,6 +114,13 @@ def new_session(server: dict[str, Any], minutes: int = 5) -> dict[str, Any]:
     return result
 
 
+def first_step_s(session: dict[str, Any], speed: float) -> float:
+    """How long to wait for the first step at this speed: the opening (its words grow as the
+    plans do), and room for a loaded machine."""
+    first = next(s for s in session["plan"]["segments"] if s["kind"] == "step")
+    return float(first["start_s"]) / speed + 10.0
+
+
 def journal(server: dict[str, Any], session_id: int) -> list[Any]:
     """The session's journal as the database holds it now."""
     from rubdown.store.db import open_store

@@ -15,6 +15,7 @@ from browser_helpers import (
     WATCH_STEPS,
     axe_problems,
     current,
+    first_step_s,
     journal_until,
     new_session,
     open_player,
@@ -72,7 +73,9 @@ def test_lighter_from_the_remote_reaches_the_player(server, browser) -> None:
     player = open_player(giver, server["url"], session["id"], speed=4)
     player.click("#play-btn")
     wait_until(
-        player, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+        player,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        first_step_s(session, 4),
     )
     before = int(current(player)["pressure"])
     receiver = browser.new_context(viewport=PHONE)
@@ -208,12 +211,14 @@ def test_skip_on_the_player_moves_on(server, browser) -> None:
 
 def test_reduced_motion_keeps_the_arrows_still(server, browser) -> None:
     context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
-    page = open_player(context, server["url"], new_session(server)["id"], speed=3)
+    session = new_session(server)
+    page = open_player(context, server["url"], session["id"], speed=3)
     page.click("#play-btn")
     wait_until(
         page,
         "() => document.querySelector('[data-testid=current-step]')"
         ".dataset.kind === 'step' && document.querySelector('#player-map .stroke-layer .hand')",
+        first_step_s(session, 3),
     )
     read = (
         "() => { const hand = document.querySelector('#player-map .stroke-layer .hand');"
@@ -237,7 +242,9 @@ def test_changes_while_paused_show_at_once(server, browser) -> None:
     page = open_player(context, server["url"], session["id"], speed=4)
     page.click("#play-btn")
     wait_until(
-        page, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        first_step_s(session, 4),
     )
     page.keyboard.press("Space")
     before = int(current(page)["pressure"])

@@ -9,7 +9,16 @@ import time
 from typing import Any
 
 import pytest
-from browser_helpers import CHROMIUM, PHONE, current, journal, new_session, open_player, wait_until
+from browser_helpers import (
+    CHROMIUM,
+    PHONE,
+    current,
+    first_step_s,
+    journal,
+    new_session,
+    open_player,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 if not os.path.exists(CHROMIUM):
@@ -43,7 +52,9 @@ def test_a_press_whose_reply_is_lost_is_resent_and_stored_once(
     sent = lose_first_reply(page, f"/api/sessions/{session['id']}/control")
     page.click("#play-btn")
     wait_until(
-        page, "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'"
+        page,
+        "() => document.querySelector('[data-testid=current-step]').dataset.kind === 'step'",
+        first_step_s(session, 4),
     )
     before = current(page)
     page.click(f"button[data-action={button}]")
