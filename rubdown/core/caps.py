@@ -7,7 +7,6 @@ import math
 from collections.abc import Sequence
 
 from rubdown.core import craft
-from rubdown.core.craft import FRAMES
 from rubdown.core.frames import main_of
 from rubdown.core.models import Position, Profile, Segment
 from rubdown.core.safety import Limits
@@ -200,8 +199,7 @@ def over_region_limits(
     opening or finish repeats, then, if that is not enough, the region's every step."""
     drop: set[int] = set()
     for region, most in limits.max_seconds.items():
-        here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in FRAMES]
-        least = sum(_rep_seconds(specs[i]) * specs[i].min_reps for i in here)
+        here, least = _limited(specs, region)
         for i in reversed([i for i in here if _beside_its_frame(specs, i)]):
             if least <= most:
                 break
@@ -223,10 +221,15 @@ def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:
     """Repetitions past each step's fewest shared so a time-limited region keeps its limit."""
     out = list(specs)
     for region, most in limits.max_seconds.items():
-        here = [i for i, s in enumerate(out) if s.region.id == region and s.role not in FRAMES]
-        least = sum(_rep_seconds(out[i]) * out[i].min_reps for i in here)
+        here, least = _limited(out, region)
         _share_spare(out, here, max(0.0, most - least))
     return out
+
+
+def _limited(specs: list[StepSpec], region: str) -> tuple[list[int], float]:
+    """A region's steps (the opening and finish pass over all: not counted) and their least."""
+    here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in craft.FRAMES]
+    return here, sum(_rep_seconds(specs[i]) * specs[i].min_reps for i in here)
 
 
 def _beside_its_frame(specs: list[StepSpec], i: int) -> bool:
@@ -246,9 +249,10 @@ def _rep_seconds(spec: StepSpec) -> float:
 def _share_spare(out: list[StepSpec], indices: list[int], spare: float) -> None:
     """Repetitions past the fewest, shared so the steps together take no more than `spare`."""
     extra = [(out[i].max_reps - out[i].min_reps) * _rep_seconds(out[i]) for i in indices]
-    if sum(extra) <= spare:
+    total = sum(extra)
+    if total <= spare:
         return
     for i, more in zip(indices, extra, strict=True):
         s = out[i]
-        reps = s.min_reps + math.floor(spare * more / sum(extra) / _rep_seconds(s))
+        reps = s.min_reps + math.floor(spare * more / total / _rep_seconds(s))
         out[i] = respec(s, max_reps=reps, default_reps=min(s.default_reps, reps))
