@@ -64,9 +64,13 @@ def person_json(person: PersonRecord) -> dict[str, Any]:
     return person.to_json()
 
 
-@click.group("people")
-def people_group() -> None:
+@click.group("people", invoke_without_command=True)
+@click.pass_context
+def people_group(ctx: click.Context) -> None:
     """Who gives and receives: pressure, health conditions, focus and areas to avoid."""
+    # `rubdown people` alone lists everyone, as `git remote` does, rather than a usage error.
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(list_command, as_json=False, db_url=None)
 
 
 @people_group.command("add")

@@ -133,3 +133,11 @@ def test_control_sequences_stored_in_a_name_never_reach_the_terminal(store):
         result = run(*args)
         assert "Ann" in result.output
         assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_people_alone_lists_everyone_rather_than_a_usage_error(data_dir):
+    assert "Nobody yet" in run("people").output
+    run("people", "add", "Ida", "--pressure", "light")
+    result = run("people")
+    assert result.exit_code == 0, result.output
+    assert "Ida" in result.output and "light" in result.output
