@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 
-from rubdown.core.models import Catalogue, Plan, Segment
+from rubdown.core.models import Catalogue, Plan, Segment, is_light
 from rubdown.core.safety import safety_limits
 from rubdown.core.towels import Towels, worked_areas
+from rubdown.core.wording import STOP_RULE
 
 # Spoken instructions between two steps; at most one of them comes at a time.
 TALKING_PAUSES = ("announce", "check-in")
@@ -165,6 +166,19 @@ def says_what_the_receiver_leans_on(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def says_the_stop_rule(plan: Plan, cat: Catalogue) -> list[str]:
+    """A session said from its start tells the giver when to stop (sharp pain, tingling,
+    numbness) before the first step that is more than a light glide."""
+    if not plan.segments or plan.segments[0].kind != "oil":
+        return []  # a re-fit from midway: the rule was said at the real start
+    for seg in plan.segments:
+        if STOP_RULE in seg.say:
+            return []
+        if seg.kind == "step" and not is_light(seg.technique_kind, seg.pressure):
+            return [f"deeper work at {seg.start_s:.0f} s before the stop rule is said"]
+    return []
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -174,4 +188,5 @@ TALK_CHECKS = (
     explains_each_stroke_once,
     arranges_the_towels_before_the_oil,
     says_what_the_receiver_leans_on,
+    says_the_stop_rule,
 )

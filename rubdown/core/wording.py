@@ -11,6 +11,10 @@ OPENING_OIL = (
     "Rest your hands on your partner and breathe slowly with them for a moment."
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
+# Said once, before the first touch: the signs of a nerve or vessel being pressed.
+STOP_RULE = (
+    "If your partner feels a sharp pain, tingling or numbness, stop at once, then ease off and ask."
+)
 DEFAULT_REST = "let your partner stay still and breathe for a minute"
 DEFAULT_GET_UP = "they get up slowly, sitting for a moment first"
 # For positions whose content does not say how to rest at the end.
@@ -21,9 +25,10 @@ CLOSING_REST = {
 
 
 def opening_oil(oil: str = "") -> str:
-    """The first words: warm the oil (naming the one a condition asks for), breathe together."""
+    """The first words: warm the oil (naming the one a condition asks for), breathe together,
+    the pressure scale and when to stop."""
     first = f"Use {oil} today. {OPENING_OIL}" if oil else OPENING_OIL
-    return f"{first} {pressure_scale()}"
+    return f"{first} {pressure_scale()} {STOP_RULE}"
 
 
 def more_oil(oil: str = "") -> str:

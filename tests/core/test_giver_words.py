@@ -1,0 +1,41 @@
+"""What a therapist found missing from the spoken guidance of the printed plans (issue 10)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.invariants import check_plan
+from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.planner import plan_session
+from rubdown.core.talk_checks import says_the_stop_rule
+
+CAT = load_catalogue()
+
+
+def plan(minutes=30, position="lying", **profile):
+    return plan_session(
+        CAT, PlanRequest(minutes=minutes, position=position, profile=Profile(**profile))
+    )
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position"), [(30, "lying"), (20, "seated-forearms"), (15, "seated")]
+)
+def test_the_giver_hears_when_to_stop_before_any_deeper_work(minutes, position):
+    p = plan(minutes, position)
+    opening = p.segments[0].say.lower()
+    assert "sharp pain" in opening and "tingling" in opening and "numbness" in opening
+    assert "stop at once" in opening
+    assert check_plan(p, CAT) == []
+
+
+def test_a_plan_that_never_says_the_stop_rule_breaks_its_invariant():
+    p = plan(30, "lying")
+    first = p.segments[0]
+    silent = replace(first, say=first.say.split(" If your partner")[0])
+    broken = replace(p, segments=(silent, *p.segments[1:]))
+    assert says_the_stop_rule(p, CAT) == []
+    assert says_the_stop_rule(broken, CAT) != []
