@@ -58,10 +58,19 @@ PRESSURE_FEEL: dict[int, str] = {
 }
 
 
+# The top of the partner range as the opening says it: in words no condition rules out (the
+# step-level "your weight behind it" would go against osteoporosis, said to every plan).
+TOP_FEEL = "firm but never painful"
+
+
 def pressure_scale() -> str:
-    """Both ends of the 1-10 scale and where a partner massage stops, said once at the start."""
+    """Both ends of the 1-10 scale and where a partner massage stops (with what that top
+    feels like, as it is named before any step uses it), said once at the start."""
     most = PARTNER_MAX_PRESSURE
-    return f"Pressure runs from 1, a resting hand, to 10; partners stay at {most} or under."
+    return (
+        f"Pressure runs from 1, a resting hand, to 10; partners stay at {most} or under, "
+        f"and a {most} is {TOP_FEEL}."
+    )
 
 
 def pressure_phrase(pressure: int, explain: bool) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import check_plan
-from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.models import PARTNER_MAX_PRESSURE, PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.talk_checks import says_the_stop_rule
 
@@ -39,3 +39,16 @@ def test_a_plan_that_never_says_the_stop_rule_breaks_its_invariant():
     broken = replace(p, segments=(silent, *p.segments[1:]))
     assert says_the_stop_rule(p, CAT) == []
     assert says_the_stop_rule(broken, CAT) != []
+
+
+@pytest.mark.parametrize("position", ["lying", "seated-forearms"])
+def test_the_opening_says_what_the_top_of_the_partner_range_feels_like(position):
+    # "Partners stay at 7 or under" named a 7 long before (or without) any step explaining it.
+    opening = plan(20, position).segments[0].say
+    assert f"a {PARTNER_MAX_PRESSURE} is firm but never painful" in opening
+
+
+def test_the_top_of_the_range_is_described_without_contradicting_osteoporosis():
+    p = plan(20, "lying", conditions=("osteoporosis",))
+    assert "firm but never painful" in p.segments[0].say
+    assert check_plan(p, CAT) == []
