@@ -16,6 +16,7 @@ from rubdown.core.models import (
     Profile,
     Routine,
     Technique,
+    is_light,
 )
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, make_spec
@@ -66,7 +67,9 @@ def from_routine(
     specs = _routine_framed(cat, specs, profile, limits, minutes)
     # Where an area has no light stroke to enter or leave it by (as written, or once a step is
     # skipped or replaced), one is added: the routine's own steps keep their order and counts.
-    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, specs[1:-1], specs[0])
+    inner = craft.enter_and_flush(
+        cat, specs[0].position, profile, limits, specs[1:-1], specs[0], is_light
+    )
     specs = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
     specs = caps.cap_time(craft.light_area_ends(specs), profile, limits, minutes, False)
     specs = caps.keep_tool_share(specs[0].position, specs)
@@ -262,7 +265,9 @@ def in_rounds(
     # round only: going through the routine again must not double its time there.
     later = [s for s in specs[1:-1] if s.region.id not in limits.max_seconds]
     inner = specs[1:-1] + later * (rounds - 1)
-    inner = craft.enter_and_flush(cat, specs[0].position, profile, limits, inner, specs[0])
+    inner = craft.enter_and_flush(
+        cat, specs[0].position, profile, limits, inner, specs[0], is_light
+    )
     joined = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
     joined = caps.cap_time(joined, profile, limits, 0, False)
     return caps.weigh_tool(joined[0].position, joined, minutes)

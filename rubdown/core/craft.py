@@ -8,15 +8,17 @@ stroke; keep variety and balance; finish with connecting glides and a still hold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rubdown.core.models import (
+    FLUSH_PRESSURE,
     LIGHT_KINDS,
     LIGHT_PRESSURE,
     Catalogue,
     Position,
     Profile,
     Technique,
+    is_flushing,
     is_light,
 )
 from rubdown.core.safety import Limits
@@ -151,7 +153,8 @@ def _light_step(
         spec = make_spec(cat, t, region, position, profile, limits)
         return respec(
             spec,
-            pressure=min(spec.pressure, LIGHT_PRESSURE),
+            # A flush is lighter than the work it follows; an entry may be as firm as 3.
+            pressure=min(spec.pressure, FLUSH_PRESSURE if role == "flush" else LIGHT_PRESSURE),
             role=role,
             weight=FRAME_WEIGHT,
             default_reps=max(spec.min_reps, min(spec.default_reps, 4)),
@@ -167,8 +170,10 @@ def enter_and_flush(
     limits: Limits,
     specs: list[StepSpec],
     before: StepSpec | None = None,
+    leaves: Callable[[str | None, int | None], bool] = is_flushing,
 ) -> list[StepSpec]:
-    """Each area opens with a glide or light stroke and closes with a flushing one.
+    """Each area opens with a glide or light stroke and closes with a flushing one (`leaves`:
+    a routine's own light stroke may close its area, as written).
 
     An area where no light stroke is possible keeps only its light steps: deep work needs warm
     muscle first.
@@ -184,7 +189,7 @@ def enter_and_flush(
                 block = [s for s in block if is_light(s.technique.kind, s.pressure)]
             else:
                 block.insert(0, entry)
-        if block and not is_light(block[-1].technique.kind, block[-1].pressure):
+        if block and not leaves(block[-1].technique.kind, block[-1].pressure):
             block = _flushed(cat, profile, limits, block)
         out.extend(block)
     return out
@@ -244,7 +249,11 @@ def _flushed(
     regions = sorted({s.region.id for s in block}, key=cat.region_order, reverse=True)
     where = last.position
     for region in regions:
-        options = _light_options(cat, where, limits, region, last.technique.id)
+        options = [
+            t
+            for t in _light_options(cat, where, limits, region, last.technique.id)
+            if t.pressure.min <= FLUSH_PRESSURE
+        ]
         if options:
             return [*block, _light_step(cat, options[0], region, where, profile, limits, "flush")]
     out = list(block)

@@ -37,11 +37,17 @@ PARTNER_MAX_PRESSURE = 7
 # Sessions open and close with one of these kinds at this pressure or less.
 LIGHT_KINDS: tuple[str, ...] = ("glide", "stroke")
 LIGHT_PRESSURE = 3
+FLUSH_PRESSURE = 2  # an area is left with a stroke lighter than its work
 
 
 def is_light(kind: str | None, pressure: int | None) -> bool:
     """Whether a movement is a light glide or stroke, fit to open or close a session."""
     return kind in LIGHT_KINDS and pressure is not None and pressure <= LIGHT_PRESSURE
+
+
+def is_flushing(kind: str | None, pressure: int | None) -> bool:
+    """Whether a movement can leave an area: a glide or stroke lighter than the work (1-2)."""
+    return kind in LIGHT_KINDS and pressure is not None and pressure <= FLUSH_PRESSURE
 
 
 VIEWS: tuple[str, ...] = ("back", "front")
@@ -162,6 +168,7 @@ class Technique:
     cue: str
     cautions: tuple[str, ...] = ()
     motions: tuple[Motion, ...] = ()  # attached by the catalogue: one per region
+    tires: tuple[str, ...] = ()  # parts of the giver's hands it works hard (e.g. fingers)
 
     def motion_on(self, region: str, view: str = "back") -> Motion | None:
         """How the hands move on a region, as the body map for `view` shows it."""
@@ -192,6 +199,10 @@ class Technique:
     def uses(self, tool: str) -> bool:
         """Whether the technique is done with this part of the giver (e.g. the forearm)."""
         return bool(tool) and tool in self.hand_part.lower()
+
+    def strains(self, part: str) -> bool:
+        """Whether it works this part of the giver's hands hard (tagged, or done with it)."""
+        return part in self.tires or self.uses(part)
 
 
 @dataclass(frozen=True)
@@ -299,7 +310,7 @@ class Catalogue:
         for t in self.techniques.values():
             for key in itertools.product(t.regions, t.positions):
                 position = self.positions.get(key[1])
-                if position is None or not any(t.uses(part) for part in position.spares):
+                if position is None or not any(t.strains(part) for part in position.spares):
                     lists.setdefault(key, {})[t.id] = t
         return {key: tuple(ts.values()) for key, ts in lists.items()}
 

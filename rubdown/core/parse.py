@@ -199,6 +199,7 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
         per_side, cue, cautions = f.flag("per_side"), f.text("cue"), f.texts("cautions")
         cues = _per_region(f, "cues", "cue", regions)
         names = _per_region(f, "names", "name", regions)
+        tires = f.texts("tires")
         f.done()
         if not (f.ok and tid and kind and rule and pressure and reps and seconds):
             continue
@@ -219,6 +220,7 @@ def read_techniques(data: Any, file: str, cat: Catalogue, problems: list[Problem
             cautions,
             cues=cues,
             names=names,
+            tires=tires,
         )
         _check_technique_reach(f, t, cat)
         yield "techniques", t, f.pos

@@ -20,7 +20,7 @@ from rubdown.core.choose import (
     region_techniques,
     usable_techniques,
 )
-from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.models import Catalogue, Plan, Segment, is_flushing, is_light
 from rubdown.core.safety import safety_limits
 
 EPS_S = 1.0
@@ -104,15 +104,22 @@ def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def flushes_before_moving_on(plan: Plan, cat: Catalogue) -> list[str]:
-    """Each area is left with a flushing glide or light stroke (the finish's glides count)."""
+    """Each area is left with a flushing glide or stroke, lighter than the work at 1-2 (the
+    finish's glides count): a forearm glide at 3 is the work, not its flush."""
     groups = step_groups(plan)
     runs = list(_inner_area_runs(plan, cat))
     return [
         f"the {area} ends with {run[-1][0].technique_kind} at {run[-1][0].pressure}"
         for i, (area, run) in enumerate(runs)
-        if not is_light(run[-1][0].technique_kind, run[-1][0].pressure)
+        if not _leaves(run[-1][0], plan.routine is not None)
         and not (i == len(runs) - 1 and _covered(cat, groups[-1], area))
     ]
+
+
+def _leaves(seg: Segment, routine: bool) -> bool:
+    """A stroke that can leave an area: one at 1-2, or in a routine its own light one."""
+    leaves = is_light if routine else is_flushing
+    return leaves(seg.technique_kind, seg.pressure)
 
 
 def no_long_runs_of_one_technique(plan: Plan, cat: Catalogue) -> list[str]:
@@ -266,7 +273,7 @@ def spares_what_the_position_rests(plan: Plan, cat: Catalogue) -> list[str]:
     out = []
     for s in plan.steps:
         spared = cat.positions[s.position or ""].spares
-        used = [p for p in spared if cat.techniques[s.technique or ""].uses(p)]
+        used = [p for p in spared if cat.techniques[s.technique or ""].strains(p)]
         if used:
             out.append(f"{s.technique} on the {s.region} uses the {used[0]} in {s.position}")
     return list(dict.fromkeys(out))
