@@ -163,7 +163,7 @@ def _shortened_routine(
         shorter = shorten(specs)
         if shorter is None:
             raise TooMuchWork(
-                f"this routine's steps need at least more than {window / 60:.0f} minutes; "
+                f"this routine's steps need more than {window / 60:.0f} minutes; "
                 "ask for more minutes"
             )
         # Leaving a step out can put a firm step next to a light one: ramp again.

@@ -169,6 +169,7 @@ def fits_at_most(request):
         for word in (
             "not enough",
             "need at least",
+            "need more than",
             "nothing is left",
             "is done",
             "no position",
@@ -326,3 +327,10 @@ def test_the_pressure_check_shifts_the_plans_pressures(answer, delta):
                 assert f"pressure {seg.pressure} of 10" in seg.say
     assert all(s.pressure <= 2 for s in new.steps if s.role in ("opening", "finish"))
     assert check_plan(plan, CAT) == []
+
+
+def test_a_routine_too_long_to_shorten_says_plainly_how_many_minutes_it_needs(cat):
+    request = PlanRequest(minutes=5, routine="feet-before-bed", profile=Profile())
+    with pytest.raises(PlanError) as refused:
+        plan_session(cat, request)
+    assert "need more than 5 minutes; ask for more minutes" in refused.value.message
