@@ -148,6 +148,9 @@ def from_catalogue(
     dropped: list[str] = []
     for _ in range(GROW_ROUNDS):
         framed = _framed_choice(cat, position, profile, limits, chosen, int(window // 60))
+        crowded = _crowded_area(framed, profile, window)
+        if crowded and _ease(chosen, crowded, dropped):
+            continue
         if _least_seconds(framed, window) + slack > window:
             fuller = [r for r in chosen if len(chosen[r]) > 1]
             least = choose.least_wanted(chosen, profile)
@@ -179,6 +182,44 @@ def from_catalogue(
     return framed
 
 
+def _least_step_seconds(s: StepSpec) -> float:
+    side = s.first_side() if s.sides == 2 else "both"
+    return max(s.min_reps, s.least_first_reps(side)) * s.technique.seconds_per_rep * s.sides
+
+
+def _crowded_area(specs: Sequence[StepSpec], profile: Profile, window: float) -> list[str]:
+    """The regions of an area that is not a focus whose steps, with room for their words,
+    already pass its share of a session of 20 minutes or more (the main area aside)."""
+    if window < craft.SHARE_MIN_MINUTES * 60:
+        return []
+    inner = [s for s in specs if s.role not in craft.FRAMES]
+    main = frames.main_of([s.region.area_name for s in inner])
+    by_area: dict[str, list[StepSpec]] = {}
+    for s in inner:
+        by_area.setdefault(s.region.area_name, []).append(s)
+    for area, steps in by_area.items():
+        regions = list(dict.fromkeys(s.region.id for s in steps))
+        if area == main or any(r in profile.focus for r in regions):
+            continue
+        if sum(_least_step_seconds(s) for s in steps) > caps.area_share(area) * window:
+            return regions
+    return []
+
+
+def _ease(chosen: dict[str, list[Technique]], crowded: list[str], dropped: list[str]) -> bool:
+    """One technique fewer in the crowded area, or its last region left out; False if none."""
+    here = [r for r in crowded if r in chosen]
+    fuller = [r for r in here if len(chosen[r]) > 1]
+    if fuller:
+        chosen[fuller[-1]].pop()
+        return True
+    if len(here) <= 1:
+        return False
+    dropped.append(here[-1])
+    del chosen[here[-1]]
+    return True
+
+
 def _most_seconds(specs: Sequence[StepSpec], window: float) -> float:
     moves = sum(1 for a, b in itertools.pairwise(specs) if a.region.id != b.region.id)
     steps = sum(s.max_reps * s.technique.seconds_per_rep * s.sides for s in specs)
@@ -187,12 +228,7 @@ def _most_seconds(specs: Sequence[StepSpec], window: float) -> float:
 
 def _least_seconds(specs: Sequence[StepSpec], window: float) -> float:
     """The shortest these steps can be, with their pauses and what is said before them."""
-    steps = sum(
-        max(s.min_reps, s.least_first_reps(s.first_side() if s.sides == 2 else "both"))
-        * s.technique.seconds_per_rep
-        * s.sides
-        for s in specs
-    )
+    steps = sum(_least_step_seconds(s) for s in specs)
     cautions = sum(
         speech_seconds(" ".join((*s.region.cautions, *s.technique.cautions))) for s in specs
     )

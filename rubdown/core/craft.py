@@ -38,6 +38,7 @@ REGION_SHARE_MIN_MINUTES = 10
 TOOL_SHARE = 0.5
 TOOL_WEIGHT = 25.0
 DEEP_KINDS = ("knead", "press", "squeeze")
+WARM_STROKE_PRESSURE = 2  # a stroke warms a region only this light (a glide up to 3)
 FRAME_WEIGHT = 0.5
 FRAMES = ("opening", "finish")
 # The finish connects the whole worked area: on the body's back, the back itself.
@@ -51,6 +52,21 @@ AREA_CAP_MARGIN = 0.9
 def is_deep(kind: str | None, pressure: int | None) -> bool:
     """Kneading, pressing or squeezing above a light touch: work for warm muscle only."""
     return kind in DEEP_KINDS and (pressure or 0) > LIGHT_PRESSURE
+
+
+def warms(kind: str | None, pressure: int | None) -> bool:
+    """A glide, or a stroke no firmer than a touch: what a region is entered with, so what
+    warms it for any other work (a thumb stroke at 3 is already focused work)."""
+    limit = LIGHT_PRESSURE if kind == "glide" else WARM_STROKE_PRESSURE
+    return is_light(kind, pressure) and (pressure or 0) <= limit
+
+
+def needs_warmth(kind: str | None, pressure: int | None) -> bool:
+    """Work a region must be warmed for: kneading, pressing or squeezing at any pressure, and
+    anything else firmer than a touch (soft circles at 1-2 are a touch)."""
+    if kind in DEEP_KINDS:
+        return True
+    return not warms(kind, pressure) and (pressure or 0) > WARM_STROKE_PRESSURE
 
 
 def is_frame_glide(t: Technique) -> bool:
@@ -128,7 +144,7 @@ def _find_light(
         t
         for t in cat.placed(region, position.id)
         if t.kind in LIGHT_KINDS
-        and t.pressure.min <= LIGHT_PRESSURE
+        and warms(t.kind, t.pressure.min)
         and usable(cat, t, region, position, limits)
     ]
     # Glides first; a different technique from the neighbours, so nothing runs on too long
@@ -153,14 +169,18 @@ def _light_step(
         spec = make_spec(cat, t, region, position, profile, limits)
         return respec(
             spec,
-            # A flush is lighter than the work it follows; an entry may be as firm as 3.
-            pressure=min(spec.pressure, FLUSH_PRESSURE if role == "flush" else LIGHT_PRESSURE),
+            # A flush is lighter than the work it follows; an entry warms (a stroke at 1-2).
+            pressure=min(spec.pressure, FLUSH_PRESSURE if role == "flush" else _warm_limit(t)),
             role=role,
             weight=FRAME_WEIGHT,
             default_reps=max(spec.min_reps, min(spec.default_reps, 4)),
         )
 
     return limits.remember(("light step", t.id, region, position.id, role), make)
+
+
+def _warm_limit(t: Technique) -> int:
+    return LIGHT_PRESSURE if t.kind == "glide" else WARM_STROKE_PRESSURE
 
 
 def enter_and_flush(
@@ -202,8 +222,8 @@ def warm_regions(
     block: list[StepSpec],
     before: StepSpec | None,
 ) -> list[StepSpec]:
-    """A light entry on each region before its first step, where deep work on it would
-    otherwise come before any light stroke there; without one, that work stays light."""
+    """A light entry on each region before its first step, where other work on it would
+    otherwise come before any warming stroke there; without one, that work stays light."""
     out = list(block)
     for region in _cold_regions(block):
         steps = [s for s in out if s.region.id == region]
@@ -219,14 +239,14 @@ def warm_regions(
 
 
 def _cold_regions(block: Sequence[StepSpec]) -> list[str]:
-    """The regions whose deep work would come before any light stroke on them, in order."""
+    """The regions whose work needing warmth comes before any warming stroke on them."""
     warm: set[str] = set()
     cold: list[str] = []
     for spec in block:
-        region = spec.region.id
-        if is_light(spec.technique.kind, spec.pressure):
+        region, kind = spec.region.id, spec.technique.kind
+        if warms(kind, spec.pressure):
             warm.add(region)
-        elif region not in warm and is_deep(spec.technique.kind, spec.pressure):
+        elif region not in warm and needs_warmth(kind, spec.pressure):
             warm.add(region)  # counted once
             cold.append(region)
     return cold

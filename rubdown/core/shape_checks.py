@@ -87,8 +87,9 @@ def enters_each_area_lightly(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
-    """Kneading, pressing or squeezing above a light touch only on a region a light stroke has
-    warmed in this area (the opening's glides warm the regions they cover for the first)."""
+    """Kneading, pressing or squeezing at any pressure, and other work firmer than a touch,
+    only on a region a warming stroke (a glide, or a stroke at 1-2) has entered in this area
+    (the opening's glides warm the regions they cover for the first)."""
     out = []
     groups = step_groups(plan)
     for i, (_, run) in enumerate(_inner_area_runs(plan, cat)):
@@ -96,11 +97,23 @@ def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
         warm = set(opening.regions) if opening else set()
         for group in run:
             seg = group[0]
-            if craft.is_deep(seg.technique_kind, seg.pressure) and seg.region not in warm:
+            if seg.region not in warm and _needs_warming(plan, cat, seg):
                 out.append(f"{seg.technique} at {seg.pressure} on cold {seg.region}")
-            if is_light(seg.technique_kind, seg.pressure):
+            if craft.warms(seg.technique_kind, seg.pressure):
                 warm.add(seg.region or "")
     return out
+
+
+def _needs_warming(plan: Plan, cat: Catalogue, seg: Segment) -> bool:
+    """Whether a step wants a warming stroke on its region first: deep work always, other
+    work for warm muscle unless no warming stroke can reach the region there (it stays light)."""
+    if not craft.needs_warmth(seg.technique_kind, seg.pressure):
+        return False
+    if craft.is_deep(seg.technique_kind, seg.pressure):
+        return True
+    limits = safety_limits(cat, plan.request.profile)
+    position = cat.positions[seg.position or plan.position]
+    return craft.has_light_stroke(cat, position, limits, seg.region or "")
 
 
 def flushes_before_moving_on(plan: Plan, cat: Catalogue) -> list[str]:

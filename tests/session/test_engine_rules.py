@@ -123,7 +123,14 @@ def test_people_are_checked_before_a_session_starts(
 @pytest.fixture(scope="module")
 def with_check_in(cat):
     plan = plan_session(cat, PlanRequest(minutes=20, position="lying", vary=1))
-    index = next(i for i, s in enumerate(plan.segments) if s.kind == "check-in")
+    segs = plan.segments
+    # A check-in before a step with room to go firmer (a spine glide is already at its most).
+    index = next(
+        i
+        for i, s in enumerate(segs)
+        if s.kind == "check-in"
+        and (step := next(t for t in segs[i:] if t.kind == "step")).pressure < step.max_pressure
+    )
     return plan, index
 
 
