@@ -52,3 +52,16 @@ def test_the_top_of_the_range_is_described_without_contradicting_osteoporosis():
     p = plan(20, "lying", conditions=("osteoporosis",))
     assert "firm but never painful" in p.segments[0].say
     assert check_plan(p, CAT) == []
+
+
+def test_face_down_the_giver_is_told_how_to_place_the_head_and_prop_the_lower_legs():
+    # Face down with "one pillow under the head" says nothing of turning it or of breathing room.
+    opening = plan(30, "lying").segments[0].say
+    assert "head to one side" in opening and "rolled towel" in opening
+    assert "other way halfway" in opening and "under the lower legs" in opening
+    assert opening.index("head to one side") < opening.index("oil")
+
+
+def test_face_down_set_up_on_the_sheet_props_the_ankles():
+    setup = CAT.positions["lying"].setup
+    assert "turned to one side" in setup and "under the ankles" in setup
