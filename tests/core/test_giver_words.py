@@ -65,3 +65,9 @@ def test_face_down_the_giver_is_told_how_to_place_the_head_and_prop_the_lower_le
 def test_face_down_set_up_on_the_sheet_props_the_ankles():
     setup = CAT.positions["lying"].setup
     assert "turned to one side" in setup and "under the ankles" in setup
+
+
+def test_the_hips_drape_folds_the_towel_only_to_just_below_the_waistband():
+    # "A hand's width lower" left how far, and how modestly, to the giver's guess.
+    drape = next(d for d in CAT.positions["lying"].drapes if d.area == "hips and buttocks")
+    assert "only to just below the waistband" in drape.say and "hand's width" not in drape.say
