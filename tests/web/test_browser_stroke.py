@@ -96,6 +96,9 @@ def test_the_hands_keep_the_pace_of_the_ticks_for_a_minute(server, browser) -> N
     readings, steps = [], set()
     deadline = time.monotonic() + 60 / SPEED + 1
     while time.monotonic() < deadline:
+        # A check-in in the minute waits for its answer, as the receiver would give it.
+        if page.is_visible("#answers [data-answer=good]"):
+            page.click("#answers [data-answer=good]")
         reading = page.evaluate(READ)
         seg = plan.segments[reading["index"]]
         if seg.kind == "step" and reading["running"]:
