@@ -6,6 +6,7 @@ from rubdown.core import guidance
 from rubdown.core.models import Catalogue, Plan
 from rubdown.core.pauses import ANSWER_S
 from rubdown.core.safety import regions_named, safety_limits
+from rubdown.core.towels import worked_areas
 from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
 
 EPS_S = 0.05
@@ -70,11 +71,14 @@ def says_cautions_where_they_matter(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def repeats_warnings_at_their_areas(plan: Plan, cat: Catalogue) -> list[str]:
-    """Session warnings come before the first touch; area warnings as the hands reach them."""
+    """Session warnings come before the first touch; area warnings before the hands reach
+    their areas (the opening and finishing glides too, over all they cover), and again each
+    time the hands come back to them."""
     limits = safety_limits(cat, plan.request.profile)
     warnings = guidance.area_warnings(cat, plan.request.profile.conditions, limits.speakable)
     steps = plan.steps
     ends = {steps[0].step_index, steps[-1].step_index} if steps else set()
+    position = cat.positions.get(steps[0].position or "") if steps else None
     out: list[str] = []
     first = next((i for i, s in enumerate(plan.segments) if s.kind == "step"), 0)
     opening = {c for s in plan.segments[:first] for c in s.cautions}
@@ -89,13 +93,15 @@ def repeats_warnings_at_their_areas(plan: Plan, cat: Catalogue) -> list[str]:
             if seg.kind != "step":
                 lead.update(seg.cautions)
                 continue
-            if seg.step_index in ends:
-                lead = set()
-                continue
             here = seg.region in w.regions
+            framing = seg.step_index in ends
+            if framing and position is not None:
+                where = cat.positions.get(seg.position or "", position)
+                here = here or bool(w.areas.intersection(worked_areas(cat, seg, where, limits)))
             if here and not inside and w.text not in lead:
-                out.append(f"not repeated at {seg.region} ({seg.start_s:.0f} s): {w.text}")
-            inside, lead = here, set()
+                out.append(f"not said before {seg.region} ({seg.start_s:.0f} s): {w.text}")
+            inside = here or (inside and framing)
+            lead = set()
     return out
 
 

@@ -49,6 +49,15 @@ class AreaWarning:
 
     text: str
     regions: frozenset[str]
+    areas: frozenset[str] = frozenset()  # the areas those regions belong to
+
+    def touched_by(self, spec: StepSpec) -> bool:
+        """Whether a step's hands reach what this is about: its region, or for the opening and
+        finish glides, any area they pass over."""
+        if spec.region.id in self.regions:
+            return True
+        framing = spec.role in ("opening", "finish")
+        return framing and bool(self.areas.intersection((spec.region.area_name, *spec.covers)))
 
 
 def area_warnings(
@@ -67,7 +76,8 @@ def area_warnings(
             continue
         for text, regions in cond.warning_areas():
             if speakable(text):
-                out.append(AreaWarning(text, frozenset(regions)))
+                areas = frozenset(cat.regions[r].area_name for r in regions if r in cat.regions)
+                out.append(AreaWarning(text, frozenset(regions), areas))
     return out
 
 
@@ -95,16 +105,18 @@ def _new(texts: Sequence[str], said: _Said) -> list[str]:
     return fresh
 
 
-def _warnings(region: str, warnings: Sequence[AreaWarning], said: _Said) -> list[str]:
-    """Area warnings said again each time the hands come back to their regions."""
+def _warnings(spec: StepSpec, warnings: Sequence[AreaWarning], said: _Said) -> list[str]:
+    """Area warnings said before the hands first reach their regions (the opening's glides
+    too), and again each time they come back to them."""
     out = []
     for w in warnings:
         if not w.regions:
             continue
-        if region in w.regions and w.text not in said.in_warned:
-            said.in_warned.add(w.text)
-            out.append(w.text)
-        elif region not in w.regions:
+        if w.touched_by(spec):
+            if w.text not in said.in_warned:
+                said.in_warned.add(w.text)
+                out.append(w.text)
+        elif spec.role not in ("opening", "finish"):
             said.in_warned.discard(w.text)
     return out
 
@@ -143,7 +155,7 @@ def guide_steps(
         # said when the hands first come to a region for its own steps.
         framing = spec.role in ("opening", "finish")
         cautions = [] if framing else _cautions(spec, speakable, said)
-        alerts = [] if framing else _warnings(spec.region.id, warnings, said)
+        alerts = _warnings(spec, warnings, said)
         explain = spec.pressure not in said.pressures
         said.pressures.add(spec.pressure)
         out.append(

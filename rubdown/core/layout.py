@@ -25,7 +25,9 @@ from rubdown.core.pauses import (
     POSITION_S,
     calibration_words,
     checkin_slot,
+    closing_words,
     fixed_pauses,
+    halfway_marks,
     hold_words,
     move_words,
     opening_words,
@@ -132,9 +134,14 @@ class _Layout:
         c.since_checkin = 0.0 if kind == "check-in" else c.since_checkin + duration
 
     def check_in(
-        self, next_spec: StepSpec | None = None, changed: bool = True, then: str = ""
+        self,
+        next_spec: StepSpec | None = None,
+        changed: bool = True,
+        then: str = "",
+        also: str = "",
     ) -> None:
-        """A check-in; before a step, it also says what the step's lead or move would have."""
+        """A check-in; before a step, it also says what the step's lead or move would have
+        (and `also`, the halfway words, last)."""
         region = next_spec.region if next_spec else None
         if then:
             say = f"{wording.check_in()} {then}"
@@ -142,6 +149,7 @@ class _Layout:
             before = next_spec.before if next_spec else ""
             finish = next_spec is not None and next_spec.role == "finish"
             say = wording.check_in(region if changed else None, before, finish)
+        say = f"{say} {also}" if also else say
         cautions = next_spec.cautions if next_spec else ()
         fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
         if then and next_spec is not None:
@@ -152,26 +160,35 @@ class _Layout:
         return self.c.since_checkin + pause_s + whole > CHECKIN_EVERY_S
 
     def before_step(
-        self, spec: StepSpec, whole: float, turn: bool = False, running: bool = False
+        self,
+        spec: StepSpec,
+        whole: float,
+        turn: bool = False,
+        running: bool = False,
+        also: str = "",
     ) -> None:
         """What is said before a step: one pause, a check-in when the step would not fit
         before the next one is due (it then says what the pause would have). A step already
-        running when a live change re-fits the rest is not held up for one."""
+        running when a live change re-fits the rest is not held up for one. `also`: the
+        position's halfway words, said last in that pause."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
         oil_s = (
             slot_for(wording.more_oil(self.oil), OIL_S) if self.c.since_oil >= OIL_EVERY_S else 0
         )
         if turn or moved:
-            say = turn_words(spec) if turn else move_words(spec)
+            say = " ".join(w for w in (turn_words(spec) if turn else move_words(spec), also) if w)
             if self._due(slot_for(say, POSITION_S) + oil_s, whole):
                 self.check_in(spec, then=say)
             else:
                 self.move(spec, say, spec.cautions)
-        elif changed or spec.before:
-            lead, lead_s = spec.lead(changed)
+        elif changed or spec.before or also:
+            lead, lead_s = spec.lead(changed) if changed or spec.before else ("", 0.0)
+            if also:
+                lead = f"{lead} {also}".strip()
+                lead_s = slot_for(lead, ANNOUNCE_S)
             if self._due(lead_s + oil_s, whole):
-                self.check_in(spec, changed)
+                self.check_in(spec if changed or spec.before else None, changed, also=also)
             else:
                 self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
         elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
@@ -201,10 +218,11 @@ class _Layout:
         lead: bool = True,
         turn: bool = False,
         running: bool = False,
+        also: str = "",
     ) -> None:
         seconds = spec.technique.seconds_per_rep
-        if lead or turn:
-            self.before_step(spec, seconds * reps * len(sides), turn, running)
+        if lead or turn or also:
+            self.before_step(spec, seconds * reps * len(sides), turn, running, also)
         for side in sides:
             self._chunks(spec, reps, side, index, seconds)
         self.c.region, self.c.position = spec.region.id, spec.position.id
@@ -245,11 +263,15 @@ def lay_out(
         say, cautions = opening_words(specs, warnings, oil)
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil = 0.0
-    for n, (k, sides, turn) in enumerate(step_order(specs)):
+    order = step_order(specs)
+    # Only a session laid out from its start knows where its halfway is.
+    halves = halfway_marks(specs, reps, order) if opening else set()
+    for n, (k, sides, turn) in enumerate(order):
         spec = specs[k]
         lead = not (opening and n == 0)
         running = not opening and n == 0  # a live re-fit starts with the step under way
-        layout.step(spec, reps[k], cursor.step_index + k, sides, lead, turn, running)
+        also = spec.position.halfway if n in halves else ""
+        layout.step(spec, reps[k], cursor.step_index + k, sides, lead, turn, running, also)
         if calibrate and n == 0:
             say = calibration_words(specs, spec)
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)
@@ -257,7 +279,7 @@ def lay_out(
     if last is not None:
         say = hold_words(last)
         layout.add(slot_for(say, HOLD_S), "hold", say, region=last.region.id)
-    say = wording.closing(last.position if last else None)
+    say = closing_words(specs)
     layout.add(slot_for(say, CLOSING_S), "closing", say)
     return layout.rows
 

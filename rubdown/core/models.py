@@ -72,6 +72,7 @@ class Region:
     area: str = ""  # the larger area it belongs to ("back"); empty: the region is its own area
     words: tuple[str, ...] = ()  # how cues name it; when given they replace the name
     cautions: tuple[str, ...] = ()
+    before_rising: str = ""  # said in the closing when it was worked (oil off the soles)
 
     @property
     def area_name(self) -> str:
@@ -133,6 +134,7 @@ class Position:
     support: str = ""  # what the receiver leans on, said before the first touch there
     spares: tuple[str, ...] = ()  # parts of the giver's hands it rests: no technique uses them
     flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
+    halfway: str = ""  # said about halfway through its steps (face down: turn the head over)
 
     def flow_rank(self, region: Region) -> tuple[int, int]:
         """Where a region comes in this position's flow: its area's place, then head to toe."""

@@ -58,6 +58,7 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.text("area", False),
             tuple(w.lower() for w in f.texts("words")),
             f.texts("cautions"),
+            f.text("before_rising", False),
         )
         f.done()
         if f.ok and region.id:
@@ -100,12 +101,14 @@ def read_positions(data: Any, file: str, cat: Catalogue, problems: list[Problem]
         tool, rest = f.text("tool", False), f.text("rest", False)
         get_up, support = _get_up(f), f.text("support", False)
         flow = f.refs("flow", {r.area_name for r in cat.regions.values()}, "area")
+        halfway = f.text("halfway", False)
         f.done()
         if f.ok and pid:
             needed = tuple(n for n in needs if n)
             position = Position(
                 pid, name, setup, reaches, needed, view, turn, drapes=drapes, tool=tool,
                 rest=rest, get_up=get_up, flow=flow, support=support, spares=spares,
+                halfway=halfway,
             )  # fmt: skip
             yield "positions", position, f.pos
 

@@ -6,6 +6,7 @@ its first choice of repetitions already leaves them room.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from rubdown.core import wording
@@ -59,6 +60,35 @@ def step_order(specs: Sequence[StepSpec]) -> Order:
     return out
 
 
+# Below this much work in one position the head can stay turned one way (a 15-minute
+# session face down has about ten minutes of it).
+HALFWAY_MIN_S = 12 * 60.0
+
+
+def _position_parts(specs: Sequence[StepSpec], order: Order) -> list[range]:
+    """The runs of the order done in one position."""
+    starts = [n for n in range(len(order)) if n == 0 or specs[order[n][0]].position.id
+              != specs[order[n - 1][0]].position.id]  # fmt: skip
+    return [range(a, b) for a, b in itertools.pairwise([*starts, len(order)])]
+
+
+def halfway_marks(specs: Sequence[StepSpec], reps: Sequence[int], order: Order) -> set[int]:
+    """The places in the order before which a position's halfway words are said: of the moves
+    to a new region (a pause is said there anyway), the one nearest half the position's step
+    time, when it is long (face down, where the head turns the other way)."""
+    marks: set[int] = set()
+    for part in _position_parts(specs, order):
+        if not specs[order[part[0]][0]].position.halfway:
+            continue
+        times = (specs[k].technique.seconds_per_rep * reps[k] * len(s) for k, s, _ in order)
+        done = list(itertools.accumulate(list(times)[part.start : part.stop]))
+        region = [specs[order[n][0]].region.id for n in part]
+        moves = [i for i in range(len(part) - 1) if region[i] != region[i + 1]]
+        if moves and done[-1] >= HALFWAY_MIN_S:
+            marks.add(part[0] + 1 + min(moves, key=lambda i: abs(done[i] - done[-1] / 2)))
+    return marks
+
+
 def opening_words(
     specs: Sequence[StepSpec], warnings: Sequence[str], oil: str
 ) -> tuple[str, tuple[str, ...]]:
@@ -86,6 +116,12 @@ def hold_words(last: StepSpec) -> str:
     """The still hold: on the back when the finish covers it, the first area otherwise."""
     areas = last.areas or (last.region.area_name,)
     return wording.hold([a for a in areas if a == HOLD_AREA] or areas)
+
+
+def closing_words(specs: Sequence[StepSpec]) -> str:
+    """The closing, with what the worked regions need before the receiver stands."""
+    first = dict.fromkeys(s.region.before_rising for s in specs if s.region.before_rising)
+    return wording.closing(specs[-1].position if specs else None, tuple(first))
 
 
 def calibration_words(specs: Sequence[StepSpec], first: StepSpec) -> str:
@@ -122,7 +158,7 @@ def fixed_pauses(
         region, position = spec.region.id, spec.position.id
     if specs:
         total += slot_for(hold_words(specs[-1]), HOLD_S)
-    return total + slot_for(wording.closing(specs[-1].position if specs else None), CLOSING_S)
+    return total + slot_for(closing_words(specs), CLOSING_S)
 
 
 def checkin_slot(say: str, least: float) -> float:

@@ -6,6 +6,7 @@ import itertools
 import re
 
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.pauses import HALFWAY_MIN_S
 from rubdown.core.safety import safety_limits
 from rubdown.core.towels import Towels, worked_areas
 from rubdown.core.wording import STOP_RULE
@@ -179,6 +180,40 @@ def says_the_stop_rule(plan: Plan, cat: Catalogue) -> list[str]:
     return []
 
 
+def says_what_to_do_before_rising(plan: Plan, cat: Catalogue) -> list[str]:
+    """The closing says what a worked region needs before the receiver stands (oily soles
+    wiped, so they cannot slip)."""
+    closing = plan.segments[-1].say if plan.segments else ""
+    needs = {cat.regions[s.region].before_rising for s in plan.steps if s.region in cat.regions}
+    return [f"the closing does not say: {n}" for n in sorted(needs) if n and n not in closing]
+
+
+def says_the_halfway_change(plan: Plan, cat: Catalogue) -> list[str]:
+    """A position with halfway words (face down: turn the head the other way) hears them once
+    when its work is long, as the hands move between regions, near half its step time."""
+    if not plan.segments or plan.segments[0].kind != "oil":
+        return []  # a re-fit from midway does not know where the halfway was
+    out = []
+    for position in {s.position for s in plan.steps}:
+        words = cat.positions[position or ""].halfway
+        if not words:
+            continue
+        said = [g for g in plan.segments if words in g.say]
+        steps = [s for s in plan.steps if s.position == position]
+        runs = [[*g] for _, g in itertools.groupby(steps, key=lambda s: s.region)]
+        if len(runs) < 2 or sum(s.duration_s for s in steps) < HALFWAY_MIN_S:
+            continue  # short, or one region: the head stays as it is
+        if len(said) != 1 or said[0].kind == "step":
+            out.append(f"{position}: its halfway words are said {len(said)} times")
+            continue
+        before = sum(s.duration_s for s in steps if s.start_s < said[0].start_s)
+        after = sum(s.duration_s for s in steps) - before
+        longest = max(sum(s.duration_s for s in run) for run in runs)
+        if abs(before - after) > longest + 1.0:
+            out.append(f"{position}: halfway said after {before:.0f} s of {before + after:.0f} s")
+    return out
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -189,4 +224,6 @@ TALK_CHECKS = (
     arranges_the_towels_before_the_oil,
     says_what_the_receiver_leans_on,
     says_the_stop_rule,
+    says_what_to_do_before_rising,
+    says_the_halfway_change,
 )

@@ -11,9 +11,12 @@ OPENING_OIL = (
     "Rest your hands on your partner and breathe slowly with them for a moment."
 )
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
-# Said once, before the first touch: the signs of a nerve or vessel being pressed.
+# Said once, before the first touch: the signs of a nerve or vessel being pressed. Easing off
+# still presses; the hands come away, and that spot is left for the rest of the session. As
+# many words as the rule it replaced, so the opening keeps its length.
 STOP_RULE = (
-    "If your partner feels a sharp pain, tingling or numbness, stop at once, then ease off and ask."
+    "Any sharp pain, tingling or numbness: stop, lift your hands off, ask; "
+    "don't go back to that spot."
 )
 DEFAULT_REST = "let your partner stay still and breathe for a minute"
 DEFAULT_GET_UP = "they get up slowly, sitting for a moment first"
@@ -81,15 +84,17 @@ def pressure_phrase(pressure: int, explain: bool) -> str:
     )
 
 
-def closing(position: Position | None) -> str:
-    """The last words of a session: rest, get up slowly, drink water."""
+def closing(position: Position | None, before_rising: Sequence[str] = ()) -> str:
+    """The last words of a session: rest, what to do before they stand (wipe oily soles),
+    get up slowly, drink water."""
     rest, get_up = DEFAULT_REST, DEFAULT_GET_UP
     if position is not None:
         rest = position.rest or CLOSING_REST.get(position.id, DEFAULT_REST)
         get_up = position.get_up or DEFAULT_GET_UP
+    first = "".join(f"{s} " for s in before_rising)
     return (
         f"That is the end. Lift your hands away slowly, then {rest}; let them rest as long "
-        f"as they like. When they are ready, {get_up}, and you both drink a glass of water."
+        f"as they like. {first}When they are ready, {get_up}, and you both drink a glass of water."
     )
 
 
