@@ -173,9 +173,9 @@ class _Layout:
         position's halfway words, said last in that pause."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
-        oil_s = (
-            slot_for(wording.more_oil(self.oil), OIL_S) if self.c.since_oil >= OIL_EVERY_S else 0
-        )
+        # No oil before a region worked through the towel: it waits for the next bare one.
+        due_oil = self.c.since_oil >= OIL_EVERY_S and not spec.region.through_towel
+        oil_s = slot_for(wording.more_oil(self.oil), OIL_S) if due_oil else 0
         if turn or moved:
             say = " ".join(w for w in (turn_words(spec) if turn else move_words(spec), also) if w)
             if self._due(slot_for(say, POSITION_S) + oil_s, whole):

@@ -73,6 +73,7 @@ class Region:
     words: tuple[str, ...] = ()  # how cues name it; when given they replace the name
     cautions: tuple[str, ...] = ()
     before_rising: str = ""  # said in the closing when it was worked (oil off the soles)
+    through_towel: bool = False  # stays covered: worked through the towel, without oil
 
     @property
     def area_name(self) -> str:

@@ -59,6 +59,7 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             tuple(w.lower() for w in f.texts("words")),
             f.texts("cautions"),
             f.text("before_rising", False),
+            f.flag("through_towel"),
         )
         f.done()
         if f.ok and region.id:

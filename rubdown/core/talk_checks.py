@@ -8,7 +8,7 @@ import re
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
 from rubdown.core.pauses import HALFWAY_MIN_S
 from rubdown.core.safety import safety_limits
-from rubdown.core.towels import Towels, worked_areas
+from rubdown.core.towels import FRAMES, Towels, worked_areas
 from rubdown.core.wording import STOP_RULE
 
 # Spoken instructions between two steps; at most one of them comes at a time.
@@ -214,6 +214,25 @@ def says_the_halfway_change(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def works_through_the_towel_where_it_stays(plan: Plan, cat: Catalogue) -> list[str]:
+    """A region the towel stays over (the buttocks) is worked through it: its first step says
+    so, and no oil is called for just before any of its steps."""
+    out, pauses, told = [], list[str](), set[str]()
+    for seg in plan.segments:
+        if seg.kind != "step":
+            pauses.append(seg.kind)
+            continue
+        region = cat.regions.get(seg.region or "")
+        if region is not None and region.through_towel and seg.role not in FRAMES:
+            if "oil" in pauses:
+                out.append(f"oil called for before the {region.id} at {seg.start_s:.0f} s")
+            if region.id not in told and "towel" not in seg.say.lower():
+                out.append(f"the {region.id} at {seg.start_s:.0f} s: no word of the towel")
+            told.add(region.id)
+        pauses = []
+    return out
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -226,4 +245,5 @@ TALK_CHECKS = (
     says_the_stop_rule,
     says_what_to_do_before_rising,
     says_the_halfway_change,
+    works_through_the_towel_where_it_stays,
 )

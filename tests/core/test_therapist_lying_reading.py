@@ -147,3 +147,39 @@ def test_the_warning_invariant_catches_an_opening_on_the_legs_before_the_warning
     broken = replace(p, segments=(silent, *p.segments[1:]))
     violations = check_plan(broken, CAT, ("repeats_warnings_at_their_areas",))
     assert violations and all(VEINS in v for v in violations)
+
+
+def pauses_before(p, regions):
+    out, pauses = [], []
+    for s in p.segments:
+        if s.kind != "step":
+            pauses.append(s.kind)
+            continue
+        if s.region in regions:
+            out += pauses
+        pauses = []
+    return out
+
+
+@pytest.mark.parametrize("routine", [None, "full-body-hour", "lying-full-back"])
+def test_the_buttocks_are_worked_through_the_towel_without_oil(routine):
+    # The towel is folded only to below the waistband, yet the buttocks were oiled and kneaded.
+    request = PlanRequest(
+        minutes=30 if routine is None else None, position="lying", routine=routine
+    )
+    p = plan_session(CAT, request)
+    buttocks = [s for s in p.steps if s.region == "glutes"]
+    assert buttocks and "Through the towel" in buttocks[0].say
+    assert "oil" not in pauses_before(p, {"glutes"})
+    assert check_plan(p, CAT) == []
+
+
+def test_the_towel_invariant_catches_buttocks_worked_as_if_bare():
+    p = plan(30)
+    first = next(s for s in p.steps if s.region == "glutes")
+    bare = replace(first, say=first.say.replace("Through the towel, l", "L"))
+    segs = tuple(bare if s is first else s for s in p.segments)
+    violations = check_plan(
+        replace(p, segments=segs), CAT, ("works_through_the_towel_where_it_stays",)
+    )
+    assert len(violations) == 1 and "no word of the towel" in violations[0]
