@@ -175,8 +175,8 @@ def noise(n: int, rng: np.random.Generator) -> np.ndarray:
 class SetBuilder:
     """Makes utterances and streams in a work folder (cached per text, voice and seed)."""
 
-    def __init__(self, work: Path, seed: int) -> None:
-        self.work, self.seed = work, seed
+    def __init__(self, work: Path, seed: int, snr_db: float = SNR_DB) -> None:
+        self.work, self.seed, self.snr_db = work, seed, snr_db
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
         self.count = 0
@@ -203,7 +203,7 @@ class SetBuilder:
         played = self._beds(beds or [], spans, len(signal), LEVEL) if spans else None
         if played is not None:
             signal = signal + through_room(played, self.room())
-        scale = LEVEL / 10 ** (SNR_DB / 20)
+        scale = LEVEL / 10 ** (self.snr_db / 20)
         return Stream(signal + scale * noise(len(signal), self.np_rng), items, played)
 
     def _compose(
@@ -241,7 +241,7 @@ class SetBuilder:
         """rubdown's own cues played into the room: the clean track, and what the mic hears."""
         played, items, _ = self._compose(lines, gaps, ("plain",), True, False)
         heard = through_room(played, self.room())
-        scale = LEVEL / 10 ** (SNR_DB / 20)
+        scale = LEVEL / 10 ** (self.snr_db / 20)
         return Stream(heard + scale * noise(len(heard), self.np_rng), items, played)
 
     def room(self) -> np.ndarray:

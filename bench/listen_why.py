@@ -64,6 +64,8 @@ def _stage(reason: str, want: str) -> tuple[str, float | None]:
         ("no command phrase", "grammar: no whole phrase"),
         ("is talk", "language-model pass: a sentence"),
         ("wake", "wake word"),
+        ("not a command", "verifier: none"),
+        ("verifier unsure", "verifier: unsure"),
     ):
         if key in reason:
             return stage, None

@@ -33,6 +33,8 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 COMMAND_OF_PHRASE: dict[str, str] = {p: c.name for c in COMMANDS for p in c.phrases}
+# The phrase a command is first known by (how an echo names it when the words are unsure).
+PHRASE_OF_COMMAND: dict[str, str] = {c.name: c.phrases[0] for c in COMMANDS}
 
 # Pronunciations the dictionary lacks: mostly the non-rhotic ones of British English
 # ("firmer" as F ER M AH, "more" without its R) and the rounded vowel of "stop", "back".

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from rubdown.voice.commands import (
     ALTERNATIVES,
     COMMAND_OF_PHRASE,
+    PHRASE_OF_COMMAND,
     WAKE_PHONES,
     WAKE_WORD,
     Heard,
@@ -62,6 +63,11 @@ def _fitted(key: str) -> Callable[[], Any]:
     return lambda: fitted()[key]
 
 
+def _fitted_verifier(key: str) -> Callable[[], float]:
+    """A verifier setting that `bench/listen_train.py --write` stored."""
+    return lambda: float(fitted()["verifier"][key])
+
+
 @dataclass(frozen=True)
 class Tuning:
     """The rejection settings; the fitted ones come from fitted.json (`--tune --write`)."""
@@ -87,6 +93,14 @@ class Tuning:
     max_talk_words: int = 3
     talk_min_s: float = 0.6
     echo_tail_s: float = 0.4  # a cue's sound lingers in the room this long after it ends
+    # Without the wake word the classifier over speech embeddings (verify.py) chooses the
+    # command: below this probability of its top class, nothing; longer utterances are talk.
+    verify: bool = True
+    verifier_min: float = field(default_factory=_fitted_verifier("threshold"))
+    verifier_max_s: float = field(default_factory=_fitted_verifier("max_s"))
+    # Below verifier_min, a grammar match still counts when the classifier likes that
+    # command best among the commands and gives "none" less than this.
+    seconding_none_max: float = field(default_factory=_fitted_verifier("seconding_none_max"))
 
     def threshold(self, command: str) -> float:
         """The ratio an utterance needs to count as this command."""
@@ -210,6 +224,7 @@ class Listener:
     _armed_until: float = -1.0
     _echo: EchoCanceller | None = None  # made when a reference first comes with the audio
     keep: bool = False  # keep every utterance (bench and diagnostics)
+    deciding: bool = True  # False: only segment (the verifier's training set)
     utterances: list[Utterance] = field(default_factory=list)
     rejected: list[tuple[Utterance, str]] = field(default_factory=list)
 
@@ -258,6 +273,8 @@ class Listener:
         for utterance in utterances:
             if self.keep:
                 self.utterances.append(utterance)
+            if not self.deciding:
+                continue
             heard, why = self.decide(utterance)
             if heard is not None:
                 self.on_heard(heard)
@@ -267,7 +284,8 @@ class Listener:
     def decide(self, utt: Utterance) -> tuple[Heard | None, str]:
         """A command, or None and why not."""
         t = self.tuning
-        longest = t.max_s_wake if self.wake else t.max_s
+        verified = t.verify and not self.wake
+        longest = t.max_s_wake if self.wake else t.verifier_max_s if verified else t.max_s
         if utt.runaway or utt.seconds > longest:
             return None, "too long for a command"
         if utt.seconds < t.min_s:
@@ -275,6 +293,11 @@ class Listener:
         echo = self._own_voice(utt)
         if echo is not None:
             return None, f"rubdown's own voice ({echo.text[:30]!r})"
+        return self.verified(utt) if verified else self.grammar_decision(utt)
+
+    def grammar_decision(self, utt: Utterance) -> tuple[Heard | None, str]:
+        """The closed grammar's phrase, if the phone loop, the second pass and the wake agree."""
+        t = self.tuning
         scored = self.score(utt)
         if scored is None:
             return None, "no command phrase"
@@ -295,6 +318,26 @@ class Listener:
             return None, "no wake word before it"
         confidence = min(1.0, 0.5 + margin / (2 * CONFIDENCE_SPAN))
         return Heard(utt.end_s, command, phrase, confidence, utt.start_s), ""
+
+    def verified(self, utt: Utterance) -> tuple[Heard | None, str]:
+        """The classifier's command when it is sure; when less sure, it may second the grammar."""
+        from rubdown.voice.verify import shared_verifier
+
+        t = self.tuning
+        verdict = shared_verifier().judge(utt.pcm)
+        if verdict.command is not None and verdict.probability >= t.verifier_min:
+            said = self.choose(self._decode("choose", utt.pcm)) or ""
+            phrase = said if COMMAND_OF_PHRASE.get(said) == verdict.command else None
+            phrase = phrase or PHRASE_OF_COMMAND[verdict.command]
+            return Heard(utt.end_s, verdict.command, phrase, verdict.probability, utt.start_s), ""
+        why = f"verifier unsure of {verdict.likeliest} ({verdict.probability:.2f})"
+        if verdict.command is None:
+            why = f"not a command ({verdict.probability:.2f} sure)"
+        # Where the classifier is torn, a grammar match on the command it likes best counts.
+        if verdict.none_probability >= t.seconding_none_max or utt.seconds > t.max_s:
+            return None, why
+        heard, _ = self.grammar_decision(utt)
+        return (heard, "") if heard and heard.command == verdict.likeliest else (None, why)
 
     def _woken(self, phrase: str, utt: Utterance) -> bool:
         """Whether the wake word came with the phrase or just before it (and arm on it alone)."""
