@@ -12,7 +12,7 @@ import rubdown
 MOST_LINES = 40
 PACKAGE = Path(rubdown.__file__).parent
 # Every module is held to the rule but these, still to be split.
-NOT_YET = {"core/compose.py"}
+NOT_YET: set[str] = set()
 HELD = sorted(
     name
     for name in (str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rubdown.core import caps, choose, craft, frames
 from rubdown.core.guidance import speech_seconds
@@ -16,7 +17,6 @@ from rubdown.core.models import (
     Profile,
     Routine,
     Technique,
-    is_light,
 )
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, make_spec
@@ -33,6 +33,33 @@ def from_routine(
     minutes: int | None = None,
 ) -> list[StepSpec]:
     """The routine's steps, adapted: avoided regions dropped, unsafe techniques replaced."""
+    specs = _adapted(cat, routine, profile, limits, notes)
+    missing = [f for f in profile.focus if f not in {s.region.id for s in specs}]
+    if missing:
+        notes.append(
+            f"This routine does not cover {', '.join(missing)}; plan without a routine "
+            f"to include it."
+        )
+    _note_focus(cat, profile, specs, notes)
+    if not specs:
+        raise PlanError("nothing is left to massage with these areas avoided")
+    minutes = minutes or routine.minutes
+    specs = _routine_framed(cat, specs, profile, limits, minutes)
+    # Where an area has no light stroke to enter or leave it by (as written, or once a step is
+    # skipped or replaced), one is added: the routine's own steps keep their order and counts.
+    inner = craft.enter_and_flush(
+        cat, specs[0].position, profile, limits, specs[1:-1], specs[0], routine=True
+    )
+    specs = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
+    specs = caps.cap_time(craft.light_area_ends(specs), profile, limits, minutes, False)
+    specs = caps.keep_tool_share(specs[0].position, specs)
+    return caps.weigh_tool(specs[0].position, specs, minutes)
+
+
+def _adapted(
+    cat: Catalogue, routine: Routine, profile: Profile, limits: Limits, notes: list[str]
+) -> list[StepSpec]:
+    """Each routine step kept, made gentler, or skipped (said why), as today's limits ask."""
     specs: list[StepSpec] = []
     for step in routine.steps:
         position = cat.positions[step.position or routine.position]
@@ -54,26 +81,7 @@ def from_routine(
         specs.append(
             make_spec(cat, t, step.region, position, profile, limits, step.reps, step.pressure)
         )
-    missing = [f for f in profile.focus if f not in {s.region.id for s in specs}]
-    if missing:
-        notes.append(
-            f"This routine does not cover {', '.join(missing)}; plan without a routine "
-            f"to include it."
-        )
-    _note_focus(cat, profile, specs, notes)
-    if not specs:
-        raise PlanError("nothing is left to massage with these areas avoided")
-    minutes = minutes or routine.minutes
-    specs = _routine_framed(cat, specs, profile, limits, minutes)
-    # Where an area has no light stroke to enter or leave it by (as written, or once a step is
-    # skipped or replaced), one is added: the routine's own steps keep their order and counts.
-    inner = craft.enter_and_flush(
-        cat, specs[0].position, profile, limits, specs[1:-1], specs[0], is_light
-    )
-    specs = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
-    specs = caps.cap_time(craft.light_area_ends(specs), profile, limits, minutes, False)
-    specs = caps.keep_tool_share(specs[0].position, specs)
-    return caps.weigh_tool(specs[0].position, specs, minutes)
+    return specs
 
 
 def _routine_framed(
@@ -96,6 +104,22 @@ def _routine_framed(
     return specs
 
 
+@dataclass(frozen=True)
+class _Composing:
+    """What every part of composing from the catalogue reads: one request's fixed ground."""
+
+    cat: Catalogue
+    position: Position
+    profile: Profile
+    limits: Limits
+    window: float
+
+    @property
+    def minutes(self) -> int:
+        """The session's whole minutes."""
+        return int(self.window // 60)
+
+
 def from_catalogue(
     cat: Catalogue,
     position: Position,
@@ -110,6 +134,22 @@ def from_catalogue(
 
     `slack` asks for that many seconds more room than the estimate of the steps' least length.
     """
+    ask = _Composing(cat, position, profile, limits, window)
+    options, regions = _ranked_options(ask, rng, notes)
+    chosen = _first_choice(ask, options, regions)
+    framed, dropped = _fitted(ask, chosen, options, regions, slack)
+    if dropped:
+        names = ", ".join(cat.regions[r].name.lower() for r in dropped)
+        notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
+    _note_focus(cat, profile, framed, notes)
+    return framed
+
+
+def _ranked_options(
+    ask: _Composing, rng: random.Random | None, notes: list[str]
+) -> tuple[dict[str, list[Technique]], list[str]]:
+    """Each reachable region's techniques, most wanted first, and the regions worth working."""
+    cat, position, profile, limits = ask.cat, ask.position, ask.profile, ask.limits
     reachable = [r for r in position.reaches if r not in limits.avoid]
     for region in profile.focus:
         if region not in position.reaches:
@@ -121,8 +161,8 @@ def from_catalogue(
         r: choose.rank(choose.candidates(cat, r, position, limits), profile, rng, position.tool)
         for r in reachable
     }
-    if position.tool and window <= choose.TOOL_SPREAD_MAX_MINUTES * 60:
-        choose.spread_tool(options, profile, position.tool, int(window // 60))
+    if position.tool and ask.window <= choose.TOOL_SPREAD_MAX_MINUTES * 60:
+        choose.spread_tool(options, profile, position.tool, ask.minutes)
     regions = [r for r in choose.region_order(cat, reachable, profile.focus) if options[r]]
     for region in profile.focus:
         if region in options and not options[region]:
@@ -130,10 +170,19 @@ def from_catalogue(
             notes.append(f"No technique here works the {name} safely, so they are left out.")
     if not regions:
         raise PlanError("nothing is left to massage with these areas avoided")
+    return options, regions
+
+
+def _first_choice(
+    ask: _Composing, options: dict[str, list[Technique]], regions: list[str]
+) -> dict[str, list[Technique]]:
+    """The techniques per region to start fitting from: enough regions for the time, varied,
+    the position's tool and the big muscles given their place, few per region."""
+    position, profile, limits, window = ask.position, ask.profile, ask.limits, ask.window
     chosen = choose.choose_regions(profile, options, regions, window)
     choose.grow(chosen, options, regions, window, profile)
-    usable = choose.usable_techniques(cat, position, limits)
-    choose.vary(chosen, options, regions, craft.distinct_target(int(window // 60)), usable)
+    usable = choose.usable_techniques(ask.cat, position, limits)
+    choose.vary(chosen, options, regions, craft.distinct_target(ask.minutes), usable)
     if position.tool:
         # The position is chosen for its tool: every technique done with it has a place.
         for region, techniques in chosen.items():
@@ -141,50 +190,83 @@ def from_catalogue(
                 t for t in options[region] if t.uses(position.tool) and t not in techniques
             ]
     if window >= choose.DEEP_MIN_MINUTES * 60:
-        choose.work_big_muscles(cat, chosen, position, profile, limits)
-    choose.few_per_region(chosen, profile, int(window // 60), position.tool)
+        choose.work_big_muscles(ask.cat, chosen, position, profile, limits)
+    choose.few_per_region(chosen, profile, ask.minutes, position.tool)
     choose.fit_short_session(chosen, window)
     choose.limit_techniques(chosen, limits)
+    return chosen
+
+
+def _fitted(
+    ask: _Composing,
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    slack: float,
+) -> tuple[list[StepSpec], list[str]]:
+    """The framed steps once the choice fits the time (or the rounds run out), and the
+    regions left out for it."""
     dropped: list[str] = []
     for _ in range(GROW_ROUNDS):
-        framed = _framed_choice(cat, position, profile, limits, chosen, int(window // 60))
-        crowded = _crowded_area(framed, profile, window)
-        if crowded and _ease(chosen, crowded, dropped):
-            continue
-        if _least_seconds(framed, window) + slack > window:
-            fuller = [r for r in chosen if len(chosen[r]) > 1]
-            least = choose.least_wanted(chosen, profile)
-            if fuller and (least is None or least in profile.focus):
-                chosen[fuller[-1]].pop()  # fewer, fuller steps before fewer areas
-                continue
-            if least is None:
-                break
-            dropped.append(least)
-            del chosen[least]
-        elif _most_seconds(framed, window) < window * 1.1 and choose.grow_one(
-            chosen,
-            options,
-            [
-                r
-                for r in regions
-                if r not in dropped
-                and r not in limits.max_seconds
-                and choose.has_room(chosen, r, profile, int(window // 60))
-            ],
-        ):
-            continue
-        else:
+        framed = _framed_choice(ask.cat, ask.position, ask.profile, ask.limits, chosen, ask.minutes)
+        if not _refit(ask, framed, chosen, options, regions, dropped, slack):
             break
-    if dropped:
-        names = ", ".join(cat.regions[r].name.lower() for r in dropped)
-        notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
-    _note_focus(cat, profile, framed, notes)
-    return framed
+    return framed, dropped
+
+
+def _refit(
+    ask: _Composing,
+    framed: list[StepSpec],
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    dropped: list[str],
+    slack: float,
+) -> bool:
+    """One change to the choice toward the time (True), or none is wanted or possible."""
+    crowded = _crowded_area(framed, ask.profile, ask.window)
+    if crowded and _ease(chosen, crowded, dropped):
+        return True
+    if _least_seconds(framed, ask.window) + slack > ask.window:
+        return _shorten(chosen, ask.profile, dropped)
+    if _most_seconds(framed, ask.window) >= ask.window * 1.1:
+        return False
+    growable = [
+        r
+        for r in regions
+        if r not in dropped
+        and r not in ask.limits.max_seconds
+        and choose.has_room(chosen, r, ask.profile, ask.minutes)
+    ]
+    return choose.grow_one(chosen, options, growable)
+
+
+def _shorten(chosen: dict[str, list[Technique]], profile: Profile, dropped: list[str]) -> bool:
+    """Fewer, fuller steps before fewer regions; False when nothing can go."""
+    fuller = [r for r in chosen if len(chosen[r]) > 1]
+    least = choose.least_wanted(chosen, profile)
+    if fuller and (least is None or least in profile.focus):
+        chosen[fuller[-1]].pop()
+        return True
+    if least is None:
+        return False
+    dropped.append(least)
+    del chosen[least]
+    return True
 
 
 def _least_step_seconds(s: StepSpec) -> float:
-    side = s.first_side() if s.sides == 2 else "both"
-    return max(s.min_reps, s.least_first_reps(side)) * s.technique.seconds_per_rep * s.sides
+    """The shortest a step can be (remembered on the spec: each grow round asks again)."""
+    memo = s.memo()
+    least: float | None = memo.get(_LEAST_SECONDS)
+    if least is None:
+        side = s.first_side() if s.sides == 2 else "both"
+        reps = max(s.min_reps, s.least_first_reps(side))
+        least = memo[_LEAST_SECONDS] = reps * s.technique.seconds_per_rep * s.sides
+    return least
+
+
+_LEAST_SECONDS = "least seconds"  # a key of its own among the spec's remembered sides
 
 
 def _crowded_area(specs: Sequence[StepSpec], profile: Profile, window: float) -> list[str]:
@@ -194,15 +276,18 @@ def _crowded_area(specs: Sequence[StepSpec], profile: Profile, window: float) ->
         return []
     inner = [s for s in specs if s.role not in craft.FRAMES]
     main = frames.main_of([s.region.area_name for s in inner])
-    by_area: dict[str, list[StepSpec]] = {}
+    # One pass: each area's least seconds and its regions, in the order they come.
+    seconds: dict[str, float] = {}
+    regions: dict[str, dict[str, None]] = {}
     for s in inner:
-        by_area.setdefault(s.region.area_name, []).append(s)
-    for area, steps in by_area.items():
-        regions = list(dict.fromkeys(s.region.id for s in steps))
-        if area == main or any(r in profile.focus for r in regions):
+        area = s.region.area_name
+        seconds[area] = seconds.get(area, 0) + _least_step_seconds(s)
+        regions.setdefault(area, {})[s.region.id] = None
+    for area, total in seconds.items():
+        if area == main or any(r in profile.focus for r in regions[area]):
             continue
-        if sum(_least_step_seconds(s) for s in steps) > caps.area_share(area) * window:
-            return regions
+        if total > caps.area_share(area) * window:
+            return list(regions[area])
     return []
 
 
@@ -302,7 +387,7 @@ def in_rounds(
     later = [s for s in specs[1:-1] if s.region.id not in limits.max_seconds]
     inner = specs[1:-1] + later * (rounds - 1)
     inner = craft.enter_and_flush(
-        cat, specs[0].position, profile, limits, inner, specs[0], is_light
+        cat, specs[0].position, profile, limits, inner, specs[0], routine=True
     )
     joined = craft.covered_ends([specs[0], *inner, specs[-1]], cat)
     joined = caps.cap_time(joined, profile, limits, 0, False)

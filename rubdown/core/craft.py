@@ -8,7 +8,7 @@ stroke; keep variety and balance; finish with connecting glides and a still hold
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rubdown.core.models import (
     FLUSH_PRESSURE,
@@ -54,11 +54,21 @@ def is_deep(kind: str | None, pressure: int | None) -> bool:
     return kind in DEEP_KINDS and (pressure or 0) > LIGHT_PRESSURE
 
 
+def warm_limit(kind: str | None) -> int:
+    """The firmest a light movement of this kind may be and still warm: a glide 3, a stroke 2."""
+    return LIGHT_PRESSURE if kind == "glide" else WARM_STROKE_PRESSURE
+
+
 def warms(kind: str | None, pressure: int | None) -> bool:
     """A glide, or a stroke no firmer than a touch: what a region is entered with, so what
     warms it for any other work (a thumb stroke at 3 is already focused work)."""
-    limit = LIGHT_PRESSURE if kind == "glide" else WARM_STROKE_PRESSURE
-    return is_light(kind, pressure) and (pressure or 0) <= limit
+    return is_light(kind, pressure) and (pressure or 0) <= warm_limit(kind)
+
+
+def leaves_area(kind: str | None, pressure: int | None, routine: bool) -> bool:
+    """A stroke that can leave an area: one at 1-2, or in a routine its own light one (at 3),
+    as its author wrote it."""
+    return (is_light if routine else is_flushing)(kind, pressure)
 
 
 def needs_warmth(kind: str | None, pressure: int | None) -> bool:
@@ -170,17 +180,13 @@ def _light_step(
         return respec(
             spec,
             # A flush is lighter than the work it follows; an entry warms (a stroke at 1-2).
-            pressure=min(spec.pressure, FLUSH_PRESSURE if role == "flush" else _warm_limit(t)),
+            pressure=min(spec.pressure, FLUSH_PRESSURE if role == "flush" else warm_limit(t.kind)),
             role=role,
             weight=FRAME_WEIGHT,
             default_reps=max(spec.min_reps, min(spec.default_reps, 4)),
         )
 
     return limits.remember(("light step", t.id, region, position.id, role), make)
-
-
-def _warm_limit(t: Technique) -> int:
-    return LIGHT_PRESSURE if t.kind == "glide" else WARM_STROKE_PRESSURE
 
 
 def enter_and_flush(
@@ -190,10 +196,10 @@ def enter_and_flush(
     limits: Limits,
     specs: list[StepSpec],
     before: StepSpec | None = None,
-    leaves: Callable[[str | None, int | None], bool] = is_flushing,
+    routine: bool = False,
 ) -> list[StepSpec]:
-    """Each area opens with a glide or light stroke and closes with a flushing one (`leaves`:
-    a routine's own light stroke may close its area, as written).
+    """Each area opens with a glide or light stroke and closes with one that leaves it
+    (leaves_area: in a routine, its own light stroke may).
 
     An area where no light stroke is possible keeps only its light steps: deep work needs warm
     muscle first.
@@ -209,7 +215,7 @@ def enter_and_flush(
                 block = [s for s in block if is_light(s.technique.kind, s.pressure)]
             else:
                 block.insert(0, entry)
-        if block and not leaves(block[-1].technique.kind, block[-1].pressure):
+        if block and not leaves_area(block[-1].technique.kind, block[-1].pressure, routine):
             block = _flushed(cat, profile, limits, block)
         out.extend(block)
     return out

@@ -41,6 +41,11 @@ FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
 
 
+def full_minutes(seconds: float) -> int:
+    """The whole minutes a length fills, rounded down: so "fills at most N minutes" holds."""
+    return int(seconds // 60)
+
+
 @dataclass
 class Cursor:
     """Where the layout stands: clock, time since the last check-in and oil, last place."""
@@ -384,7 +389,7 @@ def _check_capacity(
         if _total(most) + up < window - FIT_TOLERANCE_S:
             raise TooLittleWork(
                 f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-                f"at most {(_total(most) + up) / 60:.0f} minutes; ask for fewer minutes, "
+                f"at most {full_minutes(_total(most) + up)} minutes; ask for fewer minutes, "
                 f"another position, or fewer avoided areas"
             )
     least = layout([s.min_reps for s in specs])

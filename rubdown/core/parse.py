@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rubdown.core.fields import Fields
-from rubdown.core.layout import FIT_TOLERANCE_S, estimate_overhead
+from rubdown.core.layout import FIT_TOLERANCE_S, estimate_overhead, full_minutes
 from rubdown.core.models import (
     KINDS,
     PARTNER_MAX_PRESSURE,
@@ -300,7 +300,7 @@ def _check_routine_flow(
     if most + estimate_overhead(minutes * 60, moves) < minutes * 60 - FIT_TOLERANCE_S:
         f.add(
             "minutes",
-            f"the steps fill at most {most / 60:.0f} minutes of massage, too few "
+            f"the steps fill at most {full_minutes(most)} minutes of massage, too few "
             f"for {minutes} minutes: add steps or lower 'minutes'",
         )
 

@@ -6,8 +6,9 @@ returns the violations it finds. core.invariants registers them.
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rubdown.core import caps, craft, frames
 from rubdown.core.choose import (
@@ -20,8 +21,8 @@ from rubdown.core.choose import (
     region_techniques,
     usable_techniques,
 )
-from rubdown.core.models import Catalogue, Plan, Segment, is_flushing, is_light
-from rubdown.core.safety import safety_limits
+from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.safety import Limits, safety_limits
 
 EPS_S = 1.0
 
@@ -92,28 +93,29 @@ def warms_before_deep_work(plan: Plan, cat: Catalogue) -> list[str]:
     (the opening's glides warm the regions they cover for the first)."""
     out = []
     groups = step_groups(plan)
+    # Worked out once per plan, and only if a step asks: each call starts afresh.
+    limits = functools.cache(lambda: safety_limits(cat, plan.request.profile))
     for i, (_, run) in enumerate(_inner_area_runs(plan, cat)):
         opening = cat.techniques.get(groups[0][0].technique or "") if i == 0 else None
         warm = set(opening.regions) if opening else set()
         for group in run:
             seg = group[0]
-            if seg.region not in warm and _needs_warming(plan, cat, seg):
+            if seg.region not in warm and _needs_warming(plan, cat, limits, seg):
                 out.append(f"{seg.technique} at {seg.pressure} on cold {seg.region}")
             if craft.warms(seg.technique_kind, seg.pressure):
                 warm.add(seg.region or "")
     return out
 
 
-def _needs_warming(plan: Plan, cat: Catalogue, seg: Segment) -> bool:
+def _needs_warming(plan: Plan, cat: Catalogue, limits: Callable[[], Limits], seg: Segment) -> bool:
     """Whether a step wants a warming stroke on its region first: deep work always, other
     work for warm muscle unless no warming stroke can reach the region there (it stays light)."""
     if not craft.needs_warmth(seg.technique_kind, seg.pressure):
         return False
     if craft.is_deep(seg.technique_kind, seg.pressure):
         return True
-    limits = safety_limits(cat, plan.request.profile)
     position = cat.positions[seg.position or plan.position]
-    return craft.has_light_stroke(cat, position, limits, seg.region or "")
+    return craft.has_light_stroke(cat, position, limits(), seg.region or "")
 
 
 def flushes_before_moving_on(plan: Plan, cat: Catalogue) -> list[str]:
@@ -124,15 +126,11 @@ def flushes_before_moving_on(plan: Plan, cat: Catalogue) -> list[str]:
     return [
         f"the {area} ends with {run[-1][0].technique_kind} at {run[-1][0].pressure}"
         for i, (area, run) in enumerate(runs)
-        if not _leaves(run[-1][0], plan.routine is not None)
+        if not craft.leaves_area(
+            run[-1][0].technique_kind, run[-1][0].pressure, plan.routine is not None
+        )
         and not (i == len(runs) - 1 and _covered(cat, groups[-1], area))
     ]
-
-
-def _leaves(seg: Segment, routine: bool) -> bool:
-    """A stroke that can leave an area: one at 1-2, or in a routine its own light one."""
-    leaves = is_light if routine else is_flushing
-    return leaves(seg.technique_kind, seg.pressure)
 
 
 def no_long_runs_of_one_technique(plan: Plan, cat: Catalogue) -> list[str]:
