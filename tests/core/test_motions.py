@@ -83,7 +83,12 @@ def test_paths_keep_off_no_press_zones_unless_the_technique_may_touch_it(key):
     [
         ("shoulder-outward-strokes", "shoulders", "Firm outward", "Light back toward the neck"),
         ("sole-thumb-strokes", "feet", "Steady along the sole", "Lift and start again at the heel"),
-        ("forearm-press", "shoulders", "Press in toward the neck", "Lift off and set down again"),
+        (
+            "forearm-press",
+            "shoulders",
+            "Press out toward the point of the shoulder",
+            "Lift off and set down again by the neck",
+        ),
         ("spine-side-glide", "mid-back", "Firmer each time up beside the spine", "Light back down"),
     ],
 )

@@ -74,3 +74,43 @@ def test_the_flush_invariant_catches_an_area_left_on_a_forearm_glide_at_3():
     segs = p.segments[:at] + p.segments[at + 1 :]
     violations = check_plan(replace(p, segments=segs), CAT, ("flushes_before_moving_on",))
     assert violations == ["flushes_before_moving_on: the back ends with glide at 3"]
+
+
+LEAN = "pressure come from your body"
+
+
+def forearm_steps(p):
+    return [s for s in p.steps if CAT.techniques[s.technique].uses("forearm")]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position"), [(20, "seated-forearms"), (45, "seated-forearms"), (30, "lying")]
+)
+def test_leaning_with_the_body_is_said_at_the_first_forearm_step(minutes, position):
+    p = plan(minutes, position)
+    first = p.segments.index(forearm_steps(p)[0])
+    said = [i for i, s in enumerate(p.segments) if LEAN in s.say]
+    assert len(said) == 1
+    between = p.segments[said[0] : first]
+    assert said[0] <= first and all(s.kind != "step" for s in between)
+    assert check_plan(p, CAT) == []
+
+
+def test_every_forearm_technique_carries_the_lean_with_the_body_caution():
+    forearm = [t for t in CAT.techniques.values() if t.uses("forearm")]
+    assert len(forearm) >= 4
+    assert all(any(LEAN in c for c in t.cautions) for t in forearm)
+
+
+def test_the_shoulder_forearm_roll_says_where_to_stop():
+    p = plan(20)
+    roll = next(s for s in p.steps if s.technique == "forearm-press" and s.region == "shoulders")
+    cue = CAT.techniques["forearm-press"].cue_for("shoulders")
+    assert cue in roll.say
+    assert "point of the shoulder" in cue and "before the bony tip" in cue and "collarbone" in cue
+    motion = CAT.techniques["forearm-press"].motion_on("shoulders")
+    assert (
+        motion is not None
+        and motion.start == "the neck"
+        and "short of the shoulder tip" in motion.end
+    )
