@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rubdown.core import craft
 from rubdown.core.layout import estimate_overhead
-from rubdown.core.models import Catalogue, Position, Profile, Technique
+from rubdown.core.models import LIGHT_KINDS, Catalogue, Position, Profile, Technique
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import FOCUS_WEIGHT, StepSpec, make_spec
 
@@ -162,18 +162,23 @@ def limit_techniques(chosen: dict[str, list[Technique]], limits: Limits) -> None
 
 def least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | None:
     """The region to leave out first: one off the trunk (where tension sits, the session's
-    heart), and of those a non-focus one whose techniques are used elsewhere too (so the
-    session keeps its variety), else the last non-focus one, else the last focus one."""
+    heart), and of those a non-focus one only stroked or whose techniques are used elsewhere
+    too (so the session keeps its work and variety), else the last non-focus one, else the
+    last focus one."""
     if len(chosen) <= 1:
         return None
     others = [r for r in chosen if r not in profile.focus]
     outside = [r for r in others if r not in TRUNK]
 
-    def elsewhere(region: str) -> bool:
+    def spared(region: str) -> bool:
+        # A region given only glides and strokes loses no work of its own: leaving it out
+        # keeps a neighbour's kneading (15 lying minutes glided the hips, lost the buttocks).
+        if all(t.kind in LIGHT_KINDS for t in chosen[region]):
+            return True
         used = {t.id for r, ts in chosen.items() if r != region for t in ts}
         return all(t.id in used for t in chosen[region])
 
-    spare = [r for r in outside if elsewhere(r)]
+    spare = [r for r in outside if spared(r)]
     return (spare or outside or others or list(chosen))[-1]
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.choose import least_wanted
 from rubdown.core.guidance import speech_seconds
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
@@ -72,6 +73,16 @@ def test_lying_plans_knead_the_buttocks_at_four(minutes):
     p = plan(minutes)
     assert buttock_kneading(p) and all(pressure == 4 for pressure, _ in buttock_kneading(p))
     assert check_plan(p, CAT) == []
+
+
+def test_a_region_only_glided_is_left_out_before_one_with_kneading():
+    chosen = {
+        "shoulders": [CAT.techniques["shoulder-outward-strokes"]],
+        "lower-back": [CAT.techniques["palm-circles-beside-spine"]],
+        "hips": [CAT.techniques["fan-palm-glide"]],
+        "glutes": [CAT.techniques["petrissage"]],
+    }
+    assert least_wanted(chosen, Profile()) == "hips"
 
 
 @pytest.mark.parametrize("profile", [{"pressure": "light"}, {"conditions": ("slipped-disc",)}])
