@@ -102,7 +102,7 @@ def test_the_guide_sentence_names_the_way_and_the_places():
     t = CAT.techniques["shoulder-outward-strokes"]
     words = on_step(t.motion_on("shoulders"), "both", t.stroke_rule).words
     assert words == (
-        "With the palms: firm outward from the neck to the shoulder tip, "
+        "With the palms: firm outward from the neck to the point of the shoulder, "
         "light back toward the neck."
     )
 

@@ -114,3 +114,26 @@ def test_the_shoulder_forearm_roll_says_where_to_stop():
         and motion.start == "the neck"
         and "short of the shoulder tip" in motion.end
     )
+
+
+def _words_on(region):
+    """Every cue, stroke text and motion route a technique has on the region."""
+    for t in CAT.techniques.values():
+        if region not in t.regions:
+            continue
+        motion = t.motion_on(region)
+        routes = (motion.way_out, motion.way_back, motion.start, motion.end) if motion else ()
+        yield from (t.cue_for(region), t.stroke_text, *(w for w in routes if w))
+
+
+def test_no_words_put_the_hands_over_the_spine():
+    said = [
+        w for region in ("spine", "upper-back", "mid-back", "lower-back") for w in _words_on(region)
+    ]
+    assert said and not [w for w in said if "over the spine" in w or "length of the spine" in w]
+
+
+def test_no_shoulder_stroke_goes_out_to_the_bony_tip():
+    said = list(_words_on("shoulders"))
+    ends = [w for w in said if "to the tips" in w or w.endswith("shoulder tip")]
+    assert said and not [w for w in ends if "short of" not in w]

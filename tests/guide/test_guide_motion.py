@@ -18,7 +18,7 @@ def outward(cat):
 def test_a_step_starts_with_the_way_in_words(outward):
     plan, seg = outward
     assert describe_start(seg, plan).endswith(
-        "With the palms: firm outward from the neck to the shoulder tip, "
+        "With the palms: firm outward from the neck to the point of the shoulder, "
         "light back toward the neck."
     )
 
