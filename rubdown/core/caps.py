@@ -226,6 +226,20 @@ def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:
     return out
 
 
+def keep_region_shares(specs: list[StepSpec], profile: Profile, window: float) -> list[StepSpec]:
+    """A generated session's regions that are not a focus keep their share of it once their
+    steps have room for their words: repetitions past the fewest shared within it."""
+    if window < craft.REGION_SHARE_MIN_MINUTES * 60:
+        return specs
+    out = list(specs)
+    share = craft.CAP_MARGIN * craft.SHARE_LIMIT * window
+    for region in dict.fromkeys(s.region.id for s in out):
+        if region not in profile.focus:
+            here, least = _limited(out, region)
+            _share_spare(out, here, max(0.0, share - least))
+    return out
+
+
 def _limited(specs: list[StepSpec], region: str) -> tuple[list[int], float]:
     """A region's steps (the opening and finish pass over all: not counted) and their least."""
     here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in craft.FRAMES]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rubdown.core import craft
 from rubdown.core.layout import estimate_overhead
-from rubdown.core.models import LIGHT_KINDS, Catalogue, Position, Profile, Technique
+from rubdown.core.models import Catalogue, Position, Profile, Technique
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import FOCUS_WEIGHT, StepSpec, make_spec
 
@@ -38,9 +38,10 @@ REGION_PRIORITY = (
 # The regions a short session keeps longest: the neck, shoulders and back.
 TRUNK = REGION_PRIORITY[:6]
 KIND_ORDER = ("glide", "stroke", "circles", "squeeze", "knead", "press")
-# Big muscles hold tension deep: once warm, a session of this length kneads them this firmly.
-BIG_MUSCLES = ("glutes",)
-DEEP_PRESSURE = 4
+# Big muscles hold tension deep: once warm, a session of this length kneads them at least this
+# firmly. The backs of the thighs (the hamstrings) are the biggest muscles of the leg: a therapist
+# would not leave them with glides alone while the calves are kneaded.
+BIG_MUSCLES = {"glutes": 4, "thighs": 3}
 DEEP_MIN_MINUTES = 15
 # A region not asked as a focus gets at most this many techniques done with the position's
 # tool (the forearm): the tool's work is spread over the areas, not piled on one. A session
@@ -128,11 +129,11 @@ def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -
 def deep_kneading(
     cat: Catalogue, region: str, position: Position, profile: Profile, limits: Limits
 ) -> Technique | None:
-    """A kneading technique that may work this region at the deep pressure for this receiver
-    (no condition, learned pressure or light preference keeps it lighter), else None."""
+    """A kneading technique that may work this big muscle at its deep pressure for this
+    receiver (no condition, learned pressure or light preference keeps it lighter), else None."""
     for t in candidates(cat, region, position, limits):
         spec = make_spec(cat, t, region, position, profile, limits)
-        if t.kind == "knead" and spec.pressure >= DEEP_PRESSURE:
+        if t.kind == "knead" and spec.pressure >= BIG_MUSCLES[region]:
             return t
     return None
 
@@ -171,10 +172,14 @@ def least_wanted(chosen: dict[str, list[Technique]], profile: Profile) -> str | 
     outside = [r for r in others if r not in TRUNK]
 
     def spared(region: str) -> bool:
-        # A region given only glides and strokes loses no work of its own: leaving it out
-        # keeps a neighbour's kneading (15 lying minutes glided the hips, lost the buttocks).
-        if all(t.kind in LIGHT_KINDS for t in chosen[region]):
+        # A region given only glides loses no work of its own: leaving it out keeps a
+        # neighbour's kneading (15 lying minutes glided the hips, lost the buttocks). Strokes
+        # (thumbs along the soles) and kneading are work of the region's own, even where the
+        # same kneading is done on its neighbour (the thighs and the calves).
+        if all(t.kind == "glide" for t in chosen[region]):
             return True
+        if any(t.kind == "knead" for t in chosen[region]):
+            return False
         used = {t.id for r, ts in chosen.items() if r != region for t in ts}
         return all(t.id in used for t in chosen[region])
 

@@ -231,14 +231,29 @@ def _refit(
         return _shorten(chosen, ask.profile, dropped)
     if _most_seconds(framed, ask.window) >= ask.window * 1.1:
         return False
+    full = _full_regions(framed, ask.profile, ask.window)
     growable = [
         r
         for r in regions
         if r not in dropped
+        and r not in full
         and r not in ask.limits.max_seconds
         and choose.has_room(chosen, r, ask.profile, ask.minutes)
     ]
     return choose.grow_one(chosen, options, growable)
+
+
+def _full_regions(specs: Sequence[StepSpec], profile: Profile, window: float) -> set[str]:
+    """Regions that are not a focus already holding half their share of the session: one more
+    technique, with its words, would take them past it (face-up, 10 minutes: half on the feet)."""
+    if window < craft.REGION_SHARE_MIN_MINUTES * 60:
+        return set()
+    seconds: dict[str, float] = {}
+    for s in specs:
+        if s.role not in craft.FRAMES and s.region.id not in profile.focus:
+            seconds[s.region.id] = seconds.get(s.region.id, 0.0) + _least_step_seconds(s)
+    half = craft.SHARE_LIMIT * window / 2
+    return {region for region, total in seconds.items() if total > half}
 
 
 def _shorten(chosen: dict[str, list[Technique]], profile: Profile, dropped: list[str]) -> bool:

@@ -10,6 +10,7 @@ from rubdown.core import compose, guidance
 from rubdown.core.caps import (
     cap_time,
     keep_region_limits,
+    keep_region_shares,
     over_region_limits,
     runs_too_long,
     shorten,
@@ -186,6 +187,7 @@ def _guide_and_fit(
     request: PlanRequest,
     limits: Limits,
     notes: list[str],
+    generated: bool = False,
 ) -> tuple[list[StepSpec], list[Segment]]:
     """The steps with what is said before them, room to say it, and fitted to the window."""
     roomy = _guided(specs, warnings, limits)
@@ -195,6 +197,9 @@ def _guide_and_fit(
     if drop:
         roomy = _guided([s for i, s in enumerate(specs) if i not in drop], warnings, limits)
     specs = keep_region_limits(roomy, limits)
+    if generated:
+        # Room to speak lengthens steps after the caps were set: each region keeps its share.
+        specs = keep_region_shares(specs, request.profile, window)
     segments = fit_steps(
         specs,
         Cursor(),
@@ -290,7 +295,9 @@ def _compose_and_fit(
         try:
             _fail_again(failed, composed)
             specs = _ramped(specs, tried)
-            specs, segments = _guide_and_fit(specs, window, ask.warnings, request, limits, tried)
+            specs, segments = _guide_and_fit(
+                specs, window, ask.warnings, request, limits, tried, routine is None
+            )
             if routine is not None and runs_too_long(segments, request.profile.focus):
                 # Few safe strokes left (a condition allows only glides): fewer steps, not one
                 # stroke running on for minutes.

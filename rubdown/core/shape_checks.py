@@ -14,7 +14,6 @@ from rubdown.core import caps, craft, frames
 from rubdown.core.choose import (
     BIG_MUSCLES,
     DEEP_MIN_MINUTES,
-    DEEP_PRESSURE,
     TOOL_SPREAD_MAX_MINUTES,
     TOOL_TECHNIQUES_PER_REGION,
     deep_kneading,
@@ -321,22 +320,21 @@ def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def works_the_big_muscles_deeper(plan: Plan, cat: Catalogue) -> list[str]:
-    """A generated session of 15 minutes or more that works the buttocks kneads them at 4,
-    unless a condition or the receiver's pressure keeps them lighter."""
+    """A generated session of 15 minutes or more that works a big muscle (the buttocks, the
+    backs of the thighs) kneads it at its deep pressure, unless a condition or the receiver's
+    pressure keeps it lighter."""
     if plan.routine is not None or plan.minutes < DEEP_MIN_MINUTES:
         return []
     profile = plan.request.profile
     limits = safety_limits(cat, profile)
     out = []
-    for region in BIG_MUSCLES:
+    for region, deep in BIG_MUSCLES.items():
         work = [g[0] for g in step_groups(plan)[1:-1] if g[0].region == region]
         position = cat.positions[work[0].position or ""] if work else None
         if position is None or deep_kneading(cat, region, position, profile, limits) is None:
             continue
-        if not any(
-            s.technique_kind == "knead" and (s.pressure or 0) >= DEEP_PRESSURE for s in work
-        ):
-            out.append(f"the {region} are worked but never kneaded at {DEEP_PRESSURE}")
+        if not any(s.technique_kind == "knead" and (s.pressure or 0) >= deep for s in work):
+            out.append(f"the {region} are worked but never kneaded at {deep}")
     return out
 
 
