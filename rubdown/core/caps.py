@@ -71,6 +71,23 @@ def cap_time(
     return out
 
 
+def first_step_before_checkin(specs: Sequence[StepSpec], room_s: float) -> list[StepSpec]:
+    """The opening step ends within `room_s`, before the first check-in is due: a check-in
+    never cuts the session's first stroke in two (a long focus opening had one inside it)."""
+    out = list(specs)
+    if not out:
+        return out
+    first = out[0]
+    per_rep = first.technique.seconds_per_rep * (1 if first.position.turns else first.sides)
+    most = max(1, math.floor(room_s / per_rep))
+    if most < first.max_reps:
+        least = min(first.min_reps, most)
+        out[0] = respec(
+            first, max_reps=most, min_reps=least, default_reps=min(first.default_reps, most)
+        )
+    return out
+
+
 def _cap_together(out: list[StepSpec], indices: list[int], seconds: float) -> None:
     """Steps that together may take at most `seconds`: each keeps its share of their longest."""
     longest = [out[i].max_reps * out[i].technique.seconds_per_rep * out[i].sides for i in indices]

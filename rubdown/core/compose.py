@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rubdown.core import caps, choose, craft, frames
 from rubdown.core.guidance import speech_seconds
@@ -113,6 +113,9 @@ class _Composing:
     profile: Profile
     limits: Limits
     window: float
+    # Techniques added for variety once framing had its say: each is tried once, so adding
+    # and shortening never take turns with the same one.
+    tried: set[str] = field(default_factory=set, compare=False, hash=False)
 
     @property
     def minutes(self) -> int:
@@ -229,6 +232,8 @@ def _refit(
         return True
     if _least_seconds(framed, ask.window) + slack > ask.window:
         return _shorten(chosen, ask.profile, dropped)
+    if _more_variety(ask, framed, chosen, options, [r for r in regions if r not in dropped]):
+        return True
     if _most_seconds(framed, ask.window) >= ask.window * 1.1:
         return False
     full = _full_regions(framed, ask.profile, ask.window)
@@ -241,6 +246,33 @@ def _refit(
         and choose.has_room(chosen, r, ask.profile, ask.minutes)
     ]
     return choose.grow_one(chosen, options, growable)
+
+
+def _more_variety(
+    ask: _Composing,
+    framed: Sequence[StepSpec],
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+) -> bool:
+    """One unused technique more when the framed session falls short of its variety target:
+    framing may leave out a chosen technique (no light way in there), which the first choice
+    counted. False when the target is met or nothing is left to add."""
+    target = craft.distinct_target(ask.minutes)
+    used = {s.technique.id for s in framed}
+    if len(used) >= target:
+        return False
+    usable = choose.usable_techniques(ask.cat, ask.position, ask.limits)
+    if len(used & usable) >= min(target, len(usable)):
+        return False
+    in_choice = {t.id for ts in chosen.values() for t in ts}
+    for region in [*(r for r in chosen if r in regions), *(r for r in regions if r not in chosen)]:
+        for t in options[region]:
+            if t.id in usable and not {t.id} & (used | in_choice | ask.tried):
+                chosen.setdefault(region, []).append(t)
+                ask.tried.add(t.id)
+                return True
+    return False
 
 
 def _full_regions(specs: Sequence[StepSpec], profile: Profile, window: float) -> set[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from rubdown.core import wording
+from rubdown.core import caps, wording
 from rubdown.core.fitting import Slot, capacity, solve_reps
 from rubdown.core.guidance import slot_for
 from rubdown.core.models import PlanError, Segment
@@ -444,6 +444,9 @@ def fit_steps(
 ) -> list[Segment]:
     """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
     window = end_s - cursor.t
+    if opening:
+        say, _ = opening_words(specs, warnings, oil)
+        specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - slot_for(say, OIL_S))
     slots = [s.slot() for s in specs]
     start = (cursor.region, cursor.position)
     overhead = fixed_pauses(specs, step_order(specs), start, warnings, opening, calibrate, oil)
