@@ -132,7 +132,7 @@ class Position:
     tool: str = ""  # e.g. "forearm": at least half the step time is done with it
     rest: str = ""  # how the receiver rests at the end
     get_up: str = ""  # how they get up after it (the closing says it)
-    support: str = ""  # what the receiver leans on, said before the first touch there
+    support: str = ""  # the set-up in brief, what the receiver leans on: said before first touch
     spares: tuple[str, ...] = ()  # parts of the giver's hands it rests: no technique uses them
     flow: tuple[str, ...] = ()  # areas in the order they are worked; others after, head to toe
     halfway: str = ""  # said about halfway through its steps (face down: turn the head over)

@@ -26,7 +26,13 @@ RULE_TEXT = {
     "press-release": "press, hold a moment, let go",
 }
 # Shipped techniques whose hands travel one clear way although their rule does not say so.
-TRAVEL = {"arm-squeeze-down": "down", "forearm-thumb-circles": "down", "leg-glide": "up"}
+# "up" is up the page: toward the shoulder on an arm, toward the hip on a leg (the heart).
+TRAVEL = {
+    "arm-squeeze-down": "up",
+    "forearm-thumb-circles": "up",
+    "side-arm-squeeze": "up",
+    "leg-glide": "up",
+}
 
 
 @dataclass(frozen=True)
