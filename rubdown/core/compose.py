@@ -40,7 +40,7 @@ def from_routine(
             f"This routine does not cover {', '.join(missing)}; plan without a routine "
             f"to include it."
         )
-    _note_focus(cat, profile, specs, notes)
+    _note_focus(cat, profile, limits, specs, notes)
     if not specs:
         raise PlanError("nothing is left to massage with these areas avoided")
     minutes = minutes or routine.minutes
@@ -144,7 +144,7 @@ def from_catalogue(
     if dropped:
         names = ", ".join(cat.regions[r].name.lower() for r in dropped)
         notes.append(f"No time for the {names} in {window / 60:.0f} minutes.")
-    _note_focus(cat, profile, framed, notes)
+    _note_focus(cat, profile, ask.limits, framed, notes)
     return framed
 
 
@@ -405,10 +405,12 @@ def _framed(
 
 
 def _note_focus(
-    cat: Catalogue, profile: Profile, specs: Sequence[StepSpec], notes: list[str]
+    cat: Catalogue, profile: Profile, limits: Limits, specs: Sequence[StepSpec], notes: list[str]
 ) -> None:
+    """Say where the focus and the favourites took more time; a region a condition keeps
+    short gets none (its cap's note says why), so no note promises it."""
     for region in profile.focus:
-        if any(s.region.id == region for s in specs):
+        if region not in limits.max_seconds and any(s.region.id == region for s in specs):
             notes.append(
                 f"More time on the {cat.regions[region].name.lower()}: you asked to focus there."
             )

@@ -240,6 +240,9 @@ class Cap:
     forbid_kinds: tuple[str, ...] = ()
     only_kinds: tuple[str, ...] = ()
     max_seconds: int | None = None  # the most time on each of these regions, focus or not
+    # Parts of the giver a technique here may not be done with: the forearm brings body
+    # weight, which fragile ribs or a bulging disc must not take.
+    forbid_tools: tuple[str, ...] = ()
 
     def covers(self, region: str) -> bool:
         """Whether this cap applies to the region."""

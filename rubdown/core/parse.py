@@ -363,8 +363,9 @@ def _cap(item: Any, where: Pos, cat: Catalogue, problems: list[Problem]) -> Cap 
     top = f.integer("max_pressure", 1, 10)
     forbid, only = f.refs("forbid_kinds", KINDS, "kind"), f.refs("only_kinds", KINDS, "kind")
     most = f.integer("max_seconds", 30, 5400, False)
+    tools = f.refs("forbid_tools", {p.tool for p in cat.positions.values() if p.tool}, "tool")
     f.done()
-    return Cap(regions, top, forbid, only, most) if f.ok and regions and top else None
+    return Cap(regions, top, forbid, only, most, tools) if f.ok and regions and top else None
 
 
 def _warnings(

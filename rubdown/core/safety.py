@@ -31,6 +31,7 @@ class Limits:
     region_caps: dict[str, int] = field(default_factory=dict)
     forbidden_kinds: dict[str, set[str]] = field(default_factory=dict)
     only_kinds: dict[str, set[str]] = field(default_factory=dict)
+    forbidden_tools: dict[str, set[str]] = field(default_factory=dict)
     avoid: set[str] = field(default_factory=set)
     forbidden_positions: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -88,6 +89,8 @@ class Limits:
             return False
         only = self.only_kinds.get(region)
         if only is not None and technique.kind not in only:
+            return False
+        if any(technique.uses(tool) for tool in self.forbidden_tools.get(region, ())):
             return False
         if self.never_say and self.contradicts(technique.cue_for(region)):
             return False
@@ -177,6 +180,8 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
         for region in regions:
             limits.region_caps[region] = min(limits.region_caps.get(region, 10), cap.max_pressure)
             limits.forbidden_kinds.setdefault(region, set()).update(cap.forbid_kinds)
+            if cap.forbid_tools:
+                limits.forbidden_tools.setdefault(region, set()).update(cap.forbid_tools)
             if cap.only_kinds:
                 current = limits.only_kinds.get(region, set(cap.only_kinds))
                 limits.only_kinds[region] = current & set(cap.only_kinds)
@@ -191,6 +196,7 @@ def cap_pressure(cond: Condition, profile: Profile, cat: Catalogue, limits: Limi
 def cap_notes(cat: Catalogue, limits: Limits, touched: set[str]) -> list[str]:
     """Explain each cap, naming only the regions this plan actually works on."""
     notes = []
+    explained: set[str] = set()  # a condition's reason is given once, with its first time cap
     for cond, cap in limits.capped:
         regions = [
             r for r in (cat.regions if "all" in cap.regions else cap.regions) if r in touched
@@ -203,10 +209,13 @@ def cap_notes(cat: Catalogue, limits: Limits, touched: set[str]) -> list[str]:
             extra += f", no {'/'.join(cap.forbid_kinds)}"
         if cap.only_kinds:
             extra += f", {'/'.join(cap.only_kinds)} only"
+        if cap.forbid_tools:
+            extra += f", no {'/'.join(cap.forbid_tools)} work"
         why = ""
         if cap.max_seconds is not None:
             extra += f", at most {cap.max_seconds / 60:.0f} min there in all, even as a focus"
-            why = f" {cond.explain}"
+            why = "" if cond.id in explained else f" {cond.explain}"
+            explained.add(cond.id)
         notes.append(
             f"Kept light {where} (pressure at most {cap.max_pressure}{extra}): "
             f"{cond.name.lower()}.{why}"

@@ -109,8 +109,12 @@ def hold(areas: Sequence[str]) -> str:
 def step_label(technique_name: str, region_name: str, side: str | None) -> str:
     """A step as every edge names it, technique first: 'Long glide over the hand, left side',
     or 'Palm circles beside the spine, lower back' when both sides are worked together."""
-    where = f"{side} side" if side in ("left", "right") else region_name.lower()
-    return f"{technique_name}, {where}"
+    if side in ("left", "right"):
+        return f"{technique_name}, {side} side"
+    # A name that already says where ("Thumb steps down the neck") is not followed by it again.
+    if region_name.lower() in technique_name.lower():
+        return technique_name
+    return f"{technique_name}, {region_name.lower()}"
 
 
 def _label(technique: Technique, region: Region, side: str) -> str:
@@ -159,9 +163,12 @@ def frame_intro(
     """The opening or finishing glides, over the whole worked area."""
     how = pressure_phrase(pressure, explain)
     where = join(areas)
+    name = technique.name.lower()
+    # "Long glide along the back" over the back needs no "over the back" after it.
+    over = "" if where in name else f" over the {where}"
     if role == "opening":
         return (
-            f"To begin: {technique.name.lower()} over the {where}. Spread the oil with slow, "
+            f"To begin: {name}{over}. Spread the oil with slow, "
             f"light sweeps, breathing with your partner. {reps} times, {how}."
         )
     return (
@@ -181,7 +188,9 @@ def join(names: Sequence[str]) -> str:
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    # Names that hold an "and" ("neck and shoulders") are kept apart with commas.
+    last = ", and" if any(" and " in n for n in names) else " and"
+    return f"{', '.join(names[:-1])}{last} {names[-1]}"
 
 
 def step_continue(technique: Technique, reps: int) -> str:

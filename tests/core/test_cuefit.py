@@ -18,6 +18,7 @@ from rubdown.core.cuefit import (
 from rubdown.core.models import Plan, PlanRequest
 from rubdown.core.planner import plan_session
 from rubdown.core.timeline import Cue, build_cues
+from rubdown.core.wording import step_label
 
 CAT = load_catalogue()
 MINUTES = st.sampled_from([5, 10, 15, 20, 30, 45, 60])
@@ -69,8 +70,8 @@ def test_less_talking_explains_a_technique_once() -> None:
                 assert b.text == a.text
         if b.text != a.text:
             assert not first_time and len(b.text) < len(a.text) / 2
-            where = f"{seg.side} side" if seg.side in ("left", "right") else seg.region_name.lower()
-            assert b.text.startswith(f"{seg.technique_name}, {where}:")
+            label = step_label(seg.technique_name or "", seg.region_name or "", seg.side)
+            assert b.text.startswith(f"{label}:")
             assert f"{seg.reps} times" in b.text
     assert any(a.text != b.text for a, b in zip(full, brief, strict=True))
 
