@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rubdown.core import craft
 from rubdown.core.models import Catalogue, Position, Profile, Technique
+from rubdown.core.pauses import HOLD_AREA
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, make_spec, respec
 from rubdown.core.towels import covered_areas
@@ -14,16 +15,33 @@ from rubdown.core.towels import covered_areas
 
 def frame_areas(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits) -> list[str]:
     """The areas an opening or finishing glide covers: those of the worked regions it reaches."""
+    return list(dict.fromkeys(name for _, name in _named_areas(cat, t, worked, limits)))
+
+
+def rests_on(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits) -> str:
+    """Where the still hold after a finishing glide rests, as said: on the back, or on the
+    first part of it the glide covers when part of the back is avoided."""
+    named = _named_areas(cat, t, worked, limits)
+    return next((name for area, name in named if area == HOLD_AREA), "")
+
+
+def _named_areas(
+    cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits
+) -> list[tuple[str, str]]:
+    """Each region a glide covers as (its area, how it is said), head to toe."""
     covered = [r for r in t.regions if r in worked] or [
         r for r in t.regions if r not in limits.avoid
     ]
     ordered = sorted(covered, key=cat.region_order)
-    names: list[str] = []
+    # An area with an avoided region in it ("neck and shoulders" without the neck, the back
+    # without the lower back) is named by the parts the glide still covers.
+    partial = {cat.regions[r].area_name for r in limits.unspoken if r in cat.regions}
+    named: list[tuple[str, str]] = []
     for r in ordered:
         area = cat.regions[r].area_name
-        # An area named after an avoided region ("neck and shoulders") is named by its parts.
-        names.append(area if limits.speakable(area) else cat.regions[r].name.lower())
-    return list(dict.fromkeys(names))
+        whole = area not in partial and limits.speakable(area)
+        named.append((area, area if whole else cat.regions[r].name.lower()))
+    return named
 
 
 def main_area(cat: Catalogue, worked: Sequence[str]) -> str | None:
@@ -115,6 +133,7 @@ def as_frame(
         default_reps=max(least + 1, min(spec.default_reps, t.reps.max)),
         max_reps=max(t.reps.max, least + 2),
         areas=tuple(frame_areas(cat, t, worked, limits)),
+        rests_on=rests_on(cat, t, worked, limits) if role == "finish" else "",
         covers=covered_areas(cat, t, limits, spec.position),
     )
 

@@ -89,13 +89,14 @@ class _Said:
     pressures: set[int] = field(default_factory=set)
     towels: Towels | None = None
     in_warned: set[str] = field(default_factory=set)
+    avoid: frozenset[str] = frozenset()  # regions the towels may stay over
 
 
 def _drapes(spec: StepSpec, said: _Said) -> list[str]:
     """The towel moves that bare what the step works (the towels start anew in a new position)."""
     towels = said.towels
     if towels is None or towels.position.id != spec.position.id:
-        towels = said.towels = Towels.start(spec.position)
+        towels = said.towels = Towels.start(spec.position, said.avoid)
     return [d.say for d in towels.uncover(spec_areas(spec))]
 
 
@@ -138,14 +139,16 @@ def guide_steps(
     warnings: Sequence[AreaWarning],
     speakable: Callable[[str], bool] = lambda _: True,
     said_before: Sequence[str] = (),
+    avoid: frozenset[str] = frozenset(),
 ) -> list[StepSpec]:
     """Each step with what to say before it, and whether to explain its pressure number.
 
-    A caution that names an avoided region is left unsaid: the hands never go there.
+    A caution that names an avoided region is left unsaid: the hands never go there; the
+    towels may stay over it.
     """
     from rubdown.core.stepspec import respec  # stepspec needs this module's speech timing
 
-    said = _Said(cautions=set(said_before))
+    said = _Said(cautions=set(said_before), avoid=avoid)
     out = []
     # A stroke's how-to, said once: later steps with it on the region only name it.
     explained: dict[tuple[str, str], int] = {}

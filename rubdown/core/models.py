@@ -104,6 +104,9 @@ class Drape:
     say: str
     bares: tuple[str, ...] = ()  # other areas it bares along with `area`
     covers: tuple[str, ...] = ()  # areas it covers again (to keep them warm)
+    # Regions of `area` it leaves under the towel: said instead of the area's other move
+    # when they are all avoided.
+    keeps: tuple[str, ...] = ()
 
     @property
     def bared(self) -> tuple[str, ...]:

@@ -129,6 +129,7 @@ def _drapes(f: Fields, cat: Catalogue, problems: list[Problem]) -> tuple[Drape, 
             sub.text("say"),
             sub.refs("bares", areas, "area"),
             sub.refs("covers", areas, "area"),
+            sub.refs("keeps", cat.regions, "region"),
         )
         if drape.area and drape.area not in areas:
             sub.add("area", f"unknown area '{drape.area}' (areas: {', '.join(sorted(areas))})")

@@ -113,9 +113,11 @@ def turn_words(spec: StepSpec) -> str:
 
 
 def hold_words(last: StepSpec) -> str:
-    """The still hold: on the back when the finish covers it, the first area otherwise."""
+    """The still hold: on the back (or the part of it not avoided) when the finish covers
+    it, the first area otherwise."""
     areas = last.areas or (last.region.area_name,)
-    return wording.hold([a for a in areas if a == HOLD_AREA] or areas)
+    on = [last.rests_on] if last.rests_on else [a for a in areas if a == HOLD_AREA]
+    return wording.hold(on or areas)
 
 
 def closing_words(specs: Sequence[StepSpec]) -> str:

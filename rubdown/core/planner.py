@@ -215,7 +215,8 @@ def _guided(
     specs: list[StepSpec], warnings: list[guidance.AreaWarning], limits: Limits
 ) -> list[StepSpec]:
     """Each step with what is said before it, and repetitions enough to say its introduction."""
-    return [_room_to_speak(s) for s in guidance.guide_steps(specs, warnings, limits.speakable)]
+    guided = guidance.guide_steps(specs, warnings, limits.speakable, avoid=frozenset(limits.avoid))
+    return [_room_to_speak(s) for s in guided]
 
 
 def _room_to_speak(spec: StepSpec) -> StepSpec:

@@ -21,7 +21,7 @@ from rubdown.core.choose import (
     usable_techniques,
 )
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
-from rubdown.core.safety import Limits, safety_limits
+from rubdown.core.safety import Limits, regions_named, safety_limits
 
 EPS_S = 1.0
 
@@ -230,7 +230,8 @@ def finishes_with_glides_and_a_hold(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def finish_connects_the_main_area(plan: Plan, cat: Catalogue) -> list[str]:
-    """When the back is worked, the finishing glides cover it and the still hold rests there."""
+    """When the back is worked, the finishing glides cover it and the still hold rests there
+    (on a part of it, when another part is avoided)."""
     groups = step_groups(plan)
     if plan.routine is not None or len(groups) < 3:
         return []  # a routine ends where its author chose
@@ -244,7 +245,11 @@ def finish_connects_the_main_area(plan: Plan, cat: Catalogue) -> list[str]:
     if not craft.covers_area(cat, technique, main):
         out.append(f"the finish ({technique.id}) does not cover the {main}")
     hold = next((s for s in plan.segments if s.kind == "hold"), None)
-    if hold is not None and craft.covers_area(cat, technique, main) and main not in hold.say:
+    on_main = hold is not None and (
+        main in hold.say
+        or any(cat.regions[r].area_name == main for r in regions_named(cat, hold.say))
+    )
+    if hold is not None and craft.covers_area(cat, technique, main) and not on_main:
         out.append(f"the still hold is not on the {main}")
     return out
 

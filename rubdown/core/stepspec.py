@@ -41,6 +41,7 @@ class StepSpec:
     explain_pressure: bool = False  # the first time this pressure number is used
     areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
     covers: tuple[str, ...] = ()  # ... and as area names, for the towels
+    rests_on: str = ""  # for the finish: where the still hold after it rests, as said
     # The step just before does the same technique, explained in the same words: its pressure.
     repeats: int | None = None
 

@@ -17,11 +17,18 @@ class Towels:
 
     position: Position
     covered: set[str] = field(default_factory=set)
+    avoid: frozenset[str] = frozenset()  # regions the hands keep off: a towel may stay on them
 
     @classmethod
-    def start(cls, position: Position) -> Towels:
+    def start(cls, position: Position, avoid: Iterable[str] = ()) -> Towels:
         """As the receiver settles: every area a drape of the position bares is covered."""
-        return cls(position, {a for d in position.drapes for a in d.bared})
+        return cls(position, {a for d in position.drapes for a in d.bared}, frozenset(avoid))
+
+    @property
+    def moves(self) -> list[Drape]:
+        """The towel moves to choose from: one that keeps regions covered only when they are
+        all avoided, and then rather than the same move baring them."""
+        return [d for d in self.position.drapes if self.avoid.issuperset(d.keeps)]
 
     def apply(self, drape: Drape) -> None:
         """One towel move."""
@@ -42,10 +49,10 @@ class Towels:
         for _ in self.position.drapes:
             if not any(a in self.covered for a in needed):
                 break
-            options = [d for d in self.position.drapes if self.covered & set(d.bared) & {*needed}]
+            options = [d for d in self.moves if self.covered & set(d.bared) & {*needed}]
             if not options:
                 break
-            drape = min(options, key=lambda d: self._cost(d, needed))
+            drape = min(options, key=lambda d: (*self._cost(d, needed), -len(d.keeps)))
             self.apply(drape)
             moves.append(drape)
         return moves

@@ -112,7 +112,7 @@ def test_the_invariant_catches_a_sentence_said_twice_running():
 
 def test_lying_bares_the_back_then_the_legs_then_the_neck_and_shoulders():
     p = plan(30)
-    drapes = {d.area: d.say for d in CAT.positions["lying"].drapes}
+    drapes = {d.area: d.say for d in CAT.positions["lying"].drapes if not d.keeps}
     said = [s for s in p.segments if any(d in s.say for d in drapes.values())]
     order = [next(a for a, d in drapes.items() if d in s.say) for s in said]
     assert order == ["back", "hips and buttocks", "legs", "neck and shoulders", "back"]
