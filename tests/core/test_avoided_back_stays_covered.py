@@ -28,7 +28,7 @@ def glide_areas(say):
     """The areas an opening or finishing glide says it goes over."""
     tail = say.rsplit(" over the ", 1)[1]
     named = re.split(r"\.|, slow and unbroken", tail, maxsplit=1)[0]
-    return re.split(r", | and ", named)
+    return re.split(r",? and |, ", named)
 
 
 LOWER_BACK = [
