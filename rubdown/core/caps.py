@@ -13,9 +13,11 @@ from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, respec
 
 
-def _cap(spec: StepSpec, seconds: float, sides: int | None = None) -> StepSpec:
+def _cap(
+    spec: StepSpec, seconds: float, sides: int | None = None, margin: float = craft.CAP_MARGIN
+) -> StepSpec:
     per_rep = spec.technique.seconds_per_rep * (spec.sides if sides is None else sides)
-    most = max(1, math.floor(seconds * craft.CAP_MARGIN / per_rep))
+    most = max(1, math.floor(seconds * margin / per_rep))
     if most >= spec.max_reps:
         return spec
     least = min(spec.min_reps, most)
@@ -75,16 +77,9 @@ def first_step_before_checkin(specs: Sequence[StepSpec], room_s: float) -> list[
     """The opening step ends within `room_s`, before the first check-in is due: a check-in
     never cuts the session's first stroke in two (a long focus opening had one inside it)."""
     out = list(specs)
-    if not out:
-        return out
-    first = out[0]
-    per_rep = first.technique.seconds_per_rep * (1 if first.position.turns else first.sides)
-    most = max(1, math.floor(room_s / per_rep))
-    if most < first.max_reps:
-        least = min(first.min_reps, most)
-        out[0] = respec(
-            first, max_reps=most, min_reps=least, default_reps=min(first.default_reps, most)
-        )
+    if out:
+        # The room is exact (the check-in's due time), so no margin is taken off it.
+        out[0] = _cap(out[0], room_s, 1 if out[0].position.turns else None, margin=1.0)
     return out
 
 

@@ -235,13 +235,28 @@ def vary(
     Only `usable` ones count: the others have no light way in, so framing leaves them out.
     """
     used = {t.id for ts in chosen.values() for t in ts if t.id in usable}
+    while len(used) < target:
+        added = add_unused(chosen, options, regions, usable, used)
+        if added is None:
+            return
+        used.add(added)
+
+
+def add_unused(
+    chosen: dict[str, list[Technique]],
+    options: dict[str, list[Technique]],
+    regions: list[str],
+    usable: set[str],
+    skip: set[str],
+) -> str | None:
+    """Add the first usable technique not in `skip`, chosen regions first, then the other
+    regions in order; its id, or None when there is none."""
     for region in [*chosen, *(r for r in regions if r not in chosen)]:
         for t in options[region]:
-            if len(used) >= target:
-                return
-            if t.id not in used and t.id in usable:
+            if t.id in usable and t.id not in skip:
                 chosen.setdefault(region, []).append(t)
-                used.add(t.id)
+                return t.id
+    return None
 
 
 def _seconds(t: Technique, reps: int) -> float:

@@ -266,13 +266,13 @@ def _more_variety(
     if len(used & usable) >= min(target, len(usable)):
         return False
     in_choice = {t.id for ts in chosen.values() for t in ts}
-    for region in [*(r for r in chosen if r in regions), *(r for r in regions if r not in chosen)]:
-        for t in options[region]:
-            if t.id in usable and not {t.id} & (used | in_choice | ask.tried):
-                chosen.setdefault(region, []).append(t)
-                ask.tried.add(t.id)
-                return True
-    return False
+    kept = {r: ts for r, ts in chosen.items() if r in regions}  # dropped regions stay out
+    added = choose.add_unused(kept, options, regions, usable, used | in_choice | ask.tried)
+    if added is None:
+        return False
+    chosen.update(kept)  # a region the technique went to that was not chosen yet
+    ask.tried.add(added)
+    return True
 
 
 def _full_regions(specs: Sequence[StepSpec], profile: Profile, window: float) -> set[str]:

@@ -13,15 +13,14 @@ from rubdown.core.stepspec import StepSpec, make_spec, respec
 from rubdown.core.towels import covered_areas
 
 
-def frame_areas(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits) -> list[str]:
-    """The areas an opening or finishing glide covers: those of the worked regions it reaches."""
-    return list(dict.fromkeys(name for _, name in _named_areas(cat, t, worked, limits)))
+def frame_areas(named: Sequence[tuple[str, str]]) -> list[str]:
+    """The areas an opening or finishing glide covers, as said, from its named regions."""
+    return list(dict.fromkeys(name for _, name in named))
 
 
-def rests_on(cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits) -> str:
+def rests_on(named: Sequence[tuple[str, str]]) -> str:
     """Where the still hold after a finishing glide rests, as said: on the back, or on the
     first part of it the glide covers when part of the back is avoided."""
-    named = _named_areas(cat, t, worked, limits)
     return next((name for area, name in named if area == HOLD_AREA), "")
 
 
@@ -123,6 +122,7 @@ def as_frame(
     t = spec.technique
     least_s = craft.opening_min_s(minutes) if role == "opening" else craft.FINISH_MIN_S
     least = max(t.reps.min, math.ceil(least_s / (t.seconds_per_rep * spec.sides)))
+    named = _named_areas(cat, t, worked, limits)
     return respec(
         spec,
         pressure=max(min(spec.pressure, craft.FRAME_PRESSURE), t.pressure.min),
@@ -132,8 +132,8 @@ def as_frame(
         min_reps=least,
         default_reps=max(least + 1, min(spec.default_reps, t.reps.max)),
         max_reps=max(t.reps.max, least + 2),
-        areas=tuple(frame_areas(cat, t, worked, limits)),
-        rests_on=rests_on(cat, t, worked, limits) if role == "finish" else "",
+        areas=tuple(frame_areas(named)),
+        rests_on=rests_on(named) if role == "finish" else "",
         covers=covered_areas(cat, t, limits, spec.position),
     )
 

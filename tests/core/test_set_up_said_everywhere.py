@@ -1,5 +1,6 @@
-"""Lying on the side and lying face up open by saying their set-up, as the seated positions
-do, and so does a move into them mid-session (a therapist's reading of the plans, issue 10)."""
+"""Every position opens by saying its set-up (seated: where each of you sits; lying on the
+side or face up: how the receiver lies), and so does a move into one mid-session (a
+therapist's reading of the plans, issue 10)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ SETUP = {
         "the warm towels over them",
     ),
     "lying": ("Kneel at their side", "head to one side", "under the lower legs"),
+    # Seated: where each of them sits, and on what.
+    "seated": (
+        "blankets spread on the floor",
+        "sit on a stack of pillows rather than kneeling",
+        "between your knees",
+        "facing away from you",
+        "a cushion to hug in their lap",
+    ),
+    "seated-forearms": (
+        "sturdy chair pulled up to a table",
+        "stand behind them",
+        "firm pillow on the table",
+    ),
 }
 OPENINGS = [
     ("side-lying", PlanRequest(minutes=10, position="side-lying")),
@@ -48,7 +62,19 @@ OPENINGS = [
     ("face-up", PlanRequest(routine="feet-before-bed")),
     ("lying", PlanRequest(minutes=10, position="lying")),
     ("lying", PlanRequest(minutes=30, position="lying")),
+    ("seated", PlanRequest(minutes=10, position="seated")),
+    ("seated", PlanRequest(minutes=20, position="seated")),
+    ("seated", PlanRequest(minutes=45, position="seated")),
+    ("seated", PlanRequest(minutes=20, position="seated", profile=Profile(pressure="light"))),
+    ("seated", PlanRequest(routine="quick-neck-shoulders")),
+    ("seated", PlanRequest(routine="seated-shoulders-back")),
+    ("seated-forearms", PlanRequest(minutes=10, position="seated-forearms")),
+    ("seated-forearms", PlanRequest(minutes=20, position="seated-forearms")),
+    ("seated-forearms", PlanRequest(minutes=45, position="seated-forearms")),
+    ("seated-forearms", PlanRequest(routine="desk-neck-shoulders")),
+    ("seated-forearms", PlanRequest(routine="forearm-relief")),
 ]
+SEATED = [(position, request_) for position, request_ in OPENINGS if position.startswith("seated")]
 # Sessions that move into face up partway through.
 MOVES = [PlanRequest(routine="full-body-hour"), PlanRequest(routine="runners-legs")]
 
@@ -72,6 +98,24 @@ def test_the_opening_with_its_set_up_still_fits_its_slot(position, request_):
     assert guidance.speech_seconds(opening.say) <= opening.duration_s
     assert all(guidance.speech_seconds(s.say) <= s.duration_s for s in p.segments)
     assert check_plan(p, CAT) == []
+
+
+@pytest.mark.parametrize(("position", "request_"), SEATED)
+def test_the_set_up_comes_before_the_towel_and_the_oil(position, request_):
+    say = plan_session(CAT, request_).segments[0].say
+    oil = say.index("Warm a little oil")
+    assert all(say.index(words) < oil for words in SETUP[position])
+    for drape in CAT.positions[position].drapes:
+        if drape.say in say:
+            assert max(say.index(words) for words in SETUP[position]) < say.index(drape.say)
+
+
+@pytest.mark.parametrize("position", ["seated", "seated-forearms"])
+def test_the_position_says_its_set_up_in_a_breath(position):
+    # Said before the oil: a few sentences, under 20 seconds at 150 words a minute.
+    support = CAT.positions[position].support
+    assert all(words in support for words in SETUP[position])
+    assert guidance.speech_seconds(support) < 20
 
 
 @pytest.mark.parametrize("position", ["side-lying", "face-up"])
