@@ -280,13 +280,18 @@ export class AudioOut {
     }
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    // A cue that will not sound is not rubdown speaking: voice commands are heard then.
+    this.playing = this.playing.filter(([, start]) => start <= now);
   }
 
+  // Stop every sound now (a pause): what was playing ends here, for voice commands too.
   silence() {
     this.cancelFuture();
     for (const source of this.sources) source.stop();
     this.sources.clear();
-    if ("speechSynthesis" in window) speechSynthesis.cancel();
+    const now = this.ctx ? this.ctx.currentTime : 0;
+    this.playing = this.playing.map(([cue, start, end]) => [cue, start, Math.min(end, now)]);
+    if (typeof speechSynthesis !== "undefined") speechSynthesis.cancel();
   }
 }
 
