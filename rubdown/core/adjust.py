@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
-from rubdown.core.models import Catalogue, Plan, PlanError, Segment
+from rubdown.core.models import Catalogue, Plan, PlanError, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
+from rubdown.core.retell import FRAMES, guide_rest
 from rubdown.core.safety import safety_limits
 from rubdown.core.stepspec import StepSpec
 
@@ -105,7 +106,11 @@ def pressure_limits(plan: Plan, index: int) -> tuple[int, int] | None:
     return ends[0], ends[1]
 
 
-def _cursor(done: list[Segment], specs: Sequence[StepSpec] = ()) -> Cursor:
+def _cursor(
+    done: list[Segment], specs: Sequence[StepSpec], regions: Mapping[str, Region]
+) -> Cursor:
+    """Where the layout stands after what is done: the clock, the place, the hands' oil and
+    what the regions worked need before the receiver stands."""
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
     last = next((s for s in reversed(done) if s.kind == "step"), None)
@@ -120,8 +125,15 @@ def _cursor(done: list[Segment], specs: Sequence[StepSpec] = ()) -> Cursor:
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
         )
         cursor.since_oil = 0.0 if seg.kind == "oil" else cursor.since_oil + seg.duration_s
-        if seg.kind == "step":
+        region = regions.get(seg.region or "") if seg.kind == "step" else None
+        if seg.kind == "oil":
+            cursor.hands = "oily"
+        elif region is not None and region.dry_hands and cursor.hands != "bare":
+            cursor.hands = "wiped"
+        if region is not None:
             cursor.region, cursor.position = seg.region, seg.position
+            if region.before_rising and region.before_rising not in cursor.rising:
+                cursor.rising = (*cursor.rising, region.before_rising)
         elif seg.region is not None:  # an announcement already said where the hands go next
             cursor.region = seg.region
             cursor.position = seg.position or cursor.position
@@ -157,6 +169,7 @@ def _spec(cat: Catalogue, group: list[Segment]) -> StepSpec:
         reps,
         first.weight,
         only,
+        first.role or "work",
     )
 
 
@@ -209,7 +222,7 @@ def _within(
     out, order = list(specs), _before_closing(specs)
     for region, seconds in left.items():
         # The closing light step passes over everything, so the limit leaves it out.
-        here = [i for i in order if out[i].region.id == region and out[i].role == "work"]
+        here = [i for i in order if out[i].region.id == region and out[i].role not in FRAMES]
         for i, spec in zip(here, _share([out[i] for i in here], seconds), strict=True):
             out[i] = spec
     return _without(out, {i for i, s in enumerate(out) if s.max_reps <= 0}, keep)
@@ -226,31 +239,23 @@ def _without(
 
 def _fit_tail(
     plan: Plan,
+    cat: Catalogue,
     done: list[Segment],
     specs: list[StepSpec],
     keep: int | None,
-    oil: str = "",
-    left: dict[str, float] | None = None,
+    left: dict[str, float],
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few.
     The spec at `keep` (the step given more time) is never the one dropped."""
-    end, cursor = plan.total_seconds, _cursor(done, specs)
-    specs, keep = _within(specs, left or {}, keep)
+    cursor, limits = _cursor(done, specs, cat.regions), safety_limits(cat, plan.request.profile)
+    past = specs_from_segments(cat, done)
+    specs, keep = _within(specs, left, keep)
     stretched = False
     while True:
         try:
-            tail = fit_steps(
-                specs,
-                cursor,
-                end,
-                plan.warnings,
-                opening=False,
-                closing=LIVE_CLOSING,
-                oil=oil,
-            )
-            if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
-                raise TooMuchWork("the closing cannot shrink enough to end on time")
-            return tail
+            # Guided anew each try: a caution placed on a step that was dropped moves on.
+            guided = guide_rest(cat, plan.request.profile, limits, done, past, specs)
+            return _fit_guided(plan, guided, cursor, limits.oil)
         except TooMuchWork:
             # Leave out the least wanted step, never the light one that closes the session.
             droppable = [i for i in _before_closing(specs) if i != keep]
@@ -262,8 +267,19 @@ def _fit_tail(
             if stretched or not specs:
                 raise
             longer = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
-            specs, keep = _within(longer, left or {}, keep)
+            specs, keep = _within(longer, left, keep)
             stretched = True
+
+
+def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:
+    """The steps laid out from the cursor to the plan's end, or TooMuchWork."""
+    end = plan.total_seconds
+    tail = fit_steps(
+        specs, cursor, end, plan.warnings, opening=False, closing=LIVE_CLOSING, oil=oil
+    )
+    if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
+        raise TooMuchWork("the closing cannot shrink enough to end on time")
+    return tail
 
 
 def refit_after(
@@ -272,9 +288,7 @@ def refit_after(
     """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
-        oil = safety_limits(cat, plan.request.profile).oil
-        left = region_time_left(plan, cat, done)
-        tail = _fit_tail(plan, done, specs, keep, oil, left)
+        tail = _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done))
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
         tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from rubdown.core import craft
 from rubdown.core.models import Catalogue, Position, Profile, Technique
@@ -122,19 +123,29 @@ def as_frame(
     t = spec.technique
     least_s = craft.opening_min_s(minutes) if role == "opening" else craft.FINISH_MIN_S
     least = max(t.reps.min, math.ceil(least_s / (t.seconds_per_rep * spec.sides)))
-    named = _named_areas(cat, t, worked, limits)
     return respec(
         spec,
         pressure=max(min(spec.pressure, craft.FRAME_PRESSURE), t.pressure.min),
         max_pressure=max(min(spec.max_pressure, craft.FRAME_PRESSURE), t.pressure.min),
-        role=role,
         weight=craft.FRAME_WEIGHT,
         min_reps=least,
         default_reps=max(least + 1, min(spec.default_reps, t.reps.max)),
         max_reps=max(t.reps.max, least + 2),
+        **frame_reach(cat, spec, role, worked, limits),
+    )
+
+
+def frame_reach(
+    cat: Catalogue, spec: StepSpec, role: str, worked: Sequence[str], limits: Limits
+) -> dict[str, Any]:
+    """The opening's or finish's role and where its glide reaches: the areas as said, the
+    area names for the towels, and where the still hold after the finish rests."""
+    named = _named_areas(cat, spec.technique, worked, limits)
+    return dict(
+        role=role,
         areas=tuple(frame_areas(named)),
         rests_on=rests_on(named) if role == "finish" else "",
-        covers=covered_areas(cat, t, limits, spec.position),
+        covers=covered_areas(cat, spec.technique, limits, spec.position),
     )
 
 

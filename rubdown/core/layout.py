@@ -56,6 +56,8 @@ class Cursor:
     region: str | None = None
     position: str | None = None
     step_index: int = 0
+    hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or face: oil again after
+    rising: tuple[str, ...] = ()  # what the regions already worked need before standing
 
 
 class _Chunk(NamedTuple):
@@ -178,9 +180,7 @@ class _Layout:
         position's halfway words, said last in that pause."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
-        # No oil before a region worked through the towel: it waits for the next bare one.
-        due_oil = self.c.since_oil >= OIL_EVERY_S and not spec.region.through_towel
-        oil_s = slot_for(wording.more_oil(self.oil), OIL_S) if due_oil else 0
+        oil_s, also = self._hands_for(spec, also)
         if turn or moved:
             say = " ".join(w for w in (turn_words(spec) if turn else move_words(spec), also) if w)
             if self._due(slot_for(say, POSITION_S) + oil_s, whole):
@@ -201,7 +201,19 @@ class _Layout:
         if (changed or moved) and oil_s:
             say = wording.more_oil(self.oil)
             self.add(slot_for(say, OIL_S), "oil", say)
-            self.c.since_oil = 0.0
+            self.c.since_oil, self.c.hands = 0.0, "oily"
+
+    def _hands_for(self, spec: StepSpec, also: str) -> tuple[float, str]:
+        """The oil cue's slot if oil is due before the step (else 0), and `also` with the
+        words to wipe oily hands before the hair or the face."""
+        # No oil before a region worked through the towel, nor before the hair or the face:
+        # it waits for the next bare region that takes it.
+        due_oil = (self.c.since_oil >= OIL_EVERY_S or self.c.hands == "wiped") and not (
+            spec.region.through_towel or spec.region.dry_hands
+        )
+        if spec.region.dry_hands and self.c.hands == "oily":
+            also = f"{wording.WIPE_HANDS} {also}".strip()
+        return (slot_for(wording.more_oil(self.oil), OIL_S) if due_oil else 0.0), also
 
     def move(self, spec: StepSpec, say: str, cautions: tuple[str, ...] = ()) -> None:
         """A pause for the receiver to move (a new position, or turning over)."""
@@ -231,6 +243,8 @@ class _Layout:
         for side in sides:
             self._chunks(spec, reps, side, index, seconds)
         self.c.region, self.c.position = spec.region.id, spec.position.id
+        if spec.region.dry_hands and self.c.hands != "bare":
+            self.c.hands = "wiped"
 
     def _chunks(self, spec: StepSpec, reps: int, side: str, index: int, seconds: float) -> None:
         remaining, first = reps, True
@@ -267,7 +281,7 @@ def lay_out(
     if opening:
         say, cautions = opening_words(specs, warnings, oil)
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
-        layout.c.since_oil = 0.0
+        layout.c.since_oil, layout.c.hands = 0.0, "oily"
     order = step_order(specs)
     # Only a session laid out from its start knows where its halfway is.
     halves = halfway_marks(specs, reps, order) if opening else set()
@@ -284,7 +298,7 @@ def lay_out(
     if last is not None:
         say = hold_words(last)
         layout.add(slot_for(say, HOLD_S), "hold", say, region=last.region.id)
-    say = closing_words(specs)
+    say = closing_words(specs, cursor.rising)
     layout.add(slot_for(say, CLOSING_S), "closing", say)
     return layout.rows
 
@@ -449,7 +463,8 @@ def fit_steps(
         specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - slot_for(say, OIL_S))
     slots = [s.slot() for s in specs]
     start = (cursor.region, cursor.position)
-    overhead = fixed_pauses(specs, step_order(specs), start, warnings, opening, calibrate, oil)
+    order = step_order(specs)
+    overhead = fixed_pauses(specs, order, start, warnings, opening, calibrate, oil, cursor.rising)
     overhead += timed_pauses(window)
     laid: dict[tuple[int, ...], list[Row]] = {}
 

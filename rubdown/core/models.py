@@ -74,6 +74,9 @@ class Region:
     cautions: tuple[str, ...] = ()
     before_rising: str = ""  # said in the closing when it was worked (oil off the soles)
     through_towel: bool = False  # stays covered: worked through the towel, without oil
+    # Worked with the oil wiped off the hands (the hair, the face): the hands are oiled
+    # again before the next region that takes oil.
+    dry_hands: bool = False
 
     @property
     def area_name(self) -> str:

@@ -60,6 +60,7 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.texts("cautions"),
             f.text("before_rising", False),
             f.flag("through_towel"),
+            f.flag("dry_hands"),
         )
         f.done()
         if f.ok and region.id:

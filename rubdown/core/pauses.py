@@ -120,9 +120,11 @@ def hold_words(last: StepSpec) -> str:
     return wording.hold(on or areas)
 
 
-def closing_words(specs: Sequence[StepSpec]) -> str:
-    """The closing, with what the worked regions need before the receiver stands."""
-    first = dict.fromkeys(s.region.before_rising for s in specs if s.region.before_rising)
+def closing_words(specs: Sequence[StepSpec], earlier: Sequence[str] = ()) -> str:
+    """The closing, with what the worked regions need before the receiver stands; `earlier`:
+    what the regions worked before a live re-fit need."""
+    rising = (*earlier, *(s.region.before_rising for s in specs))
+    first = dict.fromkeys(r for r in rising if r)
     return wording.closing(specs[-1].position if specs else None, tuple(first))
 
 
@@ -140,6 +142,7 @@ def fixed_pauses(
     opening: bool,
     calibrate: bool = False,
     oil: str = "",
+    rising: Sequence[str] = (),
 ) -> float:
     """Seconds of the pauses the steps themselves bring, whatever their repetitions: the
     opening, each announcement, move and turn, the still hold and the closing words."""
@@ -160,7 +163,7 @@ def fixed_pauses(
         region, position = spec.region.id, spec.position.id
     if specs:
         total += slot_for(hold_words(specs[-1]), HOLD_S)
-    return total + slot_for(closing_words(specs), CLOSING_S)
+    return total + slot_for(closing_words(specs, rising), CLOSING_S)
 
 
 def checkin_slot(say: str, least: float) -> float:

@@ -28,7 +28,7 @@ from rubdown.core.models import (
     Segment,
 )
 from rubdown.core.safety import Limits, cap_notes, safety_limits
-from rubdown.core.stepspec import StepSpec, respec
+from rubdown.core.stepspec import StepSpec, respec, room_to_speak
 
 SHORT_SESSION_MINUTES = 20
 SLACK_S = (0.0, 45.0, 120.0, 300.0)
@@ -216,20 +216,7 @@ def _guided(
 ) -> list[StepSpec]:
     """Each step with what is said before it, and repetitions enough to say its introduction."""
     guided = guidance.guide_steps(specs, warnings, limits.speakable, avoid=frozenset(limits.avoid))
-    return [_room_to_speak(s) for s in guided]
-
-
-def _room_to_speak(spec: StepSpec) -> StepSpec:
-    """At least enough repetitions that the step's introduction leaves most of it for the work."""
-    least = max(spec.least_first_reps(spec.first_side()), spec.least_first_reps("both"))
-    if least <= spec.min_reps:
-        return spec
-    return respec(
-        spec,
-        min_reps=least,
-        default_reps=max(spec.default_reps, least),
-        max_reps=max(spec.max_reps, least),
-    )
+    return [room_to_speak(s) for s in guided]
 
 
 def _fail_again(failed: list[tuple[list[StepSpec], PlanError]], specs: list[StepSpec]) -> None:

@@ -206,3 +206,16 @@ def make_spec(
         sides=_sides(t, position, None),
     )
     return new
+
+
+def room_to_speak(spec: StepSpec) -> StepSpec:
+    """At least enough repetitions that the step's introduction leaves most of it for the work."""
+    least = max(spec.least_first_reps(spec.first_side()), spec.least_first_reps("both"))
+    if least <= spec.min_reps:
+        return spec
+    return respec(
+        spec,
+        min_reps=least,
+        default_reps=max(spec.default_reps, least),
+        max_reps=max(spec.max_reps, least),
+    )

@@ -233,6 +233,31 @@ def works_through_the_towel_where_it_stays(plan: Plan, cat: Catalogue) -> list[s
     return out
 
 
+def keeps_oil_off_the_hair_and_face(plan: Plan, cat: Catalogue) -> list[str]:
+    """Oily hands are told to wipe before the hair or the face, and after them are oiled
+    again before the next region that takes oil."""
+    out, oily, dry, said = [], False, False, list[str]()
+    for seg in plan.segments:
+        said.append(seg.say.lower())
+        if seg.kind == "oil":
+            oily, dry = True, False
+        region = cat.regions.get(seg.region or "") if seg.kind == "step" else None
+        if region is None:
+            continue
+        where = f"the {region.id} at {seg.start_s:.0f} s"
+        if region.dry_hands:
+            if oily and not any("wipe" in words for words in said):
+                out.append(f"{where}: oily hands, and no word to wipe them")
+            oily, dry = False, True
+        elif dry and not region.through_towel:
+            out.append(f"{where}: the hands come from the hair or face with no oil")
+            dry = False
+        else:
+            oily = oily or not region.through_towel
+        said = []
+    return out
+
+
 TALK_CHECKS = (
     checks_in_between_steps,
     tells_one_thing_at_a_time,
@@ -246,4 +271,5 @@ TALK_CHECKS = (
     says_what_to_do_before_rising,
     says_the_halfway_change,
     works_through_the_towel_where_it_stays,
+    keeps_oil_off_the_hair_and_face,
 )

@@ -10,6 +10,8 @@ OPENING_OIL = (
     "Warm a little oil between your palms; cold oil makes muscles tense. "
     "Rest your hands on your partner and breathe slowly with them for a moment."
 )
+# Said before the hair or the face whenever the hands come to them oily.
+WIPE_HANDS = "First wipe the oil off your hands on the towel: this part is done with dry hands."
 MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
 # Said once, before the first touch: the signs of a nerve or vessel being pressed. Easing off
 # still presses; the hands come away, and that spot is left for the rest of the session. As
@@ -164,11 +166,12 @@ def frame_intro(
     how = pressure_phrase(pressure, explain)
     where = join(areas)
     name = technique.name.lower()
-    # "Long glide along the back" over the back needs no "over the back" after it.
-    over = "" if where in name else f" over the {where}"
+    # "Long glide along the back" over the back needs no "over the back" after it; a name
+    # that says its own place ("palm glide over the foot") takes the areas before it.
+    begin = "To begin" if where in name else f"To begin on the {where}"
     if role == "opening":
         return (
-            f"To begin: {name}{over}. Spread the oil with slow, "
+            f"{begin}: {name}. Spread the oil with slow, "
             f"light sweeps, breathing with your partner. {reps} times, {how}."
         )
     return (

@@ -1,0 +1,62 @@
+"""What a re-fitted session says from now on: the towel moves, cautions, warnings and
+how-tos still owed, told as the plan itself would have told them.
+
+A live change (skip, back, more) lays the rest of a session out again from step specs
+rebuilt from segments; without this they would reach new areas in silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rubdown.core import guidance
+from rubdown.core.frames import frame_reach
+from rubdown.core.models import Catalogue, Profile, Segment
+from rubdown.core.safety import Limits
+from rubdown.core.stepspec import StepSpec, respec, room_to_speak
+
+FRAMES = ("opening", "finish")
+
+
+def guide_rest(
+    cat: Catalogue,
+    profile: Profile,
+    limits: Limits,
+    done: Sequence[Segment],
+    past: Sequence[StepSpec],
+    rest: Sequence[StepSpec],
+) -> list[StepSpec]:
+    """The steps to come, each with what is said before it, given what was done and said."""
+    worked = tuple(dict.fromkeys(s.region.id for s in (*past, *rest) if s.role not in FRAMES))
+    past, rest = _reframed(cat, past, worked, limits), _reframed(cat, rest, worked, limits)
+    warnings = guidance.area_warnings(cat, profile.conditions, limits.speakable)
+    said = [c for seg in done for c in seg.cautions]
+    guided = guidance.guide_steps(
+        [*past, *rest], warnings, limits.speakable, said, avoid=frozenset(limits.avoid)
+    )
+    ahead = guided[len(past) :]
+    if ahead and _introduced(done, ahead[0]):
+        ahead[0] = respec(ahead[0], before="", cautions=())  # its lead was said already
+    # Room to speak, but never past a step's most repetitions: a region kept short stays so.
+    roomy = (room_to_speak(s) for s in ahead)
+    return [r if r.max_reps == s.max_reps else s for r, s in zip(roomy, ahead, strict=True)]
+
+
+def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:
+    """Whether what was done ends with the pauses that led into this step (more time on it)."""
+    for seg in reversed(done):
+        if seg.kind == "step":
+            return False
+        if seg.region == spec.region.id:
+            return True
+    return False
+
+
+def _reframed(
+    cat: Catalogue, specs: Sequence[StepSpec], worked: Sequence[str], limits: Limits
+) -> list[StepSpec]:
+    """The opening and finish with the reach a segment does not keep (their areas as said)."""
+    return [
+        respec(s, **frame_reach(cat, s, s.role, worked, limits)) if s.role in FRAMES else s
+        for s in specs
+    ]
