@@ -137,7 +137,17 @@ def _cursor(
         elif seg.region is not None:  # an announcement already said where the hands go next
             cursor.region = seg.region
             cursor.position = seg.position or cursor.position
+    _halfway_so_far(cursor, done, specs)
     return cursor
+
+
+def _halfway_so_far(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]) -> None:
+    """How long the hands have worked in the cursor's position, and whether its halfway
+    words were said: a re-fit says them once, near half of all the work there."""
+    here = [s for s in done if s.kind == "step" and s.position == cursor.position]
+    cursor.worked_s = sum(s.duration_s for s in here)
+    words = next((s.position.halfway for s in specs if s.position.id == cursor.position), "")
+    cursor.halfway_said = bool(words) and any(words in s.say for s in done)
 
 
 def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:

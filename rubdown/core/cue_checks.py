@@ -57,7 +57,10 @@ def says_cautions_where_they_matter(plan: Plan, cat: Catalogue) -> list[str]:
         if seg.kind != "step":
             said.update(seg.cautions)
             continue
-        if seg.step_index in ends or seg.region not in cat.regions:
+        # The opening and finish glides, and the same glides done again after a "back",
+        # are feather-light over everything: a region's cautions wait for its own steps.
+        framing = seg.step_index in ends or seg.role in ("opening", "finish")
+        if framing or seg.region not in cat.regions:
             continue
         region, technique = cat.regions[seg.region], cat.techniques[seg.technique or ""]
         due = [

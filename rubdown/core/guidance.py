@@ -150,13 +150,15 @@ def guide_steps(
 
     said = _Said(cautions=set(said_before), avoid=avoid)
     out = []
-    # A stroke's how-to, said once: later steps with it on the region only name it.
-    explained: dict[tuple[str, str], int] = {}
+    # A stroke's how-to, said once: later steps with it on the region only name it. The
+    # opening or finish done again (a live "back") is named as a repeat, not begun anew.
+    explained: dict[tuple[str | None, str, str], int] = {}
     for spec in specs:
         before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
         framing = spec.role in ("opening", "finish")
+        key = (spec.role if framing else None, *how_to(spec))
         cautions = [] if framing else _cautions(spec, speakable, said)
         alerts = _warnings(spec, warnings, said)
         explain = spec.pressure not in said.pressures
@@ -167,11 +169,10 @@ def guide_steps(
                 before=" ".join(before + cautions + alerts),
                 cautions=tuple(cautions + alerts),
                 explain_pressure=explain,
-                repeats=None if framing else explained.get(how_to(spec)),
+                repeats=explained.get(key),
             )
         )
-        if not framing:
-            explained[how_to(spec)] = spec.pressure
+        explained[key] = spec.pressure
     return out
 
 

@@ -58,6 +58,10 @@ class Cursor:
     step_index: int = 0
     hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or face: oil again after
     rising: tuple[str, ...] = ()  # what the regions already worked need before standing
+    # For a live re-fit: step seconds already worked in this position, and whether its
+    # halfway words (face down: turn the head) were said, so the rest still says them once.
+    worked_s: float = 0.0
+    halfway_said: bool = False
 
 
 class _Chunk(NamedTuple):
@@ -283,8 +287,8 @@ def lay_out(
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil, layout.c.hands = 0.0, "oily"
     order = step_order(specs)
-    # Only a session laid out from its start knows where its halfway is.
-    halves = halfway_marks(specs, reps, order) if opening else set()
+    so_far = (cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
+    halves = halfway_marks(specs, reps, order, None if opening else so_far)
     for n, (k, sides, turn) in enumerate(order):
         spec = specs[k]
         lead = not (opening and n == 0)

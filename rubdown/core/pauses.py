@@ -72,20 +72,35 @@ def _position_parts(specs: Sequence[StepSpec], order: Order) -> list[range]:
     return [range(a, b) for a, b in itertools.pairwise([*starts, len(order)])]
 
 
-def halfway_marks(specs: Sequence[StepSpec], reps: Sequence[int], order: Order) -> set[int]:
+# For a live re-fit: the position and region the hands are in, the step seconds worked there
+# so far, and whether its halfway words were said already.
+HalfwayLead = tuple[str | None, str | None, float, bool]
+
+
+def halfway_marks(
+    specs: Sequence[StepSpec], reps: Sequence[int], order: Order, lead: HalfwayLead | None = None
+) -> set[int]:
     """The places in the order before which a position's halfway words are said: of the moves
     to a new region (a pause is said there anyway), the one nearest half the position's step
-    time, when it is long (face down, where the head turns the other way)."""
+    time, when it is long (face down, where the head turns the other way). A re-fit (`lead`)
+    counts the work already done there, and says the words only if they were not yet said."""
     marks: set[int] = set()
     for part in _position_parts(specs, order):
-        if not specs[order[part[0]][0]].position.halfway:
+        position = specs[order[part[0]][0]].position
+        going_on = part.start == 0 and lead is not None and lead[0] == position.id
+        if not position.halfway or (going_on and lead is not None and lead[3]):
             continue
+        before = lead[2] if going_on and lead is not None else 0.0
         times = (specs[k].technique.seconds_per_rep * reps[k] * len(s) for k, s, _ in order)
-        done = list(itertools.accumulate(list(times)[part.start : part.stop]))
+        done = [before + t for t in itertools.accumulate(list(times)[part.start : part.stop])]
         region = [specs[order[n][0]].region.id for n in part]
-        moves = [i for i in range(len(part) - 1) if region[i] != region[i + 1]]
+        moves = [
+            (part[0] + 1 + i, done[i]) for i in range(len(part) - 1) if region[i] != region[i + 1]
+        ]
+        if going_on and lead is not None and lead[1] != region[0]:
+            moves.insert(0, (part[0], before))  # the move from the last region worked
         if moves and done[-1] >= HALFWAY_MIN_S:
-            marks.add(part[0] + 1 + min(moves, key=lambda i: abs(done[i] - done[-1] / 2)))
+            marks.add(min(moves, key=lambda m: abs(m[1] - done[-1] / 2))[0])
     return marks
 
 

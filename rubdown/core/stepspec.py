@@ -78,6 +78,8 @@ class StepSpec:
         if self.role in ("opening", "finish"):
             if again:
                 return wording.frame_again(reps, self.pressure, side)
+            if self.repeats is not None:
+                return wording.frame_repeat(t, self.areas, reps, self.pressure, self.role)
             return wording.frame_intro(t, self.areas, reps, self.pressure, self.role, explain)
         # Turned over, the steps come again in the same order: a repeat still says its change.
         if self.repeats is not None and (self.position.turns or not again):

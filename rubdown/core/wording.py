@@ -180,6 +180,17 @@ def frame_intro(
     )
 
 
+def frame_repeat(
+    technique: Technique, areas: Sequence[str], reps: int, pressure: int, role: str
+) -> str:
+    """The opening or finishing glides done again after a live "back": named, not begun anew."""
+    how = pressure_phrase(pressure, False)
+    where, name = join(areas), technique.name.lower()
+    what = "connecting glides" if role == "finish" else name
+    over = "" if where in what else f" over the {where}"
+    return f"Again: {what}{over}, slow and light, {reps} times, {how}."
+
+
 def frame_again(reps: int, pressure: int, side: str = "right") -> str:
     """The opening or finishing glides on the second side."""
     how = pressure_phrase(pressure, False)

@@ -1,6 +1,7 @@
 """After a live skip, back or more, the rest of the session still says what the plan would
 have: cautions the first time the hands reach an area, the towel moves, each stroke's
-how-to, and what to do before standing (found by a sweep of live changes)."""
+how-to, what to do before standing, and the halfway turn of the head (found by sweeps of
+live changes)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ SAID = (
     "explains_each_pressure_number",
     "says_what_to_do_before_rising",
     "keeps_oil_off_the_hair_and_face",
+    "says_the_halfway_change",
 )
 
 
@@ -65,3 +67,49 @@ def test_the_feet_done_before_a_change_still_get_wiped_before_standing():
     later = next(i for i, s in enumerate(p.segments) if i > feet and s.kind == "step")
     new, _ = adjust.more_time(p, CAT, later)
     assert "soles" in p.segments[-1].say and "soles" in new.segments[-1].say
+
+
+def _step_after_opening(p):
+    return [j for j, s in enumerate(p.segments) if s.kind == "step"][1]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "conditions"),
+    [(11, "lying", ("fibromyalgia",)), (35, "seated-forearms", ("blood-thinners",))],
+)
+def test_going_back_to_the_opening_glides_names_them_again_not_a_new_beginning(
+    minutes, position, conditions
+):
+    p = plan(minutes, position, conditions)
+    i = _step_after_opening(p)
+    new, _ = adjust.back(p, CAT, i, p.segments[i].start_s + 1)
+    again = [s for s in new.segments[i + 1 :] if s.kind == "step" and s.role == "opening"]
+    assert again and again[0].say.startswith("Again: ")
+    assert not any(s.say.startswith("To begin") for s in new.segments[i + 1 :])
+    # Light glides over everything: a region's cautions wait for its own steps.
+    assert check_plan(new, CAT, SAID) == []
+
+
+@pytest.mark.parametrize("change", ["skip", "back", "more"])
+@pytest.mark.parametrize(
+    ("minutes", "position", "steps_before"), [(26, "any", 1), (38, "lying", 4)]
+)
+def test_a_live_change_before_halfway_still_says_turn_the_head_once(
+    minutes, position, steps_before, change
+):
+    p = plan(minutes, position)
+    words = CAT.positions["lying"].halfway
+    said = next(j for j, s in enumerate(p.segments) if words in s.say)
+    i = [j for j, s in enumerate(p.segments[:said]) if s.kind == "step"][-steps_before]
+    new, _ = adjust.apply_change(p, CAT, change, i, p.segments[i].start_s + 1)
+    assert sum(words in s.say for s in new.segments) == 1
+    assert check_plan(new, CAT, ("says_the_halfway_change",)) == []
+
+
+def test_halfway_words_said_before_a_live_change_are_not_said_again():
+    p = plan(40, "lying")
+    words = CAT.positions["lying"].halfway
+    said = next(j for j, s in enumerate(p.segments) if words in s.say)
+    i = next(j for j, s in enumerate(p.segments) if j > said + 2 and s.kind == "step")
+    new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + 1)
+    assert sum(words in s.say for s in new.segments) == 1
