@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from rubdown.core import wording
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
 from rubdown.core.retell import FRAMES, guide_rest
 from rubdown.core.safety import safety_limits
-from rubdown.core.stepspec import StepSpec
+from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
 MORE_TIME_S = 45.0
 RAMP = 2
@@ -131,14 +132,26 @@ def _cursor(
         elif region is not None and region.dry_hands and cursor.hands != "bare":
             cursor.hands = "wiped"
         if region is not None:
-            cursor.region, cursor.position = seg.region, seg.position
+            cursor.region, cursor.position, cursor.side = seg.region, seg.position, seg.side
             if region.before_rising and region.before_rising not in cursor.rising:
                 cursor.rising = (*cursor.rising, region.before_rising)
         elif seg.region is not None:  # an announcement already said where the hands go next
             cursor.region = seg.region
             cursor.position = seg.position or cursor.position
     _halfway_so_far(cursor, done, specs)
+    _turned_since(cursor, done, specs)
     return cursor
+
+
+def _turned_since(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]) -> None:
+    """The receiver already turned over after the last step done: its side is the second."""
+    position = next((s.position for s in specs if s.position.id == cursor.position), None)
+    if position is None or not position.turns or cursor.side != TURN_SIDES[0]:
+        return
+    last = max(i for i, s in enumerate(done) if s.kind == "step")
+    words = wording.turn_over(position)
+    if any(words in s.say for s in done[last + 1 :]):
+        cursor.side = TURN_SIDES[1]
 
 
 def _halfway_so_far(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]) -> None:

@@ -62,6 +62,7 @@ class Cursor:
     # halfway words (face down: turn the head) were said, so the rest still says them once.
     worked_s: float = 0.0
     halfway_said: bool = False
+    side: str | None = None  # the side of the last step done (a re-fit may need a turn first)
 
 
 class _Chunk(NamedTuple):
@@ -286,7 +287,7 @@ def lay_out(
         say, cautions = opening_words(specs, warnings, oil)
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil, layout.c.hands = 0.0, "oily"
-    order = step_order(specs)
+    order = step_order(specs, None if opening else cursor.side)
     so_far = (cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
     halves = halfway_marks(specs, reps, order, None if opening else so_far)
     for n, (k, sides, turn) in enumerate(order):
@@ -467,7 +468,7 @@ def fit_steps(
         specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - slot_for(say, OIL_S))
     slots = [s.slot() for s in specs]
     start = (cursor.region, cursor.position)
-    order = step_order(specs)
+    order = step_order(specs, None if opening else cursor.side)
     overhead = fixed_pauses(specs, order, start, warnings, opening, calibrate, oil, cursor.rising)
     overhead += timed_pauses(window)
     laid: dict[tuple[int, ...], list[Row]] = {}

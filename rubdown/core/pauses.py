@@ -39,8 +39,19 @@ def _turning_block(specs: Sequence[StepSpec], block: range) -> Order:
     return out + [(k, (second,), n == 0 and bool(one)) for n, k in enumerate(two)]
 
 
-def step_order(specs: Sequence[StepSpec]) -> Order:
-    """(step, sides to do, whether the receiver turns over first) in the order they are done."""
+def step_order(specs: Sequence[StepSpec], last_side: str | None = None) -> Order:
+    """(step, sides to do, whether the receiver turns over first) in the order they are done.
+
+    `last_side`, for a live re-fit: the side the hands were on. When it was the first side of
+    a turning position and only the second side is left, the receiver turns over first.
+    """
+    out = _order(specs)
+    if out and last_side == TURN_SIDES[0] and out[0][1] == (TURN_SIDES[1],):
+        out[0] = (out[0][0], out[0][1], specs[out[0][0]].position.turns)
+    return out
+
+
+def _order(specs: Sequence[StepSpec]) -> Order:
     out: Order = []
     i = 0
     while i < len(specs):

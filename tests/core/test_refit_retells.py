@@ -113,3 +113,23 @@ def test_halfway_words_said_before_a_live_change_are_not_said_again():
     i = next(j for j, s in enumerate(p.segments) if j > said + 2 and s.kind == "step")
     new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + 1)
     assert sum(words in s.say for s in new.segments) == 1
+
+
+def _turns(p):
+    words = CAT.positions["side-lying"].turn
+    return [k for k, s in enumerate(p.segments) if s.kind != "step" and words[:30] in s.say]
+
+
+@pytest.mark.parametrize("minutes", [15, 20, 30])
+@pytest.mark.parametrize(
+    ("change", "side", "role"), [("skip", "right", "finish"), ("more", "left", "opening")]
+)
+def test_side_lying_still_turns_over_once_before_the_second_side(minutes, change, side, role):
+    p = plan(minutes, "side-lying")
+    i = next(j for j, s in enumerate(p.segments) if s.side == side and s.role == role)
+    new, _ = adjust.apply_change(p, CAT, change, i, p.segments[i].start_s + 1)
+    steps = [(k, s.side) for k, s in enumerate(new.segments) if s.kind == "step"]
+    last_right = max(k for k, side in steps if side == "right")
+    first_left = min(k for k, side in steps if side == "left")
+    turns = _turns(new)
+    assert len(turns) == 1 and last_right < turns[0] < first_left
