@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from rubdown.core import wording
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
-from rubdown.core.models import Catalogue, Plan, PlanError, Region, Segment
+from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
 from rubdown.core.retell import FRAMES, guide_rest
@@ -138,15 +138,16 @@ def _cursor(
         elif seg.region is not None:  # an announcement already said where the hands go next
             cursor.region = seg.region
             cursor.position = seg.position or cursor.position
-    _halfway_so_far(cursor, done, specs)
-    _turned_since(cursor, done, specs)
+    position = next((s.position for s in specs if s.position.id == cursor.position), None)
+    if position is not None:
+        _halfway_so_far(cursor, done, position)
+        _turned_since(cursor, done, position)
     return cursor
 
 
-def _turned_since(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]) -> None:
+def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> None:
     """The receiver already turned over after the last step done: its side is the second."""
-    position = next((s.position for s in specs if s.position.id == cursor.position), None)
-    if position is None or not position.turns or cursor.side != TURN_SIDES[0]:
+    if not position.turns or cursor.side != TURN_SIDES[0]:
         return
     last = max(i for i, s in enumerate(done) if s.kind == "step")
     words = wording.turn_over(position)
@@ -154,12 +155,12 @@ def _turned_since(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]
         cursor.side = TURN_SIDES[1]
 
 
-def _halfway_so_far(cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec]) -> None:
+def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> None:
     """How long the hands have worked in the cursor's position, and whether its halfway
     words were said: a re-fit says them once, near half of all the work there."""
-    here = [s for s in done if s.kind == "step" and s.position == cursor.position]
+    here = [s for s in done if s.kind == "step" and s.position == position.id]
     cursor.worked_s = sum(s.duration_s for s in here)
-    words = next((s.position.halfway for s in specs if s.position.id == cursor.position), "")
+    words = position.halfway
     cursor.halfway_said = bool(words) and any(words in s.say for s in done)
 
 

@@ -23,6 +23,7 @@ from rubdown.core.pauses import (
     OIL_EVERY_S,
     OIL_S,
     POSITION_S,
+    HalfwayLead,
     calibration_words,
     checkin_slot,
     closing_words,
@@ -288,7 +289,7 @@ def lay_out(
         layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
         layout.c.since_oil, layout.c.hands = 0.0, "oily"
     order = step_order(specs, None if opening else cursor.side)
-    so_far = (cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
+    so_far = HalfwayLead(cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
     halves = halfway_marks(specs, reps, order, None if opening else so_far)
     for n, (k, sides, turn) in enumerate(order):
         spec = specs[k]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rubdown.core import wording
 from rubdown.core.guidance import slot_for
@@ -83,9 +84,14 @@ def _position_parts(specs: Sequence[StepSpec], order: Order) -> list[range]:
     return [range(a, b) for a, b in itertools.pairwise([*starts, len(order)])]
 
 
-# For a live re-fit: the position and region the hands are in, the step seconds worked there
-# so far, and whether its halfway words were said already.
-HalfwayLead = tuple[str | None, str | None, float, bool]
+class HalfwayLead(NamedTuple):
+    """For a live re-fit: where the hands are, the step seconds worked in that position so
+    far, and whether its halfway words were said already."""
+
+    position: str | None
+    region: str | None
+    worked_s: float
+    said: bool
 
 
 def halfway_marks(
@@ -98,17 +104,17 @@ def halfway_marks(
     marks: set[int] = set()
     for part in _position_parts(specs, order):
         position = specs[order[part[0]][0]].position
-        going_on = part.start == 0 and lead is not None and lead[0] == position.id
-        if not position.halfway or (going_on and lead is not None and lead[3]):
+        going_on = lead if part.start == 0 and lead and lead.position == position.id else None
+        if not position.halfway or (going_on and going_on.said):
             continue
-        before = lead[2] if going_on and lead is not None else 0.0
+        before = going_on.worked_s if going_on else 0.0
         times = (specs[k].technique.seconds_per_rep * reps[k] * len(s) for k, s, _ in order)
         done = [before + t for t in itertools.accumulate(list(times)[part.start : part.stop])]
         region = [specs[order[n][0]].region.id for n in part]
         moves = [
             (part[0] + 1 + i, done[i]) for i in range(len(part) - 1) if region[i] != region[i + 1]
         ]
-        if going_on and lead is not None and lead[1] != region[0]:
+        if going_on and going_on.region != region[0]:
             moves.insert(0, (part[0], before))  # the move from the last region worked
         if moves and done[-1] >= HALFWAY_MIN_S:
             marks.add(min(moves, key=lambda m: abs(m[1] - done[-1] / 2))[0])
