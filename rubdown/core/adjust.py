@@ -22,6 +22,9 @@ FRAME_PRESSURE = 2
 LIVE_CLOSING = (5.0, 150.0)
 STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
 STAYS_SHORT = "This area stays short today, as the conditions require."
+FRAME_NAMES = {"opening": "opening glides", "finish": "finishing glides"}
+FINISH_SKIPPED = "Skipped the finishing glides: the still hold and the closing come now."
+NO_TIME_TO_GO_BACK = "Too little time is left to go back: the finish comes as planned."
 
 
 def _with_note(plan: Plan, note: str) -> Plan:
@@ -312,16 +315,33 @@ def refit_after(
     """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
-        tail = _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done))
+        # No step left (the finish skipped): the plan's own hold and closing words still fit it.
+        tail = (
+            _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done))
+            if specs
+            else _planned_ending(plan, start)
+        )
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
-        tail = [Segment(start, max(end - start, 1.0), "closing", plan.segments[-1].say)]
+        tail = _planned_ending(plan, start)
     closing = tail[-1]
     # Rounding may leave a few seconds over or under; the closing pause takes them exactly.
     exact = round(closing.duration_s + end - closing.end_s, 3)
     if exact >= 1.0:
         tail[-1] = replace(closing, duration_s=exact)
     return replace(plan, segments=(*done, *tail))
+
+
+def _planned_ending(plan: Plan, start: float) -> list[Segment]:
+    """The plan's still hold (unless begun, or no time is left for it) and its closing words,
+    from start to the plan's end."""
+    end, closing = plan.total_seconds, plan.segments[-1]
+    hold = next((s for s in plan.segments if s.kind == "hold" and s.start_s >= start), None)
+    tail = []
+    if hold is not None and end - start >= hold.duration_s + 1.0:
+        tail.append(replace(hold, start_s=start))
+        start += hold.duration_s
+    return [*tail, replace(closing, start_s=start, duration_s=max(end - start, 1.0))]
 
 
 def more_time(
@@ -347,9 +367,10 @@ def more_time(
     reps = here.default_reps + extra
     specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
     new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at)
-    if new.segments[index].kind == "closing":
+    if new.segments[index].kind != "step":  # the re-fit could only close the session
         return plan, "No spare time is left to add here."
-    where = (seg.region_name or seg.region or "").lower()
+    # The opening and finish glide over the whole back: not the one region they are filed under.
+    where = FRAME_NAMES.get(seg.role or "") or (seg.region_name or seg.region or "").lower()
     note = f"More time on the {where}: {extra} more strokes; the rest re-fitted."
     return _with_note(new, note), note
 
@@ -377,7 +398,7 @@ def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     rest = [
         s for s in plan.segments[index + 1 :] if seg.kind != "step" or not _same_pass(cat, s, seg)
     ]
-    note = f"Skipped {seg.technique_name or seg.kind}."
+    note = FINISH_SKIPPED if seg.role == "finish" else f"Skipped {seg.technique_name or seg.kind}."
     return _with_note(refit_after(plan, cat, done, specs_from_segments(cat, rest)), note), note
 
 
@@ -413,9 +434,29 @@ def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     left = region_time_left(plan, cat, done).get(first[0].region.id)
     if left is not None and left < first[0].technique.seconds_per_rep * first[0].sides:
         return plan, STAYS_SHORT  # not one more stroke fits there under the conditions
-    specs = first + specs_from_segments(cat, list(plan.segments[index:]))
+    new = _again(plan, cat, done, first, specs_from_segments(cat, list(plan.segments[index:])))
+    if new is None:
+        return plan, NO_TIME_TO_GO_BACK  # what is left is the finish, kept whole
     note = f"Back to {again[0].technique_name or again[0].technique}."
-    return _with_note(refit_after(plan, cat, done, specs), note), note
+    return _with_note(new, note), note
+
+
+def _again(
+    plan: Plan, cat: Catalogue, done: list[Segment], first: list[StepSpec], rest: list[StepSpec]
+) -> Plan | None:
+    """The plan re-fitted with the first specs done again next, shorter if that is what fits;
+    None when not even half of it fits before the finish."""
+    short = [replace(s, min_reps=max(1, s.min_reps // 2)) for s in first]
+    for repeat in (first, short):
+        # The step asked for again is the one a re-fit must not drop to make room.
+        new = refit_after(plan, cat, done, [*repeat, *rest], keep=0)
+        step = next((s for s in new.segments[len(done) :] if s.kind == "step"), None)
+        if step is not None and (step.technique, step.region) == (
+            first[0].technique.id,
+            first[0].region.id,
+        ):
+            return new
+    return None
 
 
 CHANGES = ("lighter", "firmer", "more", "skip", "back")

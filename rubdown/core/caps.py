@@ -220,13 +220,17 @@ def over_region_limits(
         if least > most:
             drop.update(here)
             if notes is not None and here:
-                name = specs[here[0]].region.name.lower()
-                allowed = f"{most // 60} min" if most % 60 == 0 else f"{most} s"
-                notes.append(
-                    f"The {name} left out after all: even its shortest steps, with their "
-                    f"words, need more than the {allowed} allowed there."
-                )
+                notes.append(left_out_note(specs[here[0]].region.name, most))
     return drop
+
+
+def left_out_note(region_name: str, most: int) -> str:
+    """Why a region a condition limits in time is not worked at all."""
+    allowed = f"{most // 60} min" if most % 60 == 0 else f"{most} s"
+    return (
+        f"The {region_name.lower()} left out after all: even its shortest steps, with their "
+        f"words, need more than the {allowed} allowed there."
+    )
 
 
 def keep_region_limits(specs: list[StepSpec], limits: Limits) -> list[StepSpec]:

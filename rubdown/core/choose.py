@@ -64,13 +64,18 @@ def candidates(cat: Catalogue, region: str, position: Position, limits: Limits) 
     return list(limits.remember(("candidates", region, position.id), find))
 
 
-def usable_techniques(cat: Catalogue, position: Position, limits: Limits) -> set[str]:
-    """Techniques that may be used somewhere the position reaches, for this receiver: only
-    where a light stroke can open the area (without one, deep work there is left out)."""
+def usable_techniques(
+    cat: Catalogue, position: Position, limits: Limits, without: frozenset[str] = frozenset()
+) -> set[str]:
+    """Techniques that may be used somewhere the position reaches, for this receiver (not in
+    the regions `without`): only where a light stroke can open the area (without one, deep
+    work there is left out)."""
     return {
         t.id
         for r in position.reaches
-        if r not in limits.avoid and craft.has_light_stroke(cat, position, limits, r)
+        if r not in limits.avoid
+        and r not in without
+        and craft.has_light_stroke(cat, position, limits, r)
         for t in candidates(cat, r, position, limits)
     }
 

@@ -113,6 +113,8 @@ class _Composing:
     profile: Profile
     limits: Limits
     window: float
+    # Regions a condition's time limit left out on an earlier try: compose without them.
+    left_out: frozenset[str] = frozenset()
     # Techniques added for variety once framing had its say: each is tried once, so adding
     # and shortening never take turns with the same one.
     tried: set[str] = field(default_factory=set, compare=False, hash=False)
@@ -132,12 +134,14 @@ def from_catalogue(
     rng: random.Random | None,
     notes: list[str],
     slack: float = 0.0,
+    left_out: frozenset[str] = frozenset(),
 ) -> list[StepSpec]:
     """Compose steps head to toe: the most wanted regions first, until the time is used.
 
-    `slack` asks for that many seconds more room than the estimate of the steps' least length.
+    `slack` asks for that many seconds more room than the estimate of the steps' least length;
+    `left_out` regions are not worked at all.
     """
-    ask = _Composing(cat, position, profile, limits, window)
+    ask = _Composing(cat, position, profile, limits, window, left_out)
     options, regions = _ranked_options(ask, rng, notes)
     chosen = _first_choice(ask, options, regions)
     framed, dropped = _fitted(ask, chosen, options, regions, slack)
@@ -153,7 +157,7 @@ def _ranked_options(
 ) -> tuple[dict[str, list[Technique]], list[str]]:
     """Each reachable region's techniques, most wanted first, and the regions worth working."""
     cat, position, profile, limits = ask.cat, ask.position, ask.profile, ask.limits
-    reachable = [r for r in position.reaches if r not in limits.avoid]
+    reachable = [r for r in position.reaches if r not in limits.avoid and r not in ask.left_out]
     for region in profile.focus:
         if region not in position.reaches:
             notes.append(

@@ -17,6 +17,7 @@ from rubdown.core.models import Catalogue
 from rubdown.core.towels import Towels
 
 if TYPE_CHECKING:
+    from rubdown.core.models import Segment
     from rubdown.core.stepspec import StepSpec
 
 WORDS_PER_MINUTE = 150
@@ -35,6 +36,11 @@ def word_count(text: str) -> int:
 def speech_seconds(text: str) -> float:
     """How long a sentence takes to say at a calm pace."""
     return word_count(text) * 60.0 / WORDS_PER_MINUTE
+
+
+def heard_in_full(seg: Segment) -> bool:
+    """Whether a segment lasted long enough for its words (a step cut seconds in did not)."""
+    return seg.duration_s >= speech_seconds(seg.say)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -140,12 +146,11 @@ def guide_steps(
     speakable: Callable[[str], bool] = lambda _: True,
     said_before: Sequence[str] = (),
     avoid: frozenset[str] = frozenset(),
+    unheard: frozenset[int] = frozenset(),
 ) -> list[StepSpec]:
-    """Each step with what to say before it, and whether to explain its pressure number.
-
-    A caution that names an avoided region is left unsaid: the hands never go there; the
-    towels may stay over it.
-    """
+    """Each step with what to say before it, and whether to explain its pressure number. A
+    caution naming an avoided region is left unsaid; steps at `unheard` (cut before their
+    words were out) explain nothing to later ones."""
     from rubdown.core.stepspec import respec  # stepspec needs this module's speech timing
 
     said = _Said(cautions=set(said_before), avoid=avoid)
@@ -153,7 +158,7 @@ def guide_steps(
     # A stroke's how-to, said once: later steps with it on the region only name it. The
     # opening or finish done again (a live "back") is named as a repeat, not begun anew.
     explained: dict[tuple[str | None, str, str], int] = {}
-    for spec in specs:
+    for i, spec in enumerate(specs):
         before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
@@ -162,7 +167,6 @@ def guide_steps(
         cautions = [] if framing else _cautions(spec, speakable, said)
         alerts = _warnings(spec, warnings, said)
         explain = spec.pressure not in said.pressures
-        said.pressures.add(spec.pressure)
         out.append(
             respec(
                 spec,
@@ -172,7 +176,9 @@ def guide_steps(
                 repeats=explained.get(key),
             )
         )
-        explained[key] = spec.pressure
+        if i not in unheard:
+            said.pressures.add(spec.pressure)
+            explained[key] = spec.pressure
     return out
 
 

@@ -6,11 +6,12 @@ import itertools
 import random
 from dataclasses import dataclass, replace
 
-from rubdown.core import compose, guidance
+from rubdown.core import compose, craft, guidance
 from rubdown.core.caps import (
     cap_time,
     keep_region_limits,
     keep_region_shares,
+    left_out_note,
     over_region_limits,
     runs_too_long,
     shorten,
@@ -253,6 +254,7 @@ class _Ask:
     limits: Limits
     warnings: list[guidance.AreaWarning]
     rng: random.Random | None  # one per request: each round goes on drawing from it
+    left_out: frozenset[str] = frozenset()  # regions a time limit kept out on an earlier try
 
 
 def _compose(ask: _Ask, notes: list[str], rounds: int, slack: float) -> list[StepSpec]:
@@ -261,7 +263,7 @@ def _compose(ask: _Ask, notes: list[str], rounds: int, slack: float) -> list[Ste
     if ask.routine is None:
         window = ask.minutes * 60.0
         return compose.from_catalogue(
-            cat, ask.position, profile, limits, window, ask.rng, notes, slack
+            cat, ask.position, profile, limits, window, ask.rng, notes, slack, ask.left_out
         )
     specs = compose.from_routine(cat, ask.routine, profile, limits, notes, ask.minutes)
     specs = compose.in_rounds(cat, specs, rounds, profile, limits, ask.minutes)
@@ -290,7 +292,7 @@ def _compose_and_fit(
                 # Few safe strokes left (a condition allows only glides): fewer steps, not one
                 # stroke running on for minutes.
                 raise TooMuchWork("one stroke would run on too long")
-            return segments, specs, tried
+            return _varied_again(ask, notes, composed, specs) or (segments, specs, tried)
         except PlanError as err:
             failed.append((composed, err))
             one_place = len({s.position.id for s in specs}) == 1
@@ -307,6 +309,27 @@ def _compose_and_fit(
             if routine is not None or slack == SLACK_S[-1] or isinstance(err, TooLittleWork):
                 raise
     raise AssertionError("the last round either fits or raises")  # pragma: no cover
+
+
+def _varied_again(
+    ask: _Ask, notes: list[str], composed: list[StepSpec], specs: list[StepSpec]
+) -> tuple[list[Segment], list[StepSpec], list[str]] | None:
+    """Composed again without the regions a condition's time limit left out once the words
+    had room, when losing their techniques left the session short of variety (a slipped disc
+    keeps the hips to 2 minutes: their strokes go, and others take their place); None when
+    nothing was lost that way, or the new try does not fit."""
+    if ask.routine is not None or ask.left_out:
+        return None
+    kept = {s.region.id for s in specs}
+    limited = ask.limits.max_seconds
+    lost = {s.region.id for s in composed if s.region.id in limited and s.region.id not in kept}
+    if not lost or len({s.technique.id for s in specs}) >= craft.distinct_target(ask.minutes):
+        return None
+    said = [left_out_note(ask.cat.regions[r].name, limited[r]) for r in sorted(lost)]
+    try:
+        return _compose_and_fit(replace(ask, left_out=frozenset(lost)), notes + said)
+    except PlanError:
+        return None
 
 
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:

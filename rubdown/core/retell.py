@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rubdown.core import guidance
 from rubdown.core.frames import frame_reach
 from rubdown.core.models import Catalogue, Profile, Segment
+from rubdown.core.passes import step_groups
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, respec, room_to_speak
 
@@ -31,8 +32,16 @@ def guide_rest(
     past, rest = _reframed(cat, past, worked, limits), _reframed(cat, rest, worked, limits)
     warnings = guidance.area_warnings(cat, profile.conditions, limits.speakable)
     said = [c for seg in done for c in seg.cautions]
+    # A step cut seconds in was not explained: the next time its stroke comes, say it in full.
+    groups = step_groups(cat, done)
+    unheard = frozenset(i for i, g in enumerate(groups) if not guidance.heard_in_full(g[0]))
     guided = guidance.guide_steps(
-        [*past, *rest], warnings, limits.speakable, said, avoid=frozenset(limits.avoid)
+        [*past, *rest],
+        warnings,
+        limits.speakable,
+        said,
+        avoid=frozenset(limits.avoid),
+        unheard=unheard,  # past is one spec per group of done (adjust.specs_from_segments)
     )
     ahead = guided[len(past) :]
     if ahead and _introduced(done, ahead[0]):
@@ -43,11 +52,12 @@ def guide_rest(
 
 
 def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:
-    """Whether what was done ends with the pauses that led into this step (more time on it)."""
+    """Whether what was done ends with the pauses that led into this step (more time on it);
+    the opening's lead is the first words, said with the oil."""
     for seg in reversed(done):
         if seg.kind == "step":
             return False
-        if seg.region == spec.region.id:
+        if seg.region == spec.region.id or (seg.kind == "oil" and spec.role == "opening"):
             return True
     return False
 

@@ -67,8 +67,9 @@ def plan_events(plan: Plan, ticks: bool = True) -> list[Due]:
 
 
 def identity(seg: Segment) -> tuple[object, ...]:
-    """What makes a segment the same step across an adjustment (pressure, length may change)."""
-    return (seg.start_s, seg.kind, seg.step_index, seg.technique, seg.region, seg.side)
+    """What makes a segment the same step across an adjustment (pressure, length may change).
+    Not its step number: a re-fit may renumber the step under way, which is still the same."""
+    return (seg.start_s, seg.kind, seg.technique, seg.region, seg.side)
 
 
 class CueScheduler:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from rubdown.core.guidance import heard_in_full
 from rubdown.core.models import Catalogue, Plan, Segment, is_light
 from rubdown.core.pauses import HALFWAY_MIN_S
 from rubdown.core.safety import safety_limits
@@ -128,6 +129,8 @@ def explains_each_stroke_once(plan: Plan, cat: Catalogue) -> list[str]:
         how = t.cue_for(seg.region or "") if t is not None else ""
         if seg.role in ("opening", "finish") or not how or how not in seg.say:
             continue
+        if not heard_in_full(seg):
+            continue  # cut seconds in, before the how-to was out: it may be said in full again
         key = (seg.technique, how, seg.position)
         if key in said:
             out.append(

@@ -234,6 +234,17 @@ def fits_at_most(request):
 @example(
     PlanRequest(minutes=70, profile=Profile(avoid=("glutes", "lower-back", "calves", "shoulders")))
 )
+# Found: the slipped disc's 2 minutes on the hips left them out once their words had room,
+# and their two strokes with them, so the 45 minutes used 9 techniques of the 10 wanted.
+@example(
+    PlanRequest(
+        minutes=45,
+        profile=Profile(
+            avoid=("calves", "scalp", "lower-back"),
+            conditions=("high-blood-pressure", "slipped-disc"),
+        ),
+    )
+)
 def test_every_plan_keeps_every_invariant_or_says_clearly_why_not(request):
     try:
         plan = plan_session(CAT, request)

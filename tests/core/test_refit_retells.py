@@ -31,7 +31,7 @@ def plan(minutes, position, conditions=()):
     return plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
 
 
-@pytest.mark.parametrize("change", ["skip", "more"])
+@pytest.mark.parametrize("change", ["skip", "more", "back"])
 @pytest.mark.parametrize(
     ("minutes", "position", "conditions"),
     [
@@ -133,3 +133,86 @@ def test_side_lying_still_turns_over_once_before_the_second_side(minutes, change
     first_left = min(k for k, side in steps if side == "left")
     turns = _turns(new)
     assert len(turns) == 1 and last_right < turns[0] < first_left
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position"),
+    [(10, "lying"), (15, "seated-forearms"), (20, "face-up"), (30, "side-lying"), (45, "any")],
+)
+def test_going_back_does_that_step_next_or_says_there_is_no_time(minutes, position):
+    p = plan(minutes, position)
+    for i, seg in enumerate(p.segments):
+        if seg.kind != "step":
+            continue
+        target = adjust._previous_step(CAT, p.segments[: i + 1])
+        new, note = adjust.back(p, CAT, i, seg.start_s + 1)
+        if note == adjust.NO_TIME_TO_GO_BACK:
+            assert new is p
+            continue
+        if target is None:
+            continue
+        nxt = next(s for s in new.segments[i + 1 :] if s.kind == "step")
+        assert (nxt.technique, nxt.region) == (target.technique, target.region), (i, note)
+
+
+def test_going_back_late_repeats_a_shorter_pass_rather_than_nothing():
+    p = plan(15, "seated-forearms", ("osteoporosis",))
+    i = next(j for j, s in enumerate(p.segments) if s.role == "flush" and s.start_s > 600)
+    new, note = adjust.back(p, CAT, i, p.segments[i].start_s + 1)
+    assert note.startswith("Back to")
+    nxt = next(s for s in new.segments[i + 1 :] if s.kind == "step")
+    assert nxt.technique == "forearm-sweep"
+    assert 0 < nxt.reps < p.segments[i - 1].reps
+    assert [s.kind for s in new.segments[-2:]] == ["hold", "closing"]
+
+
+@pytest.mark.parametrize(
+    ("position", "rest_words"),
+    [("seated", "let them sit quietly"), ("lying", "cover your partner with the warm towels")],
+)
+def test_skipping_the_finish_keeps_the_still_hold_and_the_planned_closing(position, rest_words):
+    p = plan(20, position)
+    i = next(j for j, s in enumerate(p.segments) if s.role == "finish")
+    new, note = adjust.skip(p, CAT, i, p.segments[i].start_s + 3)
+    assert note == adjust.FINISH_SKIPPED
+    assert [s.kind for s in new.segments[i + 1 :]] == ["hold", "closing"]
+    assert rest_words in new.segments[-1].say
+    assert new.segments[-1].say == p.segments[-1].say
+    assert new.total_seconds == p.total_seconds
+    assert check_plan(new, CAT, SAID) == []
+
+
+def test_skipping_the_still_hold_goes_straight_to_the_planned_closing():
+    p = plan(20, "lying")
+    i = next(j for j, s in enumerate(p.segments) if s.kind == "hold")
+    new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + 5)
+    assert [s.kind for s in new.segments[i:]] == ["hold", "closing"]
+    assert new.segments[i].duration_s == 5
+    assert new.segments[-1].say == p.segments[-1].say
+    assert new.total_seconds == p.total_seconds
+
+
+@pytest.mark.parametrize(("minutes", "position"), [(30, "lying"), (20, "seated-forearms")])
+def test_a_step_cut_seconds_in_is_explained_in_full_when_it_comes_again(minutes, position):
+    p = plan(minutes, position)
+    for i, seg in enumerate(p.segments):
+        how = CAT.techniques[seg.technique].cue_for(seg.region) if seg.technique else ""
+        if seg.role != "work" or how not in seg.say:
+            continue
+        new, _ = adjust.back(p, CAT, i, seg.start_s + 1)
+        again = [s for s in new.segments[i + 1 :] if s.technique == seg.technique]
+        assert not again or any(how in s.say for s in again), (i, seg.technique)
+        assert (
+            check_plan(new, CAT, ("explains_each_stroke_once", "explains_each_pressure_number"))
+            == []
+        )
+
+
+@pytest.mark.parametrize("position", ["any", "lying", "side-lying", "face-up", "seated-forearms"])
+def test_more_time_on_the_opening_glides_keeps_them_going_without_a_new_lead(position):
+    p = plan(10, position)
+    i = next(j for j, s in enumerate(p.segments) if s.kind == "step")
+    new, note = adjust.more_time(p, CAT, i)
+    assert note.startswith("More time on the opening glides:")
+    assert new.segments[i].start_s == p.segments[i].start_s
+    assert new.segments[i].kind == "step" and new.segments[i].reps > p.segments[i].reps

@@ -155,3 +155,28 @@ def test_a_skip_starts_the_next_step_at_once_and_ends_on_time(plan, cat):
 def test_speed_must_be_positive(plan):
     with pytest.raises(ValueError, match="speed"):
         CueScheduler(plan, FakeClock(), speed=0)
+
+
+def _renumbered_by_more(cat):
+    """A plan and a step that 'more' one second in gives a new step number."""
+    for position in ("side-lying", "lying", "seated-forearms", "face-up"):
+        p = plan_session(cat, PlanRequest(minutes=30, position=position))
+        for i, seg in enumerate(p.segments):
+            if seg.kind != "step":
+                continue
+            new, _ = adjust.more_time(p, cat, i)
+            if new is not p and new.segments[i].step_index != seg.step_index:
+                return p, i, new
+    raise AssertionError("no renumbering re-fit found")
+
+
+def test_more_time_on_a_renumbered_step_does_not_announce_it_again(cat):
+    plan, step, new = _renumbered_by_more(cat)
+    clock = FakeClock()
+    sched = CueScheduler(plan, clock)
+    sched.start()
+    clock.now += plan.segments[step].start_s + 1.0
+    sched.pop_due()
+    sched.replace_plan(new)
+    rest = [e for e, _ in drain(sched, clock)]
+    assert not any(e.segment == step and (e.kind == SEGMENT or e.name == "intro") for e in rest)
