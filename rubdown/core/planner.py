@@ -317,19 +317,21 @@ def _varied_again(
     """Composed again without the regions a condition's time limit left out once the words
     had room, when losing their techniques left the session short of variety (a slipped disc
     keeps the hips to 2 minutes: their strokes go, and others take their place); None when
-    nothing was lost that way, or the new try does not fit."""
+    nothing was lost that way, or the new try does not fit or is no more varied."""
     if ask.routine is not None or ask.left_out:
         return None
     kept = {s.region.id for s in specs}
     limited = ask.limits.max_seconds
     lost = {s.region.id for s in composed if s.region.id in limited and s.region.id not in kept}
-    if not lost or len({s.technique.id for s in specs}) >= craft.distinct_target(ask.minutes):
+    used = len({s.technique.id for s in specs})
+    if not lost or used >= craft.distinct_target(ask.minutes):
         return None
     said = [left_out_note(ask.cat.regions[r].name, limited[r]) for r in sorted(lost)]
     try:
-        return _compose_and_fit(replace(ask, left_out=frozenset(lost)), notes + said)
+        again = _compose_and_fit(replace(ask, left_out=frozenset(lost)), notes + said)
     except PlanError:
         return None
+    return again if len({s.technique.id for s in again[1]}) > used else None
 
 
 def plan_session(cat: Catalogue, request: PlanRequest) -> Plan:
