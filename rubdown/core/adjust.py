@@ -24,7 +24,7 @@ STRETCH = 3  # how far past their usual count steps may go when a skip frees a l
 STAYS_SHORT = "This area stays short today, as the conditions require."
 FRAME_NAMES = {"opening": "opening glides", "finish": "finishing glides"}
 FINISH_SKIPPED = "Skipped the finishing glides: the still hold and the closing come now."
-NO_TIME_TO_GO_BACK = "Too little time is left to go back: the finish comes as planned."
+NO_TIME_TO_GO_BACK = "Too little time is left to go back: the session ends as planned."
 
 
 def _with_note(plan: Plan, note: str) -> Plan:
@@ -310,20 +310,26 @@ def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> 
 
 
 def refit_after(
-    plan: Plan, cat: Catalogue, done: list[Segment], specs: list[StepSpec], keep: int | None = None
+    plan: Plan,
+    cat: Catalogue,
+    done: list[Segment],
+    specs: list[StepSpec],
+    keep: int | None = None,
+    hold: bool = True,
 ) -> Plan:
-    """Keep what is done and fit the steps to come so the plan ends exactly when it would have."""
+    """Keep what is done and fit the steps to come so the plan ends exactly when it would have
+    (without the still hold when `hold` is False: it was skipped)."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
     try:
         # No step left (the finish skipped): the plan's own hold and closing words still fit it.
         tail = (
             _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done))
             if specs
-            else _planned_ending(plan, start)
+            else _planned_ending(plan, start, hold)
         )
     except PlanError:
         # Not even a stretched step fits what is left: close with the time there is.
-        tail = _planned_ending(plan, start)
+        tail = _planned_ending(plan, start, hold)
     closing = tail[-1]
     # Rounding may leave a few seconds over or under; the closing pause takes them exactly.
     exact = round(closing.duration_s + end - closing.end_s, 3)
@@ -332,15 +338,15 @@ def refit_after(
     return replace(plan, segments=(*done, *tail))
 
 
-def _planned_ending(plan: Plan, start: float) -> list[Segment]:
-    """The plan's still hold (unless begun, or no time is left for it) and its closing words,
-    from start to the plan's end."""
+def _planned_ending(plan: Plan, start: float, hold: bool = True) -> list[Segment]:
+    """The plan's still hold (unless skipped, begun, or no time is left for it) and its
+    closing words, from start to the plan's end."""
     end, closing = plan.total_seconds, plan.segments[-1]
-    hold = next((s for s in plan.segments if s.kind == "hold" and s.start_s >= start), None)
+    still = next((s for s in plan.segments if s.kind == "hold" and s.start_s >= start), None)
     tail = []
-    if hold is not None and end - start >= hold.duration_s + 1.0:
-        tail.append(replace(hold, start_s=start))
-        start += hold.duration_s
+    if hold and still is not None and end - start >= still.duration_s + 1.0:
+        tail.append(replace(still, start_s=start))
+        start += still.duration_s
     return [*tail, replace(closing, start_s=start, duration_s=max(end - start, 1.0))]
 
 
@@ -367,7 +373,7 @@ def more_time(
     reps = here.default_reps + extra
     specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
     new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at)
-    if new.segments[index].kind != "step":  # the re-fit could only close the session
+    if not _next_step_is(new.segments[index:], here):  # the re-fit could only close the session
         return plan, "No spare time is left to add here."
     # The opening and finish glide over the whole back: not the one region they are filed under.
     where = FRAME_NAMES.get(seg.role or "") or (seg.region_name or seg.region or "").lower()
@@ -398,8 +404,11 @@ def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     rest = [
         s for s in plan.segments[index + 1 :] if seg.kind != "step" or not _same_pass(cat, s, seg)
     ]
-    note = FINISH_SKIPPED if seg.role == "finish" else f"Skipped {seg.technique_name or seg.kind}."
-    return _with_note(refit_after(plan, cat, done, specs_from_segments(cat, rest)), note), note
+    # Lying on one side, the first side's finish is followed by the turn, not the hold.
+    last_finish = seg.role == "finish" and not any(s.kind == "step" for s in rest)
+    note = FINISH_SKIPPED if last_finish else f"Skipped {seg.technique_name or seg.kind}."
+    new = refit_after(plan, cat, done, specs_from_segments(cat, rest), hold=seg.kind != "hold")
+    return _with_note(new, note), note
 
 
 def _previous_step(cat: Catalogue, upto: Sequence[Segment]) -> Segment | None:
@@ -450,13 +459,18 @@ def _again(
     for repeat in (first, short):
         # The step asked for again is the one a re-fit must not drop to make room.
         new = refit_after(plan, cat, done, [*repeat, *rest], keep=0)
-        step = next((s for s in new.segments[len(done) :] if s.kind == "step"), None)
-        if step is not None and (step.technique, step.region) == (
-            first[0].technique.id,
-            first[0].region.id,
-        ):
+        if _next_step_is(new.segments[len(done) :], first[0]):
             return new
     return None
+
+
+def _next_step_is(segments: Sequence[Segment], spec: StepSpec) -> bool:
+    """Whether the first step among segments is spec's technique on spec's region."""
+    step = next((s for s in segments if s.kind == "step"), None)
+    return step is not None and (step.technique, step.region) == (
+        spec.technique.id,
+        spec.region.id,
+    )
 
 
 CHANGES = ("lighter", "firmer", "more", "skip", "back")

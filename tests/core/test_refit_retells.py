@@ -192,6 +192,39 @@ def test_skipping_the_still_hold_goes_straight_to_the_planned_closing():
     assert new.total_seconds == p.total_seconds
 
 
+@pytest.mark.parametrize("seconds_in", [0.3, 5])
+def test_skipping_the_still_hold_at_once_leaves_it_out(seconds_in):
+    p = plan(20, "lying")
+    i = next(j for j, s in enumerate(p.segments) if s.kind == "hold")
+    new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + seconds_in)
+    assert sum(s.duration_s for s in new.segments[i:] if s.kind == "hold") < seconds_in + 0.1
+    assert new.segments[-1].start_s < p.segments[-1].start_s
+    assert new.total_seconds == p.total_seconds
+
+
+def test_skipping_the_first_sides_finish_lying_on_the_side_does_not_promise_the_hold():
+    p = plan(30, "side-lying")
+    i = next(j for j, s in enumerate(p.segments) if s.role == "finish")
+    new, note = adjust.skip(p, CAT, i, p.segments[i].start_s + 3)
+    assert note != adjust.FINISH_SKIPPED
+    assert note.startswith("Skipped")
+    assert any(s.kind == "step" for s in new.segments[i + 1 :])
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "index"), [(20, "face-up", 3), (45, "side-lying", 20)]
+)
+def test_more_time_is_given_when_the_refit_first_sets_up_the_hands(minutes, position, index):
+    # The re-fit may say a lead (wipe the oil off, a check-in) before the longer step.
+    p = plan(minutes, position)
+    seg = p.segments[index]
+    new, note = adjust.more_time(p, CAT, index)
+    assert note.startswith("More time on")
+    nxt = next(s for s in new.segments[index:] if s.kind == "step")
+    assert (nxt.technique, nxt.region) == (seg.technique, seg.region)
+    assert nxt.reps > seg.reps
+
+
 @pytest.mark.parametrize(("minutes", "position"), [(30, "lying"), (20, "seated-forearms")])
 def test_a_step_cut_seconds_in_is_explained_in_full_when_it_comes_again(minutes, position):
     p = plan(minutes, position)
