@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rubdown.core import wording
-from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
-from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
+from rubdown.core.models import Catalogue, Plan, Segment
 from rubdown.core.passes import step_groups
-from rubdown.core.pauses import step_order
-from rubdown.core.retell import FRAMES, guide_rest
-from rubdown.core.safety import safety_limits
-from rubdown.core.stepspec import TURN_SIDES, StepSpec
+from rubdown.core.refit import refit_after, region_time_left, specs_from_segments, step_spec
+from rubdown.core.stepspec import StepSpec
 
 MORE_TIME_S = 45.0
 RAMP = 2
 LIGHT_END = 3
 FRAME_PRESSURE = 2
-# Live changes must end exactly when planned, so the closing pause may stretch further.
-LIVE_CLOSING = (5.0, 150.0)
-STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
 STAYS_SHORT = "This area stays short today, as the conditions require."
 FRAME_NAMES = {"opening": "opening glides", "finish": "finishing glides"}
 FINISH_SKIPPED = "Skipped the finishing glides: the still hold and the closing come now."
@@ -110,246 +103,6 @@ def pressure_limits(plan: Plan, index: int) -> tuple[int, int] | None:
     return ends[0], ends[1]
 
 
-def _cursor(
-    done: list[Segment], specs: Sequence[StepSpec], regions: Mapping[str, Region]
-) -> Cursor:
-    """Where the layout stands after what is done: the clock, the place, the hands' oil and
-    what the regions worked need before the receiver stands."""
-    steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
-    cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
-    last = next((s for s in reversed(done) if s.kind == "step"), None)
-    # A turning position's one-side steps are whole passes, never the rest of the step before.
-    half = bool(specs and specs[0].only_side and not specs[0].position.turns and last)
-    if half and last is not None and last.step_index is not None:
-        here = (specs[0].technique.id, specs[0].region.id)
-        if (last.technique, last.region) == here:
-            cursor.step_index = last.step_index  # the step goes on with its other side
-    for seg in done:
-        cursor.since_checkin = (
-            0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
-        )
-        cursor.since_oil = 0.0 if seg.kind == "oil" else cursor.since_oil + seg.duration_s
-        region = regions.get(seg.region or "") if seg.kind == "step" else None
-        if seg.kind == "oil":
-            cursor.hands = "oily"
-        elif region is not None and region.dry_hands and cursor.hands != "bare":
-            cursor.hands = "wiped"
-        if region is not None:
-            cursor.region, cursor.position, cursor.side = seg.region, seg.position, seg.side
-            if region.before_rising and region.before_rising not in cursor.rising:
-                cursor.rising = (*cursor.rising, region.before_rising)
-        elif seg.region is not None:  # an announcement already said where the hands go next
-            cursor.region = seg.region
-            cursor.position = seg.position or cursor.position
-    position = next((s.position for s in specs if s.position.id == cursor.position), None)
-    if position is not None:
-        _halfway_so_far(cursor, done, position)
-        _turned_since(cursor, done, position)
-    return cursor
-
-
-def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> None:
-    """The receiver already turned over after the last step done: its side is the second."""
-    if not position.turns or cursor.side != TURN_SIDES[0]:
-        return
-    last = max(i for i, s in enumerate(done) if s.kind == "step")
-    words = wording.turn_over(position)
-    if any(words in s.say for s in done[last + 1 :]):
-        cursor.side = TURN_SIDES[1]
-
-
-def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> None:
-    """How long the hands have worked in the cursor's position, and whether its halfway
-    words were said: a re-fit says them once, near half of all the work there."""
-    here = [s for s in done if s.kind == "step" and s.position == position.id]
-    cursor.worked_s = sum(s.duration_s for s in here)
-    words = position.halfway
-    cursor.halfway_said = bool(words) and any(words in s.say for s in done)
-
-
-def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
-    """Step specs for the step segments still to come, one per step (split chunks merged)."""
-    return [_spec(cat, group) for group in step_groups(cat, segments)]
-
-
-def _spec(cat: Catalogue, group: list[Segment]) -> StepSpec:
-    """The step spec for one step's segments still to come."""
-    first = group[0]
-    assert first.technique and first.region and first.position
-    reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
-    position = cat.positions[first.position]
-    sides = {s.side for s in group}
-    # Half a turning position already done, or the left side of a step done one side after
-    # the other: only the side still to come is left for this step.
-    half = position.turns or (cat.techniques[first.technique].per_side and first.side == "right")
-    only = first.side if half and len(sides) == 1 else None
-    low = min(first.min_reps or 1, reps)  # a step already begun may finish short
-    high = max(first.max_reps or reps, reps)
-    return StepSpec(
-        cat.techniques[first.technique],
-        cat.regions[first.region],
-        cat.positions[first.position],
-        first.pressure or 1,
-        first.max_pressure or first.pressure or 1,
-        low,
-        high,
-        reps,
-        first.weight,
-        only,
-        first.role or "work",
-    )
-
-
-def region_time_left(plan: Plan, cat: Catalogue, done: list[Segment]) -> dict[str, float]:
-    """Seconds still allowed on each region a condition keeps short (a slipped disc's low back)."""
-    limits = safety_limits(cat, plan.request.profile)
-    opening = next((s.step_index for s in plan.segments if s.kind == "step"), None)
-    # Only the opening is left out: the re-fitted finish is a new step, so a finish already
-    # done (the first side's, in a turning position) counts like any other work.
-    return {
-        region: most
-        - sum(
-            s.duration_s
-            for s in done
-            if s.kind == "step" and s.region == region and s.step_index != opening
-        )
-        for region, most in limits.max_seconds.items()
-    }
-
-
-def _before_closing(specs: Sequence[StepSpec]) -> list[int]:
-    """The specs' indices in the order the layout starts them (a turning position's list is
-    not), but the light closing step, whose pass is the last of all."""
-    order = [k for k, _sides, _turn in step_order(specs)]
-    return [k for k in dict.fromkeys(order) if k != order[-1]]
-
-
-def _share(specs: list[StepSpec], seconds: float) -> list[StepSpec]:
-    """Caps so the specs' longest layout fits seconds: each its usual count first, in order."""
-    per_rep = [s.technique.seconds_per_rep * s.sides for s in specs]
-    usual = []
-    for spec, each in zip(specs, per_rep, strict=True):
-        usual.append(min(spec.default_reps, int(max(seconds, 0.0) // each)))
-        seconds -= usual[-1] * each
-    out = []
-    for spec, each, reps in zip(specs, per_rep, usual, strict=True):
-        most = reps + min(spec.max_reps - reps, int(max(seconds, 0.0) // each))
-        seconds -= (most - reps) * each
-        out.append(
-            replace(spec, max_reps=most, min_reps=min(spec.min_reps, most), default_reps=reps)
-        )
-    return out
-
-
-def _within(
-    specs: list[StepSpec], left: dict[str, float], keep: int | None
-) -> tuple[list[StepSpec], int | None]:
-    """The specs with the time each short-kept region has left shared out in the order they are
-    done; none there: dropped. Also where the spec at `keep` is now."""
-    out, order = list(specs), _before_closing(specs)
-    for region, seconds in left.items():
-        # The closing light step passes over everything, so the limit leaves it out.
-        here = [i for i in order if out[i].region.id == region and out[i].role not in FRAMES]
-        for i, spec in zip(here, _share([out[i] for i in here], seconds), strict=True):
-            out[i] = spec
-    return _without(out, {i for i, s in enumerate(out) if s.max_reps <= 0}, keep)
-
-
-def _without(
-    specs: list[StepSpec], gone: set[int], keep: int | None
-) -> tuple[list[StepSpec], int | None]:
-    """The specs but those at `gone`, and where the spec at `keep` is then (None: gone)."""
-    if keep is not None:
-        keep = None if keep in gone else keep - sum(1 for i in gone if i < keep)
-    return [s for i, s in enumerate(specs) if i not in gone], keep
-
-
-def _fit_tail(
-    plan: Plan,
-    cat: Catalogue,
-    done: list[Segment],
-    specs: list[StepSpec],
-    keep: int | None,
-    left: dict[str, float],
-) -> list[Segment]:
-    """Fit the specs after what is done; drop steps if too many, stretch them if too few.
-    The spec at `keep` (the step given more time) is never the one dropped."""
-    cursor, limits = _cursor(done, specs, cat.regions), safety_limits(cat, plan.request.profile)
-    past = specs_from_segments(cat, done)
-    specs, keep = _within(specs, left, keep)
-    stretched = False
-    while True:
-        try:
-            # Guided anew each try: a caution placed on a step that was dropped moves on.
-            guided = guide_rest(cat, plan.request.profile, limits, done, past, specs)
-            return _fit_guided(plan, guided, cursor, limits.oil)
-        except TooMuchWork:
-            # Leave out the least wanted step, never the light one that closes the session.
-            droppable = [i for i in _before_closing(specs) if i != keep]
-            if not droppable:
-                raise
-            drop = min(droppable, key=lambda i: (specs[i].weight, -i))
-            specs, keep = _without(specs, {drop}, keep)
-        except TooLittleWork:
-            if stretched or not specs:
-                raise
-            longer = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
-            specs, keep = _within(longer, left, keep)
-            stretched = True
-
-
-def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:
-    """The steps laid out from the cursor to the plan's end, or TooMuchWork."""
-    end = plan.total_seconds
-    tail = fit_steps(
-        specs, cursor, end, plan.warnings, opening=False, closing=LIVE_CLOSING, oil=oil
-    )
-    if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
-        raise TooMuchWork("the closing cannot shrink enough to end on time")
-    return tail
-
-
-def refit_after(
-    plan: Plan,
-    cat: Catalogue,
-    done: list[Segment],
-    specs: list[StepSpec],
-    keep: int | None = None,
-    hold: bool = True,
-) -> Plan:
-    """Keep what is done and fit the steps to come so the plan ends exactly when it would have
-    (without the still hold when `hold` is False: it was skipped)."""
-    end, start = plan.total_seconds, done[-1].end_s if done else 0.0
-    try:
-        # No step left (the finish skipped): the plan's own hold and closing words still fit it.
-        tail = (
-            _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done))
-            if specs
-            else _planned_ending(plan, start, hold)
-        )
-    except PlanError:
-        # Not even a stretched step fits what is left: close with the time there is.
-        tail = _planned_ending(plan, start, hold)
-    closing = tail[-1]
-    # Rounding may leave a few seconds over or under; the closing pause takes them exactly.
-    exact = round(closing.duration_s + end - closing.end_s, 3)
-    if exact >= 1.0:
-        tail[-1] = replace(closing, duration_s=exact)
-    return replace(plan, segments=(*done, *tail))
-
-
-def _planned_ending(plan: Plan, start: float, hold: bool = True) -> list[Segment]:
-    """The plan's still hold (unless skipped, begun, or no time is left for it) and its
-    closing words, from start to the plan's end."""
-    end, closing = plan.total_seconds, plan.segments[-1]
-    still = next((s for s in plan.segments if s.kind == "hold" and s.start_s >= start), None)
-    tail = []
-    if hold and still is not None and end - start >= still.duration_s + 1.0:
-        tail.append(replace(still, start_s=start))
-        start += still.duration_s
-    return [*tail, replace(closing, start_s=start, duration_s=max(end - start, 1.0))]
-
-
 def more_time(
     plan: Plan, cat: Catalogue, index: int, extra_s: float = MORE_TIME_S
 ) -> tuple[Plan, str]:
@@ -359,7 +112,7 @@ def more_time(
         return plan, "More time works during a step."
     extra = max(1, round(extra_s / seg.seconds_per_rep))
     groups = step_groups(cat, plan.segments[index:])
-    specs = [_spec(cat, group) for group in groups]
+    specs = [step_spec(cat, group) for group in groups]
     # The current step: first done, though in a turning position not always first listed.
     at = next(k for k, group in enumerate(groups) if group[0].step_index == seg.step_index)
     here = specs[at]
@@ -372,7 +125,7 @@ def more_time(
             return plan, STAYS_SHORT
     reps = here.default_reps + extra
     specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
-    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at)
+    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at, under_way=True)
     if not _next_step_is(new.segments[index:], here):  # the re-fit could only close the session
         return plan, "No spare time is left to add here."
     # The opening and finish glide over the whole back: not the one region they are filed under.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rubdown.core import craft
 from rubdown.core.frames import main_of
@@ -222,6 +222,13 @@ def over_region_limits(
             if notes is not None and here:
                 notes.append(left_out_note(specs[here[0]].region.name, most))
     return drop
+
+
+def limited_left_out(limits: Limits, worked: Iterable[str]) -> frozenset[str]:
+    """The regions a condition limits in time that are not worked at all (their strokes are
+    then not there to be used)."""
+    kept = set(worked)
+    return frozenset(r for r in limits.max_seconds if r not in kept)
 
 
 def left_out_note(region_name: str, most: int) -> str:

@@ -64,6 +64,9 @@ class Cursor:
     worked_s: float = 0.0
     halfway_said: bool = False
     side: str | None = None  # the side of the last step done (a re-fit may need a turn first)
+    # A re-fit's first step is the one under way (given more time): its lead was said, so
+    # nothing is said again before it, and no check-in cuts in ahead of its first part.
+    under_way: bool = False
 
 
 class _Chunk(NamedTuple):
@@ -242,17 +245,20 @@ class _Layout:
         turn: bool = False,
         running: bool = False,
         also: str = "",
+        under_way: bool = False,
     ) -> None:
         seconds = spec.technique.seconds_per_rep
         if lead or turn or also:
             self.before_step(spec, seconds * reps * len(sides), turn, running, also)
-        for side in sides:
-            self._chunks(spec, reps, side, index, seconds)
+        for n, side in enumerate(sides):
+            self._chunks(spec, reps, side, index, seconds, under_way and n == 0)
         self.c.region, self.c.position = spec.region.id, spec.position.id
         if spec.region.dry_hands and self.c.hands != "bare":
             self.c.hands = "wiped"
 
-    def _chunks(self, spec: StepSpec, reps: int, side: str, index: int, seconds: float) -> None:
+    def _chunks(
+        self, spec: StepSpec, reps: int, side: str, index: int, seconds: float, under_way: bool
+    ) -> None:
         remaining, first = reps, True
         opening = min(reps, spec.least_first_reps(side))
         while remaining > 0:
@@ -262,10 +268,13 @@ class _Layout:
             least = max(MIN_CHUNK, opening) if first else MIN_CHUNK
             chunk = remaining if remaining <= room else min(room, remaining - MIN_CHUNK)
             if chunk < min(remaining, least):
-                if self.c.since_checkin > 0:
+                if first and under_way:  # the hands are already at it: no check-in first
+                    chunk = min(remaining, least)
+                elif self.c.since_checkin > 0:
                     self.check_in()
                     continue
-                chunk = max(1, min(room, remaining))  # fresh from a check-in: take what fits
+                else:
+                    chunk = max(1, min(room, remaining))  # fresh from a check-in: what fits
             self.add(
                 chunk * seconds, "step", _Chunk(spec, chunk, side, index, reps if first else None)
             )
@@ -293,10 +302,12 @@ def lay_out(
     halves = halfway_marks(specs, reps, order, None if opening else so_far)
     for n, (k, sides, turn) in enumerate(order):
         spec = specs[k]
-        lead = not (opening and n == 0)
         running = not opening and n == 0  # a live re-fit starts with the step under way
+        under_way = running and cursor.under_way
+        lead = not (opening and n == 0) and not under_way
         also = spec.position.halfway if n in halves else ""
-        layout.step(spec, reps[k], cursor.step_index + k, sides, lead, turn, running, also)
+        args = (sides, lead, turn, running, also, under_way)
+        layout.step(spec, reps[k], cursor.step_index + k, *args)
         if calibrate and n == 0:
             say = calibration_words(specs, spec)
             layout.add(slot_for(say, CALIBRATE_S), "calibrate", say, region=spec.region.id)

@@ -12,6 +12,7 @@ from rubdown.core.caps import (
     keep_region_limits,
     keep_region_shares,
     left_out_note,
+    limited_left_out,
     over_region_limits,
     runs_too_long,
     shorten,
@@ -320,9 +321,9 @@ def _varied_again(
     nothing was lost that way, or the new try does not fit or is no more varied."""
     if ask.routine is not None or ask.left_out:
         return None
-    kept = {s.region.id for s in specs}
     limited = ask.limits.max_seconds
-    lost = {s.region.id for s in composed if s.region.id in limited and s.region.id not in kept}
+    lost = limited_left_out(ask.limits, (s.region.id for s in specs))
+    lost &= {s.region.id for s in composed}  # composed, then lost once the words had room
     used = len({s.technique.id for s in specs})
     if not lost or used >= craft.distinct_target(ask.minutes):
         return None

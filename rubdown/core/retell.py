@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rubdown.core import guidance
+from rubdown.core import guidance, wording
 from rubdown.core.frames import frame_reach
 from rubdown.core.models import Catalogue, Profile, Segment
 from rubdown.core.passes import step_groups
@@ -31,7 +31,8 @@ def guide_rest(
     worked = tuple(dict.fromkeys(s.region.id for s in (*past, *rest) if s.role not in FRAMES))
     past, rest = _reframed(cat, past, worked, limits), _reframed(cat, rest, worked, limits)
     warnings = guidance.area_warnings(cat, profile.conditions, limits.speakable)
-    said = [c for seg in done for c in seg.cautions]
+    # A pause cut before its words were out (the opening skipped a second in) said nothing.
+    said = [c for seg in done if guidance.heard_in_full(seg) for c in seg.cautions]
     # A step cut seconds in was not explained: the next time its stroke comes, say it in full.
     groups = step_groups(cat, done)
     unheard = frozenset(i for i, g in enumerate(groups) if not guidance.heard_in_full(g[0]))
@@ -41,11 +42,17 @@ def guide_rest(
         limits.speakable,
         said,
         avoid=frozenset(limits.avoid),
-        unheard=unheard,  # past is one spec per group of done (adjust.specs_from_segments)
+        unheard=unheard,  # past is one spec per group of done (refit.specs_from_segments)
     )
     ahead = guided[len(past) :]
     if ahead and _introduced(done, ahead[0]):
         ahead[0] = respec(ahead[0], before="", cautions=())  # its lead was said already
+    elif ahead and _opening_cut(done):
+        # The first words were skipped before they were out: the warnings about the whole
+        # session and when to stop still have to be said.
+        first, whole = ahead[0], guidance.session_warnings(warnings)
+        before = " ".join(w for w in (first.before, *whole, wording.STOP_RULE) if w)
+        ahead[0] = respec(first, before=before, cautions=(*first.cautions, *whole))
     # Room to speak, but never past a step's most repetitions: a region kept short stays so.
     roomy = (room_to_speak(s) for s in ahead)
     return [r if r.max_reps == s.max_reps else s for r, s in zip(roomy, ahead, strict=True)]
@@ -58,8 +65,17 @@ def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:
         if seg.kind == "step":
             return False
         if seg.region == spec.region.id or (seg.kind == "oil" and spec.role == "opening"):
-            return True
+            return guidance.heard_in_full(seg)
     return False
+
+
+def _opening_cut(done: Sequence[Segment]) -> bool:
+    """Whether the session's first words (the oil, the pressure scale, when to stop) were cut
+    off before they were out."""
+    first = done[0] if done else None
+    if first is None or first.kind != "oil" or guidance.heard_in_full(first):
+        return False
+    return not any(wording.STOP_RULE in seg.say for seg in done[1:])  # a re-fit since said it
 
 
 def _reframed(

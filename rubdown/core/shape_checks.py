@@ -155,8 +155,7 @@ def uses_enough_techniques(plan: Plan, cat: Catalogue) -> list[str]:
         return []
     position = cat.positions[plan.position]
     limits = safety_limits(cat, plan.request.profile)
-    worked = {s.region for s in plan.steps}
-    kept_out = frozenset(r for r in limits.max_seconds if r not in worked)
+    kept_out = caps.limited_left_out(limits, (s.region or "" for s in plan.steps))
     available = len(usable_techniques(cat, position, limits, kept_out))
     wanted = min(craft.distinct_target(plan.minutes), available)
     used = len({s.technique for s in plan.steps})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from rubdown.core import adjust
+from rubdown.core import adjust, wording
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
@@ -249,3 +249,56 @@ def test_more_time_on_the_opening_glides_keeps_them_going_without_a_new_lead(pos
     assert note.startswith("More time on the opening glides:")
     assert new.segments[i].start_s == p.segments[i].start_s
     assert new.segments[i].kind == "step" and new.segments[i].reps > p.segments[i].reps
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "index"),
+    [
+        (20, "face-up", 3),  # the scalp: wipe the oil off, said just before
+        (45, "face-up", 4),
+        (45, "side-lying", 20),  # longer, the first part would no longer fit before a check-in
+        (60, "side-lying", 105),
+    ],
+)
+def test_more_time_goes_on_with_the_step_under_way_saying_nothing_first(minutes, position, index):
+    p = plan(minutes, position)
+    new, note = adjust.more_time(p, CAT, index)
+    assert note.startswith("More time on")
+    step = new.segments[index]
+    assert step.kind == "step" and step.start_s == p.segments[index].start_s
+    assert (step.technique, step.region) == (p.segments[index].technique, p.segments[index].region)
+    wipes = lambda segs: sum(wording.WIPE_HANDS in s.say for s in segs)  # noqa: E731
+    assert wipes(new.segments) == wipes(p.segments)
+
+
+@pytest.mark.parametrize(("minutes", "index"), [(30, 27), (30, 29), (60, 33), (60, 38)])
+def test_more_time_on_the_region_where_the_half_falls_says_turn_the_head_as_it_ends(minutes, index):
+    p = plan(minutes, "lying")
+    new, _ = adjust.more_time(p, CAT, index)
+    assert new is not p and check_plan(new, CAT, ("says_the_halfway_change",)) == []
+
+
+@pytest.mark.parametrize(
+    ("position", "conditions", "towels"),
+    [
+        ("lying", (), "Arrange the towels so the back is bare"),
+        ("seated", ("high-blood-pressure",), "let it drop to the waist"),
+        ("side-lying", ("pregnancy",), ""),
+    ],
+)
+def test_skipping_the_first_words_a_second_in_still_says_the_set_up_and_when_to_stop(
+    position, conditions, towels
+):
+    p = plan(30, position, conditions)
+    first = p.segments[0]
+    assert first.kind == "oil"
+    new, _ = adjust.skip(p, CAT, 0, 1.0)
+    later = " ".join(s.say for s in new.segments[1:])
+    assert wording.STOP_RULE in later
+    for caution in first.cautions:  # the condition's warnings
+        assert caution in later
+    assert towels in first.say and towels in later
+    # A second change later does not say when to stop once more.
+    i = next(j for j, s in enumerate(new.segments) if j > 3 and s.kind == "step")
+    again, _ = adjust.skip(new, CAT, i, new.segments[i].start_s + 2)
+    assert sum(wording.STOP_RULE in s.say for s in again.segments) == 2  # cut first words + 1

@@ -183,3 +183,12 @@ def test_the_towel_invariant_catches_buttocks_worked_as_if_bare():
         replace(p, segments=segs), CAT, ("works_through_the_towel_where_it_stays",)
     )
     assert len(violations) == 1 and "no word of the towel" in violations[0]
+
+
+def test_the_halfway_invariant_catches_the_words_said_far_from_half():
+    p = plan(30)
+    silent = [replace(s, say=s.say.replace(f" {HALFWAY}", "")) for s in p.segments]
+    early = next(i for i, s in enumerate(silent) if i > 3 and s.kind == "announce")
+    silent[early] = replace(silent[early], say=f"{silent[early].say} {HALFWAY}")
+    violations = check_plan(replace(p, segments=tuple(silent)), CAT, ("says_the_halfway_change",))
+    assert len(violations) == 1 and "halfway said after" in violations[0]

@@ -93,9 +93,13 @@ def test_the_live_mixer_plays_through_alsa_with_ducking(tmp_path: Path, monkeypa
     monkeypatch.setenv("HOME", str(tmp_path))
     out = fake_alsa(tmp_path)
     now = [0.0]
-    done = threading.Event()
+    done, queued = threading.Event(), threading.Event()
 
     def sleep(seconds: float) -> None:  # a fake clock: no real waiting
+        if now[0] >= 1.5:
+            # Held here until the cue is queued: on a busy machine the writer could otherwise
+            # run the clock past the end before the test thread gets to play it.
+            queued.wait(30)
         now[0] += seconds
         if now[0] >= 3.0:
             done.set()
@@ -106,6 +110,7 @@ def test_the_live_mixer_plays_through_alsa_with_ducking(tmp_path: Path, monkeypa
     while mixer._written < RATE:  # let a second of background through first
         threading.Event().wait(0.001)
     mixer.play(TONE, "voice", "a cue")
+    queued.set()
     assert done.wait(30)
     mixer.close()
     pcm = np.frombuffer(out.read_bytes(), dtype="<i2") / 32768.0
