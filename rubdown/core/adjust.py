@@ -125,7 +125,12 @@ def more_time(
             return plan, STAYS_SHORT
     reps = here.default_reps + extra
     specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
-    new = refit_after(plan, cat, list(plan.segments[:index]), specs, keep=at, under_way=True)
+    done = list(plan.segments[:index])
+    # More on a step's later part (after a check-in): it carries on, not begun again.
+    begun = at == 0 and any(
+        s.kind == "step" and (s.step_index, s.side) == (seg.step_index, seg.side) for s in done
+    )
+    new = refit_after(plan, cat, done, specs, keep=at, under_way=True, continues=begun)
     if not _next_step_is(new.segments[index:], here):  # the re-fit could only close the session
         return plan, "No spare time is left to add here."
     # The opening and finish glide over the whole back: not the one region they are filed under.

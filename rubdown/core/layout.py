@@ -67,6 +67,10 @@ class Cursor:
     # A re-fit's first step is the one under way (given more time): its lead was said, so
     # nothing is said again before it, and no check-in cuts in ahead of its first part.
     under_way: bool = False
+    # ... and its first part is the rest of a step begun before the change: it carries on.
+    continues: bool = False
+    # Words a re-fit owes before its first step (the first words, skipped before they were out).
+    owed: str = ""
 
 
 class _Chunk(NamedTuple):
@@ -246,18 +250,27 @@ class _Layout:
         running: bool = False,
         also: str = "",
         under_way: bool = False,
+        continues: bool = False,
     ) -> None:
         seconds = spec.technique.seconds_per_rep
         if lead or turn or also:
             self.before_step(spec, seconds * reps * len(sides), turn, running, also)
         for n, side in enumerate(sides):
-            self._chunks(spec, reps, side, index, seconds, under_way and n == 0)
+            going_on = under_way and n == 0
+            self._chunks(spec, reps, side, index, seconds, going_on, continues and n == 0)
         self.c.region, self.c.position = spec.region.id, spec.position.id
         if spec.region.dry_hands and self.c.hands != "bare":
             self.c.hands = "wiped"
 
     def _chunks(
-        self, spec: StepSpec, reps: int, side: str, index: int, seconds: float, under_way: bool
+        self,
+        spec: StepSpec,
+        reps: int,
+        side: str,
+        index: int,
+        seconds: float,
+        under_way: bool,
+        continues: bool,
     ) -> None:
         remaining, first = reps, True
         opening = min(reps, spec.least_first_reps(side))
@@ -269,15 +282,14 @@ class _Layout:
             chunk = remaining if remaining <= room else min(room, remaining - MIN_CHUNK)
             if chunk < min(remaining, least):
                 if first and under_way:  # the hands are already at it: no check-in first
-                    chunk = min(remaining, least)
+                    chunk = max(1, min(room, remaining))
                 elif self.c.since_checkin > 0:
                     self.check_in()
                     continue
                 else:
                     chunk = max(1, min(room, remaining))  # fresh from a check-in: what fits
-            self.add(
-                chunk * seconds, "step", _Chunk(spec, chunk, side, index, reps if first else None)
-            )
+            intro = reps if first and not continues else None  # a step carried on: no intro
+            self.add(chunk * seconds, "step", _Chunk(spec, chunk, side, index, intro))
             remaining -= chunk
             first = False
 
@@ -306,7 +318,9 @@ def lay_out(
         under_way = running and cursor.under_way
         lead = not (opening and n == 0) and not under_way
         also = spec.position.halfway if n in halves else ""
-        args = (sides, lead, turn, running, also, under_way)
+        if running and cursor.owed:
+            also = f"{cursor.owed} {also}".strip()
+        args = (sides, lead, turn, running, also, under_way, under_way and cursor.continues)
         layout.step(spec, reps[k], cursor.step_index + k, *args)
         if calibrate and n == 0:
             say = calibration_words(specs, spec)

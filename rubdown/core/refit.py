@@ -11,7 +11,7 @@ from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
-from rubdown.core.retell import FRAMES, guide_rest
+from rubdown.core.retell import FRAMES, guide_rest, owed_first_words
 from rubdown.core.safety import safety_limits
 from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
@@ -182,11 +182,15 @@ def _fit_tail(
     keep: int | None,
     left: dict[str, float],
     under_way: bool = False,
+    continues: bool = False,
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few.
     The spec at `keep` (the step given more time) is never the one dropped."""
     cursor, limits = _cursor(done, specs, cat.regions), safety_limits(cat, plan.request.profile)
-    cursor.under_way = under_way
+    cursor.under_way, cursor.continues = under_way, under_way and continues
+    if cursor.continues:  # the rest of the step done last: it keeps that step's number
+        cursor.step_index = next(s.step_index for s in reversed(done) if s.kind == "step") or 0
+    cursor.owed = owed_first_words(cat, plan.request.profile, limits, done)
     past = specs_from_segments(cat, done)
     specs, keep = _within(specs, left, keep)
     stretched = False
@@ -229,15 +233,18 @@ def refit_after(
     keep: int | None = None,
     hold: bool = True,
     under_way: bool = False,
+    continues: bool = False,
 ) -> Plan:
     """Keep what is done and fit the steps to come so the plan ends exactly when it would have
     (without the still hold when `hold` is False: it was skipped; `under_way`: the first step
-    goes on from what was said before it, which is not said again)."""
+    goes on from what was said before it, which is not said again; `continues`: it is the rest
+    of the step done last, carried on after a check-in)."""
     end, start = plan.total_seconds, done[-1].end_s if done else 0.0
+    left = region_time_left(plan, cat, done)
     try:
         # No step left (the finish skipped): the plan's own hold and closing words still fit it.
         tail = (
-            _fit_tail(plan, cat, done, specs, keep, region_time_left(plan, cat, done), under_way)
+            _fit_tail(plan, cat, done, specs, keep, left, under_way, continues)
             if specs
             else _planned_ending(plan, start, hold)
         )

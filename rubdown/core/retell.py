@@ -47,12 +47,6 @@ def guide_rest(
     ahead = guided[len(past) :]
     if ahead and _introduced(done, ahead[0]):
         ahead[0] = respec(ahead[0], before="", cautions=())  # its lead was said already
-    elif ahead and _opening_cut(done):
-        # The first words were skipped before they were out: the warnings about the whole
-        # session and when to stop still have to be said.
-        first, whole = ahead[0], guidance.session_warnings(warnings)
-        before = " ".join(w for w in (first.before, *whole, wording.STOP_RULE) if w)
-        ahead[0] = respec(first, before=before, cautions=(*first.cautions, *whole))
     # Room to speak, but never past a step's most repetitions: a region kept short stays so.
     roomy = (room_to_speak(s) for s in ahead)
     return [r if r.max_reps == s.max_reps else s for r, s in zip(roomy, ahead, strict=True)]
@@ -69,13 +63,18 @@ def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:
     return False
 
 
-def _opening_cut(done: Sequence[Segment]) -> bool:
-    """Whether the session's first words (the oil, the pressure scale, when to stop) were cut
-    off before they were out."""
-    first = done[0] if done else None
-    if first is None or first.kind != "oil" or guidance.heard_in_full(first):
-        return False
-    return not any(wording.STOP_RULE in seg.say for seg in done[1:])  # a re-fit since said it
+def owed_first_words(
+    cat: Catalogue, profile: Profile, limits: Limits, done: Sequence[Segment]
+) -> str:
+    """What the session's first words said that must still be said before the next stroke,
+    when they were skipped before they were out: the warnings about the whole session, the
+    pressure scale and when to stop ("" once heard). Skipping them means the couple is ready:
+    the set-up and the oil are not said again."""
+    if any(wording.STOP_RULE in seg.say and guidance.heard_in_full(seg) for seg in done):
+        return ""
+    warnings = guidance.area_warnings(cat, profile.conditions, limits.speakable)
+    owed = [*guidance.session_warnings(warnings), wording.pressure_scale(), wording.STOP_RULE]
+    return " ".join(owed)
 
 
 def _reframed(

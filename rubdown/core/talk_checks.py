@@ -173,10 +173,10 @@ def says_what_the_receiver_leans_on(plan: Plan, cat: Catalogue) -> list[str]:
 def says_the_stop_rule(plan: Plan, cat: Catalogue) -> list[str]:
     """A session said from its start tells the giver when to stop (sharp pain, tingling,
     numbness) before the first step that is more than a light glide."""
-    if not plan.segments or plan.segments[0].kind != "oil":
+    if not plan.segments or plan.segments[0].start_s > 0:
         return []  # a re-fit from midway: the rule was said at the real start
     for seg in plan.segments:
-        if STOP_RULE in seg.say:
+        if STOP_RULE in seg.say and heard_in_full(seg):  # not words skipped before they were out
             return []
         if seg.kind == "step" and not is_light(seg.technique_kind, seg.pressure):
             return [f"deeper work at {seg.start_s:.0f} s before the stop rule is said"]
@@ -219,13 +219,13 @@ def says_the_halfway_change(plan: Plan, cat: Catalogue) -> list[str]:
 
 
 def _ends_the_halfway_run(runs: list[list[Segment]], at: float, half: float) -> bool:
-    """Whether `at` (step seconds) is where the region run holding the half begins or ends:
-    "more" on that run, under way, can only move the words to its end."""
+    """Whether `at` (step seconds) is where the region run holding the half ends: "more" on
+    that run, under way, can only move the words to its end."""
     start = 0.0
     for run in runs:
         end = start + sum(s.duration_s for s in run)
         if start <= half <= end:
-            return min(abs(at - start), abs(at - end)) <= 1.0
+            return abs(at - end) <= 1.0
         start = end
     return False
 

@@ -5,10 +5,13 @@ live changes)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rubdown.core import adjust, wording
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.guidance import heard_in_full
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
@@ -23,6 +26,7 @@ SAID = (
     "says_what_to_do_before_rising",
     "keeps_oil_off_the_hair_and_face",
     "says_the_halfway_change",
+    "says_the_stop_rule",
 )
 
 
@@ -222,7 +226,11 @@ def test_more_time_is_given_when_the_refit_first_sets_up_the_hands(minutes, posi
     assert note.startswith("More time on")
     nxt = next(s for s in new.segments[index:] if s.kind == "step")
     assert (nxt.technique, nxt.region) == (seg.technique, seg.region)
-    assert nxt.reps > seg.reps
+    # A check-in may fall within the longer step: count all of its parts on this side.
+    same = lambda q, s: (s.step_index, s.side) == (q.step_index, q.side)  # noqa: E731
+    before = sum(s.reps or 0 for s in p.segments[index:] if s.kind == "step" and same(seg, s))
+    after = sum(s.reps or 0 for s in new.segments[index:] if s.kind == "step" and same(nxt, s))
+    assert after > before
 
 
 @pytest.mark.parametrize(("minutes", "position"), [(30, "lying"), (20, "seated-forearms")])
@@ -278,27 +286,88 @@ def test_more_time_on_the_region_where_the_half_falls_says_turn_the_head_as_it_e
     assert new is not p and check_plan(new, CAT, ("says_the_halfway_change",)) == []
 
 
+def _heard_stop_rules(p):
+    return sum(wording.STOP_RULE in s.say and heard_in_full(s) for s in p.segments)
+
+
+@pytest.mark.parametrize("at_s", [0.3, 1.0])
 @pytest.mark.parametrize(
     ("position", "conditions", "towels"),
     [
         ("lying", (), "Arrange the towels so the back is bare"),
         ("seated", ("high-blood-pressure",), "let it drop to the waist"),
         ("side-lying", ("pregnancy",), ""),
+        ("side-lying", (), ""),
     ],
 )
-def test_skipping_the_first_words_a_second_in_still_says_the_set_up_and_when_to_stop(
-    position, conditions, towels
+def test_skipping_the_first_words_still_says_the_warnings_and_when_to_stop_once(
+    position, conditions, towels, at_s
 ):
     p = plan(30, position, conditions)
     first = p.segments[0]
     assert first.kind == "oil"
-    new, _ = adjust.skip(p, CAT, 0, 1.0)
-    later = " ".join(s.say for s in new.segments[1:])
-    assert wording.STOP_RULE in later
+    new, _ = adjust.skip(p, CAT, 0, at_s)
+    later = " ".join(s.say for s in new.segments if heard_in_full(s))  # not the cut words
+    first_stroke = next(k for k, s in enumerate(new.segments) if s.kind == "step")
+    before_it = " ".join(s.say for s in new.segments[: first_stroke + 1] if heard_in_full(s))
+    assert wording.STOP_RULE in before_it and wording.pressure_scale() in before_it
     for caution in first.cautions:  # the condition's warnings
         assert caution in later
     assert towels in first.say and towels in later
-    # A second change later does not say when to stop once more.
+    # Heard once, even after the turn (side-lying) and across a second change.
+    assert _heard_stop_rules(new) == 1
     i = next(j for j, s in enumerate(new.segments) if j > 3 and s.kind == "step")
     again, _ = adjust.skip(new, CAT, i, new.segments[i].start_s + 2)
-    assert sum(wording.STOP_RULE in s.say for s in again.segments) == 2  # cut first words + 1
+    assert _heard_stop_rules(again) == 1
+
+
+def test_skipping_the_words_said_again_after_a_skipped_start_says_them_once_more():
+    p = plan(30, "seated", ("high-blood-pressure",))
+    new, _ = adjust.skip(p, CAT, 0, 1.0)
+    assert wording.STOP_RULE in new.segments[1].say
+    again, _ = adjust.skip(new, CAT, 1, new.segments[1].start_s + 1)
+    assert _heard_stop_rules(again) == 1
+
+
+def test_more_time_on_a_steps_later_part_carries_on_under_its_number():
+    p = plan_session(
+        CAT,
+        PlanRequest(
+            minutes=39,
+            position="seated",
+            profile=Profile(conditions=("bleeding-disorder",)),
+            vary=145269,
+        ),
+    )
+    q, _ = adjust.more_time(p, CAT, 20)
+    part = q.segments[22]
+    assert q.segments[21].kind == "check-in" and part.step_index == q.segments[20].step_index
+    new, _ = adjust.more_time(q, CAT, 22)
+    went_on = new.segments[22]
+    assert went_on.say.startswith("Carry on with") and went_on.reps > part.reps
+    assert went_on.step_index == part.step_index
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "conditions", "vary", "index"),
+    [(19, "lying", ("osteoporosis",), 639121, 31), (22, "any", ("pregnancy",), 237423, 10)],
+)
+def test_more_time_under_way_still_checks_in_within_five_minutes(
+    minutes, position, conditions, vary, index
+):
+    profile = Profile(conditions=conditions)
+    request = PlanRequest(minutes=minutes, position=position, profile=profile, vary=vary)
+    p = plan_session(CAT, request)
+    new, note = adjust.more_time(p, CAT, index)
+    assert note.startswith("More time on")
+    assert new.segments[index].kind == "step"
+    assert check_plan(new, CAT, ("checks_in_every_five_minutes",)) == []
+
+
+def test_the_stop_rule_check_does_not_count_words_cut_before_they_were_out():
+    p = plan(30, "lying")
+    cut = replace(p.segments[0], duration_s=1.0)
+    violations = check_plan(
+        replace(p, segments=(cut, *p.segments[1:])), CAT, ("says_the_stop_rule",)
+    )
+    assert len(violations) == 1 and "before the stop rule is said" in violations[0]
