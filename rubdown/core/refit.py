@@ -197,7 +197,9 @@ def _fit_tail(
     while True:
         try:
             # Guided anew each try: a caution placed on a step that was dropped moves on.
-            guided = guide_rest(cat, plan.request.profile, limits, done, past, specs)
+            guided = guide_rest(
+                cat, plan.request.profile, limits, done, past, specs, cursor.under_way
+            )
             return _fit_guided(plan, guided, cursor, limits.oil)
         except TooMuchWork:
             # Leave out the least wanted step, never the light one that closes the session.

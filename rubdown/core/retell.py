@@ -14,7 +14,7 @@ from rubdown.core.frames import frame_reach
 from rubdown.core.models import Catalogue, Profile, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.safety import Limits
-from rubdown.core.stepspec import StepSpec, respec, room_to_speak
+from rubdown.core.stepspec import TURN_SIDES, StepSpec, respec, room_to_speak
 
 FRAMES = ("opening", "finish")
 
@@ -26,8 +26,10 @@ def guide_rest(
     done: Sequence[Segment],
     past: Sequence[StepSpec],
     rest: Sequence[StepSpec],
+    under_way: bool = False,
 ) -> list[StepSpec]:
-    """The steps to come, each with what is said before it, given what was done and said."""
+    """The steps to come, each with what is said before it, given what was done and said
+    (`under_way`: the first goes on from what was said before it)."""
     worked = tuple(dict.fromkeys(s.region.id for s in (*past, *rest) if s.role not in FRAMES))
     past, rest = _reframed(cat, past, worked, limits), _reframed(cat, rest, worked, limits)
     warnings = guidance.area_warnings(cat, profile.conditions, limits.speakable)
@@ -44,9 +46,12 @@ def guide_rest(
         avoid=frozenset(limits.avoid),
         unheard=unheard,  # past is one spec per group of done (refit.specs_from_segments)
     )
-    ahead = guided[len(past) :]
-    if ahead and _introduced(done, ahead[0]):
-        ahead[0] = respec(ahead[0], before="", cautions=())  # its lead was said already
+    ahead = _second_side_told(guided[len(past) :], done, warnings, limits)
+    # Its lead was said already; lying on the side, a step under way keeps it for the other
+    # side, after the turn (the layout says nothing before the part under way).
+    both_sides = under_way and ahead and ahead[0].position.turns and ahead[0].only_side is None
+    if ahead and _introduced(done, ahead[0]) and not both_sides:
+        ahead[0] = respec(ahead[0], before="", cautions=())
     # Room to speak, but never past a step's most repetitions: a region kept short stays so.
     roomy = (room_to_speak(s) for s in ahead)
     return [r if r.max_reps == s.max_reps else s for r, s in zip(roomy, ahead, strict=True)]
@@ -61,6 +66,29 @@ def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:
         if seg.region == spec.region.id or (seg.kind == "oil" and spec.role == "opening"):
             return guidance.heard_in_full(seg)
     return False
+
+
+def _second_side_told(
+    ahead: list[StepSpec],
+    done: Sequence[Segment],
+    warnings: Sequence[guidance.AreaWarning],
+    limits: Limits,
+) -> list[StepSpec]:
+    """Lying on the side, the steps left for the second side say their cautions again, as
+    the plan does after the turn: what was said on the first side does not count there."""
+    later = [i for i, s in enumerate(ahead) if s.position.turns and s.only_side == TURN_SIDES[1]]
+    if not later:
+        return ahead
+    turn = wording.turn_over(ahead[later[0]].position)
+    at = next((k for k, seg in enumerate(done) if turn in seg.say), len(done))
+    said = [c for seg in done[at:] if guidance.heard_in_full(seg) for c in seg.cautions]
+    told = guidance.guide_steps(
+        [ahead[i] for i in later], warnings, limits.speakable, said, frozenset(limits.avoid)
+    )
+    out = list(ahead)
+    for i, again in zip(later, told, strict=True):
+        out[i] = respec(ahead[i], before=again.before, cautions=again.cautions)
+    return out
 
 
 def owed_first_words(

@@ -371,3 +371,34 @@ def test_the_stop_rule_check_does_not_count_words_cut_before_they_were_out():
         replace(p, segments=(cut, *p.segments[1:])), CAT, ("says_the_stop_rule",)
     )
     assert len(violations) == 1 and "before the stop rule is said" in violations[0]
+
+
+def _cautions_after_the_turn(p, regions=None):
+    """The cautions said after the turn, for the regions (all, or those given) worked then."""
+    turn = next(k for k, s in enumerate(p.segments) if "Time to turn over" in s.say)
+    return {
+        c for s in p.segments[turn:] if regions is None or s.region in regions for c in s.cautions
+    }
+
+
+def _worked_after_the_turn(p):
+    turn = next(k for k, s in enumerate(p.segments) if "Time to turn over" in s.say)
+    return {s.region for s in p.segments[turn:] if s.kind == "step"}
+
+
+@pytest.mark.parametrize("change", ["skip", "more", "back"])
+@pytest.mark.parametrize(("minutes", "conditions"), [(45, ()), (30, ("pregnancy",))])
+def test_lying_on_the_side_a_change_on_the_first_side_keeps_the_second_sides_cautions(
+    change, minutes, conditions
+):
+    p = plan(minutes, "side-lying", conditions)
+    assert len(_cautions_after_the_turn(p)) > 4
+    turn = next(k for k, s in enumerate(p.segments) if "Time to turn over" in s.say)
+    steps = [k for k, s in enumerate(p.segments[:turn]) if s.kind == "step"]
+    for i in steps[len(steps) // 2 :: 3]:
+        new, _ = adjust.apply_change(p, CAT, change, i, p.segments[i].start_s + 1)
+        # The regions done on the first side before the change (their steps left are for the
+        # second side only), still worked after the turn.
+        done = {s.region for s in p.segments[:i] if s.kind == "step"} - {p.segments[i].region}
+        worked = _worked_after_the_turn(new) & done
+        assert _cautions_after_the_turn(p, worked) <= _cautions_after_the_turn(new), (change, i)
