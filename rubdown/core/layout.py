@@ -281,13 +281,12 @@ class _Layout:
             least = max(MIN_CHUNK, opening) if first else MIN_CHUNK
             chunk = remaining if remaining <= room else min(room, remaining - MIN_CHUNK)
             if chunk < min(remaining, least):
-                if first and under_way:  # the hands are already at it: no check-in first
-                    chunk = max(1, min(room, remaining))
-                elif self.c.since_checkin > 0:
+                # The hands already at it (under way) get no check-in first: like a part fresh
+                # from one, it takes what fits.
+                if self.c.since_checkin > 0 and not (first and under_way):
                     self.check_in()
                     continue
-                else:
-                    chunk = max(1, min(room, remaining))  # fresh from a check-in: what fits
+                chunk = max(1, min(room, remaining))
             intro = reps if first and not continues else None  # a step carried on: no intro
             self.add(chunk * seconds, "step", _Chunk(spec, chunk, side, index, intro))
             remaining -= chunk

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rubdown.core import wording
 from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
-from rubdown.core.retell import FRAMES, guide_rest, owed_first_words
+from rubdown.core.retell import FRAMES, guide_rest, owed_first_words, turned_at
 from rubdown.core.safety import safety_limits
 from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
@@ -21,19 +20,23 @@ STRETCH = 3  # how far past their usual count steps may go when a skip frees a l
 
 
 def _cursor(
-    done: list[Segment], specs: Sequence[StepSpec], regions: Mapping[str, Region]
+    done: list[Segment],
+    specs: Sequence[StepSpec],
+    regions: Mapping[str, Region],
+    continues: bool = False,
 ) -> Cursor:
     """Where the layout stands after what is done: the clock, the place, the hands' oil and
-    what the regions worked need before the receiver stands."""
+    what the regions worked need before the receiver stands (`continues`: the first spec is
+    the rest of the step done last)."""
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
     last = next((s for s in reversed(done) if s.kind == "step"), None)
     # A turning position's one-side steps are whole passes, never the rest of the step before.
     half = bool(specs and specs[0].only_side and not specs[0].position.turns and last)
-    if half and last is not None and last.step_index is not None:
+    if (half or continues) and last is not None and last.step_index is not None:
         here = (specs[0].technique.id, specs[0].region.id)
         if (last.technique, last.region) == here:
-            cursor.step_index = last.step_index  # the step goes on with its other side
+            cursor.step_index = last.step_index  # the step goes on (its other side, or on)
     for seg in done:
         cursor.since_checkin = (
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
@@ -63,8 +66,7 @@ def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> No
     if not position.turns or cursor.side != TURN_SIDES[0]:
         return
     last = max(i for i, s in enumerate(done) if s.kind == "step")
-    words = wording.turn_over(position)
-    if any(words in s.say for s in done[last + 1 :]):
+    if turned_at(done, position) > last:
         cursor.side = TURN_SIDES[1]
 
 
@@ -186,10 +188,10 @@ def _fit_tail(
 ) -> list[Segment]:
     """Fit the specs after what is done; drop steps if too many, stretch them if too few.
     The spec at `keep` (the step given more time) is never the one dropped."""
-    cursor, limits = _cursor(done, specs, cat.regions), safety_limits(cat, plan.request.profile)
-    cursor.under_way, cursor.continues = under_way, under_way and continues
-    if cursor.continues:  # the rest of the step done last: it keeps that step's number
-        cursor.step_index = next(s.step_index for s in reversed(done) if s.kind == "step") or 0
+    continues = under_way and continues
+    cursor = _cursor(done, specs, cat.regions, continues)
+    limits = safety_limits(cat, plan.request.profile)
+    cursor.under_way, cursor.continues = under_way, continues
     cursor.owed = owed_first_words(cat, plan.request.profile, limits, done)
     past = specs_from_segments(cat, done)
     specs, keep = _within(specs, left, keep)

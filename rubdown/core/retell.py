@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rubdown.core import guidance, wording
 from rubdown.core.frames import frame_reach
-from rubdown.core.models import Catalogue, Profile, Segment
+from rubdown.core.models import Catalogue, Position, Profile, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import TURN_SIDES, StepSpec, respec, room_to_speak
@@ -79,9 +79,9 @@ def _second_side_told(
     later = [i for i, s in enumerate(ahead) if s.position.turns and s.only_side == TURN_SIDES[1]]
     if not later:
         return ahead
-    turn = wording.turn_over(ahead[later[0]].position)
-    at = next((k for k, seg in enumerate(done) if turn in seg.say), len(done))
-    said = [c for seg in done[at:] if guidance.heard_in_full(seg) for c in seg.cautions]
+    at = turned_at(done, ahead[later[0]].position)
+    since = done[at:] if at >= 0 else []  # not turned yet: nothing said on the second side
+    said = [c for seg in since if guidance.heard_in_full(seg) for c in seg.cautions]
     told = guidance.guide_steps(
         [ahead[i] for i in later], warnings, limits.speakable, said, frozenset(limits.avoid)
     )
@@ -89,6 +89,12 @@ def _second_side_told(
     for i, again in zip(later, told, strict=True):
         out[i] = respec(ahead[i], before=again.before, cautions=again.cautions)
     return out
+
+
+def turned_at(done: Sequence[Segment], position: Position) -> int:
+    """Where in what was done the receiver was told to turn over (-1: not yet)."""
+    words = wording.turn_over(position)
+    return next((k for k, seg in enumerate(done) if words in seg.say), -1)
 
 
 def owed_first_words(
