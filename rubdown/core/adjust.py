@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rubdown.core import wording
+from rubdown.core.guidance import heard_in_full
 from rubdown.core.models import Catalogue, Plan, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.refit import refit_after, region_time_left, specs_from_segments, step_spec
@@ -15,6 +17,16 @@ RAMP = 2
 LIGHT_END = 3
 FRAME_PRESSURE = 2
 STAYS_SHORT = "This area stays short today, as the conditions require."
+ENDING = {("step", "finish"), ("hold", None)}
+# What a skipped pause is called in the note the giver sees and hears.
+PAUSE_NAMES = {
+    "announce": "the words before the next step",
+    "check-in": "the check-in",
+    "oil": "the oil pause",
+    "hold": "the still hold",
+    "calibrate": "the pressure check",
+    "closing": "the closing words",
+}
 FRAME_NAMES = {"opening": "opening glides", "finish": "finishing glides"}
 FINISH_SKIPPED = "Skipped the finishing glides: the still hold and the closing come now."
 NO_TIME_TO_GO_BACK = "Too little time is left to go back: the session ends as planned."
@@ -75,8 +87,9 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
             continue
         # In order, so each step is bounded by the step before as already changed (the JS too).
         value = bounded(segments, pressure_bounds(segments, steps, k), seg.pressure + delta)
-        say = seg.say.replace(f"pressure {seg.pressure} of 10", f"pressure {value} of 10")
-        segments[i] = replace(seg, pressure=value, say=say)
+        if value != seg.pressure:
+            say = wording.at_new_pressure(seg.say, seg.pressure, value)
+            segments[i] = replace(seg, pressure=value, say=say)
     where = (current.region_name or current.region).lower()
     if segments[index].pressure == current.pressure:
         limit = "the lightest touch" if delta < 0 else "the safe limit for now"
@@ -123,20 +136,47 @@ def more_time(
         extra = min(extra, room)
         if extra <= 0:
             return plan, STAYS_SHORT
-    reps = here.default_reps + extra
-    specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=max(here.max_reps, reps))
     done = list(plan.segments[:index])
     # More on a step's later part (after a check-in): it carries on, not begun again.
     begun = at == 0 and any(
         s.kind == "step" and (s.step_index, s.side) == (seg.step_index, seg.side) for s in done
     )
-    new = refit_after(plan, cat, done, specs, keep=at, under_way=True, continues=begun)
-    if not _next_step_is(new.segments[index:], here):  # the re-fit could only close the session
+    for more in _fewer(extra):
+        reps = here.default_reps + more
+        # Exactly that many: the note says how many more, and the rest takes up any spare time.
+        specs[at] = replace(here, min_reps=reps, default_reps=reps, max_reps=reps)
+        new = refit_after(plan, cat, done, specs, keep=at, under_way=True, continues=begun)
+        # The re-fit must go on with this step and still end as planned, finish and all.
+        if _next_step_is(new.segments[index:], here) and _ends_whole(plan, new, index):
+            break
+    else:
         return plan, "No spare time is left to add here."
+    extra = more
     # The opening and finish glide over the whole back: not the one region they are filed under.
     where = FRAME_NAMES.get(seg.role or "") or (seg.region_name or seg.region or "").lower()
     note = f"More time on the {where}: {extra} more strokes; the rest re-fitted."
     return _with_note(new, note), note
+
+
+def _fewer(extra: int) -> list[int]:
+    """The extra strokes to try, the asked-for count first: fewer may fit where it does not."""
+    return sorted({extra, (extra * 2) // 3, extra // 2, extra // 3, 1} - {0}, reverse=True)
+
+
+def _ends_whole(plan: Plan, new: Plan, index: int) -> bool:
+    """Whether the re-fit keeps the plan's ending from index: its finishing glides and still
+    hold still to come, and the closing given time for its words."""
+    kinds = {(s.kind, s.role) for s in plan.segments[index + 1 :]}
+    after = {(s.kind, s.role) for s in new.segments[index + 1 :]}
+    return kinds & ENDING <= after and heard_in_full(new.segments[-1])
+
+
+def _what(seg: Segment) -> str:
+    """A segment as a note names it: the stroke (in lower case, mid-sentence) or the pause."""
+    name = seg.technique_name or seg.technique
+    if seg.kind == "step" and name:
+        return name[0].lower() + name[1:]
+    return PAUSE_NAMES.get(seg.kind, f"the {seg.kind}")
 
 
 def _cut(seg: Segment, now_s: float) -> list[Segment]:
@@ -164,7 +204,7 @@ def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     ]
     # Lying on one side, the first side's finish is followed by the turn, not the hold.
     last_finish = seg.role == "finish" and not any(s.kind == "step" for s in rest)
-    note = FINISH_SKIPPED if last_finish else f"Skipped {seg.technique_name or seg.kind}."
+    note = FINISH_SKIPPED if last_finish else f"Skipped {_what(seg)}."
     new = refit_after(plan, cat, done, specs_from_segments(cat, rest), hold=seg.kind != "hold")
     return _with_note(new, note), note
 
@@ -204,7 +244,7 @@ def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     new = _again(plan, cat, done, first, specs_from_segments(cat, list(plan.segments[index:])))
     if new is None:
         return plan, NO_TIME_TO_GO_BACK  # what is left is the finish, kept whole
-    note = f"Back to {again[0].technique_name or again[0].technique}."
+    note = f"Back to {_what(again[0])}."
     return _with_note(new, note), note
 
 

@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 
 from rubdown.core import craft
-from rubdown.core.layout import estimate_overhead
+from rubdown.core.fit_window import estimate_overhead
 from rubdown.core.models import Catalogue, Position, Profile, Technique
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import FOCUS_WEIGHT, StepSpec, make_spec

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rubdown.core import caps, choose, craft, frames
+from rubdown.core.fit_window import estimate_overhead
 from rubdown.core.guidance import speech_seconds
-from rubdown.core.layout import estimate_overhead
 from rubdown.core.models import (
     Catalogue,
     PlanError,

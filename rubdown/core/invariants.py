@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Callable
 
 from rubdown.core.cue_checks import CUE_CHECKS
-from rubdown.core.layout import FIT_TOLERANCE_S
+from rubdown.core.fit_window import FIT_TOLERANCE_S
 from rubdown.core.models import PARTNER_MAX_PRESSURE, Catalogue, Plan, is_light
 from rubdown.core.safety import SPINE_GLIDE_MAX, safety_limits
 from rubdown.core.shape_checks import SHAPE_CHECKS

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from rubdown.core import caps, wording
-from rubdown.core.fitting import Slot, capacity, solve_reps
+from rubdown.core import wording
 from rubdown.core.guidance import slot_for
-from rubdown.core.models import PlanError, Segment
 from rubdown.core.motion import StepMotion, on_step
 from rubdown.core.pauses import (
     CALIBRATE_S,
     CHECKIN_EVERY_S,
-    CHECKIN_FLEX,
     CHECKIN_S,
-    CLOSING_FLEX,
     CLOSING_S,
     HOLD_S,
     OIL_EVERY_S,
@@ -27,24 +22,17 @@ from rubdown.core.pauses import (
     calibration_words,
     checkin_slot,
     closing_words,
-    fixed_pauses,
     halfway_marks,
     hold_words,
     move_words,
     opening_words,
     step_order,
-    timed_pauses,
     turn_words,
 )
 from rubdown.core.stepspec import ANNOUNCE_S, StepSpec
 
-FIT_TOLERANCE_S = 10.0
 MIN_CHUNK = 3
-
-
-def full_minutes(seconds: float) -> int:
-    """The whole minutes a length fills, rounded down: so "fills at most N minutes" holds."""
-    return int(seconds // 60)
+JUST_SAID_S = 90.0  # a caution said this recently is not said again at a turn
 
 
 @dataclass
@@ -71,9 +59,11 @@ class Cursor:
     continues: bool = False
     # Words a re-fit owes before its first step (the first words, skipped before they were out).
     owed: str = ""
+    # For a re-fit: the cautions said in what is done, each with when its words ended.
+    said_at: tuple[tuple[str, float], ...] = ()
 
 
-class _Chunk(NamedTuple):
+class Chunk(NamedTuple):
     """A run of repetitions of one step, turned into a Segment only once the fit is final."""
 
     # A named tuple: made for every run of every layout tried, and quicker to make than a
@@ -145,11 +135,19 @@ class _Layout:
         self.c = replace(cursor)
         self.oil = oil
         self.rows: list[Row] = []
+        self.said_at = dict(cursor.said_at)  # when each caution was last said, to its end
 
-    def add(self, duration: float, kind: str, say: str | _Chunk, **fields: object) -> None:
-        self.rows.append((duration, kind, say if isinstance(say, _Chunk) else (say, fields)))
+    def just_said(self) -> frozenset[str]:
+        """The cautions said within the last JUST_SAID_S (not worth saying again yet)."""
+        return frozenset(c for c, at in self.said_at.items() if self.c.t - at <= JUST_SAID_S)
+
+    def add(self, duration: float, kind: str, say: str | Chunk, **fields: object) -> None:
+        self.rows.append((duration, kind, say if isinstance(say, Chunk) else (say, fields)))
         c = self.c
         c.t += duration
+        said: tuple[str, ...] = fields.get("cautions") or ()  # type: ignore[assignment]
+        for caution in said:
+            self.said_at[caution] = c.t  # once its words are out
         c.since_oil += duration
         c.since_checkin = 0.0 if kind == "check-in" else c.since_checkin + duration
 
@@ -159,9 +157,10 @@ class _Layout:
         changed: bool = True,
         then: str = "",
         also: str = "",
+        cautions: tuple[str, ...] | None = None,
     ) -> None:
         """A check-in; before a step, it also says what the step's lead or move would have
-        (and `also`, the halfway words, last)."""
+        (and `also`, the halfway words, last; `cautions`: those said, if not the step's)."""
         region = next_spec.region if next_spec else None
         if then:
             say = f"{wording.check_in()} {then}"
@@ -170,7 +169,8 @@ class _Layout:
             finish = next_spec is not None and next_spec.role == "finish"
             say = wording.check_in(region if changed else None, before, finish)
         say = f"{say} {also}" if also else say
-        cautions = next_spec.cautions if next_spec else ()
+        if cautions is None:
+            cautions = next_spec.cautions if next_spec else ()
         fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
         if then and next_spec is not None:
             fields["position"] = next_spec.position.id  # the receiver moves in this pause
@@ -195,11 +195,7 @@ class _Layout:
         changed = self.c.region is not None and spec.region.id != self.c.region
         oil_s, also = self._hands_for(spec, also)
         if turn or moved:
-            say = " ".join(w for w in (turn_words(spec) if turn else move_words(spec), also) if w)
-            if self._due(slot_for(say, POSITION_S) + oil_s, whole):
-                self.check_in(spec, then=say)
-            else:
-                self.move(spec, say, spec.cautions)
+            self._turn_or_move(spec, whole, turn, oil_s, also)
         elif changed or spec.before or also:
             lead, lead_s = spec.lead(changed) if changed or spec.before else ("", 0.0)
             if also:
@@ -215,6 +211,21 @@ class _Layout:
             say = wording.more_oil(self.oil)
             self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil, self.c.hands = 0.0, "oily"
+
+    def _turn_or_move(
+        self, spec: StepSpec, whole: float, turn: bool, oil_s: float, also: str
+    ) -> None:
+        """The pause to turn over or move to a new position, in a check-in when one is due."""
+        # Turning over straight after the first side's finish: what its lead just said about
+        # the back is not said again.
+        just = self.just_said() if turn else frozenset()
+        words = turn_words(spec, just) if turn else move_words(spec)
+        say = " ".join(w for w in (words, also) if w)
+        cautions = tuple(c for c in spec.cautions if c not in just)
+        if self._due(slot_for(say, POSITION_S) + oil_s, whole):
+            self.check_in(spec, then=say, cautions=cautions)
+        else:
+            self.move(spec, say, cautions)
 
     def _hands_for(self, spec: StepSpec, also: str) -> tuple[float, str]:
         """The oil cue's slot if oil is due before the step (else 0), and `also` with the
@@ -288,7 +299,7 @@ class _Layout:
                     continue
                 chunk = max(1, min(room, remaining))
             intro = reps if first and not continues else None  # a step carried on: no intro
-            self.add(chunk * seconds, "step", _Chunk(spec, chunk, side, index, intro))
+            self.add(chunk * seconds, "step", Chunk(spec, chunk, side, index, intro))
             remaining -= chunk
             first = False
 
@@ -331,184 +342,3 @@ def lay_out(
     say = closing_words(specs, cursor.rising)
     layout.add(slot_for(say, CLOSING_S), "closing", say)
     return layout.rows
-
-
-def _total(rows: Sequence[Row]) -> float:
-    return sum(r[0] for r in rows)
-
-
-class TooLittleWork(PlanError):
-    """The steps cannot fill the time, even at their most repetitions."""
-
-
-class TooMuchWork(PlanError):
-    """The steps do not fit in the time, even at their fewest repetitions."""
-
-
-Flex = tuple[float, float]
-
-
-def _bounds(row: Row, closing: Flex) -> tuple[float, float] | None:
-    """How short and long a flexible pause may be: never shorter than its words."""
-    _, kind, payload = row
-    if kind not in ("check-in", "closing") or isinstance(payload, _Chunk):
-        return None
-    say = payload[0]  # type: ignore[index]
-    if kind == "closing":
-        low, high = closing
-        floor = slot_for(str(say), low)
-    else:
-        low, high = CHECKIN_FLEX
-        floor = checkin_slot(str(say), low)
-    return floor, max(high, floor + (high - low) / 2)
-
-
-def _flex_range(rows: Sequence[Row], closing: Flex) -> tuple[float, float]:
-    """How many seconds the pauses can give up and take on."""
-    down = up = 0.0
-    for row in rows:
-        bounds = _bounds(row, closing)
-        if bounds is not None:
-            down += max(0.0, row[0] - bounds[0])
-            up += max(0.0, bounds[1] - row[0])
-    return down, up
-
-
-def _miss(rows: Sequence[Row], window: float, closing: Flex) -> float:
-    """Seconds the pauses cannot absorb: zero when the layout fits exactly after flexing."""
-    gap = window - _total(rows)
-    down, up = _flex_range(rows, closing)
-    return max(0.0, -gap - down, gap - up)
-
-
-def _flex(rows: list[Row], gap: float, start: float, closing: Flex) -> list[Segment]:
-    """Absorb the last seconds of rounding in the closing and check-in pauses, then build."""
-    durations = [r[0] for r in rows]
-    order = [len(rows) - 1, *(i for i, r in enumerate(rows) if r[1] == "check-in")]
-    for i in order:
-        bounds = _bounds(rows[i], closing)
-        if abs(gap) < 1e-9 or bounds is None:
-            continue
-        new = min(max(durations[i] + gap, bounds[0]), bounds[1])
-        gap -= new - durations[i]
-        durations[i] = new
-    out = []
-    for (_, kind, payload), duration in zip(rows, durations, strict=True):
-        say: str
-        fields: dict[str, object]
-        if isinstance(payload, _Chunk):
-            say, fields = payload.fields()
-        else:
-            say, fields = payload  # type: ignore[misc]
-        out.append(Segment.build(round(start, 3), round(duration, 3), kind, say, fields))
-        start += duration
-    return out
-
-
-def estimate_overhead(window: float, moves: int, opening: bool = True) -> float:
-    """Seconds of pauses a layout will need: closing, oil, announcements and check-ins."""
-    return (
-        CLOSING_S
-        + HOLD_S
-        + (OIL_S if opening else 0.0)
-        + moves * ANNOUNCE_S
-        + (window // CHECKIN_EVERY_S) * CHECKIN_S
-        + (window // OIL_EVERY_S) * OIL_S
-    )
-
-
-def _check_capacity(
-    specs: Sequence[StepSpec],
-    window: float,
-    layout: Callable[[Sequence[int]], list[Row]],
-    closing: Flex,
-) -> None:
-    """Refuse, clearly, steps that cannot fill the window or cannot fit in it."""
-    # The longest layout holds at least the steps at their most: when they alone fill the
-    # window (a second to spare for rounding), there is no need to lay it out.
-    steps_most = sum(s.max_reps * s.technique.seconds_per_rep * s.sides for s in specs)
-    if steps_most < window - FIT_TOLERANCE_S + 1.0:
-        most = layout([s.max_reps for s in specs])
-        _, up = _flex_range(most, closing)
-        if _total(most) + up < window - FIT_TOLERANCE_S:
-            raise TooLittleWork(
-                f"not enough to do for {window / 60:.0f} minutes here: these steps fill "
-                f"at most {full_minutes(_total(most) + up)} minutes; ask for fewer minutes, "
-                f"another position, or fewer avoided areas"
-            )
-    least = layout([s.min_reps for s in specs])
-    down, _ = _flex_range(least, closing)
-    if _total(least) - down > window + FIT_TOLERANCE_S:
-        need = -(-(_total(least) - down) // 60)
-        raise TooMuchWork(
-            f"these steps need at least {need:.0f} minutes, "
-            f"more than the {window / 60:.0f} available; ask for more minutes"
-        )
-
-
-def _closest_layout(
-    specs: Sequence[StepSpec],
-    slots: Sequence[Slot],
-    budget: float,
-    window: float,
-    layout: Callable[[Sequence[int]], list[Row]],
-    closing: Flex,
-) -> list[Row]:
-    """The layout nearest the window, moving the steps' budget by what each try missed."""
-    best = rows = layout(solve_reps(slots, budget))
-    best_miss = (math.inf, math.inf)  # the first try is the best so far: measured once, below
-    for attempt in range(8):
-        gap = window - _total(rows)
-        miss = (_miss(rows, window, closing), abs(gap))
-        if miss < best_miss:
-            best, best_miss = rows, miss
-        # Within the pauses' give is a fit; the first try, counted from an estimate of the
-        # pauses, is kept only when it leaves the closing and check-ins near their lengths.
-        if miss[0] == 0 and (attempt > 0 or miss[1] <= 2 * FIT_TOLERANCE_S):
-            break
-        if attempt == 1:
-            # Two tries that miss: check the steps can fill the window at all (and fit in it)
-            # before trying on; the two extreme layouts say clearly why not.
-            _check_capacity(specs, window, layout, closing)
-        # Check-ins come and go as the budget moves; halve the steps once it starts to swing.
-        budget += gap if attempt < 2 else gap / 2
-        rows = layout(solve_reps(slots, budget))
-    return best
-
-
-def fit_steps(
-    specs: Sequence[StepSpec],
-    cursor: Cursor,
-    end_s: float,
-    warnings: Sequence[str] = (),
-    opening: bool = True,
-    closing: Flex = CLOSING_FLEX,
-    calibrate: bool = False,
-    oil: str = "",
-) -> list[Segment]:
-    """Lay the steps out so the session ends at end_s, solving repetitions by weight."""
-    window = end_s - cursor.t
-    if opening:
-        say, _ = opening_words(specs, warnings, oil)
-        specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - slot_for(say, OIL_S))
-    slots = [s.slot() for s in specs]
-    start = (cursor.region, cursor.position)
-    order = step_order(specs, None if opening else cursor.side)
-    overhead = fixed_pauses(specs, order, start, warnings, opening, calibrate, oil, cursor.rising)
-    overhead += timed_pauses(window)
-    laid: dict[tuple[int, ...], list[Row]] = {}
-
-    def layout(reps: Sequence[int]) -> list[Row]:
-        key = tuple(reps)
-        if key not in laid:  # the extreme layouts are often among those tried
-            laid[key] = lay_out(specs, reps, cursor, warnings, opening, calibrate, oil)
-        return laid[key]
-
-    least, most = capacity(slots)
-    if least + overhead > window or most + overhead + CLOSING_FLEX[1] - CLOSING_S < window:
-        _check_capacity(specs, window, layout, closing)  # likely too much or too little: say so
-    best = _closest_layout(specs, slots, window - overhead, window, layout, closing)
-    fitted = _flex(best, window - _total(best), cursor.t, closing)
-    if abs(fitted[-1].end_s - end_s) > FIT_TOLERANCE_S:
-        raise PlanError(f"could not fit the steps to {window / 60:.1f} minutes")
-    return fitted

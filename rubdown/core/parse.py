@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from rubdown.core.fields import Fields
-from rubdown.core.layout import FIT_TOLERANCE_S, estimate_overhead, full_minutes
+from rubdown.core.fit_window import FIT_TOLERANCE_S, estimate_overhead, full_minutes
 from rubdown.core.models import (
     KINDS,
     PARTNER_MAX_PRESSURE,

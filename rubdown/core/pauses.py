@@ -7,7 +7,7 @@ its first choice of repetitions already leaves them room.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from rubdown.core import wording
@@ -139,9 +139,10 @@ def move_words(spec: StepSpec) -> str:
     return " ".join(w for w in words if w)
 
 
-def turn_words(spec: StepSpec) -> str:
-    """Said when the receiver turns over, before the step that starts the other side."""
-    return f"{wording.turn_over(spec.position)} {spec.before}".strip()
+def turn_words(spec: StepSpec, just_said: Collection[str] = ()) -> str:
+    """Said when the receiver turns over, before the step that starts the other side (without
+    the cautions `just_said`, before the first side's last steps)."""
+    return f"{wording.turn_over(spec.position)} {spec.before_without(just_said)}".strip()
 
 
 def hold_words(last: StepSpec) -> str:

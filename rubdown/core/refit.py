@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rubdown.core.layout import Cursor, TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.fit_window import TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.guidance import heard_in_full, slot_for
+from rubdown.core.layout import Cursor
 from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
@@ -16,6 +18,7 @@ from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
 # Live changes must end exactly when planned, so the closing pause may stretch further.
 LIVE_CLOSING = (5.0, 150.0)
+AIM_EARLIER = 3  # fits tried, each ending earlier, before the closing is given up
 STRETCH = 3  # how far past their usual count steps may go when a skip frees a lot of time
 
 
@@ -30,13 +33,7 @@ def _cursor(
     the rest of the step done last)."""
     steps = [s.step_index for s in done if s.kind == "step" and s.step_index is not None]
     cursor = Cursor(t=done[-1].end_s if done else 0.0, step_index=max(steps, default=-1) + 1)
-    last = next((s for s in reversed(done) if s.kind == "step"), None)
-    # A turning position's one-side steps are whole passes, never the rest of the step before.
-    half = bool(specs and specs[0].only_side and not specs[0].position.turns and last)
-    if (half or continues) and last is not None and last.step_index is not None:
-        here = (specs[0].technique.id, specs[0].region.id)
-        if (last.technique, last.region) == here:
-            cursor.step_index = last.step_index  # the step goes on (its other side, or on)
+    _goes_on(cursor, done, specs, continues)
     for seg in done:
         cursor.since_checkin = (
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
@@ -54,11 +51,34 @@ def _cursor(
         elif seg.region is not None:  # an announcement already said where the hands go next
             cursor.region = seg.region
             cursor.position = seg.position or cursor.position
+    cursor.said_at = _said_at(done)
     position = next((s.position for s in specs if s.position.id == cursor.position), None)
     if position is not None:
         _halfway_so_far(cursor, done, position)
         _turned_since(cursor, done, position)
     return cursor
+
+
+def _goes_on(
+    cursor: Cursor, done: list[Segment], specs: Sequence[StepSpec], continues: bool
+) -> None:
+    """The first spec's step number is the last step's when it goes on (its other side, or
+    carried on after a check-in)."""
+    last = next((s for s in reversed(done) if s.kind == "step"), None)
+    # A turning position's one-side steps are whole passes, never the rest of the step before.
+    half = bool(specs and specs[0].only_side and not specs[0].position.turns and last)
+    if not (half or continues) or last is None or last.step_index is None:
+        return
+    if (last.technique, last.region) == (specs[0].technique.id, specs[0].region.id):
+        cursor.step_index = last.step_index
+
+
+def _said_at(done: list[Segment]) -> tuple[tuple[str, float], ...]:
+    """Each caution heard in full in what is done, with when its words last ended."""
+    said: dict[str, float] = {}
+    for seg in done:
+        said.update((c, seg.end_s) for c in seg.cautions if heard_in_full(seg))
+    return tuple(said.items())
 
 
 def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> None:
@@ -219,14 +239,21 @@ def _fit_tail(
 
 
 def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:
-    """The steps laid out from the cursor to the plan's end, or TooMuchWork."""
-    end = plan.total_seconds
-    tail = fit_steps(
-        specs, cursor, end, plan.warnings, opening=False, closing=LIVE_CLOSING, oil=oil
-    )
-    if tail[-1].end_s - end > tail[-1].duration_s - 1.0:
-        raise TooMuchWork("the closing cannot shrink enough to end on time")
-    return tail
+    """The steps laid out from the cursor to the plan's end, the closing never cut short of its
+    words, or TooMuchWork."""
+    end = target = plan.total_seconds
+    for _ in range(AIM_EARLIER):
+        tail = fit_steps(
+            specs, cursor, target, plan.warnings, opening=False, closing=LIVE_CLOSING, oil=oil
+        )
+        closing = tail[-1]
+        short = slot_for(closing.say, LIVE_CLOSING[0]) - (closing.duration_s + end - closing.end_s)
+        if short <= 0:
+            return tail
+        # The fit ends a few seconds late and only the closing could give them up, below its
+        # words: aim that much earlier, and the closing stretches to the end instead.
+        target -= short
+    raise TooMuchWork("the closing cannot shrink enough to end on time")
 
 
 def refit_after(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
 from typing import Any
@@ -103,6 +104,15 @@ class StepSpec:
         if memo is None:
             memo = self.__dict__["_memo"] = {}
         return memo
+
+    def before_without(self, said: Collection[str]) -> str:
+        """What is said before the step, less the cautions in `said` (the towel moves stay)."""
+        gone = [c for c in self.cautions if c in said]
+        spoken = " ".join(self.cautions)
+        if not gone or not self.before.endswith(spoken):
+            return self.before
+        kept = [c for c in self.cautions if c not in said]
+        return " ".join(w for w in (self.before[: -len(spoken)].strip(), *kept) if w)
 
     def lead(self, changed: bool) -> tuple[str, float]:
         """What is said before the step (naming its region when it changes), and its slot."""

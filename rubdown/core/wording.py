@@ -86,6 +86,20 @@ def pressure_phrase(pressure: int, explain: bool) -> str:
     )
 
 
+def at_new_pressure(say: str, old: int, new: int) -> str:
+    """A step's words after a live lighter or firmer: the new number (with what it feels like,
+    where the old one's feel was said), and no "a little lighter" or "firmer" than the step
+    before, which the change may have made untrue."""
+    felt = pressure_phrase(old, True)
+    if felt != pressure_phrase(old, False) and felt in say:
+        say = say.replace(felt, pressure_phrase(new, True))
+    else:
+        say = say.replace(pressure_phrase(old, False), pressure_phrase(new, False))
+    for change in REPEAT_CHANGES:
+        say = say.replace(f"Again, {change}:", "Again:")
+    return say
+
+
 def closing(position: Position | None, before_rising: Sequence[str] = ()) -> str:
     """The last words of a session: rest, what to do before they stand (wipe oily soles),
     get up slowly, drink water."""
@@ -140,6 +154,9 @@ def step_intro(
     return f"{label}. {technique.cue_for(region.id)} {reps} times, {how}."
 
 
+REPEAT_CHANGES = ("a little firmer", "a little lighter")
+
+
 def step_repeat(
     technique: Technique,
     region: Region,
@@ -155,7 +172,7 @@ def step_repeat(
     label = _label(technique, region, side)
     if pressure == before:
         return f"Again: {label[0].lower()}{label[1:]}, {reps} times, {how}."
-    change = "a little firmer" if pressure > before else "a little lighter"
+    change = REPEAT_CHANGES[0] if pressure > before else REPEAT_CHANGES[1]
     return f"Again, {change}: {label[0].lower()}{label[1:]}, {reps} times, {how}."
 
 

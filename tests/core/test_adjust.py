@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from rubdown.core import adjust
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.fit_window import TooLittleWork
 from rubdown.core.invariants import INVARIANTS
-from rubdown.core.layout import TooLittleWork
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.stepspec import TURN_SIDES

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from rubdown.core import compose, craft, shape_checks
 from rubdown.core.catalogue import check_files, load_catalogue
-from rubdown.core.layout import full_minutes
+from rubdown.core.fit_window import full_minutes
 from rubdown.core.models import PlanError, PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.core.safety import safety_limits

@@ -1,0 +1,124 @@
+"""A live change still ends the session whole, and a turn does not say again what was just
+said (found by a therapist's sweep of live changes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rubdown.core import adjust
+from rubdown.core.catalogue import load_catalogue
+from rubdown.core.guidance import heard_in_full
+from rubdown.core.models import PlanRequest, Profile
+from rubdown.core.planner import plan_session
+
+CAT = load_catalogue()
+JUST_NOW_S = 60.0
+
+
+def plan(minutes, position, conditions=(), pressure=None):
+    profile = Profile(conditions=conditions, pressure=pressure)
+    return plan_session(CAT, PlanRequest(minutes=minutes, position=position, profile=profile))
+
+
+def steps(p):
+    return [i for i, s in enumerate(p.segments) if s.kind == "step"]
+
+
+def asked_for(seg):
+    return max(1, round(adjust.MORE_TIME_S / seg.seconds_per_rep))
+
+
+def reps_from(p, i):
+    """The repetitions of the step at i, from i on (its parts around a check-in too)."""
+    seg = p.segments[i]
+    return sum(
+        s.reps
+        for s in p.segments[i:]
+        if s.kind == "step" and (s.step_index, s.side) == (seg.step_index, seg.side)
+    )
+
+
+SHORT_PLANS = [
+    (10, "lying", (), "light"),
+    (15, "any", ("osteoporosis",), "light"),
+    (15, "seated-forearms", (), "firm"),
+    (10, "face-up", (), None),
+    (15, "face-up", ("slipped-disc",), "light"),
+]
+
+
+@pytest.mark.parametrize("change", ["more", "skip", "back"])
+@pytest.mark.parametrize(("minutes", "position", "conditions", "pressure"), SHORT_PLANS)
+def test_a_live_change_leaves_the_closing_time_for_its_words(
+    change, minutes, position, conditions, pressure
+):
+    p = plan(minutes, position, conditions, pressure)
+    for i in steps(p)[1:]:
+        seg = p.segments[i]
+        new, _ = adjust.apply_change(p, CAT, change, i, seg.start_s + seg.duration_s / 2)
+        closing = new.segments[-1]
+        assert heard_in_full(closing), (change, i, closing.duration_s)
+        assert new.total_seconds == pytest.approx(p.total_seconds)
+
+
+def test_more_time_gives_fewer_strokes_where_the_asked_for_count_would_crowd_the_end():
+    fewer = 0
+    for minutes, position, conditions, pressure in SHORT_PLANS:
+        p = plan(minutes, position, conditions, pressure)
+        for i in steps(p)[1:]:
+            seg = p.segments[i]
+            new, note = adjust.more_time(p, CAT, i)
+            if new is p:
+                continue
+            added = reps_from(new, i) - reps_from(p, i)
+            assert f"{added} more strokes" in note
+            # The ending is kept: the finishing glides, the still hold and the closing's words.
+            kinds = [(s.kind, s.role) for s in new.segments[i + 1 :]]
+            assert ("step", "finish") in kinds or seg.role == "finish"
+            assert ("hold", None) in kinds
+            fewer += added < asked_for(seg)
+    assert fewer > 0  # the sweep found presses where only fewer strokes fit
+
+
+def cautions_said_again_just_after(p):
+    """Pairs of segments that say one caution within a minute of each other."""
+    segs, found = p.segments, []
+    for i, seg in enumerate(segs):
+        for j in range(i - 1, -1, -1):
+            if seg.start_s - segs[j].end_s > JUST_NOW_S:
+                break
+            if set(seg.cautions) & set(segs[j].cautions):
+                found.append((j, i))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("minutes", "conditions"),
+    [
+        (60, ("pregnancy",)),
+        (30, ("pregnancy",)),
+        (45, ("osteoporosis", "heart-condition")),
+        (15, ("sciatica",)),
+        (30, ("slipped-disc",)),
+    ],
+)
+def test_turning_over_after_the_first_sides_finish_does_not_repeat_its_warnings(
+    minutes, conditions
+):
+    p = plan(minutes, "side-lying", conditions)
+    assert cautions_said_again_just_after(p) == []
+
+
+def test_the_turn_keeps_its_own_set_up_but_not_the_warnings_just_said():
+    p = plan(60, "side-lying", ("pregnancy",))
+    turn = next(s for s in p.segments if "Time to turn over" in s.say)
+    # The warnings about the back were said at the first side's finish, not again at the turn;
+    # the towel and pillow set-up of the turn itself stays.
+    assert "never face down" not in turn.say
+    assert "between the knees" in turn.say
+    finish_lead = max(
+        i
+        for i, s in enumerate(p.segments)
+        if s.kind != "step" and s.start_s < turn.start_s and "never face down" in s.say
+    )
+    assert turn.start_s - p.segments[finish_lead].end_s <= JUST_NOW_S
