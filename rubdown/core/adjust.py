@@ -42,29 +42,37 @@ def _step_indices(segments: list[Segment]) -> list[int]:
 
 @dataclass(frozen=True)
 class PressureBounds:
-    """What bounds a new pressure at one step: its own cap, and RAMP above the steps beside it."""
+    """What bounds a new pressure at one step: its own cap, and RAMP above the step before it
+    while that step is still to come (once done, the hands are already warm there)."""
 
     cap: int
-    beside: tuple[int, ...]  # segment indices of the steps just before and after
+    beside: tuple[int, ...]  # the segment index of the step just before (none for the first)
     ramp: int = RAMP
 
 
 def pressure_bounds(segments: Sequence[Segment], steps: list[int], k: int) -> PressureBounds:
-    """The bounds of the k-th step: its top, 1-2 for the framing glides, light at the end."""
+    """The bounds of the k-th step: its top (1-2 for the framing glides, light at the end) and
+    the step before it. The step after does not bound it: easing off into a lighter stroke
+    after firm work is how an area is finished, not a jump."""
     seg = segments[steps[k]]
     cap = seg.max_pressure or seg.pressure or 1
     if seg.role in ("opening", "finish"):
         cap = min(cap, FRAME_PRESSURE)  # the spreading and joining glides stay at 1-2
     elif seg.step_index == segments[steps[-1]].step_index:
         cap = min(cap, LIGHT_END)
-    return PressureBounds(cap, tuple(steps[j] for j in (k - 1, k + 1) if 0 <= j < len(steps)))
+    return PressureBounds(cap, (steps[k - 1],) if k > 0 else ())
 
 
-def bounded(segments: Sequence[Segment], bounds: PressureBounds, wanted: int) -> int:
-    """A wanted pressure within bounds, against the pressures beside it now (lighter is free)."""
+def bounded(
+    segments: Sequence[Segment], bounds: PressureBounds, wanted: int, pressed: int = 0
+) -> int:
+    """A wanted pressure within bounds, against the step before it as it is now, unless that
+    step comes before the `pressed` segment (done: the step under way has warmed the area
+    since). Lighter is free."""
     value = min(max(wanted, 1), bounds.cap)
     for j in bounds.beside:
-        value = min(value, (segments[j].pressure or 1) + bounds.ramp)
+        if j >= pressed:
+            value = min(value, (segments[j].pressure or 1) + bounds.ramp)
     return value
 
 
@@ -86,7 +94,8 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
         if i < index or seg.region != current.region or seg.pressure is None:
             continue
         # In order, so each step is bounded by the step before as already changed (the JS too).
-        value = bounded(segments, pressure_bounds(segments, steps, k), seg.pressure + delta)
+        bounds = pressure_bounds(segments, steps, k)
+        value = bounded(segments, bounds, seg.pressure + delta, index)
         if value != seg.pressure:
             say = wording.at_new_pressure(seg.say, seg.pressure, value)
             segments[i] = replace(seg, pressure=value, say=say)
@@ -188,19 +197,25 @@ def _cut(seg: Segment, now_s: float) -> list[Segment]:
     return [replace(seg, duration_s=round(elapsed, 3), reps=reps)]
 
 
-def _same_pass(cat: Catalogue, seg: Segment, step: Segment) -> bool:
-    """Whether seg is part of step's pass: the same step, on the same side when lying on it."""
+def _same_pass(cat: Catalogue, seg: Segment, step: Segment, side_only: bool = False) -> bool:
+    """Whether seg is part of step's pass: the same step, on the same side when lying on it
+    (or when `side_only`)."""
     turns = step.position in cat.positions and cat.positions[step.position or ""].turns
-    return seg.step_index == step.step_index and (not turns or seg.side == step.side)
+    return seg.step_index == step.step_index and (not (turns or side_only) or seg.side == step.side)
 
 
-def skip(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, str]:
-    """Stop the current step now; the time it frees goes to the steps still to come."""
+def skip(
+    plan: Plan, cat: Catalogue, index: int, now_s: float, side_only: bool = False
+) -> tuple[Plan, str]:
+    """Stop the current step now; the time it frees goes to the steps still to come.
+    `side_only` (the giver's "next": this side is done): the other side is still done."""
     seg = plan.segments[index]
     done = [*plan.segments[:index], *_cut(seg, now_s)]
     # Lying on one side, only this side's pass is skipped: the other side comes after the turn.
     rest = [
-        s for s in plan.segments[index + 1 :] if seg.kind != "step" or not _same_pass(cat, s, seg)
+        s
+        for s in plan.segments[index + 1 :]
+        if seg.kind != "step" or not _same_pass(cat, s, seg, side_only)
     ]
     # Lying on one side, the first side's finish is followed by the turn, not the hold.
     last_finish = seg.role == "finish" and not any(s.kind == "step" for s in rest)
@@ -271,19 +286,19 @@ def _next_step_is(segments: Sequence[Segment], spec: StepSpec) -> bool:
     )
 
 
-CHANGES = ("lighter", "firmer", "more", "skip", "back")
+CHANGES = ("lighter", "firmer", "more", "skip", "next", "back")
 
 
 def apply_change(
     plan: Plan, cat: Catalogue, change: str, index: int, now_s: float
 ) -> tuple[Plan, str]:
-    """One live change by name (lighter, firmer, more, skip, back) at segment `index`."""
+    """One live change by name (lighter, firmer, more, skip, next, back) at segment `index`."""
     if change in ("lighter", "firmer"):
         return change_pressure(plan, index, -1 if change == "lighter" else 1)
     if change == "more":
         return more_time(plan, cat, index)
-    if change == "skip":
-        return skip(plan, cat, index, now_s)
+    if change in ("skip", "next"):
+        return skip(plan, cat, index, now_s, side_only=change == "next")
     if change == "back":
         return back(plan, cat, index, now_s)
     raise ValueError(f"unknown change '{change}' (choose from: {', '.join(CHANGES)})")

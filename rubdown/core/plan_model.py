@@ -30,8 +30,11 @@ class OfflineLimits(Frozen):
     lightest: int = Field(ge=1, le=10)
     firmest: int = Field(ge=1, le=10)
     cap: int = Field(ge=1, le=10, description="The most this step may take under its own caps.")
-    ramp: int = Field(ge=0, le=10, description="How far above each step beside it it may go.")
-    beside: list[int] = Field(description="Segment indices of the steps just before and after.")
+    ramp: int = Field(ge=0, le=10, description="How far above the step before it it may go.")
+    beside: list[int] = Field(
+        description="The segment index of the step just before (empty for the first); it bounds "
+        "a press only when it is at or after the pressed segment (not done yet)."
+    )
 
 
 class StrokeModel(Frozen):

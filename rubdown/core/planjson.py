@@ -9,9 +9,10 @@ from rubdown.core.models import SEGMENT_KINDS, Plan, PlanError, PlanRequest, Pro
 from rubdown.core.motion import StepMotion
 
 # The plan JSON's version: 2 added "version" and the per-segment "offline" limits, 3 the
-# offline pressure bounds (cap, ramp, beside). Plans stored without a version are version 1,
-# which reads the same.
-PLAN_VERSION = 3
+# offline pressure bounds (cap, ramp, beside), 4 made `beside` the step before only, bounding
+# a press only while it is not done. Plans stored without a version are version 1, which
+# reads the same.
+PLAN_VERSION = 4
 
 # The fields every edge relies on come first; the rest let an edge re-fit the plan.
 SEGMENT_KEYS = (

@@ -31,7 +31,7 @@ PLAN_CHANGES = {
     "firmer": "firmer",
     "more": "more",
     "skip": "skip",
-    "next": "skip",
+    "next": "next",  # this part is done: the step's other side still comes
     "back": "back",
 }
 # Said first when someone other than the giver asks (the remote, a voice command).

@@ -87,8 +87,9 @@ export function nextAfter(plan, i) {
 
 // Lighter or firmer without the server: this and later steps on the same region move by one,
 // each within the bounds the server put on it ("offline": its cap, and at most `ramp` above
-// the steps `beside` it, as rubdown.core.adjust.change_pressure bounds it), so no rule is
-// re-derived here and any sequence of presses gives the pressures Python would.
+// the step `beside` it, before it, unless that one is done: before the pressed step), as
+// rubdown.core.adjust.change_pressure bounds it, so any sequence of presses gives the
+// pressures Python would.
 export function changePressure(plan, index, delta) {
   const current = plan.segments[index];
   if (current.kind !== "step" || !current.region || !current.offline) return null;
@@ -96,13 +97,16 @@ export function changePressure(plan, index, delta) {
   // In order, as in Python: each step is bounded by the step before it as already changed.
   segments.forEach((seg, i) => {
     if (i < index || seg.kind !== "step" || seg.region !== current.region || seg.pressure == null || !seg.offline) return;
-    segments[i] = { ...seg, pressure: bounded(segments, seg.offline, seg.pressure + delta) };
+    segments[i] = { ...seg, pressure: bounded(segments, seg.offline, seg.pressure + delta, index) };
   });
   return segments[index].pressure !== current.pressure ? { ...plan, segments } : null;
 }
 
-// A wanted pressure within a step's offline bounds, against the pressures beside it now.
-export function bounded(segments, { cap, ramp, beside }, wanted) {
+// A wanted pressure within a step's offline bounds, against the step before it as it is now,
+// unless that step is done (before the pressed segment).
+export function bounded(segments, { cap, ramp, beside }, wanted, pressed = 0) {
   const own = Math.min(Math.max(wanted, 1), cap);
-  return beside.reduce((value, j) => Math.min(value, (segments[j].pressure ?? 1) + ramp), own);
+  return beside
+    .filter((j) => j >= pressed)
+    .reduce((value, j) => Math.min(value, (segments[j].pressure ?? 1) + ramp), own);
 }
