@@ -224,18 +224,26 @@ def _fit_tail(
             )
             return _fit_guided(plan, guided, cursor, limits.oil)
         except TooMuchWork:
-            # Leave out the least wanted step, never the light one that closes the session.
-            droppable = [i for i in _before_closing(specs) if i != keep]
-            if not droppable:
+            less = _less_work(specs, keep)
+            if less is None:
                 raise
-            drop = min(droppable, key=lambda i: (specs[i].weight, -i))
-            specs, keep = _without(specs, {drop}, keep)
+            specs, keep = less
         except TooLittleWork:
             if stretched or not specs:
                 raise
             longer = [replace(s, max_reps=s.max_reps * STRETCH) for s in specs]
             specs, keep = _within(longer, left, keep)
             stretched = True
+
+
+def _less_work(specs: list[StepSpec], keep: int | None) -> tuple[list[StepSpec], int | None] | None:
+    """The specs without the least wanted step, never the light one that closes the session nor
+    the one at `keep`; None when only those are left."""
+    droppable = [i for i in _before_closing(specs) if i != keep]
+    if not droppable:
+        return None
+    drop = min(droppable, key=lambda i: (specs[i].weight, -i))
+    return _without(specs, {drop}, keep)
 
 
 def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:
@@ -253,7 +261,18 @@ def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> 
         # The fit ends a few seconds late and only the closing could give them up, below its
         # words: aim that much earlier, and the closing stretches to the end instead.
         target -= short
-    raise TooMuchWork("the closing cannot shrink enough to end on time")
+    return _hold_gives(tail, short)
+
+
+def _hold_gives(tail: list[Segment], short: float) -> list[Segment]:
+    """The tail with the still hold shorter by `short` seconds (never below its words), the
+    closing that much longer; else TooMuchWork."""
+    hold, closing = (tail[-2], tail[-1]) if len(tail) > 1 else (None, tail[-1])
+    if hold is None or hold.kind != "hold" or hold.duration_s - short < slot_for(hold.say, 1.0):
+        raise TooMuchWork("the closing cannot shrink enough to end on time")
+    # Fewer breaths held, rather than the finish left out or the last words cut off.
+    held = replace(hold, duration_s=round(hold.duration_s - short, 3))
+    return [*tail[:-2], held, replace(closing, start_s=held.end_s)]
 
 
 def refit_after(

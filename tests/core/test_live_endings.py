@@ -122,3 +122,33 @@ def test_the_turn_keeps_its_own_set_up_but_not_the_warnings_just_said():
         if s.kind != "step" and s.start_s < turn.start_s and "never face down" in s.say
     )
     assert turn.start_s - p.segments[finish_lead].end_s <= JUST_NOW_S
+
+
+@pytest.mark.parametrize(
+    ("minutes", "position", "conditions"),
+    [
+        (30, "lying", ()),
+        (45, "side-lying", ("pregnancy",)),
+        (45, "face-up", ("pregnancy",)),
+        (20, "seated", ()),
+    ],
+)
+@pytest.mark.parametrize("offset", [0.3, 1.0])
+def test_skipping_the_words_before_the_finish_keeps_the_finishing_glides(
+    minutes, position, conditions, offset
+):
+    # Before, the finish was left out when its lead had to be said again and the rest did not
+    # fit by a second or two; now the still hold gives up those seconds.
+    p = plan(minutes, position, conditions)
+    leads = [
+        i
+        for i, s in enumerate(p.segments[:-1])
+        if s.kind in ("announce", "check-in") and p.segments[i + 1].role == "finish"
+    ]
+    assert leads
+    for i in leads:
+        new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + offset)
+        assert any(s.role == "finish" for s in new.segments[i:]), i
+        assert heard_in_full(new.segments[-1])
+        hold = next(s for s in new.segments[i:] if s.kind == "hold")
+        assert heard_in_full(hold)
