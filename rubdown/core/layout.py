@@ -323,7 +323,7 @@ def lay_out(
     so_far = HalfwayLead(cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
     halves = halfway_marks(specs, reps, order, None if opening else so_far)
     for n, (k, sides, turn) in enumerate(order):
-        spec = specs[k]
+        spec = specs[k].led_on(sides[0])
         running = not opening and n == 0  # a live re-fit starts with the step under way
         under_way = running and cursor.under_way
         lead = not (opening and n == 0) and not under_way

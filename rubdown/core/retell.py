@@ -74,10 +74,12 @@ def _second_side_told(
     warnings: Sequence[guidance.AreaWarning],
     limits: Limits,
 ) -> list[StepSpec]:
-    """Lying on the side, the steps left for the second side say their cautions again, as
-    the plan does after the turn: what was said on the first side does not count there."""
-    later = [i for i, s in enumerate(ahead) if s.position.turns and s.only_side == TURN_SIDES[1]]
-    if not later:
+    """Lying on the side, the steps' passes left for the second side say their cautions again,
+    as the plan does after the turn: what was said on the first side does not count there. A
+    step with both passes still to come keeps its first pass's lead and gets a second."""
+    second = (None, TURN_SIDES[1])
+    later = [i for i, s in enumerate(ahead) if s.position.turns and s.only_side in second]
+    if not any(ahead[i].only_side for i in later) and not _turn_ahead(done, ahead, later):
         return ahead
     at = turned_at(done, ahead[later[0]].position)
     since = done[at:] if at >= 0 else []  # not turned yet: nothing said on the second side
@@ -87,8 +89,16 @@ def _second_side_told(
     )
     out = list(ahead)
     for i, again in zip(later, told, strict=True):
-        out[i] = respec(ahead[i], before=again.before, cautions=again.cautions)
+        if ahead[i].only_side is not None:
+            out[i] = respec(ahead[i], before=again.before, cautions=again.cautions)
+        elif (again.before, again.cautions) != (ahead[i].before, ahead[i].cautions):
+            out[i] = respec(ahead[i], second_lead=(again.before, again.cautions))
     return out
+
+
+def _turn_ahead(done: Sequence[Segment], ahead: list[StepSpec], later: list[int]) -> bool:
+    """Whether the receiver is still to turn over in the steps ahead (not turned yet)."""
+    return bool(later) and turned_at(done, ahead[later[0]].position) < 0
 
 
 def turned_at(done: Sequence[Segment], position: Position) -> int:

@@ -45,6 +45,9 @@ class StepSpec:
     rests_on: str = ""  # for the finish: where the still hold after it rests, as said
     # The step just before does the same technique, explained in the same words: its pressure.
     repeats: int | None = None
+    # A live re-fit lying on the side, before the turn: what is said before this step's pass on
+    # the second side (`before`, `cautions`), when it is not what its first pass says.
+    second_lead: tuple[str, tuple[str, ...]] | None = None
 
     @cached_property  # make_spec and respec set it: a first read here takes a lock
     def sides(self) -> int:
@@ -60,6 +63,13 @@ class StepSpec:
             self.default_reps,
             self.weight,
         )
+
+    def led_on(self, side: str) -> StepSpec:
+        """The spec as its pass on `side` is led in (after the turn, its second lead)."""
+        if self.second_lead is None or side != TURN_SIDES[1]:
+            return self
+        before, cautions = self.second_lead
+        return respec(self, before=before, cautions=cautions, second_lead=None)
 
     def first_side(self) -> str:
         """The side done first, whose introduction is said in full."""
