@@ -98,12 +98,17 @@ class _Said:
     avoid: frozenset[str] = frozenset()  # regions the towels may stay over
 
 
-def _drapes(spec: StepSpec, said: _Said) -> list[str]:
-    """The towel moves that bare what the step works (the towels start anew in a new position)."""
+def _towels(spec: StepSpec, said: _Said) -> Towels:
+    """The towels as they lie for this step (they start anew in a new position)."""
     towels = said.towels
     if towels is None or towels.position.id != spec.position.id:
         towels = said.towels = Towels.start(spec.position, said.avoid)
-    return [d.say for d in towels.uncover(spec_areas(spec))]
+    return towels
+
+
+def _drapes(spec: StepSpec, said: _Said) -> list[str]:
+    """The towel moves that bare what the step works."""
+    return [d.say for d in _towels(spec, said).uncover(spec_areas(spec))]
 
 
 def _new(texts: Sequence[str], said: _Said) -> list[str]:
@@ -147,10 +152,12 @@ def guide_steps(
     said_before: Sequence[str] = (),
     avoid: frozenset[str] = frozenset(),
     unheard: frozenset[int] = frozenset(),
+    heard_before: tuple[int, str] = (0, ""),
 ) -> list[StepSpec]:
     """Each step with what to say before it, and whether to explain its pressure number. A
     caution naming an avoided region is left unsaid; steps at `unheard` (cut before their
-    words were out) explain nothing to later ones."""
+    words were out) explain nothing to later ones; `heard_before` (a step's index, words): the
+    towel moves those words made before that step (a re-fit's pauses already said)."""
     from rubdown.core.stepspec import respec  # stepspec needs this module's speech timing
 
     said = _Said(cautions=set(said_before), avoid=avoid)
@@ -159,6 +166,8 @@ def guide_steps(
     # opening or finish done again (a live "back") is named as a repeat, not begun anew.
     explained: dict[tuple[str | None, str, str], int] = {}
     for i, spec in enumerate(specs):
+        if i == heard_before[0] and heard_before[1]:
+            _towels(spec, said).hear(heard_before[1])
         before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
@@ -167,15 +176,9 @@ def guide_steps(
         cautions = [] if framing else _cautions(spec, speakable, said)
         alerts = _warnings(spec, warnings, said)
         explain = spec.pressure not in said.pressures
-        out.append(
-            respec(
-                spec,
-                before=" ".join(before + cautions + alerts),
-                cautions=tuple(cautions + alerts),
-                explain_pressure=explain,
-                repeats=explained.get(key),
-            )
-        )
+        told = cautions + alerts
+        words = {"before": " ".join(before + told), "cautions": tuple(told)}
+        out.append(respec(spec, **words, explain_pressure=explain, repeats=explained.get(key)))
         if i not in unheard:
             said.pressures.add(spec.pressure)
             explained[key] = spec.pressure

@@ -207,7 +207,9 @@ class _Layout:
                 self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
         elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
             self.check_in()
-        if (changed or moved) and oil_s:
+        # Hands wiped for the hair or face take oil before the next bare region, even when a
+        # re-fit starts there after its announcement (the region is then not "changed").
+        if oil_s and (changed or moved or self.c.hands == "wiped"):
             say = wording.more_oil(self.oil)
             self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil, self.c.hands = 0.0, "oily"

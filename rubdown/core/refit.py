@@ -237,13 +237,25 @@ def _fit_tail(
 
 
 def _less_work(specs: list[StepSpec], keep: int | None) -> tuple[list[StepSpec], int | None] | None:
-    """The specs without the least wanted step, never the light one that closes the session nor
-    the one at `keep`; None when only those are left."""
+    """Specs that take less time: without the least wanted step, never the light one that
+    closes the session nor the one at `keep`; once only those are left and none was asked
+    for, a finish of half its fewest repetitions (a short finish rather than none). None:
+    nothing can give more."""
     droppable = [i for i in _before_closing(specs) if i != keep]
-    if not droppable:
+    if droppable:
+        drop = min(droppable, key=lambda i: (specs[i].weight, -i))
+        return _without(specs, {drop}, keep)
+    # A step asked for (more, back) gives way first: its caller tries it shorter.
+    if keep is not None or not any(s.role == "finish" and s.min_reps > 1 for s in specs):
         return None
-    drop = min(droppable, key=lambda i: (specs[i].weight, -i))
-    return _without(specs, {drop}, keep)
+    # Its most too, so that room to say its introduction does not lengthen it again.
+    shorter = [
+        replace(s, min_reps=s.min_reps // 2, max_reps=s.min_reps // 2, default_reps=s.min_reps // 2)
+        if s.role == "finish" and s.min_reps > 1
+        else s
+        for s in specs
+    ]
+    return shorter, keep
 
 
 def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:

@@ -45,6 +45,7 @@ def guide_rest(
         said,
         avoid=frozenset(limits.avoid),
         unheard=unheard,  # past is one spec per group of done (refit.specs_from_segments)
+        heard_before=(len(past), _heard_since_the_last_step(done)),
     )
     ahead = _second_side_told(guided[len(past) :], done, warnings, limits)
     # Its lead was said already; lying on the side, a step under way keeps it for the other
@@ -55,6 +56,13 @@ def guide_rest(
     # Room to speak, but never past a step's most repetitions: a region kept short stays so.
     roomy = (room_to_speak(s) for s in ahead)
     return [r if r.max_reps == s.max_reps else s for r, s in zip(roomy, ahead, strict=True)]
+
+
+def _heard_since_the_last_step(done: Sequence[Segment]) -> str:
+    """The words of the pauses since the last step done, heard in full: the towels lie as they
+    said (the legs tucked in before the neck, then "back" to the feet bares them again)."""
+    last = max((k for k, s in enumerate(done) if s.kind == "step"), default=-1)
+    return " ".join(s.say for s in done[last + 1 :] if guidance.heard_in_full(s))
 
 
 def _introduced(done: Sequence[Segment], spec: StepSpec) -> bool:

@@ -1,5 +1,5 @@
-"""A live change still ends the session whole, and a turn does not say again what was just
-said (found by a therapist's sweep of live changes)."""
+"""A live change still ends the session whole, a turn does not say again what was just said,
+and the towels and the oil stay right after the change (found by sweeps of live changes)."""
 
 from __future__ import annotations
 
@@ -152,3 +152,43 @@ def test_skipping_the_words_before_the_finish_keeps_the_finishing_glides(
         assert heard_in_full(new.segments[-1])
         hold = next(s for s in new.segments[i:] if s.kind == "hold")
         assert heard_in_full(hold)
+
+
+def test_going_back_after_the_legs_were_tucked_in_bares_them_again():
+    # Found by a sweep: "back" to the feet pressed as the words before the neck ended ("tuck
+    # the legs back under their towel") worked the feet under the towel.
+    from rubdown.core.invariants import check_plan
+
+    p = plan(45, "lying", ("blood-thinners", "neuropathy"))
+    tucks = [
+        i
+        for i, s in enumerate(p.segments)
+        if s.kind != "step" and "Tuck the legs" in s.say and p.segments[i - 1].region == "feet"
+    ]
+    assert tucks
+    for i in tucks:
+        seg = p.segments[i]
+        new, note = adjust.back(p, CAT, i, seg.end_s)
+        assert note.startswith("Back to")
+        assert check_plan(new, CAT, ("never_works_under_the_towel",)) == []
+
+
+@pytest.mark.parametrize("change", ["skip", "next"])
+def test_skipping_the_words_after_the_face_still_oils_the_hands(change):
+    # Found by a sweep: the re-fit began at the region those words named, so it was not a
+    # "new" region and the oil the wiped hands need was left out.
+    from rubdown.core.invariants import check_plan
+    from rubdown.session.changes import plan_change
+
+    p = plan(30, "face-up", ("fibromyalgia", "arthritis"))
+    leads = [
+        i
+        for i, s in enumerate(p.segments[:-1])
+        if s.kind == "announce"
+        and p.segments[i - 1].region == "face"
+        and p.segments[i + 1].kind == "oil"
+    ]
+    assert leads
+    for i in leads:
+        new, _ = plan_change(p, CAT, change, i, p.segments[i].start_s + 0.6)
+        assert check_plan(new, CAT, ("keeps_oil_off_the_hair_and_face",)) == []
