@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rubdown.cli.guide_runner import SilentSound, Sound
+from rubdown.core.adjust import NEXT_STEP
 
 if TYPE_CHECKING:
     from rubdown.core.models import Plan
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from rubdown.voice.played import PlayedAudio
 
 # Said in answer to keys; synthesised up front so the answer is instant.
-CONTROL_PHRASES = ("Paused.", "Quit? Press q again to quit.", "Next step.")
+CONTROL_PHRASES = ("Paused.", "Quit? Press q again to quit.", NEXT_STEP)
 
 
 def wav_seconds(path: Path) -> float:

@@ -28,6 +28,7 @@ PAUSE_NAMES = {
     "closing": "the closing words",
 }
 FRAME_NAMES = {"opening": "opening glides", "finish": "finishing glides"}
+NEXT_STEP = "Next step."  # the giver's "next": also a control phrase, said at once
 FINISH_SKIPPED = "Skipped the finishing glides: the still hold and the closing come now."
 NO_TIME_TO_GO_BACK = "Too little time is left to go back: the session ends as planned."
 
@@ -96,7 +97,8 @@ def change_pressure(plan: Plan, index: int, delta: int) -> tuple[Plan, str]:
         # In order, so each step is bounded by the step before as already changed (the JS too).
         bounds = pressure_bounds(segments, steps, k)
         value = bounded(segments, bounds, seg.pressure + delta, index)
-        if value != seg.pressure:
+        # A step held where it was still loses "a little firmer" than one that moved.
+        if value != seg.pressure or segments[index] is not current:
             say = wording.at_new_pressure(seg.say, seg.pressure, value)
             segments[i] = replace(seg, pressure=value, say=say)
     where = (current.region_name or current.region).lower()
@@ -163,7 +165,7 @@ def more_time(
     extra = more
     # The opening and finish glide over the whole back: not the one region they are filed under.
     where = FRAME_NAMES.get(seg.role or "") or (seg.region_name or seg.region or "").lower()
-    note = f"More time on the {where}: {extra} more strokes; the rest re-fitted."
+    note = f"More time on the {where}: {extra} more stroke{'s' * (extra > 1)}; the rest re-fitted."
     return _with_note(new, note), note
 
 
@@ -191,6 +193,9 @@ def _what(seg: Segment) -> str:
 def _cut(seg: Segment, now_s: float) -> list[Segment]:
     """The part of a segment already done at now_s (nothing if it had hardly started)."""
     elapsed = now_s - seg.start_s
+    if seg.kind == "oil":
+        # Skipped at once, the oil still counts as done: skipping means the hands are ready.
+        return [replace(seg, duration_s=round(max(elapsed, 0.001), 3))]
     if elapsed <= 0.5:
         return []
     reps = int(elapsed // seg.seconds_per_rep) if seg.seconds_per_rep else seg.reps
@@ -220,6 +225,7 @@ def skip(
     # Lying on one side, the first side's finish is followed by the turn, not the hold.
     last_finish = seg.role == "finish" and not any(s.kind == "step" for s in rest)
     note = FINISH_SKIPPED if last_finish else f"Skipped {_what(seg)}."
+    note = NEXT_STEP if side_only else note
     new = refit_after(plan, cat, done, specs_from_segments(cat, rest), hold=seg.kind != "hold")
     return _with_note(new, note), note
 

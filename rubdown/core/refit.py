@@ -246,16 +246,21 @@ def _less_work(specs: list[StepSpec], keep: int | None) -> tuple[list[StepSpec],
         drop = min(droppable, key=lambda i: (specs[i].weight, -i))
         return _without(specs, {drop}, keep)
     # A step asked for (more, back) gives way first: its caller tries it shorter.
-    if keep is not None or not any(s.role == "finish" and s.min_reps > 1 for s in specs):
+    if keep is not None or not any(_halvable(s) for s in specs):
         return None
     # Its most too, so that room to say its introduction does not lengthen it again.
     shorter = [
         replace(s, min_reps=s.min_reps // 2, max_reps=s.min_reps // 2, default_reps=s.min_reps // 2)
-        if s.role == "finish" and s.min_reps > 1
+        if _halvable(s)
         else s
         for s in specs
     ]
     return shorter, keep
+
+
+def _halvable(spec: StepSpec) -> bool:
+    """A finish not yet halved (halved, its most is its fewest): so it is halved once only."""
+    return spec.role == "finish" and spec.min_reps > 1 and spec.max_reps > spec.min_reps
 
 
 def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> list[Segment]:

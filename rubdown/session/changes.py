@@ -63,8 +63,6 @@ def plan_change(
     new, note = keeping_the_end(
         plan, *adjust.apply_change(plan, cat, PLAN_CHANGES[change], index, now_s)
     )
-    if change == "next" and new is not plan:
-        note = "Next step."
     return new, note
 
 

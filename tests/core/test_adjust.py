@@ -250,7 +250,7 @@ def test_more_on_a_region_kept_short_adds_the_strokes_it_says_and_stays_under_th
         if "stays short" in note:
             break
         added = (plan.segments[i].reps or 0) - before
-        assert f": {added} more strokes" in note and added > 0, note
+        assert f": {added} more stroke{'s' if added > 1 else ''};" in note and added > 0, note
         assert INVARIANTS["within_safety_limits"](plan, cat) == []
     assert "stays short" in note
 

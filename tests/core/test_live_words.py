@@ -101,3 +101,24 @@ def test_a_press_is_still_held_near_a_lighter_step_before_it_that_is_yet_to_come
             if later.region != seg.region or later.kind != "step" or not before.beside:
                 continue
             assert later.pressure <= new.segments[before.beside[0]].pressure + adjust.RAMP
+
+
+def test_a_step_held_at_its_cap_no_longer_says_a_little_firmer_than_one_that_moved():
+    # Found by a review: the step before rose to 3 and this one, capped at 3, still said
+    # "Again, a little firmer".
+    profile = Profile(conditions=("slipped-disc", "high-blood-pressure"))
+    p = plan_session(CAT, PlanRequest(minutes=35, position="lying", profile=profile))
+    held = [
+        i
+        for i, s in enumerate(p.segments)
+        if s.kind == "step" and s.say.startswith("Again, a little firmer")
+    ]
+    assert held
+    for i in held:
+        seg = p.segments[i]
+        for j in range(i - 1, -1, -1):
+            if p.segments[j].kind == "step" and p.segments[j].region == seg.region:
+                new, _ = adjust.change_pressure(p, j, +1)
+                if new is not p and new.segments[i].pressure == seg.pressure:
+                    assert not new.segments[i].say.startswith("Again, a little firmer")
+                break

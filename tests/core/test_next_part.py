@@ -66,3 +66,10 @@ def test_skip_on_the_left_side_still_moves_on_from_the_whole_step():
         s.kind == "step" and (s.technique, s.region) == (seg.technique, seg.region)
         for s in new.segments[i + 1 :]
     )
+
+
+def test_next_keeps_a_true_note_in_the_plan():
+    p = plan(30, "lying")
+    i = left_sides(p)[1]
+    new, note = plan_change(p, CAT, "next", i, p.segments[i].start_s + 3)
+    assert new.notes[-1] == note == "Next step."
