@@ -97,7 +97,9 @@ def repeats_warnings_at_their_areas(plan: Plan, cat: Catalogue) -> list[str]:
                 lead.update(seg.cautions)
                 continue
             here = seg.region in w.regions
-            framing = seg.step_index in ends
+            # By role too: a re-fit renumbers steps, so the first side's finish lying on the
+            # side no longer shares the last step's number.
+            framing = seg.step_index in ends or seg.role in ("opening", "finish")
             if framing and position is not None:
                 where = cat.positions.get(seg.position or "", position)
                 here = here or bool(w.areas.intersection(worked_areas(cat, seg, where, limits)))

@@ -208,3 +208,18 @@ def test_an_oil_pause_skipped_at_once_is_not_played_again(change):
         new, note = plan_change(p, CAT, change, i, seg.start_s + 0.2)
         again = [s for s in new.segments[i:] if s.kind == "oil" and s.duration_s >= 1.0]
         assert all(s.start_s > seg.end_s + 60 for s in again), (i, note)
+
+
+@pytest.mark.parametrize("conditions", [("arthritis", "slipped-disc"), ("pregnancy",)])
+def test_the_warnings_check_reads_a_side_lying_refit_as_it_reads_the_plan(conditions):
+    # Found by a review: re-fits renumber steps, so the check no longer knew the first side's
+    # finish as a finish and reported warnings missing where they had been said.
+    from rubdown.core.cue_checks import repeats_warnings_at_their_areas
+
+    p = plan(26, "side-lying", conditions)
+    assert repeats_warnings_at_their_areas(p, CAT) == []
+    steps = [i for i, s in enumerate(p.segments) if s.kind != "closing"][1::3]
+    for i in steps:
+        seg = p.segments[i]
+        new, _ = adjust.skip(p, CAT, i, seg.start_s + seg.duration_s / 2)
+        assert repeats_warnings_at_their_areas(new, CAT) == [], i
