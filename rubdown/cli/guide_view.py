@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rubdown.core.wording import step_label
+from rubdown.core.wording import step_label, times
 
 if TYPE_CHECKING:
     from rubdown.cli.guide_runner import GuideState
@@ -67,7 +67,7 @@ def describe(seg: Segment, plan: Plan | None = None) -> str:
     before, total = step_reps(plan, seg)
     # The voice gives the whole step's count, so a part split off by a check-in says both.
     if total == seg.reps:
-        count = f"{seg.reps} times"
+        count = times(seg.reps or 0)
     else:
         count = f"{seg.reps} {'more ' if before else ''}of {total} times"
     label = step_label(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from rubdown.core import wording
 from rubdown.core.guidance import heard_in_full
-from rubdown.core.models import Catalogue, Plan, Segment
+from rubdown.core.models import FRAMES, Catalogue, Plan, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.refit import refit_after, region_time_left, specs_from_segments, step_spec
 from rubdown.core.stepspec import StepSpec
@@ -57,7 +57,7 @@ def pressure_bounds(segments: Sequence[Segment], steps: list[int], k: int) -> Pr
     after firm work is how an area is finished, not a jump."""
     seg = segments[steps[k]]
     cap = seg.max_pressure or seg.pressure or 1
-    if seg.role in ("opening", "finish"):
+    if seg.role in FRAMES:
         cap = min(cap, FRAME_PRESSURE)  # the spreading and joining glides stay at 1-2
     elif seg.step_index == segments[steps[-1]].step_index:
         cap = min(cap, LIGHT_END)
@@ -202,6 +202,18 @@ def _cut(seg: Segment, now_s: float) -> list[Segment]:
     return [replace(seg, duration_s=round(elapsed, 3), reps=reps)]
 
 
+def _left_of(seg: Segment, now_s: float) -> list[Segment]:
+    """What is still to do of a step's part at now_s, its count capped there (nothing when
+    its strokes are done); any other segment whole."""
+    if seg.kind != "step" or not seg.reps:
+        return [seg]
+    cut = _cut(seg, now_s)
+    left = seg.reps - (cut[0].reps or 0 if cut else 0)
+    if left <= 0:
+        return []
+    return [replace(seg, reps=left, max_reps=left, min_reps=min(seg.min_reps or left, left))]
+
+
 def _same_pass(cat: Catalogue, seg: Segment, step: Segment, side_only: bool = False) -> bool:
     """Whether seg is part of step's pass: the same step, on the same side when lying on it
     (or when `side_only`)."""
@@ -262,7 +274,9 @@ def back(plan: Plan, cat: Catalogue, index: int, now_s: float) -> tuple[Plan, st
     left = region_time_left(plan, cat, done).get(first[0].region.id)
     if left is not None and left < first[0].technique.seconds_per_rep * first[0].sides:
         return plan, STAYS_SHORT  # not one more stroke fits there under the conditions
-    new = _again(plan, cat, done, first, specs_from_segments(cat, list(plan.segments[index:])))
+    # The step under way goes on afterwards with the strokes it had left, not begun again.
+    rest = [*_left_of(seg, now_s), *plan.segments[index + 1 :]]
+    new = _again(plan, cat, done, first, specs_from_segments(cat, rest))
     if new is None:
         return plan, NO_TIME_TO_GO_BACK  # what is left is the finish, kept whole
     note = f"Back to {_what(again[0])}."

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from rubdown.core.checkin import NotACheckIn
-from rubdown.core.models import LIGHT_PRESSURE, Plan, PlanError
+from rubdown.core.models import FRAMES, LIGHT_PRESSURE, Plan, PlanError
 from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
 from rubdown.core.words import PRESSURE_CHECK_ANSWERS
 
@@ -81,7 +81,7 @@ def calibrate(plan: Plan, answer: str) -> tuple[Plan, str]:
         if seg.kind != "step" or seg.pressure is None:
             continue
         top = seg.max_pressure or seg.pressure
-        if seg.role in ("opening", "finish"):
+        if seg.role in FRAMES:
             top = min(top, FRAME_PRESSURE)
         elif seg.role in ("entry", "flush"):
             top = min(top, LIGHT_PRESSURE)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from rubdown.core import craft
 from rubdown.core.frames import main_of
-from rubdown.core.models import Position, Profile, Segment
+from rubdown.core.models import FRAMES, Position, Profile, Segment
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import StepSpec, respec
 
@@ -50,7 +50,7 @@ def cap_time(
     by_region: dict[str, list[int]] = {}
     by_area: dict[str, list[int]] = {}
     for i, spec in enumerate(out):
-        if spec.role not in ("opening", "finish"):
+        if spec.role not in FRAMES:
             by_region.setdefault(spec.region.id, []).append(i)
             by_area.setdefault(spec.region.area_name, []).append(i)
     for region, indices in by_region.items():
@@ -64,7 +64,7 @@ def cap_time(
             if region not in profile.focus:
                 _cap_together(out, indices, craft.AREA_CAP_MARGIN * craft.SHARE_LIMIT * window)
     if generated and minutes >= craft.SHARE_MIN_MINUTES:
-        main = main_of([s.region.area_name for s in out if s.role not in craft.FRAMES])
+        main = main_of([s.region.area_name for s in out if s.role not in FRAMES])
         for area, indices in by_area.items():
             # The area the session is built around (the back) may take more: it is the session.
             if area == main or any(out[i].region.id in profile.focus for i in indices):
@@ -110,7 +110,7 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
     if not any(tool):
         return specs
     out = [
-        respec(s, weight=s.weight * craft.TOOL_WEIGHT) if uses and s.role not in craft.FRAMES else s
+        respec(s, weight=s.weight * craft.TOOL_WEIGHT) if uses and s.role not in FRAMES else s
         for s, uses in zip(specs, tool, strict=True)
     ]
     most = sum(
@@ -118,14 +118,14 @@ def weigh_tool(position: Position, specs: list[StepSpec], minutes: int) -> list[
         for s, uses in zip(out, tool, strict=True)
         if uses
     )
-    others = [i for i, uses in enumerate(tool) if not uses and specs[i].role not in craft.FRAMES]
+    others = [i for i, uses in enumerate(tool) if not uses and specs[i].role not in FRAMES]
     # Steps take most of a session; the pauses between them the rest.
     room = max(most, 0.9 * minutes * 60 - most)
     for i in others:
         out[i] = _cap(out[i], max(room / len(others), 30.0))
     if room > most:  # the tool cannot fill half: its steps are done at their longest
         for i, uses in enumerate(tool):
-            if uses and out[i].role not in craft.FRAMES:
+            if uses and out[i].role not in FRAMES:
                 out[i] = _at_longest(out[i])
     return out
 
@@ -265,7 +265,7 @@ def keep_region_shares(specs: list[StepSpec], profile: Profile, window: float) -
 
 def _limited(specs: list[StepSpec], region: str) -> tuple[list[int], float]:
     """A region's steps (the opening and finish pass over all: not counted) and their least."""
-    here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in craft.FRAMES]
+    here = [i for i, s in enumerate(specs) if s.region.id == region and s.role not in FRAMES]
     return here, sum(_rep_seconds(specs[i]) * specs[i].min_reps for i in here)
 
 

@@ -11,6 +11,7 @@ from rubdown.core import caps, choose, craft, frames
 from rubdown.core.fit_window import estimate_overhead
 from rubdown.core.guidance import speech_seconds
 from rubdown.core.models import (
+    FRAMES,
     Catalogue,
     PlanError,
     Position,
@@ -286,7 +287,7 @@ def _full_regions(specs: Sequence[StepSpec], profile: Profile, window: float) ->
         return set()
     seconds: dict[str, float] = {}
     for s in specs:
-        if s.role not in craft.FRAMES and s.region.id not in profile.focus:
+        if s.role not in FRAMES and s.region.id not in profile.focus:
             seconds[s.region.id] = seconds.get(s.region.id, 0.0) + _least_step_seconds(s)
     half = craft.SHARE_LIMIT * window / 2
     return {region for region, total in seconds.items() if total > half}
@@ -325,7 +326,7 @@ def _crowded_area(specs: Sequence[StepSpec], profile: Profile, window: float) ->
     already pass its share of a session of 20 minutes or more (the main area aside)."""
     if window < craft.SHARE_MIN_MINUTES * 60:
         return []
-    inner = [s for s in specs if s.role not in craft.FRAMES]
+    inner = [s for s in specs if s.role not in FRAMES]
     main = frames.main_of([s.region.area_name for s in inner])
     # One pass: each area's least seconds and its regions, in the order they come.
     seconds: dict[str, float] = {}

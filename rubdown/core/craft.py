@@ -40,7 +40,6 @@ TOOL_WEIGHT = 25.0
 DEEP_KINDS = ("knead", "press", "squeeze")
 WARM_STROKE_PRESSURE = 2  # a stroke warms a region only this light (a glide up to 3)
 FRAME_WEIGHT = 0.5
-FRAMES = ("opening", "finish")
 # The finish connects the whole worked area: on the body's back, the back itself.
 MAIN_AREA = "back"
 # Caps leave this much room, so rounding a repetition up never crosses a limit.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rubdown.core import guidance
-from rubdown.core.models import Catalogue, Plan
+from rubdown.core.layout import JUST_SAID_S
+from rubdown.core.models import FRAMES, Catalogue, Plan, Position
 from rubdown.core.pauses import ANSWER_S
-from rubdown.core.safety import regions_named, safety_limits
+from rubdown.core.safety import Limits, regions_named, safety_limits
 from rubdown.core.towels import worked_areas
 from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
 
@@ -59,7 +60,7 @@ def says_cautions_where_they_matter(plan: Plan, cat: Catalogue) -> list[str]:
             continue
         # The opening and finish glides, and the same glides done again after a "back",
         # are feather-light over everything: a region's cautions wait for its own steps.
-        framing = seg.step_index in ends or seg.role in ("opening", "finish")
+        framing = seg.step_index in ends or seg.role in FRAMES
         if framing or seg.region not in cat.regions:
             continue
         region, technique = cat.regions[seg.region], cat.techniques[seg.technique or ""]
@@ -75,7 +76,8 @@ def says_cautions_where_they_matter(plan: Plan, cat: Catalogue) -> list[str]:
 
 def repeats_warnings_at_their_areas(plan: Plan, cat: Catalogue) -> list[str]:
     """Session warnings come before the first touch; area warnings before the hands reach
-    their areas (the opening and finishing glides too, over all they cover), and again each
+    their areas (the opening and finishing glides too, over all they cover), again as the
+    work after the opening begins there, as the hands go on to another of the areas, and each
     time the hands come back to them."""
     limits = safety_limits(cat, plan.request.profile)
     warnings = guidance.area_warnings(cat, plan.request.profile.conditions, limits.speakable)
@@ -91,22 +93,49 @@ def repeats_warnings_at_their_areas(plan: Plan, cat: Catalogue) -> list[str]:
         if t not in opening
     )
     for w in (w for w in warnings if w.regions):
-        inside, lead = False, set[str]()
-        for seg in plan.segments:
-            if seg.kind != "step":
-                lead.update(seg.cautions)
-                continue
-            here = seg.region in w.regions
-            # By role too: a re-fit renumbers steps, so the first side's finish lying on the
-            # side no longer shares the last step's number.
-            framing = seg.step_index in ends or seg.role in ("opening", "finish")
-            if framing and position is not None:
-                where = cat.positions.get(seg.position or "", position)
-                here = here or bool(w.areas.intersection(worked_areas(cat, seg, where, limits)))
-            if here and not inside and w.text not in lead:
-                out.append(f"not said before {seg.region} ({seg.start_s:.0f} s): {w.text}")
-            inside = here or (inside and framing)
-            lead = set()
+        out.extend(_unwarned(plan, cat, w, ends, position, limits))
+    return out
+
+
+def _unwarned(
+    plan: Plan,
+    cat: Catalogue,
+    w: guidance.AreaWarning,
+    ends: set[int | None],
+    position: Position | None,
+    limits: Limits,
+) -> list[str]:
+    """Where the hands reach one warning's areas without it being said just before (or
+    within JUST_SAID_S before)."""
+    out: list[str] = []
+    area: str | None = None  # the warned area the hands are in; "" after framing glides
+    lead: set[str] = set()
+    lead_at: float | None = None  # when the pauses before this step began
+    last = -JUST_SAID_S - 1.0  # when the warning's words last ended
+    for seg in plan.segments:
+        if w.text in seg.cautions:
+            last = seg.end_s
+        if seg.kind != "step":
+            lead.update(seg.cautions)
+            lead_at = seg.start_s if lead_at is None else lead_at
+            continue
+        here = seg.region in w.regions
+        # By role too: a re-fit renumbers steps, so the first side's finish lying on the
+        # side no longer shares the last step's number.
+        framing = seg.step_index in ends or seg.role in FRAMES
+        if framing and position is not None:
+            where = cat.positions.get(seg.position or "", position)
+            here = here or bool(w.areas.intersection(worked_areas(cat, seg, where, limits)))
+        now = cat.regions[seg.region].area_name if seg.region in cat.regions else ""
+        due = area is None if framing else area != now
+        recent = (seg.start_s if lead_at is None else lead_at) - last <= JUST_SAID_S
+        if here and due and w.text not in lead and not recent:
+            out.append(f"not said before {seg.region} ({seg.start_s:.0f} s): {w.text}")
+        if here and (due or not framing):
+            area = "" if framing else now
+        elif not here and not framing:
+            area = None
+        lead, lead_at = set(), None
     return out
 
 

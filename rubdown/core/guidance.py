@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rubdown.core.models import Catalogue
+from rubdown.core.models import FRAMES, Catalogue
 from rubdown.core.towels import Towels
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class AreaWarning:
         finish glides, any area they pass over."""
         if spec.region.id in self.regions:
             return True
-        framing = spec.role in ("opening", "finish")
+        framing = spec.role in FRAMES
         return framing and bool(self.areas.intersection((spec.region.area_name, *spec.covers)))
 
 
@@ -94,7 +94,9 @@ class _Said:
     cautions: set[str] = field(default_factory=set)
     pressures: set[int] = field(default_factory=set)
     towels: Towels | None = None
-    in_warned: set[str] = field(default_factory=set)
+    # Each area warning the hands are within its regions of, and the area they are in ("" after
+    # the opening's glides, which the work after them does not count as warned).
+    in_warned: dict[str, str] = field(default_factory=dict)
     avoid: frozenset[str] = frozenset()  # regions the towels may stay over
 
 
@@ -119,17 +121,23 @@ def _new(texts: Sequence[str], said: _Said) -> list[str]:
 
 def _warnings(spec: StepSpec, warnings: Sequence[AreaWarning], said: _Said) -> list[str]:
     """Area warnings said before the hands first reach their regions (the opening's glides
-    too), and again each time they come back to them."""
+    too), again as the work after the opening begins there, as the hands go on to another
+    area it is about (from the low back to the hips and on down the legs), and each time they
+    come back to them."""
     out = []
+    framing = spec.role in FRAMES
     for w in warnings:
         if not w.regions:
             continue
         if w.touched_by(spec):
-            if w.text not in said.in_warned:
-                said.in_warned.add(w.text)
+            last = said.in_warned.get(w.text)
+            due = last is None if framing else last != spec.region.area_name
+            if due:
                 out.append(w.text)
-        elif spec.role not in ("opening", "finish"):
-            said.in_warned.discard(w.text)
+            if due or not framing:
+                said.in_warned[w.text] = "" if framing else spec.region.area_name
+        elif not framing:
+            said.in_warned.pop(w.text, None)
     return out
 
 
@@ -140,7 +148,7 @@ def session_warnings(warnings: Sequence[AreaWarning]) -> list[str]:
 
 def spec_areas(spec: StepSpec) -> list[str]:
     """The areas a step's hands reach: every area of its technique for the opening and finish."""
-    if spec.role not in ("opening", "finish"):
+    if spec.role not in FRAMES:
         return [spec.region.area_name]
     return [spec.region.area_name, *spec.covers]
 
@@ -171,7 +179,7 @@ def guide_steps(
         before = _drapes(spec, said)
         # The opening and the finish are feather-light glides over everything: cautions are
         # said when the hands first come to a region for its own steps.
-        framing = spec.role in ("opening", "finish")
+        framing = spec.role in FRAMES
         key = (spec.role if framing else None, *how_to(spec))
         cautions = [] if framing else _cautions(spec, speakable, said)
         alerts = _warnings(spec, warnings, said)

@@ -29,7 +29,7 @@ from rubdown.core.pauses import (
     step_order,
     turn_words,
 )
-from rubdown.core.stepspec import ANNOUNCE_S, StepSpec
+from rubdown.core.stepspec import ANNOUNCE_S, StepSpec, respec
 
 MIN_CHUNK = 3
 JUST_SAID_S = 90.0  # a caution said this recently is not said again at a turn
@@ -102,6 +102,7 @@ class Chunk(NamedTuple):
 
 
 _UNKNOWN = object()
+_LONG_AGO = -1e9  # when a caution never said was said
 
 
 def _step_fields(spec: StepSpec) -> dict[str, object]:
@@ -158,6 +159,7 @@ class _Layout:
         then: str = "",
         also: str = "",
         cautions: tuple[str, ...] | None = None,
+        side: str = "both",
     ) -> None:
         """A check-in; before a step, it also says what the step's lead or move would have
         (and `also`, the halfway words, last; `cautions`: those said, if not the step's)."""
@@ -167,7 +169,8 @@ class _Layout:
         else:
             before = next_spec.before if next_spec else ""
             finish = next_spec is not None and next_spec.role == "finish"
-            say = wording.check_in(region if changed else None, before, finish)
+            first_side = next_spec is not None and next_spec.first_side_finish(side)
+            say = wording.check_in(region if changed else None, before, finish, first_side)
         say = f"{say} {also}" if also else say
         if cautions is None:
             cautions = next_spec.cautions if next_spec else ()
@@ -186,23 +189,27 @@ class _Layout:
         turn: bool = False,
         running: bool = False,
         also: str = "",
+        side: str = "both",
     ) -> None:
-        """What is said before a step: one pause, a check-in when the step would not fit
-        before the next one is due (it then says what the pause would have). A step already
-        running when a live change re-fits the rest is not held up for one. `also`: the
-        position's halfway words, said last in that pause."""
+        """What is said before a step's pass on `side`: one pause, a check-in when the step
+        would not fit before the next one is due (it then says what the pause would have). A
+        step already running when a live change re-fits the rest is not held up for one.
+        `also`: the position's halfway words, said last in that pause."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
         oil_s, also = self._hands_for(spec, also)
+        if not turn:
+            spec = self._less_just_said(spec)
         if turn or moved:
             self._turn_or_move(spec, whole, turn, oil_s, also)
         elif changed or spec.before or also:
-            lead, lead_s = spec.lead(changed) if changed or spec.before else ("", 0.0)
+            lead, lead_s = spec.lead(changed, side) if changed or spec.before else ("", 0.0)
             if also:
                 lead = f"{lead} {also}".strip()
                 lead_s = slot_for(lead, ANNOUNCE_S)
             if self._due(lead_s + oil_s, whole):
-                self.check_in(spec if changed or spec.before else None, changed, also=also)
+                next_spec = spec if changed or spec.before else None
+                self.check_in(next_spec, changed, also=also, side=side)
             else:
                 self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
         elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
@@ -214,16 +221,26 @@ class _Layout:
             self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil, self.c.hands = 0.0, "oily"
 
+    def _less_just_said(self, spec: StepSpec) -> StepSpec:
+        """The spec without the warnings said within the last JUST_SAID_S (going from the low
+        back on to the hips, its warning is not said again a minute later)."""
+        said_at, now = self.said_at, self.c.t
+        # Most steps say nothing said just now: a quick look before any words are rebuilt.
+        if not any(now - said_at.get(c, _LONG_AGO) <= JUST_SAID_S for c in spec.cautions):
+            return spec
+        before, cautions = spec.before_without(self.just_said())
+        return spec if before == spec.before else respec(spec, before=before, cautions=cautions)
+
     def _turn_or_move(
         self, spec: StepSpec, whole: float, turn: bool, oil_s: float, also: str
     ) -> None:
         """The pause to turn over or move to a new position, in a check-in when one is due."""
         # Turning over straight after the first side's finish: what its lead just said about
         # the back is not said again.
-        just = self.just_said() if turn else frozenset()
-        words = turn_words(spec, just) if turn else move_words(spec)
+        words, cautions = (
+            turn_words(spec, self.just_said()) if turn else (move_words(spec), spec.cautions)
+        )
         say = " ".join(w for w in (words, also) if w)
-        cautions = tuple(c for c in spec.cautions if c not in just)
         if self._due(slot_for(say, POSITION_S) + oil_s, whole):
             self.check_in(spec, then=say, cautions=cautions)
         else:
@@ -267,7 +284,8 @@ class _Layout:
     ) -> None:
         seconds = spec.technique.seconds_per_rep
         if lead or turn or also:
-            self.before_step(spec, seconds * reps * len(sides), turn, running, also)
+            whole = seconds * reps * len(sides)
+            self.before_step(spec, whole, turn, running, also, sides[0])
         for n, side in enumerate(sides):
             going_on = under_way and n == 0
             self._chunks(spec, reps, side, index, seconds, going_on, continues and n == 0)

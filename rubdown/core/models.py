@@ -30,6 +30,8 @@ SEGMENT_KINDS: tuple[str, ...] = (
 )
 # What a step does in the shape of the session (see core.craft).
 ROLES: tuple[str, ...] = ("opening", "entry", "work", "flush", "finish")
+# The roles that frame a session: feather-light glides over everything, not one region's work.
+FRAMES: tuple[str, ...] = ("opening", "finish")
 # One pressure scale, 1 to 10, everywhere. 8-10 is for trained hands: partner massage stops at 7.
 PRESSURE_SCALE_MAX = 10
 PRESSURE_WORDS: dict[str, int] = {"light": 3, "medium": 5, "firm": 7}
@@ -77,6 +79,9 @@ class Region:
     # Worked with the oil wiped off the hands (the hair, the face): the hands are oiled
     # again before the next region that takes oil.
     dry_hands: bool = False
+    # Regions a stroke here runs the length of (a glide down the spine runs over the low
+    # back): when one is avoided, this region is left out too.
+    runs_over: tuple[str, ...] = ()
 
     @property
     def area_name(self) -> str:
@@ -281,12 +286,13 @@ class Condition:
     never_say: tuple[str, ...] = ()  # words no cue may use with this condition
 
     def warning_areas(self) -> list[tuple[str, tuple[str, ...]]]:
-        """Each warning with the regions it is about; by default the regions the caps cover."""
+        """Each warning with the regions it is about (none: the whole session); by default the
+        regions the caps cover."""
         capped = tuple(dict.fromkeys(r for c in self.caps for r in c.regions if r != "all"))
         out = []
         for i, text in enumerate(self.warnings):
             given = self.warning_regions[i] if i < len(self.warning_regions) else ()
-            out.append((text, given or capped))
+            out.append((text, () if "all" in given else given or capped))
         return out
 
 

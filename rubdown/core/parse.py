@@ -48,7 +48,10 @@ def _items(data: Any, key: str, file: str, problems: list[Problem]) -> Iterator[
 
 def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) -> Found:
     """Regions of the body."""
-    for item, where in _items(data, "regions", file, problems):
+    items = list(_items(data, "regions", file, problems))
+    # A region may name others of the file (the spine runs over the low back): any order.
+    ids = {*cat.regions, *(i.get("id") for i, _ in items if isinstance(i, dict))}
+    for item, where in items:
         f = Fields(item, where, "a region", problems)
         region = Region(
             f.ident(),
@@ -61,6 +64,7 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.text("before_rising", False),
             f.flag("through_towel"),
             f.flag("dry_hands"),
+            f.refs("runs_over", (i for i in ids if isinstance(i, str)), "region"),
         )
         f.done()
         if f.ok and region.id:
@@ -388,7 +392,8 @@ def _warnings(
             continue
         sub = Fields(item, where, "a warning", problems)
         say = sub.text("say")
-        about = sub.refs("regions", cat.regions, "region", required=True)
+        # "all": about the whole session (said once, before the first touch), whatever the caps.
+        about = sub.refs("regions", [*cat.regions, "all"], "region", required=True)
         sub.done()
         if sub.ok and say:
             texts.append(say)

@@ -139,10 +139,11 @@ def move_words(spec: StepSpec) -> str:
     return " ".join(w for w in words if w)
 
 
-def turn_words(spec: StepSpec, just_said: Collection[str] = ()) -> str:
+def turn_words(spec: StepSpec, just_said: Collection[str] = ()) -> tuple[str, tuple[str, ...]]:
     """Said when the receiver turns over, before the step that starts the other side (without
-    the cautions `just_said`, before the first side's last steps)."""
-    return f"{wording.turn_over(spec.position)} {spec.before_without(just_said)}".strip()
+    the cautions `just_said`, before the first side's last steps), and the cautions it says."""
+    before, cautions = spec.before_without(just_said)
+    return f"{wording.turn_over(spec.position)} {before}".strip(), cautions
 
 
 def hold_words(last: StepSpec) -> str:
@@ -184,7 +185,7 @@ def fixed_pauses(
     for n, (k, _, turn) in enumerate(order):
         spec = specs[k]
         if turn:
-            total += slot_for(turn_words(spec), POSITION_S)
+            total += slot_for(turn_words(spec)[0], POSITION_S)
         elif not (opening and n == 0):
             changed = region is not None and spec.region.id != region
             if position is not None and spec.position.id != position:

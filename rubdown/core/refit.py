@@ -9,10 +9,10 @@ from dataclasses import replace
 from rubdown.core.fit_window import TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.guidance import heard_in_full, slot_for
 from rubdown.core.layout import Cursor
-from rubdown.core.models import Catalogue, Plan, PlanError, Position, Region, Segment
+from rubdown.core.models import FRAMES, Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order
-from rubdown.core.retell import FRAMES, guide_rest, owed_first_words, turned_at
+from rubdown.core.retell import guide_rest, owed_first_words, turned_at
 from rubdown.core.safety import safety_limits
 from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
@@ -100,12 +100,24 @@ def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> 
 
 
 def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
-    """Step specs for the step segments still to come, one per step (split chunks merged)."""
-    return [step_spec(cat, group) for group in step_groups(cat, segments)]
+    """Step specs for the step segments still to come, one per step (split chunks merged),
+    or one per side where its sides have different counts left (a step resumed part done)."""
+    return [spec for group in step_groups(cat, segments) for spec in _per_side(cat, group)]
 
 
-def step_spec(cat: Catalogue, group: list[Segment]) -> StepSpec:
-    """The step spec for one step's segments still to come."""
+def _per_side(cat: Catalogue, group: list[Segment]) -> list[StepSpec]:
+    """One spec for a step's segments, or one for each side when their counts differ."""
+    counts: dict[str | None, int] = {}
+    for seg in group:
+        counts[seg.side] = counts.get(seg.side, 0) + (seg.reps or 0)
+    if len(set(counts.values())) <= 1:
+        return [step_spec(cat, group)]
+    # A spec's count is per side: each side keeps its own, in the order they are done.
+    return [step_spec(cat, [s for s in group if s.side == side], side) for side in counts]
+
+
+def step_spec(cat: Catalogue, group: list[Segment], side: str | None = None) -> StepSpec:
+    """The step spec for one step's segments still to come (on `side` only, when given)."""
     first = group[0]
     assert first.technique and first.region and first.position
     reps = max(1, sum(s.reps or 0 for s in group if s.side == first.side))
@@ -114,7 +126,7 @@ def step_spec(cat: Catalogue, group: list[Segment]) -> StepSpec:
     # Half a turning position already done, or the left side of a step done one side after
     # the other: only the side still to come is left for this step.
     half = position.turns or (cat.techniques[first.technique].per_side and first.side == "right")
-    only = first.side if half and len(sides) == 1 else None
+    only = side or (first.side if half and len(sides) == 1 else None)
     low = min(first.min_reps or 1, reps)  # a step already begun may finish short
     high = max(first.max_reps or reps, reps)
     return StepSpec(
@@ -267,6 +279,7 @@ def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> 
     """The steps laid out from the cursor to the plan's end, the closing never cut short of its
     words, or TooMuchWork."""
     end = target = plan.total_seconds
+    tries: list[tuple[float, list[Segment]]] = []
     for _ in range(AIM_EARLIER):
         tail = fit_steps(
             specs, cursor, target, plan.warnings, opening=False, closing=LIVE_CLOSING, oil=oil
@@ -275,21 +288,24 @@ def _fit_guided(plan: Plan, specs: list[StepSpec], cursor: Cursor, oil: str) -> 
         short = slot_for(closing.say, LIVE_CLOSING[0]) - (closing.duration_s + end - closing.end_s)
         if short <= 0:
             return tail
+        tries.append((short, tail))
         # The fit ends a few seconds late and only the closing could give them up, below its
         # words: aim that much earlier, and the closing stretches to the end instead.
         target -= short
-    return _hold_gives(tail, short)
+    short, tail = min(tries, key=lambda t: t[0])  # the try nearest to leaving the words room
+    return _hold_gives(tail, short, end)
 
 
-def _hold_gives(tail: list[Segment], short: float) -> list[Segment]:
-    """The tail with the still hold shorter by `short` seconds (never below its words), the
-    closing that much longer; else TooMuchWork."""
+def _hold_gives(tail: list[Segment], short: float, end: float) -> list[Segment]:
+    """The tail with the still hold shorter by `short` seconds (never below its words) and
+    the closing from there to `end`; else TooMuchWork."""
     hold, closing = (tail[-2], tail[-1]) if len(tail) > 1 else (None, tail[-1])
     if hold is None or hold.kind != "hold" or hold.duration_s - short < slot_for(hold.say, 1.0):
         raise TooMuchWork("the closing cannot shrink enough to end on time")
     # Fewer breaths held, rather than the finish left out or the last words cut off.
     held = replace(hold, duration_s=round(hold.duration_s - short, 3))
-    return [*tail[:-2], held, replace(closing, start_s=held.end_s)]
+    rest = round(end - held.end_s, 3)
+    return [*tail[:-2], held, replace(closing, start_s=held.end_s, duration_s=rest)]
 
 
 def refit_after(

@@ -11,12 +11,10 @@ from collections.abc import Sequence
 
 from rubdown.core import guidance, wording
 from rubdown.core.frames import frame_reach
-from rubdown.core.models import Catalogue, Position, Profile, Segment
+from rubdown.core.models import FRAMES, Catalogue, Position, Profile, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.safety import Limits
 from rubdown.core.stepspec import TURN_SIDES, StepSpec, respec, room_to_speak
-
-FRAMES = ("opening", "finish")
 
 
 def guide_rest(

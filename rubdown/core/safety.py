@@ -307,6 +307,18 @@ CONDITION_RULES: dict[str, ConditionRule] = {
 }
 
 
+def _leave_out_what_runs_over(cat: Catalogue, limits: Limits) -> None:
+    """A region whose strokes run over an avoided one is left out too, and a note says so."""
+    for region in cat.regions.values():
+        crossed = [r for r in region.runs_over if r in limits.avoid]
+        if crossed and region.id not in limits.avoid:
+            limits.avoid.add(region.id)
+            limits.notes.append(
+                f"No glides down the {region.name.lower()}: "
+                f"they run over the {region_names(cat, crossed)}."
+            )
+
+
 def check_profile_ids(cat: Catalogue, profile: Profile) -> None:
     """Unknown regions or conditions are refused with the valid choices."""
     for label, values, known in (
@@ -334,6 +346,7 @@ def safety_limits(cat: Catalogue, profile: Profile) -> Limits:
     for cid in ordered:
         for rule in CONDITION_RULES.values():
             rule(cat.conditions[cid], profile, cat, limits)
+    _leave_out_what_runs_over(cat, limits)
     limits.unspoken = frozenset(
         r for r in limits.avoid if r in cat.regions and not cat.regions[r].no_press
     )

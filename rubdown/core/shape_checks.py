@@ -20,7 +20,7 @@ from rubdown.core.choose import (
     region_techniques,
     usable_techniques,
 )
-from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.models import FRAMES, Catalogue, Plan, Segment, is_light
 from rubdown.core.safety import Limits, regions_named, safety_limits
 
 EPS_S = 1.0
@@ -305,7 +305,7 @@ def few_techniques_per_region(plan: Plan, cat: Catalogue) -> list[str]:
     most = region_techniques(plan.minutes) + 2
     used: dict[str, set[str]] = {}
     for s in plan.steps:
-        if s.role not in craft.FRAMES and s.region not in plan.request.profile.focus:
+        if s.role not in FRAMES and s.region not in plan.request.profile.focus:
             used.setdefault(s.region or "", set()).add(s.technique or "")
     return [f"{len(ts)} techniques on the {r}" for r, ts in used.items() if len(ts) > most]
 

@@ -10,7 +10,7 @@ from typing import Any
 from rubdown.core import wording
 from rubdown.core.fitting import Slot
 from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
-from rubdown.core.models import Catalogue, Position, Profile, Region, Technique
+from rubdown.core.models import FRAMES, Catalogue, Position, Profile, Region, Technique
 from rubdown.core.safety import Limits
 
 ANNOUNCE_S = 6.0  # the shortest announcement before a step
@@ -71,6 +71,11 @@ class StepSpec:
         before, cautions = self.second_lead
         return respec(self, before=before, cautions=cautions, second_lead=None)
 
+    def first_side_finish(self, side: str) -> bool:
+        """Whether this is the finish of the first side lying on it: the session is then only
+        half done."""
+        return self.role == "finish" and self.position.turns and side == TURN_SIDES[0]
+
     def first_side(self) -> str:
         """The side done first, whose introduction is said in full."""
         return TURN_SIDES[0] if self.position.turns else "left"
@@ -86,9 +91,10 @@ class StepSpec:
         # after turning over, the giver heard the same steps a few minutes before.
         again = self.second_side(side)
         explain = self.explain_pressure and not again
-        if self.role in ("opening", "finish"):
+        if self.role in FRAMES:
             if again:
-                return wording.frame_again(reps, self.pressure, side)
+                late = self.role == "finish" and self.position.turns
+                return wording.frame_again(reps, self.pressure, side, late)
             if self.repeats is not None:
                 return wording.frame_repeat(t, self.areas, reps, self.pressure, self.role)
             return wording.frame_intro(t, self.areas, reps, self.pressure, self.role, explain)
@@ -115,22 +121,25 @@ class StepSpec:
             memo = self.__dict__["_memo"] = {}
         return memo
 
-    def before_without(self, said: Collection[str]) -> str:
-        """What is said before the step, less the cautions in `said` (the towel moves stay)."""
-        gone = [c for c in self.cautions if c in said]
+    def before_without(self, said: Collection[str]) -> tuple[str, tuple[str, ...]]:
+        """What is said before the step less the cautions in `said` (the towel moves stay),
+        and the cautions those words still say."""
+        kept = tuple(c for c in self.cautions if c not in said)
         spoken = " ".join(self.cautions)
-        if not gone or not self.before.endswith(spoken):
-            return self.before
-        kept = [c for c in self.cautions if c not in said]
-        return " ".join(w for w in (self.before[: -len(spoken)].strip(), *kept) if w)
+        if len(kept) == len(self.cautions) or not self.before.endswith(spoken):
+            return self.before, self.cautions  # words and cautions stay as one
+        return " ".join(w for w in (self.before[: -len(spoken)].strip(), *kept) if w), kept
 
-    def lead(self, changed: bool) -> tuple[str, float]:
-        """What is said before the step (naming its region when it changes), and its slot."""
-        known: tuple[str, float] | None = self.__dict__.get("_memo", _NO_MEMO).get(changed)
+    def lead(self, changed: bool, side: str = "both") -> tuple[str, float]:
+        """What is said before the step's pass on `side` (naming its region when it changes),
+        and its slot."""
+        key = (changed, self.first_side_finish(side))
+        known: tuple[str, float] | None = self.__dict__.get("_memo", _NO_MEMO).get(key)
         if known is None:
             finish = self.role == "finish"
-            lead = wording.lead_in(self.region if changed else None, self.before, finish)
-            known = self.memo()[changed] = (lead, slot_for(lead, ANNOUNCE_S))
+            region = self.region if changed else None
+            lead = wording.lead_in(region, self.before, finish, key[1])
+            known = self.memo()[key] = (lead, slot_for(lead, ANNOUNCE_S))
         return known
 
     def _least_first_reps(self, side: str) -> int:

@@ -6,10 +6,10 @@ import itertools
 import re
 
 from rubdown.core.guidance import heard_in_full
-from rubdown.core.models import Catalogue, Plan, Segment, is_light
+from rubdown.core.models import FRAMES, Catalogue, Plan, Segment, is_light
 from rubdown.core.pauses import HALFWAY_MIN_S
 from rubdown.core.safety import safety_limits
-from rubdown.core.towels import FRAMES, Towels, worked_areas
+from rubdown.core.towels import Towels, worked_areas
 from rubdown.core.wording import STOP_RULE
 
 # Spoken instructions between two steps; at most one of them comes at a time.
@@ -127,7 +127,7 @@ def explains_each_stroke_once(plan: Plan, cat: Catalogue) -> list[str]:
     for seg in plan.steps:
         t = cat.techniques.get(seg.technique or "")
         how = t.cue_for(seg.region or "") if t is not None else ""
-        if seg.role in ("opening", "finish") or not how or how not in seg.say:
+        if seg.role in FRAMES or not how or how not in seg.say:
             continue
         if not heard_in_full(seg):
             continue  # cut seconds in, before the how-to was out: it may be said in full again

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rubdown.core.models import Catalogue, Drape, Position, Segment, Technique
+from rubdown.core.models import FRAMES, Catalogue, Drape, Position, Segment, Technique
 from rubdown.core.safety import Limits
-
-FRAMES = ("opening", "finish")
 
 
 @dataclass

@@ -29,6 +29,13 @@ CLOSING_REST = {
 }
 
 
+def times(reps: int, more: str = "") -> str:
+    """A count as said: '4 times', 'once', '1 more time'."""
+    if reps == 1:
+        return f"1 {more}time" if more else "once"
+    return f"{reps} {more}times"
+
+
 def opening_oil(oil: str = "") -> str:
     """The first words: warm the oil (naming the one a condition asks for), breathe together,
     the pressure scale and when to stop."""
@@ -150,8 +157,8 @@ def step_intro(
     how = pressure_phrase(pressure, explain)
     label = _label(technique, region, side)
     if again:
-        return f"{label}: {reps} times, {how}."
-    return f"{label}. {technique.cue_for(region.id)} {reps} times, {how}."
+        return f"{label}: {times(reps)}, {how}."
+    return f"{label}. {technique.cue_for(region.id)} {times(reps).capitalize()}, {how}."
 
 
 REPEAT_CHANGES = ("a little firmer", "a little lighter")
@@ -171,9 +178,9 @@ def step_repeat(
     how = pressure_phrase(pressure, explain)
     label = _label(technique, region, side)
     if pressure == before:
-        return f"Again: {label[0].lower()}{label[1:]}, {reps} times, {how}."
+        return f"Again: {label[0].lower()}{label[1:]}, {times(reps)}, {how}."
     change = REPEAT_CHANGES[0] if pressure > before else REPEAT_CHANGES[1]
-    return f"Again, {change}: {label[0].lower()}{label[1:]}, {reps} times, {how}."
+    return f"Again, {change}: {label[0].lower()}{label[1:]}, {times(reps)}, {how}."
 
 
 def frame_intro(
@@ -189,11 +196,11 @@ def frame_intro(
     if role == "opening":
         return (
             f"{begin}: {name}. Spread the oil with slow, "
-            f"light sweeps, breathing with your partner. {reps} times, {how}."
+            f"light sweeps, breathing with your partner. {times(reps).capitalize()}, {how}."
         )
     return (
         f"To finish: long, light, connecting glides over the {where}, slow and unbroken. "
-        f"{reps} times, {how}."
+        f"{times(reps).capitalize()}, {how}."
     )
 
 
@@ -205,13 +212,16 @@ def frame_repeat(
     where, name = join(areas), technique.name.lower()
     what = "connecting glides" if role == "finish" else name
     over = "" if where in what else f" over the {where}"
-    return f"Again: {what}{over}, slow and light, {reps} times, {how}."
+    return f"Again: {what}{over}, slow and light, {times(reps)}, {how}."
 
 
-def frame_again(reps: int, pressure: int, side: str = "right") -> str:
-    """The opening or finishing glides on the second side."""
+def frame_again(reps: int, pressure: int, side: str = "right", late_finish: bool = False) -> str:
+    """The opening or finishing glides on the second side; `late_finish`: the finish on the
+    side turned to, long after the first side's (not "the same again" as the step before)."""
     how = pressure_phrase(pressure, False)
-    return f"Now the {side} side: the same again, {reps} times, {how}."
+    if late_finish:
+        return f"To finish: the same connecting glides again, {times(reps)}, {how}."
+    return f"Now the {side} side: the same again, {times(reps)}, {how}."
 
 
 def join(names: Sequence[str]) -> str:
@@ -226,7 +236,7 @@ def join(names: Sequence[str]) -> str:
 
 def step_continue(technique: Technique, reps: int) -> str:
     """Said when a long step carries on after a check-in."""
-    return f"Carry on with the {technique.name.lower()}, {reps} more times."
+    return f"Carry on with the {technique.name.lower()}, {times(reps, 'more ')}."
 
 
 def announce(region: Region) -> str:
@@ -236,12 +246,18 @@ def announce(region: Region) -> str:
 
 # The finishing glides' own introduction names the areas they cover (not always all worked).
 FINISH_NEXT = "Now the finish."
+# Lying on the side, the first side ends with its own finish: the session is only half done.
+SIDE_FINISH_NEXT = "Now the finish for this side, before the turn."
 
 
-def lead_in(region: Region | None, before: str, finish: bool = False) -> str:
+def lead_in(
+    region: Region | None, before: str, finish: bool = False, first_side: bool = False
+) -> str:
     """An announcement of the next region (if it changes) and what to say before the step;
-    before the finishing glides, the finish itself (they cover more than their region)."""
-    named = FINISH_NEXT if finish else f"Next, the {region.name.lower()}." if region else ""
+    before the finishing glides, the finish itself (they cover more than their region), and
+    `first_side`: the finish of the first side lying on it."""
+    finish_next = SIDE_FINISH_NEXT if first_side else FINISH_NEXT
+    named = finish_next if finish else f"Next, the {region.name.lower()}." if region else ""
     return " ".join(p for p in (named, before) if p) or "Ready for the next step."
 
 
@@ -252,11 +268,17 @@ def change_position(position: Position) -> str:
     return f"Change position now: {position.name.lower()}. {first}."
 
 
-def check_in(next_region: Region | None = None, before: str = "", finish: bool = False) -> str:
-    """A pause to ask the receiver how it feels, then where the hands go (or the finish)."""
+def check_in(
+    next_region: Region | None = None,
+    before: str = "",
+    finish: bool = False,
+    first_side: bool = False,
+) -> str:
+    """A pause to ask the receiver how it feels, then where the hands go (or the finish, of
+    the first side lying on it when `first_side`)."""
     parts = ["Check in: ask how the pressure feels and whether anything should change."]
     if finish:
-        parts.append("Then the finish.")
+        parts.append("Then the finish for this side." if first_side else "Then the finish.")
     elif next_region is not None:
         parts.append(f"Then move on to the {next_region.name.lower()}.")
     if before:
@@ -285,4 +307,4 @@ def last_three() -> str:
 
 def step_brief(region_name: str, side: str | None, technique_name: str, reps: int) -> str:
     """A step whose technique the giver already heard explained: its label and the count."""
-    return f"{step_label(technique_name, region_name, side)}: {reps} times."
+    return f"{step_label(technique_name, region_name, side)}: {times(reps)}."

@@ -95,3 +95,28 @@ def test_with_the_middle_of_the_back_avoided_the_glides_name_what_they_cover(min
         areas = glide_areas(seg.say)
         assert "back" not in areas and "middle of the back" not in areas, seg.say
     assert check_plan(p, CAT) == []
+
+
+@pytest.mark.parametrize("avoided", ["lower-back", "mid-back", "upper-back"])
+@pytest.mark.parametrize(("minutes", "conditions"), [(45, ()), (60, ("recent-injury",))])
+def test_no_glide_runs_down_the_spine_over_a_part_of_the_back_kept_out(
+    avoided, minutes, conditions
+):
+    # A therapist's reading: with an injured low back left out, ten light strokes still ran
+    # "the length of the back ... to the low back", down the spine.
+    p = plan_session(
+        CAT,
+        PlanRequest(
+            minutes=minutes,
+            position="lying",
+            profile=Profile(avoid=(avoided,), conditions=conditions),
+        ),
+    )
+    assert not [s for s in p.steps if s.region == "spine"]
+    assert any(n.startswith("No glides down the spine") for n in p.notes)
+
+
+def test_the_spine_is_worked_when_the_whole_back_is_there():
+    p = plan(45, "lying", ())
+    assert [s for s in p.steps if s.region == "spine"]
+    assert not any(n.startswith("No glides down the spine") for n in p.notes)

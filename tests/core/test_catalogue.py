@@ -226,6 +226,13 @@ BAD_INPUT = [
         15,
         "the name for 'shoulders' must be text",
     ),
+    (
+        "runs-over.yaml",
+        "regions:\n  - id: tailbone\n    name: Tailbone\n    order: 5\n"
+        "    runs_over: [lower-back, tail]\n",
+        5,
+        "unknown region 'tail'",
+    ),
     ("too-short.yaml", ROUTINE_HEAD.replace("minutes: 10", "minutes: 60") + LIGHT, 4, "too few"),
     (
         "clash.yaml",

@@ -45,3 +45,20 @@ def test_a_respecced_step_counts_its_sides_as_one_built_whole(start, changes):
 def test_respec_refuses_a_field_a_step_spec_has_not():
     with pytest.raises(TypeError, match="no field 'colour'"):
         respec(spec(), colour="red")
+
+
+@pytest.mark.parametrize(
+    ("before", "said", "words", "kept"),
+    [
+        ("Fold the towel. Mind A. Mind B.", {"Mind A."}, "Fold the towel. Mind B.", ("Mind B.",)),
+        ("Mind A. Mind B.", {"Mind A.", "Mind B."}, "", ()),
+        ("Fold the towel. Mind A. Mind B.", set(), "Fold the towel. Mind A. Mind B.", None),
+        # Words that do not end with the cautions (worded anew) are kept whole, and so are
+        # the cautions they report: never words said with a caution the segment leaves out.
+        ("Mind B, then mind A.", {"Mind A."}, "Mind B, then mind A.", None),
+    ],
+)
+def test_leaving_out_cautions_just_said_keeps_words_and_cautions_as_one(before, said, words, kept):
+    cautions = ("Mind A.", "Mind B.")
+    step = respec(spec(), before=before, cautions=cautions)
+    assert step.before_without(said) == (words, cautions if kept is None else kept)

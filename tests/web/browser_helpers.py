@@ -33,6 +33,16 @@ WATCH_STEPS = """() => {
   new MutationObserver(note).observe(el, { attributes: true });
 }"""
 
+# Records every text the spoken-words element shows, however briefly (an echo may be
+# replaced by the next step's words before a poll would see it).
+WATCH_SAY = """() => {
+  window.__said = [];
+  const el = document.getElementById("say");
+  const note = () => window.__said.push(el.textContent.toLowerCase());
+  note();
+  new MutationObserver(note).observe(el, { childList: true, characterData: true, subtree: true });
+}"""
+
 AXE_RUN = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from browser_helpers import (
     CHROMIUM,
+    WATCH_SAY,
     current,
     journal_until,
     new_session,
@@ -212,11 +213,10 @@ def test_a_lighter_answer_softens_the_next_step(server, browser) -> None:
     _, context, page, index = hold_at_check_in(server, browser, speed=1)
     plan = page.evaluate("window.__rubdown.state.plan")
     after = next(s for s in plan["segments"][index:] if s["kind"] == "step")
+    page.evaluate(WATCH_SAY)
     page.click("#answers [data-answer=lighter]")
     # The echo shows as the answer lands; the next step's own words may replace it soon after.
-    wait_until(
-        page, "() => document.getElementById('say').innerText.toLowerCase().includes('lighter')", 5
-    )
+    wait_until(page, "() => window.__said.some((t) => t.includes('lighter'))", 5)
     wait_until(page, STEP, 5)
     assert int(current(page)["pressure"]) == after["pressure"] - 1
     context.close()
