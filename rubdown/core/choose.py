@@ -110,8 +110,9 @@ def spread_tool(
     """Leave a region that is not a focus its first few techniques done with the tool: one in
     a short session, whose few minutes then reach more areas."""
     most = TOOL_TECHNIQUES_PER_REGION if minutes >= SHORT_SPREAD_MINUTES else 1
+    offered = dict(options)
     kept: set[str] = set()
-    for region, ranked in options.items():
+    for region, ranked in offered.items():
         if region in profile.focus:
             continue
         # Ones not kept for another region first: the session keeps every tool technique.
@@ -119,6 +120,14 @@ def spread_tool(
         with_tool = with_tool[:most]
         kept.update(t.id for t in with_tool)
         options[region] = [t for t in ranked if not t.uses(tool) or t in with_tool]
+    # One offered on a single region (the others it goes on are avoided) stays there.
+    for region, ranked in offered.items():
+        alone = {t.id for t in ranked if t.uses(tool)} - _offered_elsewhere(offered, region)
+        options[region] = [t for t in ranked if t in options[region] or t.id in alone]
+
+
+def _offered_elsewhere(options: dict[str, list[Technique]], region: str) -> set[str]:
+    return {t.id for r, ts in options.items() if r != region for t in ts}
 
 
 def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -> list[str]:

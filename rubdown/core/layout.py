@@ -15,6 +15,7 @@ from rubdown.core.pauses import (
     CHECKIN_S,
     CLOSING_S,
     HOLD_S,
+    NEW_SKIN_OIL_S,
     OIL_EVERY_S,
     OIL_S,
     POSITION_S,
@@ -43,6 +44,8 @@ class Cursor:
     since_checkin: float = 0.0
     since_oil: float = 0.0
     region: str | None = None
+    # The area of the last region that takes oil: oil comes as the hands reach new skin.
+    area: str | None = None
     position: str | None = None
     step_index: int = 0
     hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or face: oil again after
@@ -197,7 +200,7 @@ class _Layout:
         `also`: the position's halfway words, said last in that pause."""
         moved = self.c.position is not None and spec.position.id != self.c.position
         changed = self.c.region is not None and spec.region.id != self.c.region
-        oil_s, also = self._hands_for(spec, also)
+        oil_s, also = self._hands_for(spec, also, turn, changed or moved)
         if not turn:
             spec = self._less_just_said(spec)
         if turn or moved:
@@ -214,9 +217,7 @@ class _Layout:
                 self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
         elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
             self.check_in()
-        # Hands wiped for the hair or face take oil before the next bare region, even when a
-        # re-fit starts there after its announcement (the region is then not "changed").
-        if oil_s and (changed or moved or self.c.hands == "wiped"):
+        if oil_s:
             say = wording.more_oil(self.oil)
             self.add(slot_for(say, OIL_S), "oil", say)
             self.c.since_oil, self.c.hands = 0.0, "oily"
@@ -246,13 +247,23 @@ class _Layout:
         else:
             self.move(spec, say, cautions)
 
-    def _hands_for(self, spec: StepSpec, also: str) -> tuple[float, str]:
-        """The oil cue's slot if oil is due before the step (else 0), and `also` with the
-        words to wipe oily hands before the hair or the face."""
-        # No oil before a region worked through the towel, nor before the hair or the face:
-        # it waits for the next bare region that takes it.
-        due_oil = (self.c.since_oil >= OIL_EVERY_S or self.c.hands == "wiped") and not (
-            spec.region.through_towel or spec.region.dry_hands
+    def _hands_for(self, spec: StepSpec, also: str, turn: bool, changed: bool) -> tuple[float, str]:
+        """The oil cue's slot if oil is called for before the step (else 0), and `also` with
+        the words to wipe oily hands before the hair or the face. `changed`: the region or
+        the position changes."""
+        c = self.c
+        # Oil as the hands reach new skin (another area, or the other side after a turn), and
+        # on the clock as they move on. Not before a region worked through the towel, nor the
+        # hair or the face: it waits for the next bare region that takes it. Hands wiped
+        # take it there even when a re-fit starts at a region its announcement named (the
+        # region is then not "changed"). The finish glides go over skin oiled before.
+        # A whole side turned to always takes it.
+        new_skin = c.area is not None and spec.region.area_name != c.area
+        due_oil = spec.region.takes_oil and (
+            turn
+            or (c.since_oil >= OIL_EVERY_S and changed)
+            or c.hands == "wiped"
+            or (new_skin and spec.role != "finish" and c.since_oil >= NEW_SKIN_OIL_S)
         )
         if spec.region.dry_hands and self.c.hands == "oily":
             also = f"{wording.WIPE_HANDS} {also}".strip()
@@ -290,6 +301,8 @@ class _Layout:
             going_on = under_way and n == 0
             self._chunks(spec, reps, side, index, seconds, going_on, continues and n == 0)
         self.c.region, self.c.position = spec.region.id, spec.position.id
+        if spec.region.takes_oil:  # past the hairline, the neck is still new skin
+            self.c.area = spec.region.area_name
         if spec.region.dry_hands and self.c.hands != "bare":
             self.c.hands = "wiped"
 

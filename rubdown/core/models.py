@@ -79,6 +79,9 @@ class Region:
     # Worked with the oil wiped off the hands (the hair, the face): the hands are oiled
     # again before the next region that takes oil.
     dry_hands: bool = False
+    # At the hairline (the base of the skull): no oil is called for just before it; it waits
+    # for the next region that takes it.
+    no_oil: bool = False
     # Regions a stroke here runs the length of (a glide down the spine runs over the low
     # back): when one is avoided, this region is left out too.
     runs_over: tuple[str, ...] = ()
@@ -87,6 +90,11 @@ class Region:
     def area_name(self) -> str:
         """The area this region is worked as part of."""
         return self.area or self.name.lower()
+
+    @property
+    def takes_oil(self) -> bool:
+        """Whether oil may be called for just before this region (bare skin, not hair)."""
+        return not (self.through_towel or self.dry_hands or self.no_oil)
 
     @property
     def all_words(self) -> tuple[str, ...]:

@@ -64,6 +64,7 @@ def read_regions(data: Any, file: str, cat: Catalogue, problems: list[Problem]) 
             f.text("before_rising", False),
             f.flag("through_towel"),
             f.flag("dry_hands"),
+            f.flag("no_oil"),
             f.refs("runs_over", (i for i in ids if isinstance(i, str)), "region"),
         )
         f.done()

@@ -23,6 +23,7 @@ POSITION_S, OIL_S = 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
 HOLD_AREA = "back"
 OIL_EVERY_S = 600.0
+NEW_SKIN_OIL_S = 120.0  # oiled this recently, the hands go on to new skin without more
 # The check-ins and oil top-ups the clock brings, against their shortest slots: a check-in
 # that falls before a step says the step's lead, which the fixed pauses already count, so it
 # costs less than its slot. Measured over the bench's requests: fewest layouts a fit.
@@ -182,8 +183,14 @@ def fixed_pauses(
     opening, each announcement, move and turn, the still hold and the closing words."""
     total = slot_for(opening_words(specs, warnings, oil)[0], OIL_S) if opening else 0.0
     region, position = start
+    area = None
     for n, (k, _, turn) in enumerate(order):
         spec = specs[k]
+        # The oil new skin takes (often, not always: the clock may have brought it just before).
+        new = area is not None and spec.region.area_name != area and spec.role != "finish"
+        if spec.region.takes_oil and (turn or new):
+            total += OIL_S if turn else OIL_S / 2
+        area = spec.region.area_name if spec.region.takes_oil else area
         if turn:
             total += slot_for(turn_words(spec)[0], POSITION_S)
         elif not (opening and n == 0):

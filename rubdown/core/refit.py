@@ -46,6 +46,7 @@ def _cursor(
             cursor.hands = "wiped"
         if region is not None:
             cursor.region, cursor.position, cursor.side = seg.region, seg.position, seg.side
+            cursor.area = region.area_name if region.takes_oil else cursor.area
             if region.before_rising and region.before_rising not in cursor.rising:
                 cursor.rising = (*cursor.rising, region.before_rising)
         elif seg.region is not None:  # an announcement already said where the hands go next
@@ -86,8 +87,13 @@ def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> No
     if not position.turns or cursor.side != TURN_SIDES[0]:
         return
     last = max(i for i, s in enumerate(done) if s.kind == "step")
-    if turned_at(done, position) > last:
+    turned = turned_at(done, position)
+    if turned > last:
         cursor.side = TURN_SIDES[1]
+        # The side turned to takes oil before its first stroke: the hands need it as after
+        # the face, whatever region comes first.
+        if not any(s.kind == "oil" for s in done[turned:]):
+            cursor.hands = "wiped"
 
 
 def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> None:

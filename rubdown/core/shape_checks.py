@@ -16,6 +16,7 @@ from rubdown.core.choose import (
     DEEP_MIN_MINUTES,
     TOOL_SPREAD_MAX_MINUTES,
     TOOL_TECHNIQUES_PER_REGION,
+    candidates,
     deep_kneading,
     region_techniques,
     usable_techniques,
@@ -320,11 +321,26 @@ def spreads_the_tool_work(plan: Plan, cat: Catalogue) -> list[str]:
         tool = cat.positions[s.position or ""].tool
         if tool and cat.techniques[s.technique or ""].uses(tool):
             used.setdefault((s.region or "", tool), set()).add(s.technique or "")
+    limits = safety_limits(cat, plan.request.profile)
+    # A technique no other region here may take (the others it goes on are avoided) is no pile.
     return [
         f"{len(ts)} {tool} techniques on the {region}"
         for (region, tool), ts in used.items()
-        if region not in plan.request.profile.focus and len(ts) > TOOL_TECHNIQUES_PER_REGION
+        if region not in plan.request.profile.focus
+        and len(ts - _only_here(cat, plan, limits, region)) > TOOL_TECHNIQUES_PER_REGION
     ]
+
+
+def _only_here(cat: Catalogue, plan: Plan, limits: Limits, region: str) -> set[str]:
+    """The techniques that may be used on this region and on no other the position reaches."""
+    position = cat.positions[plan.position]
+    elsewhere = {
+        t.id
+        for r in position.reaches
+        if r != region and r not in limits.avoid
+        for t in candidates(cat, r, position, limits)
+    }
+    return {t.id for t in candidates(cat, region, position, limits)} - elsewhere
 
 
 def works_the_big_muscles_deeper(plan: Plan, cat: Catalogue) -> list[str]:

@@ -7,7 +7,7 @@ import re
 
 from rubdown.core.guidance import heard_in_full
 from rubdown.core.models import FRAMES, Catalogue, Plan, Segment, is_light
-from rubdown.core.pauses import HALFWAY_MIN_S
+from rubdown.core.pauses import HALFWAY_MIN_S, NEW_SKIN_OIL_S
 from rubdown.core.safety import safety_limits
 from rubdown.core.towels import Towels, worked_areas
 from rubdown.core.wording import STOP_RULE
@@ -251,26 +251,59 @@ def works_through_the_towel_where_it_stays(plan: Plan, cat: Catalogue) -> list[s
 
 def keeps_oil_off_the_hair_and_face(plan: Plan, cat: Catalogue) -> list[str]:
     """Oily hands are told to wipe before the hair or the face, and after them are oiled
-    again before the next region that takes oil."""
-    out, oily, dry, said = [], False, False, list[str]()
-    for seg in plan.segments:
+    again before the next region that takes oil; no oil is called for just before the
+    hairline."""
+    out, oily, dry, said, oiled = [], False, False, list[str](), False
+    for n, seg in enumerate(plan.segments):
         said.append(seg.say.lower())
         if seg.kind == "oil":
-            oily, dry = True, False
+            oily, dry, oiled = True, False, n > 0  # the set-up's oil is warmed for the start
         region = cat.regions.get(seg.region or "") if seg.kind == "step" else None
         if region is None:
             continue
         where = f"the {region.id} at {seg.start_s:.0f} s"
+        if region.no_oil and oiled:
+            out.append(f"{where}: oil called for just before the hairline")
+        oiled = False
         if region.dry_hands:
             if oily and not any("wipe" in words for words in said):
                 out.append(f"{where}: oily hands, and no word to wipe them")
             oily, dry = False, True
-        elif dry and not region.through_towel:
+        elif dry and region.takes_oil:
             out.append(f"{where}: the hands come from the hair or face with no oil")
             dry = False
         else:
-            oily = oily or not region.through_towel
+            oily = oily or region.takes_oil  # oiled skin oils the hands; hair, a towel do not
         said = []
+    return out
+
+
+def oils_new_skin(plan: Plan, cat: Catalogue) -> list[str]:
+    """The hands take oil as they reach new bare skin: another area, unless they were oiled a
+    moment before (not for the finish's glides), and the other side after a turn."""
+    out: list[str] = []
+    oiled_at, area, side, pauses_at = 0.0, None, None, None
+    for seg in plan.segments:
+        if seg.kind == "oil":
+            oiled_at = seg.end_s
+        if seg.kind != "step":
+            pauses_at = seg.start_s if pauses_at is None else pauses_at
+            continue
+        region = cat.regions.get(seg.region or "")
+        position = cat.positions.get(seg.position or "")
+        turned = position is not None and position.turns and side not in (None, seg.side)
+        new = area is not None and region is not None and region.area_name != area
+        lead_at = seg.start_s if pauses_at is None else pauses_at
+        late = lead_at - oiled_at >= NEW_SKIN_OIL_S and seg.role != "finish"
+        if (
+            region is not None
+            and region.takes_oil
+            and oiled_at < lead_at
+            and (turned or (new and late))
+        ):
+            out.append(f"the {region.id} at {seg.start_s:.0f} s: new skin, and no oil")
+        area = region.area_name if region is not None and region.takes_oil else area
+        side, pauses_at = seg.side, None
     return out
 
 
@@ -288,4 +321,5 @@ TALK_CHECKS = (
     says_the_halfway_change,
     works_through_the_towel_where_it_stays,
     keeps_oil_off_the_hair_and_face,
+    oils_new_skin,
 )

@@ -196,6 +196,19 @@ def sheet_context(plan: Plan, cat: Catalogue) -> dict[str, Any]:
             if r in cat.regions and any(s.region == r for s in plan.steps)
         ],
         "avoid": [cat.regions[r].name for r in plan.request.profile.avoid if r in cat.regions],
+        **along_the_way(plan),
+    }
+
+
+def along_the_way(plan: Plan) -> dict[str, Any]:
+    """When to check in and oil again between the steps, and the still hold and closing words
+    (the rest, getting up slowly, water): on paper as the voice says them."""
+    first = next((i for i, s in enumerate(plan.segments) if s.kind == "step"), 0)
+    later = plan.segments[first:]
+    return {
+        "check_ins": [clock(s.start_s) for s in later if s.kind == "check-in"],
+        "oil_again": [clock(s.start_s) for s in later if s.kind == "oil"],
+        "ending": [(clock(s.start_s), s.say) for s in later if s.kind in ("hold", "closing")],
     }
 
 

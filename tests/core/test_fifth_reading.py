@@ -4,6 +4,7 @@ buttocks kept short with a slipped disc, and the calves' own cautions (issue 10)
 from __future__ import annotations
 
 import pytest
+from plan_pauses import pauses_before
 
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.invariants import check_plan
@@ -80,13 +81,7 @@ def test_a_focus_a_condition_keeps_short_is_not_promised_more_time():
 
 def announcement_before(p, region):
     """Everything said in the pauses between the last step and the region's first."""
-    first = next(i for i, s in enumerate(p.segments) if s.kind == "step" and s.region == region)
-    said = []
-    for seg in reversed(p.segments[:first]):
-        if seg.kind == "step":
-            break
-        said.append(seg.say)
-    return " ".join(reversed(said))
+    return " ".join(s.say for s in pauses_before(p, region))
 
 
 @pytest.mark.parametrize(

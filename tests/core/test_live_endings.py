@@ -184,12 +184,16 @@ def test_skipping_the_words_after_the_face_still_oils_the_hands(change):
     from rubdown.session.changes import plan_change
 
     p = plan(30, "face-up", ("fibromyalgia", "arthritis"))
+
+    def wiped_at(i):
+        """Whether the hands are wiped (the face done, no oil since) at segment i."""
+        before = [s for s in p.segments[:i] if s.kind == "oil" or s.region == "face"]
+        return bool(before) and before[-1].kind == "step"
+
     leads = [
         i
         for i, s in enumerate(p.segments[:-1])
-        if s.kind == "announce"
-        and p.segments[i - 1].region == "face"
-        and p.segments[i + 1].kind == "oil"
+        if s.kind == "announce" and wiped_at(i) and p.segments[i + 1].kind == "oil"
     ]
     assert leads
     for i in leads:

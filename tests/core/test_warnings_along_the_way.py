@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from plan_pauses import pauses_before
 
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.cue_checks import repeats_warnings_at_their_areas
@@ -30,13 +31,7 @@ def plan(minutes, position, conditions):
 
 def said_before(p, region):
     """The cautions of the pauses just before the first step on a region."""
-    i = next(i for i, s in enumerate(p.segments) if s.kind == "step" and s.region == region)
-    out = []
-    for s in reversed(p.segments[:i]):
-        if s.kind == "step":
-            break
-        out += s.cautions
-    return out
+    return [c for s in pauses_before(p, region) for c in s.cautions]
 
 
 @pytest.mark.parametrize("minutes", [30, 45, 60])

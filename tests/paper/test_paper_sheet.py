@@ -12,7 +12,7 @@ import pytest
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 from rubdown.paper import sheet_html, sheet_pdf
-from rubdown.paper.sheet import sheet_steps
+from rubdown.paper.sheet import clock, sheet_steps
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -163,3 +163,16 @@ def test_a_thirty_minute_sheet_is_one_or_two_pages(pdf_file):
 def test_the_strict_checker_catches_broken_markup(bad):
     with pytest.raises(AssertionError):
         check(bad)
+
+
+def test_the_sheet_ends_as_the_session_does_with_the_check_ins_on_the_way(cat):
+    # A therapist's reading: the steps list stopped at the last step, so a couple following
+    # the paper missed the still hold, getting up slowly and the water.
+    plan = plan_session(cat, PlanRequest(minutes=30, position="lying", profile=Profile()))
+    text = words(re.sub(r"<[^>]+>", " ", sheet_html(plan, cat)))
+    assert text.index("The steps") < text.index("Along the way, and the end")
+    for seg in plan.segments:
+        if seg.kind in ("hold", "closing"):
+            assert words(seg.say) in text
+    check_ins = [s for s in plan.segments if s.kind == "check-in"]
+    assert check_ins and f"Check in with your partner at {clock(check_ins[0].start_s)}" in text
