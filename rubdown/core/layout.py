@@ -226,6 +226,8 @@ class _Layout:
         """The spec without the warnings said within the last JUST_SAID_S (going from the low
         back on to the hips, its warning is not said again a minute later)."""
         said_at, now = self.said_at, self.c.t
+        if not spec.cautions or not said_at:
+            return spec
         # Most steps say nothing said just now: a quick look before any words are rebuilt.
         if not any(now - said_at.get(c, _LONG_AGO) <= JUST_SAID_S for c in spec.cautions):
             return spec

@@ -17,7 +17,7 @@ from rubdown.core.caps import (
     runs_too_long,
     shorten,
 )
-from rubdown.core.fit_window import TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.fit_window import FIT_TOLERANCE_S, TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.layout import Cursor
 from rubdown.core.models import (
     MAX_MINUTES,
@@ -154,6 +154,11 @@ def _ramped(specs: list[StepSpec], notes: list[str]) -> list[StepSpec]:
         specs = specs[: inner[0]] + specs[inner[0] + 1 :]
 
 
+def _least_work_s(specs: list[StepSpec]) -> float:
+    """The seconds of the steps' own strokes at their fewest, without a word or a pause."""
+    return sum(s.min_reps * s.technique.seconds_per_rep * s.sides for s in specs)
+
+
 def _shortened_routine(
     specs: list[StepSpec],
     window: float,
@@ -173,6 +178,8 @@ def _shortened_routine(
         # Leaving a step out can put a firm step next to a light one: ramp again.
         shorter = _ramped(shorter, notes)
         specs = cap_time(shorter, request.profile, limits, int(window // 60), False)
+        if _least_work_s(specs) > window + FIT_TOLERANCE_S:
+            continue  # the strokes alone, at their fewest, overrun: no need to lay them out
         try:
             specs, segments = _guide_and_fit(specs, window, warnings, request, limits, notes)
             places = [s.position for s in segments if s.kind == "step"]

@@ -261,7 +261,9 @@ def _less_work(specs: list[StepSpec], keep: int | None) -> tuple[list[StepSpec],
     nothing can give more."""
     droppable = [i for i in _before_closing(specs) if i != keep]
     if droppable:
-        drop = min(droppable, key=lambda i: (specs[i].weight, -i))
+        # Work goes before the light strokes that enter and finish an area (an area left
+        # mid-kneading feels unfinished), the least wanted first, the latest of those.
+        drop = min(droppable, key=lambda i: (specs[i].role != "work", specs[i].weight, -i))
         return _without(specs, {drop}, keep)
     # A step asked for (more, back) gives way first: its caller tries it shorter.
     if keep is not None or not any(_halvable(s) for s in specs):

@@ -230,3 +230,24 @@ def test_the_warnings_check_reads_a_side_lying_refit_as_it_reads_the_plan(condit
         seg = p.segments[i]
         new, _ = adjust.skip(p, CAT, i, seg.start_s + seg.duration_s / 2)
         assert repeats_warnings_at_their_areas(new, CAT) == [], i
+
+
+def _steps_after(q, i):
+    return {(s.technique, s.region, s.role) for s in q.segments[i + 1 :] if s.kind == "step"}
+
+
+@pytest.mark.parametrize(("minutes", "position"), [(30, "lying"), (20, "seated-forearms")])
+def test_more_time_gives_up_work_before_the_strokes_that_finish_an_area(minutes, position):
+    # A therapist's reading: "more" on the neck, the palms or the soles always dropped the
+    # hands' closing glide (a flush), while other work kept its strokes.
+    p = plan(minutes, position)
+    lost_light = lost_work = 0
+    for i in steps(p):
+        if p.segments[i].role != "work":
+            continue
+        new, _ = adjust.more_time(p, CAT, i)
+
+        lost = _steps_after(p, i) - _steps_after(new, i)
+        lost_light += any(role in ("entry", "flush") for _, _, role in lost)
+        lost_work += any(role == "work" for _, _, role in lost)
+    assert lost_work > lost_light
