@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Sequence
 
 from rubdown.core import craft
@@ -121,13 +122,10 @@ def spread_tool(
         kept.update(t.id for t in with_tool)
         options[region] = [t for t in ranked if not t.uses(tool) or t in with_tool]
     # One offered on a single region (the others it goes on are avoided) stays there.
+    regions_of = Counter(tid for ranked in offered.values() for tid in {t.id for t in ranked})
     for region, ranked in offered.items():
-        alone = {t.id for t in ranked if t.uses(tool)} - _offered_elsewhere(offered, region)
+        alone = {t.id for t in ranked if t.uses(tool) and regions_of[t.id] == 1}
         options[region] = [t for t in ranked if t in options[region] or t.id in alone]
-
-
-def _offered_elsewhere(options: dict[str, list[Technique]], region: str) -> set[str]:
-    return {t.id for r, ts in options.items() if r != region for t in ts}
 
 
 def region_order(cat: Catalogue, regions: Sequence[str], focus: Sequence[str]) -> list[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rubdown.core import guidance
+from rubdown.core.guidance import TOWEL_MOVE_S
 from rubdown.core.layout import JUST_SAID_S
 from rubdown.core.models import FRAMES, Catalogue, Plan, Position
-from rubdown.core.pauses import ANSWER_S
+from rubdown.core.pauses import ANSWER_S, OIL_WARM_S
 from rubdown.core.safety import Limits, regions_named, safety_limits
 from rubdown.core.towels import worked_areas
-from rubdown.core.wording import PRESSURE_FEEL, pressure_phrase
+from rubdown.core.wording import OIL_ASKS, PRESSURE_FEEL, pressure_phrase
 
 EPS_S = 0.05
 
@@ -168,6 +169,26 @@ def cues_fit_their_slots(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
+def leaves_the_hands_time_to_act(plan: Plan, cat: Catalogue) -> list[str]:
+    """After words asking the hands to do something (move a towel, warm the oil) the pause
+    holds the time it takes; the words said meanwhile count."""
+    asks = {d.say: TOWEL_MOVE_S for p in cat.positions.values() for d in p.drapes}
+    asks.update(dict.fromkeys(OIL_ASKS, OIL_WARM_S))
+    out = []
+    for seg in plan.segments:
+        found = [(seg.say.find(a) + len(a), takes) for a, takes in asks.items() if a in seg.say]
+        if not found:
+            continue
+        doing = sum(takes for _, takes in found)
+        room = seg.duration_s - guidance.speech_seconds(seg.say[: max(end for end, _ in found)])
+        if room + EPS_S < doing:
+            out.append(
+                f"{seg.kind} at {seg.start_s:.0f} s leaves {room:.1f} s after its words for "
+                f"what they ask ({doing:.0f} s)"
+            )
+    return out
+
+
 def leaves_time_to_answer(plan: Plan, cat: Catalogue) -> list[str]:
     """A check-in asks a question: after its words there is time for the receiver's answer."""
     out = []
@@ -203,6 +224,7 @@ CUE_CHECKS = (
     repeats_warnings_at_their_areas,
     no_cue_contradicts_a_condition,
     cues_fit_their_slots,
+    leaves_the_hands_time_to_act,
     leaves_time_to_answer,
     explains_each_pressure_number,
 )

@@ -22,6 +22,7 @@ from rubdown.core.pauses import (
     OIL_S,
     checkin_slot,
     fixed_pauses,
+    opening_slot,
     opening_words,
     step_order,
     timed_pauses,
@@ -56,13 +57,15 @@ def _bounds(row: Row, closing: Flex) -> tuple[float, float] | None:
     _, kind, payload = row
     if kind not in ("check-in", "closing") or isinstance(payload, Chunk):
         return None
-    say = payload[0]  # type: ignore[index]
+    say: str
+    doing: float
+    say, _, doing = payload  # type: ignore[misc]
     if kind == "closing":
         low, high = closing
-        floor = slot_for(str(say), low)
+        floor = slot_for(say, low)
     else:
         low, high = CHECKIN_FLEX
-        floor = checkin_slot(str(say), low)
+        floor = checkin_slot(say, low, doing)
     return floor, max(high, floor + (high - low) / 2)
 
 
@@ -102,7 +105,7 @@ def _flex(rows: list[Row], gap: float, start: float, closing: Flex) -> list[Segm
         if isinstance(payload, Chunk):
             say, fields = payload.fields()
         else:
-            say, fields = payload  # type: ignore[misc]
+            say, fields, _ = payload  # type: ignore[misc]
         out.append(Segment.build(round(start, 3), round(duration, 3), kind, say, fields))
         start += duration
     return out
@@ -193,7 +196,7 @@ def fit_steps(
     window = end_s - cursor.t
     if opening:
         say, _ = opening_words(specs, warnings, oil)
-        specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - slot_for(say, OIL_S))
+        specs = caps.first_step_before_checkin(specs, CHECKIN_EVERY_S - opening_slot(say, specs))
     slots = [s.slot() for s in specs]
     start = (cursor.region, cursor.position)
     order = step_order(specs, None if opening else cursor.side)

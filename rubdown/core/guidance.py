@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 WORDS_PER_MINUTE = 150
 # A slot holds its words with a breath to spare; an introduction leaves most of the step.
 SLOT_MARGIN_S = 1.0
+# What the words ask the hands to do takes time of its own after them: moving a towel.
+TOWEL_MOVE_S = 5.0
 INTRO_SHARE = 0.5
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
@@ -38,15 +40,22 @@ def speech_seconds(text: str) -> float:
     return word_count(text) * 60.0 / WORDS_PER_MINUTE
 
 
+def time_to_act(doing: float, said_after: str) -> float:
+    """The seconds a pause needs past its words for the hands to do what they ask (`doing`):
+    what the hands do while the words after the ask are said takes none."""
+    return max(0.0, doing - speech_seconds(said_after))
+
+
 def heard_in_full(seg: Segment) -> bool:
     """Whether a segment lasted long enough for its words (a step cut seconds in did not)."""
     return seg.duration_s >= speech_seconds(seg.say)
 
 
 @functools.lru_cache(maxsize=8192)
-def slot_for(text: str, least: float) -> float:
-    """A pause long enough for its words, never shorter than `least` (cached, as word_count)."""
-    return max(least, math.ceil(speech_seconds(text) + SLOT_MARGIN_S))
+def slot_for(text: str, least: float, doing: float = 0.0) -> float:
+    """A pause long enough for its words and then `doing` seconds of what they ask the hands
+    to do (moving a towel, warming oil), never shorter than `least`."""
+    return max(least, math.ceil(speech_seconds(text) + SLOT_MARGIN_S + doing))
 
 
 @dataclass(frozen=True)
@@ -185,8 +194,9 @@ def guide_steps(
         alerts = _warnings(spec, warnings, said)
         explain = spec.pressure not in said.pressures
         told = cautions + alerts
-        words = {"before": " ".join(before + told), "cautions": tuple(told)}
-        out.append(respec(spec, **words, explain_pressure=explain, repeats=explained.get(key)))
+        words: dict[str, object] = {"before": " ".join(before + told), "cautions": tuple(told)}
+        words |= {"towel_moves": len(before), "explain_pressure": explain}
+        out.append(respec(spec, **words, repeats=explained.get(key)))
         if i not in unheard:
             said.pressures.add(spec.pressure)
             explained[key] = spec.pressure

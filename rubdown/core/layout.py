@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from rubdown.core import wording
 from rubdown.core.guidance import slot_for
+from rubdown.core.models import Region
 from rubdown.core.motion import StepMotion, on_step
 from rubdown.core.pauses import (
     CALIBRATE_S,
@@ -17,8 +18,6 @@ from rubdown.core.pauses import (
     HOLD_S,
     NEW_SKIN_OIL_S,
     OIL_EVERY_S,
-    OIL_S,
-    POSITION_S,
     HalfwayLead,
     calibration_words,
     checkin_slot,
@@ -26,7 +25,11 @@ from rubdown.core.pauses import (
     halfway_marks,
     hold_words,
     move_words,
+    oil_slot,
+    opening_slot,
     opening_words,
+    position_slot,
+    reaches_new_skin,
     step_order,
     turn_words,
 )
@@ -48,7 +51,10 @@ class Cursor:
     area: str | None = None
     position: str | None = None
     step_index: int = 0
-    hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or face: oil again after
+    hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or the face
+    # Oil before the next region that takes it: the hands were wiped for the hair or the
+    # face, or the receiver turned over to a side no oil has reached yet.
+    oil_due: bool = False
     rising: tuple[str, ...] = ()  # what the regions already worked need before standing
     # For a live re-fit: step seconds already worked in this position, and whether its
     # halfway words (face down: turn the head) were said, so the rest still says them once.
@@ -64,6 +70,15 @@ class Cursor:
     owed: str = ""
     # For a re-fit: the cautions said in what is done, each with when its words ended.
     said_at: tuple[tuple[str, float], ...] = ()
+
+    def oiled(self) -> None:
+        """The hands have just taken oil."""
+        self.since_oil, self.hands, self.oil_due = 0.0, "oily", False
+
+    def wipe_for(self, region: Region) -> None:
+        """Oily hands are wiped for a region that takes none (the hair, the face)."""
+        if region.dry_hands and self.hands != "bare":
+            self.hands, self.oil_due = "wiped", True
 
 
 class Chunk(NamedTuple):
@@ -145,8 +160,13 @@ class _Layout:
         """The cautions said within the last JUST_SAID_S (not worth saying again yet)."""
         return frozenset(c for c, at in self.said_at.items() if self.c.t - at <= JUST_SAID_S)
 
-    def add(self, duration: float, kind: str, say: str | Chunk, **fields: object) -> None:
-        self.rows.append((duration, kind, say if isinstance(say, Chunk) else (say, fields)))
+    def add(
+        self, duration: float, kind: str, say: str | Chunk, doing: float = 0.0, **fields: object
+    ) -> None:
+        """A row; `doing`: the seconds of it the hands need for what it says (a towel move),
+        which a check-in shortened to fit still keeps."""
+        payload = say if isinstance(say, Chunk) else (say, fields, doing)
+        self.rows.append((duration, kind, payload))
         c = self.c
         c.t += duration
         said: tuple[str, ...] = fields.get("cautions") or ()  # type: ignore[assignment]
@@ -180,7 +200,8 @@ class _Layout:
         fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
         if then and next_spec is not None:
             fields["position"] = next_spec.position.id  # the receiver moves in this pause
-        self.add(checkin_slot(say, CHECKIN_S), "check-in", say, **fields)
+        doing = next_spec.doing_s if next_spec else 0.0
+        self.add(checkin_slot(say, CHECKIN_S, doing), "check-in", say, doing, **fields)
 
     def _due(self, pause_s: float, whole: float) -> bool:
         return self.c.since_checkin + pause_s + whole > CHECKIN_EVERY_S
@@ -209,7 +230,7 @@ class _Layout:
             lead, lead_s = spec.lead(changed, side) if changed or spec.before else ("", 0.0)
             if also:
                 lead = f"{lead} {also}".strip()
-                lead_s = slot_for(lead, ANNOUNCE_S)
+                lead_s = slot_for(lead, ANNOUNCE_S, spec.doing_s)
             if self._due(lead_s + oil_s, whole):
                 next_spec = spec if changed or spec.before else None
                 self.check_in(next_spec, changed, also=also, side=side)
@@ -219,8 +240,8 @@ class _Layout:
             self.check_in()
         if oil_s:
             say = wording.more_oil(self.oil)
-            self.add(slot_for(say, OIL_S), "oil", say)
-            self.c.since_oil, self.c.hands = 0.0, "oily"
+            self.add(oil_slot(say), "oil", say)
+            self.c.oiled()
 
     def _less_just_said(self, spec: StepSpec) -> StepSpec:
         """The spec without the warnings said within the last JUST_SAID_S (going from the low
@@ -244,7 +265,9 @@ class _Layout:
             turn_words(spec, self.just_said()) if turn else (move_words(spec), spec.cautions)
         )
         say = " ".join(w for w in (words, also) if w)
-        if self._due(slot_for(say, POSITION_S) + oil_s, whole):
+        if cautions != spec.cautions:  # fewer words after its towel moves: they need more time
+            spec = respec(spec, cautions=cautions)
+        if self._due(position_slot(say, spec) + oil_s, whole):
             self.check_in(spec, then=say, cautions=cautions)
         else:
             self.move(spec, say, cautions)
@@ -260,21 +283,20 @@ class _Layout:
         # take it there even when a re-fit starts at a region its announcement named (the
         # region is then not "changed"). The finish glides go over skin oiled before.
         # A whole side turned to always takes it.
-        new_skin = c.area is not None and spec.region.area_name != c.area
         due_oil = spec.region.takes_oil and (
             turn
             or (c.since_oil >= OIL_EVERY_S and changed)
-            or c.hands == "wiped"
-            or (new_skin and spec.role != "finish" and c.since_oil >= NEW_SKIN_OIL_S)
+            or c.oil_due
+            or (reaches_new_skin(spec, c.area) and c.since_oil >= NEW_SKIN_OIL_S)
         )
         if spec.region.dry_hands and self.c.hands == "oily":
             also = f"{wording.WIPE_HANDS} {also}".strip()
-        return (slot_for(wording.more_oil(self.oil), OIL_S) if due_oil else 0.0), also
+        return (oil_slot(wording.more_oil(self.oil)) if due_oil else 0.0), also
 
     def move(self, spec: StepSpec, say: str, cautions: tuple[str, ...] = ()) -> None:
         """A pause for the receiver to move (a new position, or turning over)."""
         self.add(
-            slot_for(say, POSITION_S),
+            position_slot(say, spec),
             "announce",
             say,
             region=spec.region.id,
@@ -305,8 +327,7 @@ class _Layout:
         self.c.region, self.c.position = spec.region.id, spec.position.id
         if spec.region.takes_oil:  # past the hairline, the neck is still new skin
             self.c.area = spec.region.area_name
-        if spec.region.dry_hands and self.c.hands != "bare":
-            self.c.hands = "wiped"
+        self.c.wipe_for(spec.region)
 
     def _chunks(
         self,
@@ -352,8 +373,8 @@ def lay_out(
     layout = _Layout(cursor, oil)
     if opening:
         say, cautions = opening_words(specs, warnings, oil)
-        layout.add(slot_for(say, OIL_S), "oil", say, cautions=cautions)
-        layout.c.since_oil, layout.c.hands = 0.0, "oily"
+        layout.add(opening_slot(say, specs), "oil", say, cautions=cautions)
+        layout.c.oiled()
     order = step_order(specs, None if opening else cursor.side)
     so_far = HalfwayLead(cursor.position, cursor.region, cursor.worked_s, cursor.halfway_said)
     halves = halfway_marks(specs, reps, order, None if opening else so_far)

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from rubdown.core import wording
-from rubdown.core.guidance import slot_for
+from rubdown.core.guidance import TOWEL_MOVE_S, slot_for, time_to_act
 from rubdown.core.stepspec import TURN_SIDES, StepSpec
 
 CHECKIN_EVERY_S = 295.0  # the brief says every 5 minutes; 5 s of margin for rounding
@@ -23,6 +23,7 @@ POSITION_S, OIL_S = 20.0, 8.0
 HOLD_S, CALIBRATE_S = 20.0, 30.0
 HOLD_AREA = "back"
 OIL_EVERY_S = 600.0
+OIL_WARM_S = 5.0  # after the words: pour a little oil and warm it between the palms
 NEW_SKIN_OIL_S = 120.0  # oiled this recently, the hands go on to new skin without more
 # The check-ins and oil top-ups the clock brings, against their shortest slots: a check-in
 # that falls before a step says the step's lead, which the fixed pauses already count, so it
@@ -134,6 +135,24 @@ def opening_words(
     return " ".join(said), tuple(cautions)
 
 
+def opening_slot(say: str, specs: Sequence[StepSpec]) -> float:
+    """The opening's pause: its words, and time to move the towels they name and to warm the
+    oil (while the words after the ask for oil are said, and after them)."""
+    moves = specs[0].towel_moves if specs else 0
+    after = say.partition(wording.OPENING_OIL_ASK)[2]
+    return slot_for(say, OIL_S, time_to_act(OIL_WARM_S + moves * TOWEL_MOVE_S, after))
+
+
+def oil_slot(say: str) -> float:
+    """An oil top-up's pause: its words, then time to warm the oil in the hands."""
+    return slot_for(say, OIL_S, OIL_WARM_S)
+
+
+def position_slot(say: str, spec: StepSpec) -> float:
+    """The pause to turn over or move (at least POSITION_S), with the towel moves it names."""
+    return slot_for(say, POSITION_S, spec.doing_s)
+
+
 def move_words(spec: StepSpec) -> str:
     """Said when the session moves to the step's position."""
     words = (wording.change_position(spec.position), spec.position.support, spec.before)
@@ -169,6 +188,12 @@ def calibration_words(specs: Sequence[StepSpec], first: StepSpec) -> str:
     return wording.calibration(first.region, work)
 
 
+def reaches_new_skin(spec: StepSpec, area: str | None) -> bool:
+    """Whether a step's hands go on to an area other than the last oiled one (the finish
+    glides go over skin oiled before)."""
+    return area is not None and spec.region.area_name != area and spec.role != "finish"
+
+
 def fixed_pauses(
     specs: Sequence[StepSpec],
     order: Order,
@@ -181,22 +206,21 @@ def fixed_pauses(
 ) -> float:
     """Seconds of the pauses the steps themselves bring, whatever their repetitions: the
     opening, each announcement, move and turn, the still hold and the closing words."""
-    total = slot_for(opening_words(specs, warnings, oil)[0], OIL_S) if opening else 0.0
+    total = opening_slot(opening_words(specs, warnings, oil)[0], specs) if opening else 0.0
     region, position = start
     area = None
     for n, (k, _, turn) in enumerate(order):
         spec = specs[k]
         # The oil new skin takes (often, not always: the clock may have brought it just before).
-        new = area is not None and spec.region.area_name != area and spec.role != "finish"
-        if spec.region.takes_oil and (turn or new):
-            total += OIL_S if turn else OIL_S / 2
+        if spec.region.takes_oil and (turn or reaches_new_skin(spec, area)):
+            total += oil_slot(wording.more_oil(oil)) * (1.0 if turn else 0.5)
         area = spec.region.area_name if spec.region.takes_oil else area
         if turn:
-            total += slot_for(turn_words(spec)[0], POSITION_S)
+            total += position_slot(turn_words(spec)[0], spec)
         elif not (opening and n == 0):
             changed = region is not None and spec.region.id != region
             if position is not None and spec.position.id != position:
-                total += slot_for(move_words(spec), POSITION_S)
+                total += position_slot(move_words(spec), spec)
             elif changed or spec.before:
                 total += spec.lead(changed)[1]
         if calibrate and n == 0:
@@ -207,9 +231,10 @@ def fixed_pauses(
     return total + slot_for(closing_words(specs, rising), CLOSING_S)
 
 
-def checkin_slot(say: str, least: float) -> float:
-    """A check-in's length: its words, then room for the answer; never shorter than `least`."""
-    return max(least, slot_for(say, 0.0) + ANSWER_S)
+def checkin_slot(say: str, least: float, doing: float = 0.0) -> float:
+    """A check-in's length: its words, then room for the answer and for the towel moves they
+    name (`doing` seconds); never shorter than `least`."""
+    return max(least, slot_for(say, 0.0, doing) + ANSWER_S)
 
 
 def timed_pauses(window: float) -> float:

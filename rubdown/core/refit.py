@@ -38,12 +38,12 @@ def _cursor(
         cursor.since_checkin = (
             0.0 if seg.kind == "check-in" else cursor.since_checkin + seg.duration_s
         )
-        cursor.since_oil = 0.0 if seg.kind == "oil" else cursor.since_oil + seg.duration_s
+        cursor.since_oil += seg.duration_s
         region = regions.get(seg.region or "") if seg.kind == "step" else None
         if seg.kind == "oil":
-            cursor.hands = "oily"
-        elif region is not None and region.dry_hands and cursor.hands != "bare":
-            cursor.hands = "wiped"
+            cursor.oiled()
+        elif region is not None:
+            cursor.wipe_for(region)
         if region is not None:
             cursor.region, cursor.position, cursor.side = seg.region, seg.position, seg.side
             cursor.area = region.area_name if region.takes_oil else cursor.area
@@ -90,10 +90,9 @@ def _turned_since(cursor: Cursor, done: list[Segment], position: Position) -> No
     turned = turned_at(done, position)
     if turned > last:
         cursor.side = TURN_SIDES[1]
-        # The side turned to takes oil before its first stroke: the hands need it as after
-        # the face, whatever region comes first.
+        # The side turned to takes oil before its first stroke, whatever region comes first.
         if not any(s.kind == "oil" for s in done[turned:]):
-            cursor.hands = "wiped"
+            cursor.oil_due = True
 
 
 def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> None:
@@ -102,7 +101,10 @@ def _halfway_so_far(cursor: Cursor, done: list[Segment], position: Position) -> 
     here = [s for s in done if s.kind == "step" and s.position == position.id]
     cursor.worked_s = sum(s.duration_s for s in here)
     words = position.halfway
-    cursor.halfway_said = bool(words) and any(words in s.say for s in done)
+    said = [s for s in done if words and words in s.say]
+    cursor.halfway_said = bool(said)
+    if said and not any(heard_in_full(s) for s in said):
+        cursor.owed = words  # skipped before they were out: said in the rest's first pause
 
 
 def specs_from_segments(cat: Catalogue, segments: list[Segment]) -> list[StepSpec]:
@@ -230,7 +232,8 @@ def _fit_tail(
     cursor = _cursor(done, specs, cat.regions, continues)
     limits = safety_limits(cat, plan.request.profile)
     cursor.under_way, cursor.continues = under_way, continues
-    cursor.owed = owed_first_words(cat, plan.request.profile, limits, done)
+    first_words = owed_first_words(cat, plan.request.profile, limits, done)
+    cursor.owed = " ".join(w for w in (first_words, cursor.owed) if w)
     past = specs_from_segments(cat, done)
     specs, keep = _within(specs, left, keep)
     stretched = False

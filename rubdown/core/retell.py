@@ -96,9 +96,12 @@ def _second_side_told(
     out = list(ahead)
     for i, again in zip(later, told, strict=True):
         if ahead[i].only_side is not None:
-            out[i] = respec(ahead[i], before=again.before, cautions=again.cautions)
+            moves = again.towel_moves
+            out[i] = respec(
+                ahead[i], before=again.before, cautions=again.cautions, towel_moves=moves
+            )
         elif (again.before, again.cautions) != (ahead[i].before, ahead[i].cautions):
-            out[i] = respec(ahead[i], second_lead=(again.before, again.cautions))
+            out[i] = respec(ahead[i], second_lead=(again.before, again.cautions, again.towel_moves))
     return out
 
 

@@ -9,10 +9,17 @@ from typing import Any
 
 from rubdown.core import wording
 from rubdown.core.fitting import Slot
-from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
+from rubdown.core.guidance import (
+    INTRO_SHARE,
+    TOWEL_MOVE_S,
+    slot_for,
+    speech_seconds,
+    time_to_act,
+)
 from rubdown.core.models import FRAMES, Catalogue, Position, Profile, Region, Technique
 from rubdown.core.safety import Limits
 
+ROOM_TRIES = 3  # a count's words settle at the second try: "once", then "N times"
 ANNOUNCE_S = 6.0  # the shortest announcement before a step
 FOCUS_WEIGHT = 3.0
 FAVOURITE_WEIGHT = 1.5
@@ -39,6 +46,7 @@ class StepSpec:
     role: str = "work"
     before: str = ""  # said before the step: towel moves, cautions, warnings
     cautions: tuple[str, ...] = ()  # the cautions and warnings within `before`
+    towel_moves: int = 0  # the towel moves within `before`: the hands need time for each
     explain_pressure: bool = False  # the first time this pressure number is used
     areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
     covers: tuple[str, ...] = ()  # ... and as area names, for the towels
@@ -47,7 +55,7 @@ class StepSpec:
     repeats: int | None = None
     # A live re-fit lying on the side, before the turn: what is said before this step's pass on
     # the second side (`before`, `cautions`), when it is not what its first pass says.
-    second_lead: tuple[str, tuple[str, ...]] | None = None
+    second_lead: tuple[str, tuple[str, ...], int] | None = None
 
     @cached_property  # make_spec and respec set it: a first read here takes a lock
     def sides(self) -> int:
@@ -68,8 +76,16 @@ class StepSpec:
         """The spec as its pass on `side` is led in (after the turn, its second lead)."""
         if self.second_lead is None or side != TURN_SIDES[1]:
             return self
-        before, cautions = self.second_lead
-        return respec(self, before=before, cautions=cautions, second_lead=None)
+        before, cautions, moves = self.second_lead
+        return respec(self, before=before, cautions=cautions, towel_moves=moves, second_lead=None)
+
+    @property
+    def doing_s(self) -> float:
+        """Seconds past the words before the step that the towel moves they ask for still need
+        (the cautions said after the moves leave the hands time)."""
+        if not self.towel_moves:
+            return 0.0
+        return time_to_act(self.towel_moves * TOWEL_MOVE_S, " ".join(self.cautions))
 
     def first_side_finish(self, side: str) -> bool:
         """Whether this is the finish of the first side lying on it: the session is then only
@@ -139,7 +155,7 @@ class StepSpec:
             finish = self.role == "finish"
             region = self.region if changed else None
             lead = wording.lead_in(region, self.before, finish, key[1])
-            known = self.memo()[key] = (lead, slot_for(lead, ANNOUNCE_S))
+            known = self.memo()[key] = (lead, slot_for(lead, ANNOUNCE_S, self.doing_s))
         return known
 
     def _least_first_reps(self, side: str) -> int:
@@ -240,12 +256,15 @@ def make_spec(
 
 def room_to_speak(spec: StepSpec) -> StepSpec:
     """At least enough repetitions that the step's introduction leaves most of it for the work."""
-    least = max(spec.least_first_reps(spec.first_side()), spec.least_first_reps("both"))
-    if least <= spec.min_reps:
-        return spec
-    return respec(
-        spec,
-        min_reps=least,
-        default_reps=max(spec.default_reps, least),
-        max_reps=max(spec.max_reps, least),
-    )
+    # Asked again once more: the new count can lengthen the words ("once" becomes "3 times").
+    for _ in range(ROOM_TRIES):
+        least = max(spec.least_first_reps(spec.first_side()), spec.least_first_reps("both"))
+        if least <= spec.min_reps:
+            break
+        spec = respec(
+            spec,
+            min_reps=least,
+            default_reps=max(spec.default_reps, least),
+            max_reps=max(spec.max_reps, least),
+        )
+    return spec

@@ -201,7 +201,7 @@ def says_the_halfway_change(plan: Plan, cat: Catalogue) -> list[str]:
         words = cat.positions[position or ""].halfway
         if not words:
             continue
-        said = [g for g in plan.segments if words in g.say]
+        said = [g for g in plan.segments if words in g.say and heard_in_full(g)]
         steps = [s for s in plan.steps if s.position == position]
         runs = [[*g] for _, g in itertools.groupby(steps, key=lambda s: s.region)]
         if len(runs) < 2 or sum(s.duration_s for s in steps) < HALFWAY_MIN_S:

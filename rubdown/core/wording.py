@@ -6,13 +6,16 @@ from collections.abc import Sequence
 
 from rubdown.core.models import PARTNER_MAX_PRESSURE, Position, Region, Technique
 
+# Asking for oil: the hands need time to warm it after these words (the opening's and a top-up's).
+OPENING_OIL_ASK = "Warm a little oil between your palms; cold oil makes muscles tense."
+OIL_ASK = "Warm it between your palms first."
+OIL_ASKS = (OPENING_OIL_ASK, OIL_ASK)
 OPENING_OIL = (
-    "Warm a little oil between your palms; cold oil makes muscles tense. "
-    "Rest your hands on your partner and breathe slowly with them for a moment."
+    f"{OPENING_OIL_ASK} Rest your hands on your partner and breathe slowly with them for a moment."
 )
 # Said before the hair or the face whenever the hands come to them oily.
 WIPE_HANDS = "First wipe the oil off your hands on the towel: this part is done with dry hands."
-MORE_OIL = "Time for a little more oil. Warm it in your hands before it touches skin."
+MORE_OIL = f"A little more oil now. {OIL_ASK}"
 # Said once, before the first touch: the signs of a nerve or vessel being pressed. Easing off
 # still presses; the hands come away, and that spot is left for the rest of the session. As
 # many words as the rule it replaced, so the opening keeps its length.
@@ -47,7 +50,7 @@ def more_oil(oil: str = "") -> str:
     """A top-up of oil, naming the one to use when a condition asks for it."""
     if not oil:
         return MORE_OIL
-    return f"Time for a little more of the {oil}. Warm it in your hands before it touches skin."
+    return f"A little more of the {oil} now. {OIL_ASK}"
 
 
 def turn_over(position: Position) -> str:

@@ -12,6 +12,7 @@ from plan_pauses import pauses_before
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
+from rubdown.core.refit import _cursor, specs_from_segments
 from rubdown.core.talk_checks import keeps_oil_off_the_hair_and_face, oils_new_skin
 
 CAT = load_catalogue()
@@ -60,3 +61,21 @@ def test_the_invariant_misses_oil_left_out_before_new_skin():
     ]
     broken = replace(p, segments=(*p.segments[:k], *shifted))
     assert any("thighs" in problem for problem in oils_new_skin(broken, CAT))
+
+
+def test_after_the_turn_the_hands_are_still_oily_and_the_other_side_owes_oil():
+    # A re-fit just after the turn: the hands were not wiped (oil on them still needs wiping
+    # before the hair or the face), yet the side turned to still owes its oil.
+    p = plan(30, "side-lying")
+    turn = next(i for i, s in enumerate(p.segments) if "Time to turn over" in s.say)
+    done = list(p.segments[: turn + 1])
+    cursor = _cursor(done, specs_from_segments(CAT, list(p.segments[turn + 1 :])), CAT.regions)
+    assert (cursor.hands, cursor.oil_due) == ("oily", True)
+
+
+def test_the_hair_wipes_the_hands_and_the_next_bare_skin_takes_oil():
+    p = plan(45, "side-lying")
+    scalp = next(i for i, s in enumerate(p.segments) if s.kind == "step" and s.region == "scalp")
+    done = list(p.segments[: scalp + 1])
+    cursor = _cursor(done, specs_from_segments(CAT, list(p.segments[scalp + 1 :])), CAT.regions)
+    assert (cursor.hands, cursor.oil_due) == ("wiped", True)

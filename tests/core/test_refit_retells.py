@@ -346,8 +346,12 @@ def test_more_time_on_a_steps_later_part_carries_on_under_its_number():
             vary=145269,
         ),
     )
-    # The neck's finger-pad circles: "more" pushes their end past a check-in.
-    i = next(i for i, s in enumerate(p.segments) if s.technique == "finger-pad-circles")
+    # Hands laid still on the upper back: "more" pushes their end past a check-in.
+    i = next(
+        i
+        for i, s in enumerate(p.segments)
+        if (s.technique, s.region) == ("lay-on-hands", "upper-back")
+    )
     q, _ = adjust.more_time(p, CAT, i)
     part = q.segments[i + 2]
     assert q.segments[i + 1].kind == "check-in" and part.step_index == q.segments[i].step_index
@@ -358,15 +362,19 @@ def test_more_time_on_a_steps_later_part_carries_on_under_its_number():
 
 
 @pytest.mark.parametrize(
-    ("minutes", "position", "conditions", "vary", "index"),
-    [(19, "lying", ("osteoporosis",), 639121, 31), (22, "any", ("pregnancy",), 237423, 10)],
+    ("minutes", "position", "conditions", "vary", "technique"),
+    [
+        (19, "lying", ("osteoporosis",), 639121, "skull-base-thumb-steps"),
+        (22, "any", ("pregnancy",), 237423, "side-back-glide"),
+    ],
 )
 def test_more_time_under_way_still_checks_in_within_five_minutes(
-    minutes, position, conditions, vary, index
+    minutes, position, conditions, vary, technique
 ):
     profile = Profile(conditions=conditions)
     request = PlanRequest(minutes=minutes, position=position, profile=profile, vary=vary)
     p = plan_session(CAT, request)
+    index = next(i for i, s in enumerate(p.segments) if s.technique == technique)
     new, note = adjust.more_time(p, CAT, index)
     assert note.startswith("More time on")
     assert new.segments[index].kind == "step"
@@ -427,3 +435,15 @@ def test_lying_on_the_side_a_step_with_both_sides_still_to_come_says_its_caution
         new, _ = adjust.apply_change(p, CAT, change, i, p.segments[i].start_s + 1)
         worked = _worked_after_the_turn(new)
         assert _cautions_after_the_turn(p, worked) <= _cautions_after_the_turn(new), (change, i)
+
+
+@pytest.mark.parametrize("minutes", [30, 45])
+def test_the_halfway_words_skipped_before_they_were_out_are_said_later(minutes):
+    # Face down, the feet's announcement also asks to turn the head; skipped a second in, the
+    # words were cut off, and the rest of the session never said them.
+    p = plan(minutes, "lying")
+    words = CAT.positions["lying"].halfway
+    i = next(i for i, s in enumerate(p.segments) if words in s.say)
+    new, _ = adjust.skip(p, CAT, i, p.segments[i].start_s + 1)
+    assert any(words in s.say and heard_in_full(s) for s in new.segments[i + 1 :])
+    assert check_plan(new, CAT, ("says_the_halfway_change",)) == []

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from rubdown.core.catalogue import load_catalogue
+from rubdown.core.guidance import speech_seconds
 from rubdown.core.invariants import check_plan
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
@@ -189,6 +190,9 @@ def test_the_halfway_invariant_catches_the_words_said_far_from_half():
     p = plan(30)
     silent = [replace(s, say=s.say.replace(f" {HALFWAY}", "")) for s in p.segments]
     early = next(i for i, s in enumerate(silent) if i > 3 and s.kind == "announce")
-    silent[early] = replace(silent[early], say=f"{silent[early].say} {HALFWAY}")
+    # Said in full there (the invariant counts only words heard in full): the pause lengthens.
+    say = f"{silent[early].say} {HALFWAY}"
+    duration = max(silent[early].duration_s, speech_seconds(say))
+    silent[early] = replace(silent[early], say=say, duration_s=duration)
     violations = check_plan(replace(p, segments=tuple(silent)), CAT, ("says_the_halfway_change",))
     assert len(violations) == 1 and "halfway said after" in violations[0]
