@@ -2,8 +2,10 @@
 import { clockText } from "./common.js";
 import { nextAfter, repAt, stepNumbers } from "./timeline.js";
 import { applyBox, arrowLength, arrowPath, zoomBox } from "./zoom.js";
-import { StrokeLayer } from "./stroke.js";
+import { StrokeLayer, litRegions } from "./stroke.js";
 
+// Past this many letters the region's name may take a second line (it would not fit one).
+const LONG_WHERE = 21;
 const SVG = "http://www.w3.org/2000/svg";
 const KIND_TITLES = {
   oil: ["Oil", "Warm some oil in your hands"],
@@ -65,7 +67,9 @@ export class PlayerView {
       ? `Step ${steps.indexOf(seg.step_index) + 1} of ${steps.length}` : label;
     this.el["step-what"].textContent = step ? seg.technique_name : title;
     const side = SIDES[seg.side] ? `, ${SIDES[seg.side]}` : "";
-    this.el["step-where"].textContent = seg.region_name ? `${seg.region_name}${side}` : "";
+    const place = seg.region_name ? `${seg.region_name}${side}` : "";
+    this.el["step-where"].textContent = place;
+    this.el["step-where"].classList.toggle("long", place.length > LONG_WHERE);
     // The instruction always comes from the plan in force (a change rewrites its pressure);
     // a note shown under it stays until the session moves to another segment.
     this.el.instruction.textContent = seg.say || "";
@@ -75,7 +79,7 @@ export class PlayerView {
     this.useView(this.views[positionAt(plan, i)]);
     for (const m of Object.values(this.maps)) m.layer.replaceChildren();
     this.showCaution(seg);
-    this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
+    this.highlight(seg.kind === "step" || seg.kind === "announce" ? litRegions(seg) : []);
     this.seg = seg;
     this.zoom(seg);
     const where = seg.region_name ? ` on the ${seg.region_name.toLowerCase()}` : "";
@@ -132,11 +136,13 @@ export class PlayerView {
     for (const m of Object.values(this.maps)) m.strokes.show(m.svg === this.svg ? moving : null);
   }
 
-  highlight(region) {
+  highlight(regions) {
     for (const m of Object.values(this.maps)) {
       m.svg.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
     }
-    if (region) this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
+    for (const region of regions) {
+      this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
+    }
   }
 
   drawArrows(seg, box, heightPx) {
