@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rubdown.core import guidance
-from rubdown.core.cursor import JUST_SAID_S, REMIND_AFTER_S
 from rubdown.core.guidance import TOWEL_MOVE_S
+from rubdown.core.layout import JUST_SAID_S
 from rubdown.core.models import FRAMES, Catalogue, Plan, Position
 from rubdown.core.pauses import ANSWER_S, OIL_WARM_S
 from rubdown.core.safety import Limits, regions_named, safety_limits
@@ -217,41 +217,11 @@ def explains_each_pressure_number(plan: Plan, cat: Catalogue) -> list[str]:
     return out
 
 
-def reminds_where_the_hands_stay(plan: Plan, cat: Catalogue) -> list[str]:
-    """A check-in between two steps on a warning's regions (the hands stay there, in one
-    position) says the warning again when it was last said REMIND_AFTER_S or more before."""
-    limits = safety_limits(cat, plan.request.profile)
-    warnings = guidance.area_warnings(cat, plan.request.profile.conditions, limits.speakable)
-    steps = [i for i, s in enumerate(plan.segments) if s.kind == "step"]
-    out: list[str] = []
-    for w in (w for w in warnings if w.regions):
-        last = -REMIND_AFTER_S
-        for j, seg in enumerate(plan.segments):
-            due = seg.kind == "check-in" and seg.start_s - last >= REMIND_AFTER_S
-            if due and w.text not in seg.cautions and _stays_on(plan, steps, j, w.regions):
-                out.append(f"check-in at {seg.start_s:.0f} s: not said again: {w.text}")
-            if w.text in seg.cautions:
-                last = seg.end_s
-    return out
-
-
-def _stays_on(plan: Plan, steps: list[int], at: int, regions: frozenset[str]) -> bool:
-    """Whether the steps either side of a pause (not a move) work on these regions."""
-    before = [plan.segments[i] for i in steps if i < at][-1:]
-    after = [plan.segments[i] for i in steps if i > at][:1]
-    pair = before + after
-    if len(pair) < 2 or plan.segments[at].position is not None:
-        return False
-    same_place = pair[0].position == pair[1].position
-    return same_place and all(s.region in regions and s.role not in FRAMES for s in pair)
-
-
 CUE_CHECKS = (
     cues_stay_in_their_area,
     never_names_an_avoided_region,
     says_cautions_where_they_matter,
     repeats_warnings_at_their_areas,
-    reminds_where_the_hands_stay,
     no_cue_contradicts_a_condition,
     cues_fit_their_slots,
     leaves_the_hands_time_to_act,

@@ -7,10 +7,9 @@ import math
 from collections.abc import Callable, Sequence
 
 from rubdown.core import caps
-from rubdown.core.cursor import Cursor
 from rubdown.core.fitting import Slot, capacity, solve_reps
 from rubdown.core.guidance import slot_for
-from rubdown.core.layout import Chunk, Row, lay_out
+from rubdown.core.layout import Chunk, Cursor, Row, lay_out
 from rubdown.core.models import PlanError, Segment
 from rubdown.core.pauses import (
     CHECKIN_EVERY_S,

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from rubdown.core import craft
-from rubdown.core.frame_picture import pictured_regions
 from rubdown.core.models import Catalogue, Position, Profile, Technique
 from rubdown.core.pauses import HOLD_AREA
 from rubdown.core.safety import Limits
@@ -26,18 +25,14 @@ def rests_on(named: Sequence[tuple[str, str]]) -> str:
     return next((name for area, name in named if area == HOLD_AREA), "")
 
 
-def _covered_regions(
+def _named_areas(
     cat: Catalogue, t: Technique, worked: Sequence[str], limits: Limits
-) -> list[str]:
-    """The regions an opening or finishing glide runs over, head to toe."""
+) -> list[tuple[str, str]]:
+    """Each region a glide covers as (its area, how it is said), head to toe."""
     covered = [r for r in t.regions if r in worked] or [
         r for r in t.regions if r not in limits.avoid
     ]
-    return sorted(covered, key=cat.region_order)
-
-
-def _named_areas(cat: Catalogue, ordered: Sequence[str], limits: Limits) -> list[tuple[str, str]]:
-    """Each region a glide covers as (its area, how it is said), head to toe."""
+    ordered = sorted(covered, key=cat.region_order)
     # An area with an avoided region in it ("neck and shoulders" without the neck, the back
     # without the lower back) is named by the parts the glide still covers.
     partial = {cat.regions[r].area_name for r in limits.unspoken if r in cat.regions}
@@ -145,12 +140,9 @@ def frame_reach(
 ) -> dict[str, Any]:
     """The opening's or finish's role and where its glide reaches: the areas as said, the
     area names for the towels, and where the still hold after the finish rests."""
-    ordered = _covered_regions(cat, spec.technique, worked, limits)
-    named = _named_areas(cat, ordered, limits)
+    named = _named_areas(cat, spec.technique, worked, limits)
     return dict(
         role=role,
-        reaches=tuple(ordered),
-        pictured=pictured_regions(cat, spec.technique, ordered, spec.position.view),
         areas=tuple(frame_areas(named)),
         rests_on=rests_on(named) if role == "finish" else "",
         covers=covered_areas(cat, spec.technique, limits, spec.position),

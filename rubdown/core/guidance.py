@@ -196,21 +196,11 @@ def guide_steps(
         told = cautions + alerts
         words: dict[str, object] = {"before": " ".join(before + told), "cautions": tuple(told)}
         words |= {"towel_moves": len(before), "explain_pressure": explain}
-        words["reminds"] = _about(spec, warnings)
         out.append(respec(spec, **words, repeats=explained.get(key)))
         if i not in unheard:
             said.pressures.add(spec.pressure)
             explained[key] = spec.pressure
     return out
-
-
-def _about(spec: StepSpec, warnings: Sequence[AreaWarning]) -> tuple[str, ...]:
-    """The warnings about the region a step works on, which a check-in reminds the giver of
-    while the hands stay there (none on the glides that open and close, which pass over
-    everything lightly)."""
-    if spec.role in FRAMES:
-        return ()
-    return tuple(w.text for w in warnings if spec.region.id in w.regions)
 
 
 def _cautions(spec: StepSpec, speakable: Callable[[str], bool], said: _Said) -> list[str]:

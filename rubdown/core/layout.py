@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from rubdown.core import wording
-from rubdown.core.cursor import JUST_SAID_S, REMIND_AFTER_S, Cursor
-from rubdown.core.guidance import INTRO_SHARE, slot_for, speech_seconds
-from rubdown.core.motion import StepMotion, across, on_step
+from rubdown.core.guidance import slot_for
+from rubdown.core.models import Region
+from rubdown.core.motion import StepMotion, on_step
 from rubdown.core.pauses import (
     CALIBRATE_S,
     CHECKIN_EVERY_S,
@@ -36,6 +36,49 @@ from rubdown.core.pauses import (
 from rubdown.core.stepspec import ANNOUNCE_S, StepSpec, respec
 
 MIN_CHUNK = 3
+JUST_SAID_S = 90.0  # a caution said this recently is not said again at a turn
+
+
+@dataclass
+class Cursor:
+    """Where the layout stands: clock, time since the last check-in and oil, last place."""
+
+    t: float = 0.0
+    since_checkin: float = 0.0
+    since_oil: float = 0.0
+    region: str | None = None
+    # The area of the last region that takes oil: oil comes as the hands reach new skin.
+    area: str | None = None
+    position: str | None = None
+    step_index: int = 0
+    hands: str = "bare"  # "oily" once oiled; "wiped" for the hair or the face
+    # Oil before the next region that takes it: the hands were wiped for the hair or the
+    # face, or the receiver turned over to a side no oil has reached yet.
+    oil_due: bool = False
+    rising: tuple[str, ...] = ()  # what the regions already worked need before standing
+    # For a live re-fit: step seconds already worked in this position, and whether its
+    # halfway words (face down: turn the head) were said, so the rest still says them once.
+    worked_s: float = 0.0
+    halfway_said: bool = False
+    side: str | None = None  # the side of the last step done (a re-fit may need a turn first)
+    # A re-fit's first step is the one under way (given more time): its lead was said, so
+    # nothing is said again before it, and no check-in cuts in ahead of its first part.
+    under_way: bool = False
+    # ... and its first part is the rest of a step begun before the change: it carries on.
+    continues: bool = False
+    # Words a re-fit owes before its first step (the first words, skipped before they were out).
+    owed: str = ""
+    # For a re-fit: the cautions said in what is done, each with when its words ended.
+    said_at: tuple[tuple[str, float], ...] = ()
+
+    def oiled(self) -> None:
+        """The hands have just taken oil."""
+        self.since_oil, self.hands, self.oil_due = 0.0, "oily", False
+
+    def wipe_for(self, region: Region) -> None:
+        """Oily hands are wiped for a region that takes none (the hair, the face)."""
+        if region.dry_hands and self.hands != "bare":
+            self.hands, self.oil_due = "wiped", True
 
 
 class Chunk(NamedTuple):
@@ -52,12 +95,16 @@ class Chunk(NamedTuple):
 
     def fields(self) -> tuple[str, dict[str, object]]:
         spec = self.spec
+        say = (
+            spec.intro(self.intro_reps, self.side)
+            if self.intro_reps is not None
+            else wording.step_continue(spec.technique, self.reps)
+        )
         memo = spec.memo()
         # What every chunk of a step shares, worked out once per step.
         static: dict[str, object] | None = memo.get("fields")
         if static is None:
             static = memo["fields"] = _step_fields(spec)
-        say = self.words(str(static["technique_name"]), str(static["region_name"]))
         motion = memo.get(("motion", self.side), _UNKNOWN)
         if motion is _UNKNOWN:
             motion = memo[("motion", self.side)] = self.motion()
@@ -65,31 +112,10 @@ class Chunk(NamedTuple):
         out.update(reps=self.reps, side=self.side, step_index=self.step_index, motion=motion)
         return say, out
 
-    def words(self, name: str, where: str) -> str:
-        """What is said as the chunk starts: the step's introduction, or its "carry on". When
-        few strokes are left for them (a live change cut the step short) the step, heard
-        before, is only named with its count: the words leave most of the chunk for the work."""
-        spec, reps = self.spec, self.reps
-        room = INTRO_SHARE * reps * spec.technique.seconds_per_rep
-        if self.intro_reps is None:
-            forms: tuple[str, ...] = wording.carry_on_forms(spec.technique, reps)
-        else:
-            label = wording.step_label(name, where, self.side)
-            full = spec.intro(self.intro_reps, self.side)
-            forms = (full, *wording.brief_forms(name, label, self.intro_reps, spec.pressure))
-        return next((f for f in forms if speech_seconds(f) <= room), forms[-1])
-
     def motion(self) -> StepMotion | None:
         """How the hands move in this chunk, on its side of the body."""
-        spec = self.spec
-        t, view = spec.technique, spec.position.view
-        # The opening and the finish glide over the whole area: one long path through it.
-        if spec.pictured:
-            motions = [m for r in spec.pictured if (m := t.motion_on(r.id, view)) is not None]
-            ends = spec.pictured[0], spec.pictured[-1]
-            names = (f"the {ends[0].name.lower()}", f"the {ends[1].name.lower()}")
-            return across(motions, names, self.side, t.stroke_rule)
-        found = t.motion_on(spec.region.id, view)
+        t = self.spec.technique
+        found = t.motion_on(self.spec.region.id, self.spec.position.view)
         return on_step(found, self.side, t.stroke_rule) if found else None
 
 
@@ -112,18 +138,10 @@ def _step_fields(spec: StepSpec) -> dict[str, object]:
         max_pressure=spec.max_pressure,
         weight=spec.weight,
         stroke_rule=t.stroke_rule,
-        # As done here ('Long glide over the hand'); the opening and finish go over it all.
-        technique_name=t.name if spec.reaches else t.name_for(spec.region.id),
-        region_name=_frame_name(spec.areas) if spec.areas else spec.region.name,
+        technique_name=t.name_for(spec.region.id),  # as done here: 'Long glide over the hand'
+        region_name=spec.region.name,
         role=spec.role,
-        reaches=spec.reaches,
     )
-
-
-def _frame_name(areas: Sequence[str]) -> str:
-    """What the opening or finish is shown as working on: the areas it covers, as said."""
-    said = wording.join(areas)
-    return said[:1].upper() + said[1:]
 
 
 Row = tuple[float, str, object]
@@ -165,11 +183,9 @@ class _Layout:
         also: str = "",
         cautions: tuple[str, ...] | None = None,
         side: str = "both",
-        remind: tuple[str, ...] = (),
     ) -> None:
         """A check-in; before a step, it also says what the step's lead or move would have
-        (and `also`, the halfway words, last; `cautions`: those said, if not the step's).
-        `remind`: the warnings about where the hands go on, said again if due."""
+        (and `also`, the halfway words, last; `cautions`: those said, if not the step's)."""
         region = next_spec.region if next_spec else None
         if then:
             say = f"{wording.check_in()} {then}"
@@ -181,25 +197,11 @@ class _Layout:
         say = f"{say} {also}" if also else say
         if cautions is None:
             cautions = next_spec.cautions if next_spec else ()
-        due = self._reminders(remind, cautions)
-        if due:
-            say, cautions = f"{say} {wording.reminder(due)}", (*cautions, *due)
         fields: dict[str, object] = dict(region=region.id if region else None, cautions=cautions)
         if then and next_spec is not None:
             fields["position"] = next_spec.position.id  # the receiver moves in this pause
         doing = next_spec.doing_s if next_spec else 0.0
         self.add(checkin_slot(say, CHECKIN_S, doing), "check-in", say, doing, **fields)
-
-    def _reminders(self, remind: tuple[str, ...], said: tuple[str, ...]) -> list[str]:
-        """The warnings about both where the hands are and where they go on, not said for
-        REMIND_AFTER_S (nor in this check-in already)."""
-        return [
-            w
-            for w in remind
-            if w in self.c.reminds
-            and w not in said
-            and self.c.t - self.said_at.get(w, _LONG_AGO) >= REMIND_AFTER_S
-        ]
 
     def _due(self, pause_s: float, whole: float) -> bool:
         return self.c.since_checkin + pause_s + whole > CHECKIN_EVERY_S
@@ -231,11 +233,11 @@ class _Layout:
                 lead_s = slot_for(lead, ANNOUNCE_S, spec.doing_s)
             if self._due(lead_s + oil_s, whole):
                 next_spec = spec if changed or spec.before else None
-                self.check_in(next_spec, changed, also=also, side=side, remind=spec.reminds)
+                self.check_in(next_spec, changed, also=also, side=side)
             else:
                 self.add(lead_s, "announce", lead, region=spec.region.id, cautions=spec.cautions)
         elif not running and self.c.since_checkin > 0 and self._due(0.0, whole):
-            self.check_in(remind=spec.reminds)
+            self.check_in()
         if oil_s:
             say = wording.more_oil(self.oil)
             self.add(oil_slot(say), "oil", say)
@@ -319,7 +321,6 @@ class _Layout:
         if lead or turn or also:
             whole = seconds * reps * len(sides)
             self.before_step(spec, whole, turn, running, also, sides[0])
-        self.c.reminds = spec.reminds  # the hands are here now
         for n, side in enumerate(sides):
             going_on = under_way and n == 0
             self._chunks(spec, reps, side, index, seconds, going_on, continues and n == 0)
@@ -350,7 +351,7 @@ class _Layout:
                 # The hands already at it (under way) get no check-in first: like a part fresh
                 # from one, it takes what fits.
                 if self.c.since_checkin > 0 and not (first and under_way):
-                    self.check_in(remind=spec.reminds)
+                    self.check_in()
                     continue
                 chunk = max(1, min(room, remaining))
             intro = reps if first and not continues else None  # a step carried on: no intro

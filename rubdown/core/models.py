@@ -408,7 +408,6 @@ class Segment:
     motion: StepMotion | None = None
     role: str | None = None  # opening | entry | work | flush | finish (steps only)
     cautions: tuple[str, ...] = ()  # cautions and warnings said in this segment
-    reaches: tuple[str, ...] = ()  # the regions an opening or finish glides over (steps only)
 
     @property
     def end_s(self) -> float:

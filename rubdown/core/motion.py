@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -255,31 +254,3 @@ def _on_step(motion: Motion, side: str | None, rule: str) -> StepMotion:
         labels=labels(motion, rule),
         words=sentence(motion, rule),
     )
-
-
-def route_through(motions: Sequence[Motion]) -> Path:
-    """A path through the middle of each motion's path (given head to toe), from the last up
-    to the first: toward the heart. A path's middle lies on it, so inside its region."""
-    return tuple(m.map_path[len(m.map_path) // 2] for m in reversed(motions))
-
-
-def across(
-    motions: Sequence[Motion], names: tuple[str, str], side: str | None, rule: str
-) -> StepMotion:
-    """One long glide per hand over several regions (their motions given head to toe), up
-    and back: the opening's and finish's picture. `names` say the first region and the last,
-    as in "the lower back"."""
-    head, toe = names
-    joined = replace(
-        motions[0],
-        path=(),
-        way_out="up",
-        way_back="back down",
-        returns="glide",
-        start=toe,
-        end=head,
-        loops=0,
-        map_path=route_through(motions),
-        both_hands=any(m.both_hands for m in motions),
-    )
-    return _on_step(joined, side, rule)

@@ -84,10 +84,6 @@ class SegmentModel(Frozen):
     cautions: list[str] = Field(
         default_factory=list, description="Cautions and warnings said in this segment."
     )
-    reaches: list[str] = Field(
-        default_factory=list,
-        description="The regions an opening or finish glides over, head to toe (else empty).",
-    )
     offline: OfflineLimits | None = Field(None, description="Only in the player's copy.")
     motion: MotionModel | None = Field(None, description="How the hands move (steps).")
 

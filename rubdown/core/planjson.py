@@ -10,9 +10,9 @@ from rubdown.core.motion import StepMotion
 
 # The plan JSON's version: 2 added "version" and the per-segment "offline" limits, 3 the
 # offline pressure bounds (cap, ramp, beside), 4 made `beside` the step before only, bounding
-# a press only while it is not done, 5 added `reaches`, the regions an opening or finish glides
-# over. Plans stored without a version are version 1, which reads the same.
-PLAN_VERSION = 5
+# a press only while it is not done. Plans stored without a version are version 1, which
+# reads the same.
+PLAN_VERSION = 4
 
 # The fields every edge relies on come first; the rest let an edge re-fit the plan.
 SEGMENT_KEYS = (
@@ -30,8 +30,8 @@ SEGMENT_KEYS = (
 EXTRA_KEYS = tuple(f.name for f in fields(Segment) if f.name not in SEGMENT_KEYS)
 
 
-# Lists of text in a segment: the cautions and warnings said in it, the regions it reaches.
-LIST_FIELDS = {"cautions", "reaches"}
+# Lists of text in a segment: the cautions and warnings said in it.
+LIST_FIELDS = {"cautions"}
 
 
 def segment_to_json(seg: Segment) -> dict[str, Any]:

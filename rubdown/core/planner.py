@@ -17,8 +17,8 @@ from rubdown.core.caps import (
     runs_too_long,
     shorten,
 )
-from rubdown.core.cursor import Cursor
 from rubdown.core.fit_window import FIT_TOLERANCE_S, TooLittleWork, TooMuchWork, fit_steps
+from rubdown.core.layout import Cursor
 from rubdown.core.models import (
     MAX_MINUTES,
     MIN_MINUTES,

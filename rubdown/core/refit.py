@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rubdown.core.cursor import Cursor
 from rubdown.core.fit_window import TooLittleWork, TooMuchWork, fit_steps
 from rubdown.core.guidance import heard_in_full, slot_for
+from rubdown.core.layout import Cursor
 from rubdown.core.models import FRAMES, Catalogue, Plan, PlanError, Position, Region, Segment
 from rubdown.core.passes import step_groups
 from rubdown.core.pauses import step_order

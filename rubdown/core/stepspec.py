@@ -47,13 +47,10 @@ class StepSpec:
     before: str = ""  # said before the step: towel moves, cautions, warnings
     cautions: tuple[str, ...] = ()  # the cautions and warnings within `before`
     towel_moves: int = 0  # the towel moves within `before`: the hands need time for each
-    reminds: tuple[str, ...] = ()  # the conditions' warnings about its region (check-ins)
     explain_pressure: bool = False  # the first time this pressure number is used
     areas: tuple[str, ...] = ()  # for the opening and finish: the areas they cover, as said
     covers: tuple[str, ...] = ()  # ... and as area names, for the towels
     rests_on: str = ""  # for the finish: where the still hold after it rests, as said
-    reaches: tuple[str, ...] = ()  # ... and the regions they glide over, head to toe
-    pictured: tuple[Region, ...] = ()  # ... those one long path on the body map runs through
     # The step just before does the same technique, explained in the same words: its pressure.
     repeats: int | None = None
     # A live re-fit lying on the side, before the turn: what is said before this step's pass on

@@ -242,22 +242,6 @@ def step_continue(technique: Technique, reps: int) -> str:
     return f"Carry on with the {technique.name.lower()}, {times(reps, 'more ')}."
 
 
-def carry_on_forms(technique: Technique, reps: int) -> tuple[str, str]:
-    """A step carrying on, longest first: with the stroke named, then only the count."""
-    return (step_continue(technique, reps), f"Carry on: {times(reps, 'more ')}.")
-
-
-def brief_forms(name: str, label: str, reps: int, pressure: int) -> tuple[str, str, str]:
-    """A step named with its count, longest first: labelled with its place and pressure, then
-    without the pressure, then by its stroke alone (the screen shows the side)."""
-    count = times(reps)
-    return (
-        f"{label}: {count}, {pressure_phrase(pressure, False)}.",
-        f"{label}: {count}.",
-        f"{name}: {count}.",
-    )
-
-
 def announce(region: Region) -> str:
     """Tells the giver, and through them the receiver, where the hands go next."""
     return f"Next, the {region.name.lower()}. Tell your partner where your hands are going."
@@ -303,12 +287,6 @@ def check_in(
     if before:
         parts.append(before)
     return " ".join(parts)
-
-
-def reminder(warnings: Sequence[str]) -> str:
-    """Warnings said again at a check-in while the hands stay on their areas, word for word
-    (each is a whole sentence: a caution's words are found in what is said)."""
-    return " ".join(["Remember:", *warnings])
 
 
 def calibration(region: Region, pressure: int = 3) -> str:

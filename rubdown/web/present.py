@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-from rubdown.core.models import FRAMES, Catalogue, Plan
+from rubdown.core.models import Catalogue, Plan
 
 KIND_LABELS = {
     "check-in": "Check in with your partner",
@@ -58,9 +58,7 @@ def plan_summary(plan: Plan, cat: Catalogue) -> dict[str, Any]:
     position = cat.positions.get(plan.position)
     why = next((n for n in plan.notes if n.startswith("Position:")), "")
     reason = why[why.find("(") + 1 : why.rfind(")")] if "(" in why else ""
-    # The opening and finish glide over them all: the areas are the ones worked in between.
-    worked = [s for s in plan.segments if s.kind == "step" and s.role not in FRAMES]
-    areas = list(dict.fromkeys(s.region_name for s in worked))
+    areas = list(dict.fromkeys(s.region_name for s in plan.segments if s.kind == "step"))
     cautions = list(plan.warnings)
     for seg in plan.segments:
         for caution in getattr(seg, "cautions", ()) or ():

@@ -113,8 +113,7 @@ def test_every_plan_step_carries_its_motion_and_the_ticks_mark_its_parts():
         assert seg.motion is not None
         t = CAT.techniques[seg.technique]
         view = CAT.positions[seg.position].view
-        if seg.role == "work":  # the opening and finish glide over it all (test_frame_picture)
-            assert seg.motion == on_step(t.motion_on(seg.region, view), seg.side, t.stroke_rule)
+        assert seg.motion == on_step(t.motion_on(seg.region, view), seg.side, t.stroke_rule)
         ups = [tick.at_s for tick in segment_ticks(seg) if tick.kind == "up"]
         assert ups[0] == pytest.approx(seg.start_s + seg.seconds_per_rep * seg.motion.firm_share)
         if seg.side in ("left", "right"):

@@ -11,7 +11,7 @@ from plan_pauses import pauses_before
 
 from rubdown.core.catalogue import load_catalogue
 from rubdown.core.cue_checks import repeats_warnings_at_their_areas
-from rubdown.core.cursor import JUST_SAID_S
+from rubdown.core.layout import JUST_SAID_S
 from rubdown.core.models import PlanRequest, Profile
 from rubdown.core.planner import plan_session
 

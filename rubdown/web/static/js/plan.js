@@ -19,7 +19,7 @@ class MotionMaps {
     for (const { box, view: here, layer } of this.layers) {
       const on = single || here === view;
       if (!single) box.hidden = !on;
-      if (on && seg?.region) layer.highlight(seg);
+      if (on && seg?.region) layer.highlight(seg.region);
       layer.show(on ? seg : null, again);
     }
   }

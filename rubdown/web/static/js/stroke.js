@@ -145,12 +145,6 @@ function pathBox(points) {
   return { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
 }
 
-// The regions a segment lights on the map: all an opening or finish glides over, else its own.
-export function litRegions(seg) {
-  if (!seg) return [];
-  return seg.reaches?.length ? seg.reaches : seg.region ? [seg.region] : [];
-}
-
 export class StrokeLayer {
   // svg: the body map; reduced: a MediaQueryList; clock: a SessionClock, or none
   // for a preview that loops on its own; zoom: move in on the region while a step runs.
@@ -215,12 +209,10 @@ export class StrokeLayer {
     }
   }
 
-  // Mark the step's regions on a map that has no player to do it.
-  highlight(seg) {
+  // Mark the step's region on a map that has no player to do it.
+  highlight(region) {
     this.svg?.querySelectorAll(".region.current").forEach((r) => r.classList.remove("current"));
-    for (const region of litRegions(seg)) {
-      this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
-    }
+    this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
   }
 
   zoomTo(seg) {

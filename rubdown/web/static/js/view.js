@@ -2,10 +2,8 @@
 import { clockText } from "./common.js";
 import { nextAfter, repAt, stepNumbers } from "./timeline.js";
 import { applyBox, arrowLength, arrowPath, zoomBox } from "./zoom.js";
-import { StrokeLayer, litRegions } from "./stroke.js";
+import { StrokeLayer } from "./stroke.js";
 
-// Past this many letters the region's name may take a second line (it would not fit one).
-const LONG_WHERE = 21;
 const SVG = "http://www.w3.org/2000/svg";
 const KIND_TITLES = {
   oil: ["Oil", "Warm some oil in your hands"],
@@ -67,9 +65,7 @@ export class PlayerView {
       ? `Step ${steps.indexOf(seg.step_index) + 1} of ${steps.length}` : label;
     this.el["step-what"].textContent = step ? seg.technique_name : title;
     const side = SIDES[seg.side] ? `, ${SIDES[seg.side]}` : "";
-    const place = seg.region_name ? `${seg.region_name}${side}` : "";
-    this.el["step-where"].textContent = place;
-    this.el["step-where"].classList.toggle("long", place.length > LONG_WHERE);
+    this.el["step-where"].textContent = seg.region_name ? `${seg.region_name}${side}` : "";
     // The instruction always comes from the plan in force (a change rewrites its pressure);
     // a note shown under it stays until the session moves to another segment.
     this.el.instruction.textContent = seg.say || "";
@@ -79,7 +75,7 @@ export class PlayerView {
     this.useView(this.views[positionAt(plan, i)]);
     for (const m of Object.values(this.maps)) m.layer.replaceChildren();
     this.showCaution(seg);
-    this.highlight(seg.kind === "step" || seg.kind === "announce" ? litRegions(seg) : []);
+    this.highlight(seg.kind === "step" || seg.kind === "announce" ? seg.region : null);
     this.seg = seg;
     this.zoom(seg);
     const where = seg.region_name ? ` on the ${seg.region_name.toLowerCase()}` : "";
@@ -136,13 +132,11 @@ export class PlayerView {
     for (const m of Object.values(this.maps)) m.strokes.show(m.svg === this.svg ? moving : null);
   }
 
-  highlight(regions) {
+  highlight(region) {
     for (const m of Object.values(this.maps)) {
       m.svg.querySelectorAll(".region.current").forEach((el) => el.classList.remove("current"));
     }
-    for (const region of regions) {
-      this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
-    }
+    if (region) this.svg?.querySelector(`[data-region="${region}"]`)?.classList.add("current");
   }
 
   drawArrows(seg, box, heightPx) {
